@@ -1,0 +1,147 @@
+#pragma once
+// A population: the nodes of one Create call, all of one model, with their
+// parameters and state in structure-of-arrays columns. Models derive from it and
+// implement update() as a loop over a block of nodes; the kernel calls it once per
+// population and slice, never once per node.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nestkit/schema.hpp"
+#include "nestkit/time_grid.hpp"
+
+namespace nestkit {
+
+class Simulator;
+class Multimeter;
+
+// Spikes from one source through a run of its synapses that all target this population.
+struct SpikeBatch {
+  uint32_t source = 0;
+  long stamp = 0;  // step at whose end the spike occurred
+  uint32_t multiplicity = 1;
+  double weight_factor = 1.0;  // spike_generator's spike_weights
+  const uint32_t* target = nullptr;  // global ids
+  const double* weight = nullptr;
+  const uint16_t* delay = nullptr;  // steps
+  const uint8_t* receptor = nullptr;
+  const uint32_t* per_synapse_multiplicity = nullptr;  // poisson_generator: one draw per target
+  std::size_t count = 0;
+};
+
+// A current (pA) sent at `stamp` through a run of synapses.
+struct CurrentBatch {
+  long stamp = 0;
+  double amplitude = 0.0;
+  const uint32_t* target = nullptr;
+  const double* weight = nullptr;
+  const uint16_t* delay = nullptr;
+  const uint8_t* receptor = nullptr;
+  std::size_t count = 0;
+};
+
+struct EmittedSpike {
+  uint32_t gid;
+  uint32_t multiplicity;
+  long stamp;
+};
+
+// Time-sliced input buffer: `channels` rows of a ring indexed by absolute step.
+class InputRing {
+ public:
+  void resize(int channels, std::size_t n, long ring_size);
+  double* row(int channel, long step) { return &data_[(channel * ring_ + step % ring_) * n_]; }
+  void add(int channel, long step, std::size_t i, double v) { data_[(channel * ring_ + step % ring_) * n_ + i] += v; }
+  long ring_size() const { return ring_; }
+
+ private:
+  std::vector<double> data_;
+  std::size_t n_ = 0;
+  long ring_ = 0;
+};
+
+struct RunContext {
+  const TimeGrid* grid = nullptr;
+  long min_delay = 1;
+  long max_delay = 1;
+  long ring_size = 2;
+  long now = 0;  // current time in steps
+  uint32_t seed = 0;
+};
+
+struct StepContext {
+  Simulator* kernel = nullptr;
+  const TimeGrid* grid = nullptr;
+  long slice_origin = 0;
+  std::vector<EmittedSpike>* spikes = nullptr;  // this thread's output
+};
+
+// A multimeter's view of the nodes it samples in one population.
+struct SamplerLink {
+  Multimeter* meter = nullptr;
+  uint32_t meter_index = 0;  // which multimeter of its population
+  std::vector<uint32_t> local;        // node indices in this population, ascending
+  std::vector<uint32_t> target_slot;  // index of each node among the meter's targets
+  std::vector<int> recordable;        // indices into ModelInfo::recordables
+};
+
+class Population {
+ public:
+  explicit Population(const ModelInfo& info) : info_(&info) {}
+  virtual ~Population() = default;
+
+  void init(std::string model_name, uint32_t first_gid, std::size_t n, const std::vector<Value>& defaults);
+
+  const ModelInfo& info() const { return *info_; }
+  const std::string& model_name() const { return model_name_; }
+  uint32_t first_gid() const { return first_gid_; }
+  uint32_t last_gid() const { return first_gid_ + static_cast<uint32_t>(n_) - 1; }
+  std::size_t size() const { return n_; }
+  bool contains(uint32_t gid) const { return gid >= first_gid_ && gid <= last_gid(); }
+
+  // The user's view of node i, in schema order (derived entries filled in).
+  std::vector<Value> read_row(std::size_t i) const;
+  // Checks a complete row against constraints and the model's validator.
+  void validate_row(ParamRow& row) const;
+  void write_row(std::size_t i, const std::vector<Value>& row);
+  // Keys outside the schema (events, n_events, ...), or none if unknown.
+  virtual bool get_extra(std::size_t i, const std::string& key, Value& out) const;
+  virtual bool set_extra(std::size_t i, const std::string& key, const Value& v);
+  virtual std::vector<std::string> extra_keys() const { return {}; }
+
+  // Called before each run: derive constants, size buffers. `first` when the
+  // kernel is being prepared for its first Simulate since creation/reset.
+  virtual void prepare(const RunContext&) {}
+  // Update nodes [begin, end) over steps [from, to) of the slice.
+  virtual void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) = 0;
+  // Nodes can be updated by several threads at once (each its own block).
+  virtual bool parallel() const { return false; }
+  virtual void deliver_spikes(const SpikeBatch&) {}
+  virtual void deliver_current(const CurrentBatch&) {}
+  virtual double recordable(int, std::size_t) const { return 0.0; }
+
+  std::vector<SamplerLink>& samplers() { return samplers_; }
+
+ protected:
+  // Derived entries (values computed from internal state) go through these.
+  virtual void read_derived(std::size_t, std::vector<Value>&) const {}
+  virtual void write_derived(std::size_t, const std::vector<Value>&) {}
+  // Samples the recordables for all sampler links, for node block [begin,end) at `step`.
+  void sample(long step, std::size_t begin, std::size_t end);
+
+  double* col(int c) { return num_[c].data(); }
+  const double* col(int c) const { return num_[c].data(); }
+  std::vector<Value>& obj(int c) { return obj_[c]; }
+  const std::vector<Value>& obj(int c) const { return obj_[c]; }
+
+  const ModelInfo* info_;
+  std::string model_name_;
+  uint32_t first_gid_ = 0;
+  std::size_t n_ = 0;
+  std::vector<std::vector<double>> num_;
+  std::vector<std::vector<Value>> obj_;
+  std::vector<SamplerLink> samplers_;
+};
+
+}  // namespace nestkit

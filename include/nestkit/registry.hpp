@@ -1,0 +1,21 @@
+#pragma once
+// The built-in node models. Each model file defines one accessor returning its
+// declaration; this list is the only place that enumerates them.
+#include <vector>
+
+#include "nestkit/schema.hpp"
+
+namespace nestkit {
+
+const std::vector<const ModelInfo*>& builtin_node_models();
+
+const ModelInfo& iaf_psc_alpha_model();
+const ModelInfo& parrot_neuron_model();
+const ModelInfo& spike_generator_model();
+const ModelInfo& dc_generator_model();
+const ModelInfo& poisson_generator_model();
+const ModelInfo& multimeter_model();
+const ModelInfo& voltmeter_model();
+const ModelInfo& spike_recorder_model();
+
+}  // namespace nestkit

@@ -1,0 +1,116 @@
+#pragma once
+// Counter-based random streams (Philox4x32-10, Salmon et al. 2011). A stream is
+// addressed by (seed, purpose, a, b), so every consumer (a connection call and
+// target, a Poisson synapse and step) gets the same numbers whatever the thread
+// count or the chunking of Simulate calls.
+#include <array>
+#include <cmath>
+#include <cstdint>
+
+namespace nestkit {
+
+struct Philox4x32 {
+  using Block = std::array<uint32_t, 4>;
+  static Block generate(Block ctr, std::array<uint32_t, 2> key) {
+    for (int round = 0; round < 10; ++round) {
+      if (round > 0) {
+        key[0] += 0x9E3779B9u;
+        key[1] += 0xBB67AE85u;
+      }
+      const uint64_t p0 = uint64_t(0xD2511F53u) * ctr[0];
+      const uint64_t p1 = uint64_t(0xCD9E8D57u) * ctr[2];
+      ctr = {uint32_t(p1 >> 32) ^ ctr[1] ^ key[0], uint32_t(p1), uint32_t(p0 >> 32) ^ ctr[3] ^ key[1], uint32_t(p0)};
+    }
+    return ctr;
+  }
+};
+
+// What a stream is used for; part of the key so purposes never share numbers.
+enum class Purpose : uint32_t {
+  kConnect = 1,
+  kPoisson = 2,
+  kPoissonLarge = 3,
+  kNodeParam = 4,
+  kTotalNumber = 5,
+  kWeight = 6,
+  kDelay = 7,
+};
+
+class RandomStream {
+ public:
+  RandomStream(uint32_t seed, Purpose purpose, uint32_t a, uint64_t b)
+      : key_{seed, static_cast<uint32_t>(purpose)}, ctr_{0, a, uint32_t(b), uint32_t(b >> 32)} {}
+
+  uint32_t next_u32() {
+    if (used_ == 4) refill();
+    return block_[used_++];
+  }
+  // Uniform in [0, 1) with 53 random bits.
+  double uniform() {
+    const uint64_t hi = next_u32() >> 5, lo = next_u32() >> 6;
+    return (hi * 67108864.0 + lo) * (1.0 / 9007199254740992.0);
+  }
+  // Uniform in (0, 1], safe for log().
+  double uniform_pos() { return 1.0 - uniform(); }
+  // Uniform integer in [0, n) without modulo bias.
+  uint64_t uniform_int(uint64_t n) {
+    if (n <= 1) return 0;
+    if (n <= 0xFFFFFFFFull) {
+      const uint64_t limit = (0x100000000ull / n) * n;
+      uint64_t x;
+      do x = next_u32();
+      while (x >= limit);
+      return x % n;
+    }
+    return static_cast<uint64_t>(uniform() * static_cast<double>(n));
+  }
+  double normal() {
+    // Marsaglia's polar method; the second variate is kept for the next call.
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    double u, v, s;
+    do {
+      u = 2.0 * uniform() - 1.0;
+      v = 2.0 * uniform() - 1.0;
+      s = u * u + v * v;
+    } while (s >= 1.0 || s == 0.0);
+    const double f = std::sqrt(-2.0 * std::log(s) / s);
+    spare_ = v * f;
+    has_spare_ = true;
+    return u * f;
+  }
+  double exponential(double lambda) { return -std::log(uniform_pos()) / lambda; }
+  bool bernoulli(double p) { return uniform() < p; }
+  long poisson(double mu);
+
+ private:
+  void refill() {
+    block_ = Philox4x32::generate(ctr_, key_);
+    ++ctr_[0];
+    used_ = 0;
+  }
+  std::array<uint32_t, 2> key_;
+  std::array<uint32_t, 4> ctr_;
+  std::array<uint32_t, 4> block_{};
+  int used_ = 4;
+  bool has_spare_ = false;
+  double spare_ = 0.0;
+};
+
+// Poisson sample by inversion from one uniform u in [0,1); exact for the small
+// means of per-step spike counts. `exp_neg_mu` = exp(-mu), precomputed by callers.
+inline long poisson_by_inversion(double u, double mu, double exp_neg_mu) {
+  long k = 0;
+  double p = exp_neg_mu, cdf = p;
+  while (u >= cdf && k < 100000) {
+    ++k;
+    p *= mu / k;
+    cdf += p;
+    if (p < 1e-300 && cdf < u) break;
+  }
+  return k;
+}
+
+}  // namespace nestkit

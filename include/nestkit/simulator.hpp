@@ -1,0 +1,176 @@
+#pragma once
+// The C++ API: one Simulator is one NEST kernel (nodes, connections, time).
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nestkit/connection_store.hpp"
+#include "nestkit/errors.hpp"
+#include "nestkit/node_collection.hpp"
+#include "nestkit/population.hpp"
+#include "nestkit/recorders.hpp"
+#include "nestkit/time_grid.hpp"
+#include "nestkit/value.hpp"
+
+namespace nestkit {
+
+// A random distribution for weights, delays or node parameters
+// (nest.random.uniform/normal/lognormal/exponential/uniform_int).
+struct Distribution {
+  std::string type;  // "uniform" (a=min, b=max), "normal" (a=mean, b=std), "lognormal" (a=mean, b=std of
+                     // the underlying normal), "exponential" (a=beta), "uniform_int" (a=max)
+  double a = 0.0, b = 1.0;
+  double draw(class RandomStream& rng) const;
+};
+
+// Where a per-connection value comes from.
+struct ParamSource {
+  enum Kind { kUnset, kScalar, kArray, kRandom } kind = kUnset;
+  double scalar = 0.0;
+  std::vector<double> array;
+  Distribution dist;
+  static ParamSource of(double v) { return {kScalar, v, {}, {}}; }
+  static ParamSource of(std::vector<double> v) { return {kArray, 0.0, std::move(v), {}}; }
+  static ParamSource of(Distribution d) { return {kRandom, 0.0, {}, std::move(d)}; }
+};
+
+struct ConnSpec {
+  std::string rule = "all_to_all";
+  Dict params;  // indegree, outdegree, N, p, allow_autapses, allow_multapses
+};
+
+struct SynSpec {
+  std::string synapse_model = "static_synapse";
+  ParamSource weight, delay;
+  std::optional<long> receptor_type;
+};
+
+// Connections found by get_connections; valid until connections change.
+struct SynapseCollection {
+  std::vector<uint64_t> index;
+  uint64_t generation = 0;
+};
+
+// Values of the requested keys over a SynapseCollection.
+struct ConnectionTable {
+  std::vector<std::string> keys;
+  std::vector<std::vector<Value>> columns;  // one value per connection, per key
+};
+
+class Simulator {
+ public:
+  Simulator();
+  ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  // Discards all nodes, connections, copied models and changed defaults.
+  void reset();
+
+  // --- kernel status ----------------------------------------------------------
+  Dict kernel_status() const;
+  void set_kernel_status(const Dict& d);
+  double resolution() const { return grid_.resolution(); }
+  double biological_time() const { return grid_.steps_to_ms(now_steps()); }
+  std::size_t num_connections() const { return store_.size(); }
+  std::size_t network_size() const { return next_gid_ - 1; }
+
+  // --- models -------------------------------------------------------------------
+  std::vector<std::string> node_models() const;
+  std::vector<std::string> synapse_models() const;
+  Dict get_defaults(const std::string& model) const;
+  void set_defaults(const std::string& model, const Dict& params);
+  void copy_model(const std::string& existing, const std::string& new_name, const Dict& params = {});
+  std::string model_of(uint32_t gid) const;
+
+  // --- nodes ----------------------------------------------------------------------
+  NodeCollection create(const std::string& model, std::size_t n = 1, const Dict& params = {});
+  // One dictionary per node; `keys` empty means every key.
+  std::vector<Dict> get_status(const NodeCollection& nodes, const std::vector<std::string>& keys = {}) const;
+  // Scalar-typed keys with a list value of len(nodes) give one value per node.
+  void set_status(const NodeCollection& nodes, const Dict& params);
+  void set_status(const NodeCollection& nodes, const std::vector<Dict>& per_node);
+  Events events(uint32_t recorder_gid) const;
+
+  // --- connections ---------------------------------------------------------------
+  void connect(const NodeCollection& pre, const NodeCollection& post, const ConnSpec& conn = {},
+               const SynSpec& syn = {});
+  // Explicit pairs (PyNEST's connect_arrays): sources[k] -> targets[k].
+  void connect_arrays(const std::vector<uint32_t>& sources, const std::vector<uint32_t>& targets,
+                      const SynSpec& syn = {});
+  SynapseCollection get_connections(const NodeCollection* sources = nullptr, const NodeCollection* targets = nullptr,
+                                    const std::string* synapse_model = nullptr);
+  ConnectionTable connection_values(const SynapseCollection& c, const std::vector<std::string>& keys) const;
+  // Scalar values apply to all; a list gives one value per connection.
+  void set_connections(const SynapseCollection& c, const Dict& params);
+  double bytes_per_synapse() const { return ConnectionStore::kBytesPerSynapse; }
+
+  // --- simulation ----------------------------------------------------------------
+  void simulate(double ms);
+  long min_delay_steps() const { return min_delay_; }
+  long max_delay_steps() const { return max_delay_; }
+
+  // Internal: devices send events through their outgoing synapses.
+  void send_spike(uint32_t source, long stamp, uint32_t multiplicity, double weight_factor = 1.0);
+  void send_poisson(uint32_t source, long stamp, double mu, double exp_neg_mu);
+  void send_current(uint32_t source, long stamp, double amplitude);
+  uint32_t seed() const { return seed_; }
+  const TimeGrid& grid() const { return grid_; }
+
+ private:
+  struct NodeProto {
+    const ModelInfo* info;
+    std::vector<Value> defaults;
+  };
+  struct SynapseProto {
+    std::string name;
+    std::string base;
+    double weight = 1.0;
+    double delay = 1.0;
+    long receptor_type = 0;
+  };
+
+  Population& pop_of(uint32_t gid);
+  const Population& pop_of(uint32_t gid) const;
+  std::size_t pop_index(uint32_t gid) const;
+  const NodeProto& node_proto(const std::string& model) const;
+  int synapse_id(const std::string& model) const;
+  long now_steps() const { return slice_origin_ + from_step_; }
+  void apply_params(const ModelInfo& info, std::vector<Value>& row, const Dict& params,
+                    const std::string& model) const;
+  void check_connectable(const Population& src, const Population& tgt, long receptor) const;
+  void commit(std::vector<StagedSynapse>& staged);
+  std::vector<StagedSynapse> build_synapses(const std::vector<std::pair<uint32_t, uint32_t>>& pairs,
+                                            const SynSpec& syn, uint32_t call);
+  void prepare();
+  void wire_samplers();
+  void update_slice(long from, long to);
+  void deliver(std::size_t first_spike, bool to_recorders);
+  void deliver_row(uint32_t source, long stamp, uint32_t mult, double weight_factor, bool to_recorders,
+                   const uint32_t* per_syn_mult);
+
+  TimeGrid grid_;
+  uint32_t seed_ = 143202461;
+  int threads_ = 1;
+  std::map<std::string, NodeProto> node_protos_;
+  std::vector<SynapseProto> synapse_protos_;
+  std::vector<std::unique_ptr<Population>> pops_;
+  uint32_t next_gid_ = 1;
+  ConnectionStore store_;
+  uint32_t connect_calls_ = 0;
+
+  long min_delay_ = 1, max_delay_ = 1;
+  long conn_min_delay_ = -1, conn_max_delay_ = -1;  // over all connections made
+  bool simulated_ = false;
+  long slice_origin_ = 0;
+  long from_step_ = 0;
+  long slice_ = 0;
+  std::vector<std::vector<EmittedSpike>> thread_spikes_;
+  std::vector<EmittedSpike> slice_spikes_;
+  std::size_t delivered_to_recorders_ = 0;
+  std::vector<uint32_t> mult_scratch_;
+};
+
+}  // namespace nestkit

@@ -1,0 +1,195 @@
+// The nestkit._core extension: the Simulator, NodeCollection and errors.
+#include <nanobind/nanobind.h>
+#include <nanobind/ndarray.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include "convert.hpp"
+#include "nestkit/registry.hpp"
+
+namespace nb = nanobind;
+using namespace nestkit;
+using namespace nestkit::py;
+
+namespace {
+
+template <typename T>
+nb::object to_numpy(const std::vector<T>& v) {
+  T* data = new T[v.size() > 0 ? v.size() : 1];
+  std::copy(v.begin(), v.end(), data);
+  nb::capsule owner(data, [](void* p) noexcept { delete[] static_cast<T*>(p); });
+  return nb::cast(nb::ndarray<nb::numpy, T, nb::ndim<1>>(data, {v.size()}, owner));
+}
+
+nb::dict events_dict(const Events& ev) {
+  nb::dict d;
+  d["senders"] = to_numpy(ev.senders);
+  d["times"] = to_numpy(ev.times);
+  for (auto& [name, values] : ev.values) d[name.c_str()] = to_numpy(values);
+  return d;
+}
+
+SynSpec make_syn_spec(const std::string& model, nb::handle weight, nb::handle delay, nb::handle receptor) {
+  SynSpec s;
+  s.synapse_model = model;
+  s.weight = to_param_source(weight, "weight");
+  s.delay = to_param_source(delay, "delay");
+  if (!receptor.is_none()) s.receptor_type = nb::cast<long>(receptor);
+  return s;
+}
+
+nb::list model_schema(const std::string& name) {
+  nb::list out;
+  for (const ModelInfo* m : builtin_node_models()) {
+    if (m->name != name) continue;
+    for (const ParamSpec& s : m->specs) {
+      if (s.role == Role::kInternal) continue;
+      nb::dict d;
+      d["name"] = s.name;
+      d["default"] = from_value(s.default_value);
+      d["unit"] = s.unit;
+      d["doc"] = s.doc;
+      d["role"] = s.role == Role::kState ? "state" : s.role == Role::kReadOnly ? "read-only" : "parameter";
+      const char* ck[] = {"", "> 0", ">= 0", ">= lo", "in range"};
+      std::string c = ck[s.constraint.kind];
+      if (s.constraint.kind == Constraint::kAtLeast) c = ">= " + std::to_string(s.constraint.lo);
+      if (s.constraint.kind == Constraint::kRange)
+        c = "in [" + std::to_string(s.constraint.lo) + ", " + std::to_string(s.constraint.hi) + "]";
+      d["constraint"] = c;
+      out.append(d);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+NB_MODULE(_core, m) {
+  m.doc() = "nestkit C++ core";
+
+  // NEST-like error classes; all derive from NESTError.
+  static nb::object nest_error = nb::steal(PyErr_NewException("nestkit.NESTError", PyExc_Exception, nullptr));
+  m.attr("NESTError") = nest_error;
+  static std::map<std::string, nb::object> classes;
+  for (const char* name : {"UnknownModelName", "UnknownParameter", "BadProperty", "BadParameterValue", "BadDelay",
+                           "KernelException", "IllegalConnection", "UnitError", "UnknownNode", "TypeMismatch"}) {
+    PyObject* base = nest_error.ptr();
+    PyObject* bases = PyTuple_Pack(2, base, std::string(name) == "UnitError" || std::string(name) == "TypeMismatch"
+                                                ? PyExc_TypeError
+                                                : PyExc_ValueError);
+    nb::object cls =
+        nb::steal(PyErr_NewException((std::string("nestkit.") + name).c_str(), bases, nullptr));
+    Py_DECREF(bases);
+    m.attr(name) = cls;
+    classes[name] = cls;
+  }
+  nb::register_exception_translator([](const std::exception_ptr& p, void*) {
+    try {
+      std::rethrow_exception(p);
+    } catch (const Error& e) {
+      auto it = classes.find(e.kind());
+      PyErr_SetString((it != classes.end() ? it->second : nest_error).ptr(), e.what());
+    }
+  });
+
+  nb::class_<NodeCollection>(m, "NodeIds")
+      .def(nb::init<std::vector<uint32_t>>())
+      .def("__len__", &NodeCollection::size)
+      .def("at", [](const NodeCollection& c, long i) { return c[static_cast<std::size_t>(i)]; })
+      .def("slice", &NodeCollection::slice)
+      .def("__add__", &NodeCollection::operator+)
+      .def("__eq__", &NodeCollection::operator==)
+      .def("contains", &NodeCollection::contains)
+      .def("index_of", &NodeCollection::index_of)
+      .def("tolist", [](const NodeCollection& c) { return c.ids(); })
+      .def("array", [](const NodeCollection& c) { return to_numpy(c.ids()); });
+
+  nb::class_<SynapseCollection>(m, "SynapseIds").def("__len__", [](const SynapseCollection& s) { return s.index.size(); });
+
+  nb::class_<Simulator>(m, "Kernel")
+      .def(nb::init<>())
+      .def("reset", &Simulator::reset)
+      .def("get_kernel_status", [](const Simulator& s) { return from_dict(s.kernel_status()); })
+      .def("set_kernel_status", [](Simulator& s, nb::dict d) { s.set_kernel_status(to_dict(d)); })
+      .def("node_models", &Simulator::node_models)
+      .def("synapse_models", &Simulator::synapse_models)
+      .def("get_defaults", [](const Simulator& s, const std::string& m) { return from_dict(s.get_defaults(m)); })
+      .def("set_defaults", [](Simulator& s, const std::string& m, nb::handle d) { s.set_defaults(m, to_dict(d)); })
+      .def("copy_model", [](Simulator& s, const std::string& a, const std::string& b, nb::handle d) {
+        s.copy_model(a, b, to_dict(d));
+      })
+      .def("create", [](Simulator& s, const std::string& model, std::size_t n, nb::handle params) {
+        return s.create(model, n, to_dict(params));
+      }, nb::arg("model"), nb::arg("n"), nb::arg("params").none())
+      .def("get_status",
+           [](const Simulator& s, const NodeCollection& nc, const std::vector<std::string>& keys) {
+             nb::list out;
+             for (const Dict& d : s.get_status(nc, keys)) out.append(from_dict(d));
+             return out;
+           })
+      .def("set_status", [](Simulator& s, const NodeCollection& nc, nb::handle d) { s.set_status(nc, to_dict(d)); })
+      .def("set_status_each",
+           [](Simulator& s, const NodeCollection& nc, nb::list ds) {
+             std::vector<Dict> per;
+             for (nb::handle d : ds) per.push_back(to_dict(d));
+             s.set_status(nc, per);
+           })
+      .def("events", [](const Simulator& s, uint32_t gid) { return events_dict(s.events(gid)); })
+      .def("model_of", &Simulator::model_of)
+      .def("connect",
+           [](Simulator& s, const NodeCollection& pre, const NodeCollection& post, const std::string& rule,
+              nb::handle conn_params, const std::string& model, nb::handle weight, nb::handle delay,
+              nb::handle receptor) {
+             ConnSpec c{rule, to_dict(conn_params)};
+             s.connect(pre, post, c, make_syn_spec(model, weight, delay, receptor));
+           },
+           nb::arg("pre"), nb::arg("post"), nb::arg("rule"), nb::arg("conn_params").none(), nb::arg("model"),
+           nb::arg("weight").none(), nb::arg("delay").none(), nb::arg("receptor").none())
+      .def("connect_arrays",
+           [](Simulator& s, const std::vector<uint32_t>& src, const std::vector<uint32_t>& tgt,
+              const std::string& model, nb::handle weight, nb::handle delay, nb::handle receptor) {
+             s.connect_arrays(src, tgt, make_syn_spec(model, weight, delay, receptor));
+           },
+           nb::arg("sources"), nb::arg("targets"), nb::arg("model"), nb::arg("weight").none(),
+           nb::arg("delay").none(), nb::arg("receptor").none())
+      .def(
+          "get_connections",
+          [](Simulator& s, std::optional<NodeCollection> src, std::optional<NodeCollection> tgt,
+             std::optional<std::string> model) {
+            return s.get_connections(src ? &*src : nullptr, tgt ? &*tgt : nullptr, model ? &*model : nullptr);
+          },
+          nb::arg("source").none(), nb::arg("target").none(), nb::arg("synapse_model").none())
+      .def("connection_values",
+           [](const Simulator& s, const SynapseCollection& c, const std::vector<std::string>& keys) {
+             ConnectionTable t = s.connection_values(c, keys);
+             nb::dict out;
+             for (std::size_t j = 0; j < t.keys.size(); ++j) {
+               nb::list col;
+               for (const Value& v : t.columns[j]) col.append(from_value(v));
+               out[t.keys[j].c_str()] = col;
+             }
+             return out;
+           })
+      .def("set_connections",
+           [](Simulator& s, const SynapseCollection& c, nb::dict d) { s.set_connections(c, to_dict(d)); })
+      .def("simulate", &Simulator::simulate, nb::call_guard<nb::gil_scoped_release>())
+      .def("bytes_per_synapse", &Simulator::bytes_per_synapse)
+      .def_prop_ro("biological_time", &Simulator::biological_time)
+      .def_prop_ro("resolution", &Simulator::resolution);
+
+  m.def("model_schema", &model_schema, "Parameter declarations of a built-in model (for generated docs).");
+  m.def("builtin_models", []() {
+    std::vector<std::pair<std::string, std::string>> out;
+    nb::list l;
+    for (const ModelInfo* mi : builtin_node_models()) {
+      nb::dict d;
+      d["name"] = mi->name;
+      d["family"] = mi->family;
+      d["doc_url"] = mi->doc_url;
+      d["recordables"] = mi->recordables;
+      l.append(d);
+    }
+    return l;
+  });
+}

@@ -1,0 +1,263 @@
+// Connect, connect_arrays and the SynapseCollection accessors.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "connect/rules.hpp"
+#include "nestkit/coerce.hpp"
+#include "nestkit/rng.hpp"
+#include "nestkit/simulator.hpp"
+#include "nestkit/units.hpp"
+
+namespace nestkit {
+
+double Distribution::draw(RandomStream& rng) const {
+  if (type == "uniform") return a + (b - a) * rng.uniform();
+  if (type == "normal") return a + b * rng.normal();
+  if (type == "lognormal") return std::exp(a + b * rng.normal());
+  if (type == "exponential") return a * rng.exponential(1.0);
+  if (type == "uniform_int") return static_cast<double>(rng.uniform_int(static_cast<uint64_t>(a)));
+  throw BadProperty("unknown random distribution '" + type + "'." +
+                    did_you_mean(type, {"uniform", "normal", "lognormal", "exponential", "uniform_int"}));
+}
+
+namespace {
+// Checks a distribution's parameters before anything is drawn.
+void check_distribution(const Distribution& d, const std::string& what) {
+  Distribution probe = d;
+  RandomStream rng(1, Purpose::kWeight, 0, 0);
+  probe.draw(rng);  // throws on an unknown type
+  if ((d.type == "normal" || d.type == "lognormal") && d.b < 0)
+    throw BadProperty(what + ": the standard deviation must be >= 0");
+  if (d.type == "uniform" && d.b < d.a) throw BadProperty(what + ": uniform needs min <= max");
+  if (d.type == "exponential" && d.a <= 0) throw BadProperty(what + ": exponential needs beta > 0");
+  if (d.type == "uniform_int" && d.a < 1) throw BadProperty(what + ": uniform_int needs max >= 1");
+}
+}  // namespace
+
+void Simulator::check_connectable(const Population& src, const Population& tgt, long receptor) const {
+  const ModelInfo& s = src.info();
+  const ModelInfo& t = tgt.info();
+  auto fail = [&](const std::string& why) {
+    throw IllegalConnection(src.model_name() + " -> " + tgt.model_name() + ": " + why);
+  };
+  if (t.kind == NodeKind::kStimulator) fail("stimulation devices cannot receive connections");
+  if (s.samples) {
+    if (t.kind != NodeKind::kNeuron || t.recordables.empty()) fail("a multimeter can only record from neurons");
+    return;
+  }
+  if (t.samples) fail("connect the multimeter to the nodes it records (multimeter as source)");
+  if (s.kind == NodeKind::kRecorder) fail("recorders cannot send events");
+  if (s.emits_current) {
+    if (!t.accepts_current) fail("the target does not accept currents");
+    if (std::find(t.current_receptors.begin(), t.current_receptors.end(), receptor) == t.current_receptors.end())
+      fail("receptor_type " + std::to_string(receptor) + " is not a current port of " + tgt.model_name());
+    return;
+  }
+  if (!s.emits_spikes) fail("the source sends no spikes");
+  if (t.kind == NodeKind::kRecorder) {
+    if (receptor != 0) fail("recorders only accept receptor_type 0");
+    return;
+  }
+  if (std::find(t.spike_receptors.begin(), t.spike_receptors.end(), receptor) == t.spike_receptors.end()) {
+    std::string ports;
+    for (long r : t.spike_receptors) ports += (ports.empty() ? "" : ", ") + std::to_string(r);
+    fail("receptor_type " + std::to_string(receptor) + " is not available in " + tgt.model_name() +
+         " (valid: " + ports + ")");
+  }
+}
+
+std::vector<StagedSynapse> Simulator::build_synapses(const std::vector<std::pair<uint32_t, uint32_t>>& pairs,
+                                                     const SynSpec& syn, uint32_t call) {
+  const int sid = synapse_id(syn.synapse_model);
+  const SynapseProto& proto = synapse_protos_[sid];
+  const long receptor = syn.receptor_type.value_or(proto.receptor_type);
+  if (receptor < 0 || receptor > 255) throw IllegalConnection("receptor_type must be in [0, 255]");
+  for (const ParamSource* ps : {&syn.weight, &syn.delay}) {
+    const char* what = ps == &syn.weight ? "weight" : "delay";
+    if (ps->kind == ParamSource::kArray && ps->array.size() != pairs.size())
+      throw BadProperty(std::string(what) + ": an array of " + std::to_string(ps->array.size()) + " values for " +
+                        std::to_string(pairs.size()) + " connections");
+    if (ps->kind == ParamSource::kRandom) check_distribution(ps->dist, what);
+  }
+  std::vector<StagedSynapse> out(pairs.size());
+  // Random values use streams keyed by (call, connection index), independent of threads.
+  auto value = [&](const ParamSource& ps, double def, Purpose purpose, std::size_t k) {
+    switch (ps.kind) {
+      case ParamSource::kScalar: return ps.scalar;
+      case ParamSource::kArray: return ps.array[k];
+      case ParamSource::kRandom: {
+        RandomStream rng(seed_, purpose, call, static_cast<uint64_t>(k));
+        return ps.dist.draw(rng);
+      }
+      default: return def;
+    }
+  };
+  const Population* src_pop = nullptr;
+  const Population* tgt_pop = nullptr;
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    const auto [s, t] = pairs[k];
+    if (!src_pop || !src_pop->contains(s)) src_pop = &pop_of(s);
+    if (!tgt_pop || !tgt_pop->contains(t)) tgt_pop = &pop_of(t);
+    check_connectable(*src_pop, *tgt_pop, receptor);
+    const double w = value(syn.weight, proto.weight, Purpose::kWeight, k);
+    const double d_ms = value(syn.delay, proto.delay, Purpose::kDelay, k);
+    const long d = std::isfinite(d_ms) ? grid_.delay_to_steps(d_ms) : -1;
+    if (d < 1)
+      throw BadDelay("delay " + std::to_string(d_ms) + " ms: Delay must be greater than or equal to resolution (" +
+                     std::to_string(grid_.resolution()) + " ms)");
+    if (d > std::numeric_limits<uint16_t>::max())
+      throw BadDelay("delay " + std::to_string(d_ms) + " ms exceeds nestkit's maximum of 65535 steps");
+    if (simulated_ && (d < min_delay_ || d > max_delay_))
+      throw BadDelay("delay " + std::to_string(d_ms) +
+                     " ms: Minimum and maximum delay cannot be changed after Simulate has been called.");
+    if (!std::isfinite(w)) throw BadProperty("weight must be finite");
+    out[k] = {s, t, w, static_cast<uint16_t>(d), static_cast<uint8_t>(receptor), static_cast<uint8_t>(sid)};
+  }
+  return out;
+}
+
+void Simulator::commit(std::vector<StagedSynapse>& staged) {
+  for (const auto& s : staged) {
+    if (conn_min_delay_ < 0 || s.delay < conn_min_delay_) conn_min_delay_ = s.delay;
+    if (s.delay > conn_max_delay_) conn_max_delay_ = s.delay;
+  }
+  store_.stage(staged);
+}
+
+void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, const ConnSpec& conn,
+                        const SynSpec& syn) {
+  for (const NodeCollection* nc : {&pre, &post})
+    if (!nc->empty()) pop_index(nc->ids().back());  // throws for unknown nodes
+  synapse_id(syn.synapse_model);
+  const uint32_t call = ++connect_calls_;
+  std::vector<rules::Pair> pairs;
+  try {
+    pairs = rules::generate(conn.rule, conn.params, pre, post, seed_, call);
+  } catch (...) {
+    --connect_calls_;
+    throw;
+  }
+  std::vector<std::pair<uint32_t, uint32_t>> st(pairs.size());
+  for (std::size_t k = 0; k < pairs.size(); ++k) st[k] = {pairs[k].source, pairs[k].target};
+  try {
+    std::vector<StagedSynapse> staged = build_synapses(st, syn, call);
+    commit(staged);
+  } catch (...) {
+    --connect_calls_;
+    throw;
+  }
+}
+
+void Simulator::connect_arrays(const std::vector<uint32_t>& sources, const std::vector<uint32_t>& targets,
+                               const SynSpec& syn) {
+  if (sources.size() != targets.size())
+    throw BadProperty("connect_arrays: sources and targets must have the same length");
+  std::vector<std::pair<uint32_t, uint32_t>> st(sources.size());
+  for (std::size_t k = 0; k < st.size(); ++k) {
+    pop_index(sources[k]);
+    pop_index(targets[k]);
+    st[k] = {sources[k], targets[k]};
+  }
+  const uint32_t call = ++connect_calls_;
+  try {
+    std::vector<StagedSynapse> staged = build_synapses(st, syn, call);
+    commit(staged);
+  } catch (...) {
+    --connect_calls_;
+    throw;
+  }
+}
+
+SynapseCollection Simulator::get_connections(const NodeCollection* sources, const NodeCollection* targets,
+                                             const std::string* synapse_model) {
+  const int sid = synapse_model ? synapse_id(*synapse_model) : -1;
+  store_.finalize(next_gid_ - 1);
+  SynapseCollection c;
+  c.generation = store_.generation();
+  auto scan_row = [&](uint32_t s) {
+    const auto [b, e] = store_.row(s);
+    for (uint64_t k = b; k < e; ++k) {
+      if (sid >= 0 && store_.synapse_model_[k] != sid) continue;
+      if (targets && !targets->contains(store_.target_[k])) continue;
+      c.index.push_back(k);
+    }
+  };
+  if (sources)
+    for (uint32_t s : sources->ids()) scan_row(s);
+  else
+    for (uint32_t s = 1; s < next_gid_; ++s) scan_row(s);
+  return c;
+}
+
+ConnectionTable Simulator::connection_values(const SynapseCollection& c, const std::vector<std::string>& keys) const {
+  if (c.generation != store_.generation() || store_.has_staged())
+    throw KernelException("this SynapseCollection is outdated: connections changed since GetConnections");
+  static const std::vector<std::string> known = {"source", "target", "weight", "delay", "synapse_model",
+                                                 "receptor", "port", "target_thread", "synapse_id"};
+  ConnectionTable t;
+  t.keys = keys.empty() ? known : keys;
+  for (auto& k : t.keys)
+    if (std::find(known.begin(), known.end(), k) == known.end())
+      throw UnknownParameter("'" + k + "' is not a connection property." + did_you_mean(k, known));
+  t.columns.assign(t.keys.size(), {});
+  for (std::size_t j = 0; j < t.keys.size(); ++j) {
+    const std::string& k = t.keys[j];
+    auto& colv = t.columns[j];
+    colv.reserve(c.index.size());
+    for (std::size_t n = 0; n < c.index.size(); ++n) {
+      const uint64_t i = c.index[n];
+      if (k == "source") colv.emplace_back(static_cast<long>(store_.source_of(i)));
+      else if (k == "target") colv.emplace_back(static_cast<long>(store_.target_[i]));
+      else if (k == "weight") colv.emplace_back(store_.weight_[i]);
+      else if (k == "delay") colv.emplace_back(grid_.delay_to_ms(store_.delay_[i]));
+      else if (k == "synapse_model") colv.emplace_back(synapse_protos_[store_.synapse_model_[i]].name);
+      else if (k == "receptor") colv.emplace_back(static_cast<long>(store_.receptor_[i]));
+      else if (k == "synapse_id") colv.emplace_back(static_cast<long>(store_.synapse_model_[i]));
+      else if (k == "port") colv.emplace_back(static_cast<long>(n));
+      else colv.emplace_back(0L);
+    }
+  }
+  return t;
+}
+
+void Simulator::set_connections(const SynapseCollection& c, const Dict& params) {
+  if (c.generation != store_.generation() || store_.has_staged())
+    throw KernelException("this SynapseCollection is outdated: connections changed since GetConnections");
+  std::vector<double> weights, delays;
+  auto expand = [&](const Value& v, const std::string& key, const std::string& unit) {
+    std::vector<double> out;
+    if (auto arr = std::get_if<std::vector<double>>(&v)) out = *arr;
+    else if (auto la = std::get_if<std::vector<long>>(&v)) out.assign(la->begin(), la->end());
+    else if (auto q = std::get_if<Quantity>(&v); q && q->is_array) out = convert_quantity(*q, unit, key);
+    else out.assign(c.index.size(), coerce_number(v, unit, key));
+    if (out.size() != c.index.size())
+      throw BadProperty(key + ": " + std::to_string(out.size()) + " values for " + std::to_string(c.index.size()) +
+                        " connections");
+    return out;
+  };
+  for (const auto& [key, v] : params) {
+    if (key == "weight") weights = expand(v, key, "");
+    else if (key == "delay") delays = expand(v, key, "ms");
+    else
+      throw UnknownParameter("'" + key + "' cannot be set on " + std::string("static_synapse") + " connections." +
+                             did_you_mean(key, {"weight", "delay"}));
+  }
+  std::vector<uint16_t> dsteps(delays.size());
+  for (std::size_t n = 0; n < delays.size(); ++n) {
+    const long d = grid_.delay_to_steps(delays[n]);
+    if (d < 1) throw BadDelay("Delay must be greater than or equal to resolution");
+    if (d > 65535) throw BadDelay("delay exceeds nestkit's maximum of 65535 steps");
+    if (simulated_ && (d < min_delay_ || d > max_delay_))
+      throw BadDelay("Minimum and maximum delay cannot be changed after Simulate has been called.");
+    dsteps[n] = static_cast<uint16_t>(d);
+  }
+  for (std::size_t n = 0; n < weights.size(); ++n) store_.weight_[c.index[n]] = weights[n];
+  for (std::size_t n = 0; n < dsteps.size(); ++n) {
+    store_.delay_[c.index[n]] = dsteps[n];
+    conn_min_delay_ = std::min(conn_min_delay_ < 0 ? dsteps[n] : conn_min_delay_, static_cast<long>(dsteps[n]));
+    conn_max_delay_ = std::max(conn_max_delay_, static_cast<long>(dsteps[n]));
+  }
+}
+
+}  // namespace nestkit

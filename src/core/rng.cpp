@@ -1,0 +1,29 @@
+#include <cmath>
+
+#include "nestkit/rng.hpp"
+
+namespace nestkit {
+
+long RandomStream::poisson(double mu) {
+  if (mu <= 0.0) return 0;
+  if (mu < 30.0) return poisson_by_inversion(uniform(), mu, std::exp(-mu));
+  // Hörmann's transformed rejection with squeeze (PTRS), for large means.
+  const double smu = std::sqrt(mu);
+  const double b = 0.931 + 2.53 * smu;
+  const double a = -0.059 + 0.02483 * b;
+  const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
+  const double vr = 0.9277 - 3.6224 / (b - 2.0);
+  const double log_mu = std::log(mu);
+  while (true) {
+    const double u = uniform() - 0.5;
+    const double v = uniform();
+    const double us = 0.5 - std::fabs(u);
+    const long k = static_cast<long>(std::floor((2.0 * a / us + b) * u + mu + 0.43));
+    if (us >= 0.07 && v <= vr) return k;
+    if (k < 0 || (us < 0.013 && v > us)) continue;
+    if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <= -mu + k * log_mu - std::lgamma(k + 1.0))
+      return k;
+  }
+}
+
+}  // namespace nestkit

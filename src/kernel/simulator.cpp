@@ -1,0 +1,409 @@
+// Kernel status, model prototypes and node creation/status.
+#include "nestkit/simulator.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "nestkit/coerce.hpp"
+#include "nestkit/recorders.hpp"
+#include "nestkit/registry.hpp"
+
+namespace nestkit {
+
+Simulator::Simulator() { reset(); }
+Simulator::~Simulator() = default;
+
+void Simulator::reset() {
+  grid_ = TimeGrid{};
+  seed_ = 143202461;
+  threads_ = 1;
+  node_protos_.clear();
+  for (const ModelInfo* m : builtin_node_models()) node_protos_[m->name] = {m, m->default_row()};
+  synapse_protos_ = {{"static_synapse", "static_synapse", 1.0, 1.0, 0}};
+  pops_.clear();
+  next_gid_ = 1;
+  store_.clear();
+  connect_calls_ = 0;
+  min_delay_ = max_delay_ = 1;
+  conn_min_delay_ = conn_max_delay_ = -1;
+  simulated_ = false;
+  slice_origin_ = from_step_ = slice_ = 0;
+  slice_spikes_.clear();
+  delivered_to_recorders_ = 0;
+}
+
+// --- kernel status ---------------------------------------------------------------
+
+Dict Simulator::kernel_status() const {
+  Dict d;
+  d["resolution"] = grid_.resolution();
+  d["tics_per_ms"] = grid_.tics_per_ms();
+  d["tics_per_step"] = grid_.tics_per_step();
+  d["ms_per_tic"] = 1.0 / grid_.tics_per_ms();
+  d["rng_seed"] = static_cast<long>(seed_);
+  d["local_num_threads"] = static_cast<long>(threads_);
+  d["total_num_virtual_procs"] = static_cast<long>(threads_);
+  d["num_processes"] = 1L;
+  d["biological_time"] = biological_time();
+  d["time"] = biological_time();
+  d["num_connections"] = static_cast<long>(num_connections());
+  d["network_size"] = static_cast<long>(network_size());
+  const bool known = simulated_ || conn_min_delay_ > 0;
+  d["min_delay"] = grid_.delay_to_ms(simulated_ ? min_delay_ : (known ? conn_min_delay_ : 1));
+  d["max_delay"] = grid_.delay_to_ms(simulated_ ? max_delay_ : (known ? conn_max_delay_ : 1));
+  d["rng_type"] = std::string("Philox_32");
+  d["rng_types"] = std::vector<std::string>{"Philox_32"};
+  d["off_grid_spiking"] = false;
+  d["keep_source_table"] = true;
+  d["connection_rules"] = std::vector<std::string>{"all_to_all", "one_to_one", "fixed_indegree", "fixed_outdegree",
+                                                   "fixed_total_number", "pairwise_bernoulli"};
+  return d;
+}
+
+void Simulator::set_kernel_status(const Dict& d) {
+  static const std::vector<std::string> settable = {"resolution", "rng_seed", "local_num_threads",
+                                                    "total_num_virtual_procs", "print_time", "overwrite_files",
+                                                    "data_path", "data_prefix", "rng_type"};
+  const Dict current = kernel_status();
+  for (const auto& [key, value] : d) {
+    if (std::find(settable.begin(), settable.end(), key) == settable.end()) {
+      if (current.count(key)) throw BadProperty("kernel property '" + key + "' is read-only");
+      std::vector<std::string> names;
+      for (auto& [k, v] : current) names.push_back(k);
+      throw UnknownParameter("'" + key + "' is not a kernel property." + did_you_mean(key, names));
+    }
+  }
+  // Validate everything first, then commit, so a bad key changes nothing.
+  TimeGrid grid = grid_;
+  uint32_t seed = seed_;
+  int threads = threads_;
+  if (auto it = d.find("resolution"); it != d.end()) {
+    const double h = coerce_number(it->second, "ms", "resolution");
+    if (network_size() > 0 || store_.size() > 0)
+      throw KernelException("resolution cannot be changed after nodes have been created; call ResetKernel first");
+    if (!(h > 0.0) || !std::isfinite(h)) throw BadProperty("resolution must be > 0 ms");
+    const double tics = h * grid.tics_per_ms();
+    if (std::fabs(tics - std::floor(tics + 0.5)) > 1e-6 * std::max(1.0, tics) || tics < 0.5)
+      throw BadProperty("resolution must be a multiple of the tic length (0.001 ms)");
+    grid.set_resolution(h);
+  }
+  if (auto it = d.find("rng_seed"); it != d.end()) {
+    const double s = coerce_number(it->second, "", "rng_seed");
+    if (!(s >= 1.0 && s < 4294967296.0) || std::floor(s) != s)
+      throw BadProperty("rng_seed must be an integer in [1, 2^32 - 1]");
+    seed = static_cast<uint32_t>(s);
+  }
+  for (const char* key : {"local_num_threads", "total_num_virtual_procs"}) {
+    if (auto it = d.find(key); it != d.end()) {
+      const double t = coerce_number(it->second, "", key);
+      if (!(t >= 1.0) || std::floor(t) != t) throw BadProperty(std::string(key) + " must be a positive integer");
+      if (network_size() > 0)
+        throw KernelException(std::string(key) + " cannot be changed after nodes have been created");
+      threads = static_cast<int>(t);
+    }
+  }
+  grid_ = grid;
+  seed_ = seed;
+  threads_ = threads;
+}
+
+// --- models ---------------------------------------------------------------------
+
+std::vector<std::string> Simulator::node_models() const {
+  std::vector<std::string> out;
+  for (auto& [name, proto] : node_protos_) out.push_back(name);
+  return out;
+}
+
+std::vector<std::string> Simulator::synapse_models() const {
+  std::vector<std::string> out;
+  for (auto& p : synapse_protos_) out.push_back(p.name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+const Simulator::NodeProto& Simulator::node_proto(const std::string& model) const {
+  auto it = node_protos_.find(model);
+  if (it == node_protos_.end()) {
+    std::vector<std::string> all = node_models();
+    for (auto& s : synapse_models()) all.push_back(s);
+    throw UnknownModelName("'" + model + "' is not a known model." + did_you_mean(model, all));
+  }
+  return it->second;
+}
+
+int Simulator::synapse_id(const std::string& model) const {
+  for (std::size_t i = 0; i < synapse_protos_.size(); ++i)
+    if (synapse_protos_[i].name == model) return static_cast<int>(i);
+  throw UnknownModelName("'" + model + "' is not a known synapse model." + did_you_mean(model, synapse_models()));
+}
+
+void Simulator::apply_params(const ModelInfo& info, std::vector<Value>& row, const Dict& params,
+                             const std::string& model) const {
+  ParamRow view(info, row);
+  for (const auto& [key, value] : params) {
+    const ParamSpec& s = info.spec(key);
+    if (s.role == Role::kReadOnly) throw BadProperty(model + ": '" + key + "' is read-only");
+    row[info.index_of(key)] = coerce(s, value, model);
+  }
+}
+
+Dict Simulator::get_defaults(const std::string& model) const {
+  Dict d;
+  if (node_protos_.count(model)) {
+    const NodeProto& p = node_proto(model);
+    for (std::size_t k = 0; k < p.info->specs.size(); ++k)
+      if (p.info->specs[k].role != Role::kInternal) d[p.info->specs[k].name] = p.defaults[k];
+    d["model"] = model;
+    d["element_type"] = std::string(p.info->kind == NodeKind::kNeuron       ? "neuron"
+                                     : p.info->kind == NodeKind::kRecorder ? "recorder"
+                                                                            : "stimulator");
+    if (!p.info->recordables.empty()) d["recordables"] = p.info->recordables;
+    return d;
+  }
+  const SynapseProto& s = synapse_protos_[synapse_id(model)];
+  d["weight"] = s.weight;
+  d["delay"] = s.delay;
+  d["receptor_type"] = s.receptor_type;
+  d["synapse_model"] = s.name;
+  d["element_type"] = std::string("synapse");
+  return d;
+}
+
+void Simulator::set_defaults(const std::string& model, const Dict& params) {
+  if (node_protos_.count(model)) {
+    NodeProto& p = node_protos_[model];
+    std::vector<Value> row = p.defaults;
+    apply_params(*p.info, row, params, model);
+    ParamRow view(*p.info, row);
+    view.grid = &grid_;
+    for (auto& [k, v] : params) view.mark_given(k);
+    // Validate through a scratch population so the model's own checks apply.
+    std::unique_ptr<Population> scratch = p.info->make(*p.info);
+    scratch->validate_row(view);
+    p.defaults = std::move(row);
+    return;
+  }
+  SynapseProto s = synapse_protos_[synapse_id(model)];
+  for (const auto& [key, value] : params) {
+    if (key == "weight")
+      s.weight = coerce_number(value, "", model + ": weight");
+    else if (key == "delay")
+      s.delay = coerce_number(value, "ms", model + ": delay");
+    else if (key == "receptor_type")
+      s.receptor_type = static_cast<long>(coerce_number(value, "", model + ": receptor_type"));
+    else
+      throw UnknownParameter("'" + key + "' is not a parameter of " + model + "." +
+                             did_you_mean(key, {"weight", "delay", "receptor_type"}));
+  }
+  if (grid_.delay_to_steps(s.delay) < 1)
+    throw BadDelay(model + ": delay " + std::to_string(s.delay) + " ms must be >= the resolution");
+  synapse_protos_[synapse_id(model)] = s;
+}
+
+void Simulator::copy_model(const std::string& existing, const std::string& new_name, const Dict& params) {
+  if (node_protos_.count(new_name) || std::any_of(synapse_protos_.begin(), synapse_protos_.end(),
+                                                  [&](auto& s) { return s.name == new_name; }))
+    throw BadProperty("model name '" + new_name + "' is already in use");
+  if (node_protos_.count(existing)) {
+    node_protos_[new_name] = node_protos_[existing];
+    try {
+      set_defaults(new_name, params);
+    } catch (...) {
+      node_protos_.erase(new_name);
+      throw;
+    }
+    return;
+  }
+  if (synapse_protos_.size() >= 255) throw KernelException("too many synapse models (at most 255)");
+  SynapseProto s = synapse_protos_[synapse_id(existing)];
+  s.name = new_name;
+  synapse_protos_.push_back(s);
+  try {
+    set_defaults(new_name, params);
+  } catch (...) {
+    synapse_protos_.pop_back();
+    throw;
+  }
+}
+
+// --- nodes ----------------------------------------------------------------------
+
+std::size_t Simulator::pop_index(uint32_t gid) const {
+  if (gid == 0 || gid >= next_gid_)
+    throw UnknownNode("node " + std::to_string(gid) + " does not exist (network has " +
+                      std::to_string(network_size()) + " nodes)");
+  auto it = std::upper_bound(pops_.begin(), pops_.end(), gid,
+                             [](uint32_t g, const std::unique_ptr<Population>& p) { return g < p->first_gid(); });
+  return static_cast<std::size_t>(it - pops_.begin()) - 1;
+}
+Population& Simulator::pop_of(uint32_t gid) { return *pops_[pop_index(gid)]; }
+const Population& Simulator::pop_of(uint32_t gid) const { return *pops_[pop_index(gid)]; }
+std::string Simulator::model_of(uint32_t gid) const { return pop_of(gid).model_name(); }
+
+NodeCollection Simulator::create(const std::string& model, std::size_t n, const Dict& params) {
+  const NodeProto& proto = node_proto(model);
+  if (n < 1) throw BadProperty("Create: the number of nodes must be at least 1");
+  if (static_cast<uint64_t>(next_gid_) + n >= 0xFFFFFFF0ull) throw KernelException("too many nodes");
+  std::vector<Value> row = proto.defaults;
+  apply_params(*proto.info, row, params, model);
+  {
+    ParamRow view(*proto.info, row);
+    view.grid = &grid_;
+    for (auto& [k, v] : params) view.mark_given(k);
+    std::unique_ptr<Population> scratch = proto.info->make(*proto.info);
+    scratch->validate_row(view);
+  }
+  std::unique_ptr<Population> pop = proto.info->make(*proto.info);
+  pop->init(model, next_gid_, n, row);
+  NodeCollection nc = NodeCollection::range(next_gid_, n);
+  next_gid_ += static_cast<uint32_t>(n);
+  pops_.push_back(std::move(pop));
+  return nc;
+}
+
+std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::vector<std::string>& keys) const {
+  std::vector<Dict> out;
+  out.reserve(nodes.size());
+  for (uint32_t gid : nodes.ids()) {
+    const Population& p = pop_of(gid);
+    const std::size_t i = gid - p.first_gid();
+    const ModelInfo& info = p.info();
+    const std::vector<Value> row = p.read_row(i);
+    Dict d;
+    auto put = [&](const std::string& key) {
+      const int k = info.index_of(key);
+      if (k >= 0 && info.specs[k].role != Role::kInternal) {
+        d[key] = row[k];
+        return;
+      }
+      Value v;
+      if (p.get_extra(i, key, v)) {
+        d[key] = v;
+        return;
+      }
+      if (key == "global_id") d[key] = static_cast<long>(gid);
+      else if (key == "model") d[key] = p.model_name();
+      else if (key == "element_type")
+        d[key] = std::string(info.kind == NodeKind::kNeuron ? "neuron"
+                             : info.kind == NodeKind::kRecorder ? "recorder" : "stimulator");
+      else if (key == "recordables" && !info.recordables.empty()) d[key] = info.recordables;
+      else if (key == "local") d[key] = true;
+      else if (key == "frozen") d[key] = false;
+      else if (key == "thread" || key == "vp") d[key] = 0L;
+      else {
+        std::vector<std::string> names = info.visible_names();
+        for (auto& e : p.extra_keys()) names.push_back(e);
+        for (const char* e : {"global_id", "model", "element_type", "local", "frozen", "thread", "vp"})
+          names.push_back(e);
+        throw UnknownParameter("'" + key + "' is not a property of " + p.model_name() + " (node " +
+                               std::to_string(gid) + ")." + did_you_mean(key, names));
+      }
+    };
+    if (keys.empty()) {
+      for (auto& name : info.visible_names()) put(name);
+      for (auto& e : p.extra_keys()) put(e);
+      for (const char* e : {"global_id", "model", "element_type", "local", "frozen", "thread", "vp"}) put(e);
+      if (!info.recordables.empty()) put("recordables");
+    } else {
+      for (auto& k : keys) put(k);
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+void Simulator::set_status(const NodeCollection& nodes, const Dict& params) {
+  // Expand per-node lists (scalar parameters given as a list of len(nodes)).
+  std::vector<Dict> per_node(nodes.size());
+  for (const auto& [key, value] : params) {
+    std::size_t len = 0;
+    bool is_list = false;
+    if (auto v = std::get_if<std::vector<double>>(&value)) len = v->size(), is_list = true;
+    if (auto v = std::get_if<std::vector<long>>(&value)) len = v->size(), is_list = true;
+    if (auto q = std::get_if<Quantity>(&value); q && q->is_array) len = q->si.size(), is_list = true;
+    bool split = false;
+    if (is_list && !nodes.empty()) {
+      const Population& p = pop_of(nodes[0]);
+      const int k = p.info().index_of(key);
+      split = k >= 0 && p.info().specs[k].numeric();
+      if (split && len != nodes.size())
+        throw BadProperty("'" + key + "': a list of " + std::to_string(len) + " values for " +
+                          std::to_string(nodes.size()) + " nodes; give one value per node or a single value");
+    }
+    for (std::size_t j = 0; j < nodes.size(); ++j) {
+      if (!split) {
+        per_node[j][key] = value;
+      } else if (auto v = std::get_if<std::vector<double>>(&value)) {
+        per_node[j][key] = (*v)[j];
+      } else if (auto l = std::get_if<std::vector<long>>(&value)) {
+        per_node[j][key] = (*l)[j];
+      } else {
+        Quantity q = std::get<Quantity>(value);
+        per_node[j][key] = Quantity{{q.si[j]}, q.dim, false};
+      }
+    }
+  }
+  set_status(nodes, per_node);
+}
+
+void Simulator::set_status(const NodeCollection& nodes, const std::vector<Dict>& per_node) {
+  if (per_node.size() != nodes.size())
+    throw BadProperty("set: got " + std::to_string(per_node.size()) + " dictionaries for " +
+                      std::to_string(nodes.size()) + " nodes");
+  // Transaction: build and validate every new row before touching any node.
+  struct Pending {
+    Population* pop;
+    std::size_t i;
+    std::vector<Value> row;
+    std::vector<std::pair<std::string, Value>> extra;
+  };
+  std::vector<Pending> pending;
+  pending.reserve(nodes.size());
+  for (std::size_t j = 0; j < nodes.size(); ++j) {
+    Population& p = pop_of(nodes[j]);
+    const std::size_t i = nodes[j] - p.first_gid();
+    Pending pe{&p, i, p.read_row(i), {}};
+    Dict schema_params;
+    for (const auto& [key, value] : per_node[j]) {
+      const auto extras = p.extra_keys();
+      if (p.info().index_of(key) < 0 && std::find(extras.begin(), extras.end(), key) != extras.end()) {
+        if (key != "n_events" || coerce_number(value, "", "n_events") != 0.0)
+          throw BadProperty(p.model_name() + ": '" + key + "' can only be reset by setting n_events to 0");
+        pe.extra.emplace_back(key, value);
+      } else {
+        schema_params[key] = value;
+      }
+    }
+    apply_params(p.info(), pe.row, schema_params, p.model_name());
+    ParamRow view(p.info(), pe.row);
+    view.grid = &grid_;
+    for (auto& [k, v] : schema_params) view.mark_given(k);
+    p.validate_row(view);
+    if (simulated_ && p.info().kind == NodeKind::kRecorder) {
+      for (const char* locked : {"record_from", "interval", "offset"})
+        if (schema_params.count(locked))
+          throw KernelException(p.model_name() + ": '" + locked + "' cannot be changed after Simulate");
+    }
+    pending.push_back(std::move(pe));
+  }
+  for (auto& pe : pending) {
+    for (auto& [k, v] : pe.extra)
+      if (!pe.pop->set_extra(pe.i, k, v)) throw BadProperty("'" + k + "' cannot be set");
+  }
+  for (auto& pe : pending) pe.pop->write_row(pe.i, pe.row);
+}
+
+Events Simulator::events(uint32_t gid) const {
+  const Population& p = pop_of(gid);
+  Value v;
+  Events ev;
+  if (p.info().kind != NodeKind::kRecorder)
+    throw BadProperty("node " + std::to_string(gid) + " (" + p.model_name() + ") is not a recorder; it has no events");
+  const std::size_t i = gid - p.first_gid();
+  if (auto mm = dynamic_cast<const Multimeter*>(&p)) return mm->events_of(i);
+  return static_cast<const SpikeRecorder&>(p).events_of(i);
+}
+
+}  // namespace nestkit

@@ -1,0 +1,223 @@
+// multimeter, voltmeter and spike_recorder with NEST's in-memory backend.
+#include "nestkit/recorders.hpp"
+
+#include "models/devices/device_base.hpp"
+#include "nestkit/registry.hpp"
+
+namespace nestkit {
+namespace {
+enum MmCol : int { mm_origin, mm_start, mm_stop, interval, offset };
+enum SrCol : int { sr_origin, sr_start, sr_stop };
+
+Value events_value(const EventLog&) { return std::monostate{}; }
+}  // namespace
+
+// --- multimeter -----------------------------------------------------------------
+
+const std::vector<std::string>& Multimeter::record_from(std::size_t m) const {
+  return std::get<std::vector<std::string>>(obj_[0][m]);
+}
+
+void Multimeter::prepare(const RunContext& rc) {
+  grid_ = rc.grid;
+  schedule_.resize(n_);
+  log_.resize(n_);
+  window_.resize(n_);
+  pending_.resize(n_);
+  for (std::size_t m = 0; m < n_; ++m) {
+    window_[m] = devices::window_of(*rc.grid, num_[mm_origin][m], num_[mm_start][m], num_[mm_stop][m]);
+    log_[m].values.resize(record_from(m).size());
+    Schedule& s = schedule_[m];
+    if (s.initialised) continue;
+    // First sample: the first multiple of interval after now (or offset + k
+    // interval); a sample taken in the step starting at t is stamped t + h.
+    s.interval = rc.grid->ms_to_steps(num_[interval][m]);
+    const long off = rc.grid->ms_to_steps(num_[offset][m]);
+    long next = (rc.now / s.interval + 1) * s.interval - 1;
+    if (off != 0) {
+      next = off - 1;
+      while (next <= rc.now) next += s.interval;
+    }
+    s.first = next;
+    s.initialised = true;
+  }
+}
+
+void Multimeter::push_sample(std::size_t m, uint32_t slot, uint32_t gid, long stamp, const double* v, std::size_t k) {
+  auto& per_meter = pending_[m];
+  if (per_meter.size() <= slot) return;  // resized by flush before the run
+  Pending& p = per_meter[slot];
+  p.gid = gid;
+  p.stamp.push_back(stamp);
+  p.values.insert(p.values.end(), v, v + k);
+}
+
+void Multimeter::flush_pending() {
+  for (std::size_t m = 0; m < n_ && m < pending_.size(); ++m) {
+    EventLog& log = log_[m];
+    const std::size_t k = log.values.size();
+    for (Pending& p : pending_[m]) {
+      for (std::size_t j = 0; j < p.stamp.size(); ++j) {
+        if (!window_[m].contains(p.stamp[j])) continue;
+        log.senders.push_back(p.gid);
+        log.times.push_back(p.stamp[j]);  // converted to ms when read
+        for (std::size_t r = 0; r < k; ++r) log.values[r].push_back(p.values[j * k + r]);
+      }
+      p.stamp.clear();
+      p.values.clear();
+    }
+  }
+}
+
+void Multimeter::size_pending() {
+  pending_.resize(n_);
+  for (std::size_t m = 0; m < n_; ++m) pending_[m].resize(targets_[m].size());
+}
+
+Events Multimeter::events_of(std::size_t m) const {
+  Events ev;
+  const std::vector<std::string> names = record_from(m);
+  if (m < log_.size()) {
+    ev.senders = log_[m].senders;
+    ev.times.reserve(log_[m].times.size());
+    for (double s : log_[m].times) ev.times.push_back(grid_ ? grid_->steps_to_ms(static_cast<long>(s)) : s);
+    for (std::size_t r = 0; r < names.size() && r < log_[m].values.size(); ++r)
+      ev.values.emplace_back(names[r], log_[m].values[r]);
+  } else {
+    for (auto& n : names) ev.values.emplace_back(n, std::vector<double>{});
+  }
+  return ev;
+}
+
+bool Multimeter::get_extra(std::size_t i, const std::string& key, Value& out) const {
+  if (key == "n_events") {
+    out = static_cast<long>(i < log_.size() ? log_[i].senders.size() : 0);
+    return true;
+  }
+  if (key == "events") {
+    out = events_value(EventLog{});
+    return true;
+  }
+  return false;
+}
+
+bool Multimeter::set_extra(std::size_t i, const std::string& key, const Value&) {
+  if (key != "n_events") return false;
+  if (i < log_.size()) log_[i].clear();
+  return true;
+}
+
+// --- spike_recorder -------------------------------------------------------------
+
+void SpikeRecorder::prepare(const RunContext& rc) {
+  grid_ = rc.grid;
+  log_.resize(n_);
+  window_.resize(n_);
+  for (std::size_t i = 0; i < n_; ++i)
+    window_[i] = devices::window_of(*rc.grid, num_[sr_origin][i], num_[sr_start][i], num_[sr_stop][i]);
+}
+
+void SpikeRecorder::deliver_spikes(const SpikeBatch& b) {
+  for (std::size_t k = 0; k < b.count; ++k) {
+    const std::size_t i = b.target[k] - first_gid_;
+    if (!window_[i].contains(b.stamp)) continue;
+    const uint32_t m = b.per_synapse_multiplicity ? b.per_synapse_multiplicity[k] : b.multiplicity;
+    for (uint32_t j = 0; j < m; ++j) {
+      log_[i].senders.push_back(b.source);
+      log_[i].times.push_back(static_cast<double>(b.stamp));
+    }
+  }
+}
+
+Events SpikeRecorder::events_of(std::size_t i) const {
+  Events ev;
+  if (i >= log_.size()) return ev;
+  ev.senders = log_[i].senders;
+  for (double s : log_[i].times) ev.times.push_back(grid_->steps_to_ms(static_cast<long>(s)));
+  return ev;
+}
+
+bool SpikeRecorder::get_extra(std::size_t i, const std::string& key, Value& out) const {
+  if (key == "n_events") {
+    out = static_cast<long>(i < log_.size() ? log_[i].senders.size() : 0);
+    return true;
+  }
+  if (key == "events") {
+    out = std::monostate{};
+    return true;
+  }
+  return false;
+}
+
+bool SpikeRecorder::set_extra(std::size_t i, const std::string& key, const Value&) {
+  if (key != "n_events") return false;
+  if (i < log_.size()) log_[i].clear();
+  return true;
+}
+
+// --- declarations ---------------------------------------------------------------
+
+namespace {
+void declare_recorder_common(ModelInfo& m) {
+  devices::declare_window(m);
+  m.object("label", PType::kString, std::string(""), "", "Label")
+      .object("record_to", PType::kString, std::string("memory"), "", "Recording backend (only 'memory')");
+  m.emits_spikes = false;
+  m.accepts_current = false;
+}
+
+ModelInfo make_multimeter(const std::string& name, std::vector<std::string> record_from) {
+  ModelInfo m(name, NodeKind::kRecorder, "https://nest-simulator.readthedocs.io/en/stable/models/" + name + ".html");
+  m.family = "recorder";
+  devices::declare_window(m);
+  m.param(interval, "interval", 1.0, "ms", positive(), "Sampling interval")
+      .param(offset, "offset", 0.0, "ms", non_negative(), "First sample time (0: the first interval)");
+  m.object("record_from", PType::kStringVec, std::move(record_from), "", "Recordables to sample")
+      .object("label", PType::kString, std::string(""), "", "Label")
+      .object("record_to", PType::kString, std::string("memory"), "", "Recording backend (only 'memory')");
+  m.emits_spikes = false;
+  m.accepts_current = false;
+  m.samples = true;
+  m.spike_receptors = {};
+  m.validate = [name](const ParamRow& row) {
+    devices::validate_window(row, name);
+    devices::check_on_grid(row, name, "interval");
+    devices::check_on_grid(row, name, "offset");
+    if (row.grid && row.num("interval") < row.grid->resolution() - 1e-12)
+      throw BadProperty(name + ": interval must be at least the resolution");
+    if (std::get<std::string>(row.get("record_to")) != "memory")
+      throw BadProperty(name + ": only the 'memory' recording backend is supported");
+  };
+  m.make = [](const ModelInfo& info) { return std::make_unique<Multimeter>(info); };
+  return m;
+}
+
+ModelInfo make_spike_recorder() {
+  ModelInfo m("spike_recorder", NodeKind::kRecorder,
+              "https://nest-simulator.readthedocs.io/en/stable/models/spike_recorder.html");
+  m.family = "recorder";
+  declare_recorder_common(m);
+  m.validate = [](const ParamRow& row) {
+    devices::validate_window(row, "spike_recorder");
+    if (std::get<std::string>(row.get("record_to")) != "memory")
+      throw BadProperty("spike_recorder: only the 'memory' recording backend is supported");
+  };
+  m.make = [](const ModelInfo& info) { return std::make_unique<SpikeRecorder>(info); };
+  return m;
+}
+}  // namespace
+
+const ModelInfo& multimeter_model() {
+  static const ModelInfo info = make_multimeter("multimeter", {});
+  return info;
+}
+const ModelInfo& voltmeter_model() {
+  static const ModelInfo info = make_multimeter("voltmeter", {"V_m"});
+  return info;
+}
+const ModelInfo& spike_recorder_model() {
+  static const ModelInfo info = make_spike_recorder();
+  return info;
+}
+
+}  // namespace nestkit

@@ -1,0 +1,140 @@
+// iaf_psc_alpha: leaky integrate-and-fire neuron with alpha-shaped synaptic
+// currents, integrated exactly (Rotter & Diesmann 1999), as NEST 3.10's model.
+#include <cmath>
+#include <limits>
+
+#include "integrators/iaf_propagator.hpp"
+#include "models/neurons/neuron_base.hpp"
+#include "nestkit/registry.hpp"
+
+namespace nestkit {
+namespace {
+
+enum Col : int {
+  // parameters
+  C_m, tau_m, t_ref, E_L, V_reset, V_th, V_min, I_e, tau_syn_ex, tau_syn_in, tau_minus, tau_minus_triplet,
+  // state relative to E_L, as integrated
+  y3, I_ex, dI_ex, I_in, dI_in, y0, r,
+  // constants derived before each run
+  P11_ex, P21_ex, P31_ex, P32_ex, P11_in, P21_in, P31_in, P32_in, P30, expm1_tau_m, psc0_ex, psc0_in, theta,
+  reset, lower, refractory_steps,
+};
+enum Rec : int { kV_m, kI_syn_ex, kI_syn_in };
+enum Channel : int { kEx, kIn, kCurrent, kChannels };
+
+class IafPscAlpha final : public NeuronPopulation {
+ public:
+  using NeuronPopulation::NeuronPopulation;
+
+  void prepare(const RunContext& rc) override {
+    prepare_input(rc, kChannels);
+    const double h = rc.grid->resolution();
+    for (std::size_t i = 0; i < n_; ++i) {
+      auto c = [&](int k) -> double& { return num_[k][i]; };
+      c(P11_ex) = std::exp(-h / c(tau_syn_ex));
+      c(P11_in) = std::exp(-h / c(tau_syn_in));
+      c(expm1_tau_m) = std::expm1(-h / c(tau_m));
+      c(P30) = integrators::leak_current_propagator(h, c(tau_m), c(C_m));
+      c(P21_ex) = h * c(P11_ex);
+      c(P21_in) = h * c(P11_in);
+      std::tie(c(P31_ex), c(P32_ex)) = integrators::IafPropagator(c(tau_syn_ex), c(tau_m), c(C_m)).alpha(h);
+      std::tie(c(P31_in), c(P32_in)) = integrators::IafPropagator(c(tau_syn_in), c(tau_m), c(C_m)).alpha(h);
+      c(psc0_ex) = M_E / c(tau_syn_ex);
+      c(psc0_in) = M_E / c(tau_syn_in);
+      c(theta) = c(V_th) - c(E_L);
+      c(reset) = c(V_reset) - c(E_L);
+      c(lower) = c(V_min) - c(E_L);
+      c(refractory_steps) = static_cast<double>(rc.grid->ms_to_steps(c(t_ref)));
+    }
+  }
+
+  void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
+    double* V = col(y3);
+    double *Iex = col(I_ex), *dIex = col(dI_ex), *Iin = col(I_in), *dIin = col(dI_in), *I0 = col(y0), *R = col(r);
+    const double *p11e = col(P11_ex), *p21e = col(P21_ex), *p31e = col(P31_ex), *p32e = col(P32_ex);
+    const double *p11i = col(P11_in), *p21i = col(P21_in), *p31i = col(P31_in), *p32i = col(P32_in);
+    const double *p30 = col(P30), *em1 = col(expm1_tau_m), *ie = col(I_e), *th = col(theta), *rs = col(reset);
+    const double *lo = col(lower), *refr = col(refractory_steps), *e0 = col(psc0_ex), *i0 = col(psc0_in);
+    for (long lag = from; lag < to; ++lag) {
+      const long step = ctx.slice_origin + lag;
+      double* in_ex = input_.row(kEx, step);
+      double* in_in = input_.row(kIn, step);
+      double* in_cur = input_.row(kCurrent, step);
+      for (std::size_t i = begin; i < end; ++i) {
+        if (R[i] == 0.0) {
+          const double v = p30[i] * (I0[i] + ie[i]) + p31e[i] * dIex[i] + p32e[i] * Iex[i] + p31i[i] * dIin[i] +
+                           p32i[i] * Iin[i] + em1[i] * V[i] + V[i];
+          V[i] = v < lo[i] ? lo[i] : v;
+        } else {
+          R[i] -= 1.0;
+        }
+        Iex[i] = p21e[i] * dIex[i] + p11e[i] * Iex[i];
+        dIex[i] = dIex[i] * p11e[i] + e0[i] * in_ex[i];
+        Iin[i] = p21i[i] * dIin[i] + p11i[i] * Iin[i];
+        dIin[i] = dIin[i] * p11i[i] + i0[i] * in_in[i];
+        if (V[i] >= th[i]) {
+          R[i] = refr[i];
+          V[i] = rs[i];
+          emit(ctx, i, step + 1);
+        }
+        I0[i] = in_cur[i];
+        in_ex[i] = in_in[i] = in_cur[i] = 0.0;
+      }
+      sample(step, begin, end);
+    }
+  }
+
+  void deliver_spikes(const SpikeBatch& b) override { deliver_sign_split(b, kEx, kIn); }
+  void deliver_current(const CurrentBatch& b) override { deliver_current_to(b, kCurrent); }
+
+  double recordable(int k, std::size_t i) const override {
+    switch (k) {
+      case kV_m: return num_[y3][i] + num_[E_L][i];
+      case kI_syn_ex: return num_[I_ex][i];
+      default: return num_[I_in][i];
+    }
+  }
+
+ protected:
+  void read_derived(std::size_t i, std::vector<Value>& row) const override {
+    row[info_->index_of("V_m")] = num_[y3][i] + num_[E_L][i];
+  }
+  void write_derived(std::size_t i, const std::vector<Value>& row) override {
+    num_[y3][i] = std::get<double>(row[info_->index_of("V_m")]) - num_[E_L][i];
+  }
+};
+
+ModelInfo make_info() {
+  ModelInfo m("iaf_psc_alpha", NodeKind::kNeuron, "https://nest-simulator.readthedocs.io/en/stable/models/iaf_psc_alpha.html");
+  m.family = "iaf_current";
+  m.param(C_m, "C_m", 250.0, "pF", positive(), "Capacitance of the membrane")
+      .param(tau_m, "tau_m", 10.0, "ms", positive(), "Membrane time constant")
+      .param(t_ref, "t_ref", 2.0, "ms", non_negative(), "Duration of refractory period")
+      .param(E_L, "E_L", -70.0, "mV", {}, "Resting membrane potential")
+      .param(V_reset, "V_reset", -70.0, "mV", {}, "Reset potential of the membrane")
+      .param(V_th, "V_th", -55.0, "mV", {}, "Spike threshold")
+      .param(V_min, "V_min", -std::numeric_limits<double>::infinity(), "mV", {}, "Absolute lower bound of V_m")
+      .param(I_e, "I_e", 0.0, "pA", {}, "Constant input current")
+      .param(tau_syn_ex, "tau_syn_ex", 2.0, "ms", positive(), "Rise time of the excitatory synaptic alpha function")
+      .param(tau_syn_in, "tau_syn_in", 2.0, "ms", positive(), "Rise time of the inhibitory synaptic alpha function")
+      .param(tau_minus, "tau_minus", 20.0, "ms", positive(), "Time constant of the STDP post-synaptic trace")
+      .param(tau_minus_triplet, "tau_minus_triplet", 110.0, "ms", positive(), "Triplet-STDP post-synaptic time constant");
+  for (int c = y3; c <= refractory_steps; ++c) m.internal(c, "_internal_" + std::to_string(c));
+  m.derived_state("V_m", -70.0, "mV", "Membrane potential");
+  m.recordables = {"V_m", "I_syn_ex", "I_syn_in"};
+  m.validate = [](const ParamRow& row) {
+    if (row.num("V_reset") >= row.num("V_th"))
+      throw BadProperty("iaf_psc_alpha: Reset potential must be smaller than threshold (V_reset < V_th).");
+  };
+  m.make = [](const ModelInfo& info) { return std::make_unique<IafPscAlpha>(info); };
+  return m;
+}
+
+}  // namespace
+
+const ModelInfo& iaf_psc_alpha_model() {
+  static const ModelInfo info = make_info();
+  return info;
+}
+
+}  // namespace nestkit

@@ -1,0 +1,46 @@
+#pragma once
+// Shared plumbing of spiking neuron populations: the input ring and the
+// standard ways incoming spikes and currents land in it.
+#include "nestkit/errors.hpp"
+#include "nestkit/population.hpp"
+
+namespace nestkit {
+
+class NeuronPopulation : public Population {
+ public:
+  using Population::Population;
+  bool parallel() const override { return true; }
+
+ protected:
+  // Sizes the ring on the first run; later runs keep pending input.
+  void prepare_input(const RunContext& rc, int channels) {
+    if (input_.ring_size() != rc.ring_size || channels != channels_) {
+      input_.resize(channels, n_, rc.ring_size);
+      channels_ = channels;
+    }
+  }
+  void emit(StepContext& ctx, std::size_t i, long stamp, uint32_t multiplicity = 1) {
+    ctx.spikes->push_back({first_gid_ + static_cast<uint32_t>(i), multiplicity, stamp});
+  }
+  static uint32_t multiplicity(const SpikeBatch& b, std::size_t k) {
+    return b.per_synapse_multiplicity ? b.per_synapse_multiplicity[k] : b.multiplicity;
+  }
+  // Positive weights to `ex`, others to `in` (NEST's sign convention).
+  void deliver_sign_split(const SpikeBatch& b, int ex, int in) {
+    for (std::size_t k = 0; k < b.count; ++k) {
+      const uint32_t m = multiplicity(b, k);
+      if (m == 0) continue;
+      const double s = b.weight[k] * b.weight_factor * m;
+      input_.add(s > 0.0 ? ex : in, b.stamp + b.delay[k] - 1, b.target[k] - first_gid_, s);
+    }
+  }
+  void deliver_current_to(const CurrentBatch& b, int channel) {
+    for (std::size_t k = 0; k < b.count; ++k)
+      input_.add(channel, b.stamp + b.delay[k] - 1, b.target[k] - first_gid_, b.weight[k] * b.amplitude);
+  }
+
+  InputRing input_;
+  int channels_ = 0;
+};
+
+}  // namespace nestkit
