@@ -22,6 +22,7 @@ struct SpikeBatch {
   long stamp = 0;  // step at whose end the spike occurred
   uint32_t multiplicity = 1;
   double weight_factor = 1.0;  // spike_generator's spike_weights
+  double offset = 0.0;         // carried by the spike (precise time offset, or a model's payload)
   const uint32_t* target = nullptr;  // global ids
   const double* weight = nullptr;
   const uint16_t* delay = nullptr;  // steps
@@ -45,6 +46,7 @@ struct EmittedSpike {
   uint32_t gid;
   uint32_t multiplicity;
   long stamp;
+  double offset = 0.0;  // e.g. iaf_tum_2000's emitted efficacy
 };
 
 // Time-sliced input buffer: `channels` rows of a ring indexed by absolute step.
@@ -120,6 +122,12 @@ class Population {
   virtual void deliver_spikes(const SpikeBatch&) {}
   virtual void deliver_current(const CurrentBatch&) {}
   virtual double recordable(int, std::size_t) const { return 0.0; }
+  // Whether node i accepts spikes (or currents) on `receptor`; models whose
+  // ports depend on parameters (multisynapse) override these.
+  virtual bool accepts_spike_port(std::size_t i, long receptor) const;
+  virtual bool accepts_current_port(std::size_t i, long receptor) const;
+  // Human-readable list of valid spike ports of node i, for error messages.
+  virtual std::string spike_ports(std::size_t i) const;
 
   std::vector<SamplerLink>& samplers() { return samplers_; }
 

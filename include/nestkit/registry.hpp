@@ -9,6 +9,12 @@ namespace nestkit {
 
 const std::vector<const ModelInfo*>& builtin_node_models();
 
+// Each model family appends its models; one function per family file.
+void register_iaf_exp_family(std::vector<const ModelInfo*>& out);
+void register_multisynapse_mat_family(std::vector<const ModelInfo*>& out);
+void register_glif_psc_family(std::vector<const ModelInfo*>& out);
+void register_current_generators(std::vector<const ModelInfo*>& out);
+
 const ModelInfo& iaf_psc_alpha_model();
 const ModelInfo& parrot_neuron_model();
 const ModelInfo& spike_generator_model();

@@ -113,7 +113,8 @@ class Simulator {
   long max_delay_steps() const { return max_delay_; }
 
   // Internal: devices send events through their outgoing synapses.
-  void send_spike(uint32_t source, long stamp, uint32_t multiplicity, double weight_factor = 1.0);
+  void send_spike(uint32_t source, long stamp, uint32_t multiplicity, double weight_factor = 1.0,
+                  double offset = 0.0);
   void send_poisson(uint32_t source, long stamp, double mu, double exp_neg_mu);
   void send_current(uint32_t source, long stamp, double amplitude);
   uint32_t seed() const { return seed_; }
@@ -140,7 +141,7 @@ class Simulator {
   long now_steps() const { return slice_origin_ + from_step_; }
   void apply_params(const ModelInfo& info, std::vector<Value>& row, const Dict& params,
                     const std::string& model) const;
-  void check_connectable(const Population& src, const Population& tgt, long receptor) const;
+  void check_connectable(const Population& src, const Population& tgt, uint32_t target, long receptor) const;
   void commit(std::vector<StagedSynapse>& staged);
   std::vector<StagedSynapse> build_synapses(const std::vector<std::pair<uint32_t, uint32_t>>& pairs,
                                             const SynSpec& syn, uint32_t call);
@@ -148,8 +149,8 @@ class Simulator {
   void wire_samplers();
   void update_slice(long from, long to);
   void deliver(std::size_t first_spike, bool to_recorders);
-  void deliver_row(uint32_t source, long stamp, uint32_t mult, double weight_factor, bool to_recorders,
-                   const uint32_t* per_syn_mult);
+  void deliver_row(uint32_t source, long stamp, uint32_t mult, double weight_factor, double offset,
+                   bool to_recorders, const uint32_t* per_syn_mult);
 
   TimeGrid grid_;
   uint32_t seed_ = 143202461;

@@ -35,7 +35,9 @@ void check_distribution(const Distribution& d, const std::string& what) {
 }
 }  // namespace
 
-void Simulator::check_connectable(const Population& src, const Population& tgt, long receptor) const {
+void Simulator::check_connectable(const Population& src, const Population& tgt, uint32_t target,
+                                  long receptor) const {
+  const std::size_t ti = target - tgt.first_gid();
   const ModelInfo& s = src.info();
   const ModelInfo& t = tgt.info();
   auto fail = [&](const std::string& why) {
@@ -43,14 +45,14 @@ void Simulator::check_connectable(const Population& src, const Population& tgt, 
   };
   if (t.kind == NodeKind::kStimulator) fail("stimulation devices cannot receive connections");
   if (s.samples) {
-    if (t.kind != NodeKind::kNeuron || t.recordables.empty()) fail("a multimeter can only record from neurons");
+    if (t.recordables.empty()) fail("the target has no recordables");
     return;
   }
   if (t.samples) fail("connect the multimeter to the nodes it records (multimeter as source)");
   if (s.kind == NodeKind::kRecorder) fail("recorders cannot send events");
   if (s.emits_current) {
     if (!t.accepts_current) fail("the target does not accept currents");
-    if (std::find(t.current_receptors.begin(), t.current_receptors.end(), receptor) == t.current_receptors.end())
+    if (!tgt.accepts_current_port(ti, receptor))
       fail("receptor_type " + std::to_string(receptor) + " is not a current port of " + tgt.model_name());
     return;
   }
@@ -59,12 +61,9 @@ void Simulator::check_connectable(const Population& src, const Population& tgt, 
     if (receptor != 0) fail("recorders only accept receptor_type 0");
     return;
   }
-  if (std::find(t.spike_receptors.begin(), t.spike_receptors.end(), receptor) == t.spike_receptors.end()) {
-    std::string ports;
-    for (long r : t.spike_receptors) ports += (ports.empty() ? "" : ", ") + std::to_string(r);
+  if (!tgt.accepts_spike_port(ti, receptor))
     fail("receptor_type " + std::to_string(receptor) + " is not available in " + tgt.model_name() +
-         " (valid: " + ports + ")");
-  }
+         " (valid: " + tgt.spike_ports(ti) + ")");
 }
 
 std::vector<StagedSynapse> Simulator::build_synapses(const std::vector<std::pair<uint32_t, uint32_t>>& pairs,
@@ -99,7 +98,7 @@ std::vector<StagedSynapse> Simulator::build_synapses(const std::vector<std::pair
     const auto [s, t] = pairs[k];
     if (!src_pop || !src_pop->contains(s)) src_pop = &pop_of(s);
     if (!tgt_pop || !tgt_pop->contains(t)) tgt_pop = &pop_of(t);
-    check_connectable(*src_pop, *tgt_pop, receptor);
+    check_connectable(*src_pop, *tgt_pop, t, receptor);
     const double w = value(syn.weight, proto.weight, Purpose::kWeight, k);
     const double d_ms = value(syn.delay, proto.delay, Purpose::kDelay, k);
     const long d = std::isfinite(d_ms) ? grid_.delay_to_steps(d_ms) : -1;

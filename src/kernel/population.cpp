@@ -1,5 +1,6 @@
 #include "nestkit/population.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -73,6 +74,20 @@ void Population::write_row(std::size_t i, const std::vector<Value>& row) {
       obj_[s.column][i] = row[k];
   }
   write_derived(i, row);
+}
+
+bool Population::accepts_spike_port(std::size_t, long r) const {
+  const auto& v = info_->spike_receptors;
+  return std::find(v.begin(), v.end(), r) != v.end();
+}
+bool Population::accepts_current_port(std::size_t, long r) const {
+  const auto& v = info_->current_receptors;
+  return info_->accepts_current && std::find(v.begin(), v.end(), r) != v.end();
+}
+std::string Population::spike_ports(std::size_t) const {
+  std::string s;
+  for (long r : info_->spike_receptors) s += (s.empty() ? "" : ", ") + std::to_string(r);
+  return s.empty() ? "none" : s;
 }
 
 bool Population::get_extra(std::size_t, const std::string&, Value&) const { return false; }

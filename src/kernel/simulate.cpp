@@ -141,12 +141,12 @@ void Simulator::update_slice(long from, long to) {
 void Simulator::deliver(std::size_t first_spike, bool to_recorders) {
   for (std::size_t s = first_spike; s < slice_spikes_.size(); ++s) {
     const EmittedSpike& sp = slice_spikes_[s];
-    deliver_row(sp.gid, sp.stamp, sp.multiplicity, 1.0, to_recorders, nullptr);
+    deliver_row(sp.gid, sp.stamp, sp.multiplicity, 1.0, sp.offset, to_recorders, nullptr);
   }
 }
 
-void Simulator::deliver_row(uint32_t source, long stamp, uint32_t mult, double weight_factor, bool to_recorders,
-                            const uint32_t* per_syn_mult) {
+void Simulator::deliver_row(uint32_t source, long stamp, uint32_t mult, double weight_factor, double offset,
+                            bool to_recorders, const uint32_t* per_syn_mult) {
   auto [b, e] = store_.row(source);
   uint64_t k = b;
   while (k < e) {
@@ -160,6 +160,7 @@ void Simulator::deliver_row(uint32_t source, long stamp, uint32_t mult, double w
       batch.stamp = stamp;
       batch.multiplicity = mult;
       batch.weight_factor = weight_factor;
+      batch.offset = offset;
       batch.target = &store_.target_[k];
       batch.weight = &store_.weight_[k];
       batch.delay = &store_.delay_[k];
@@ -172,9 +173,10 @@ void Simulator::deliver_row(uint32_t source, long stamp, uint32_t mult, double w
   }
 }
 
-void Simulator::send_spike(uint32_t source, long stamp, uint32_t multiplicity, double weight_factor) {
-  deliver_row(source, stamp, multiplicity, weight_factor, false, nullptr);
-  deliver_row(source, stamp, multiplicity, weight_factor, true, nullptr);
+void Simulator::send_spike(uint32_t source, long stamp, uint32_t multiplicity, double weight_factor,
+                           double offset) {
+  deliver_row(source, stamp, multiplicity, weight_factor, offset, false, nullptr);
+  deliver_row(source, stamp, multiplicity, weight_factor, offset, true, nullptr);
 }
 
 void Simulator::send_poisson(uint32_t source, long stamp, double mu, double exp_neg_mu) {
@@ -191,8 +193,8 @@ void Simulator::send_poisson(uint32_t source, long stamp, double mu, double exp_
     any |= n > 0;
   }
   if (!any) return;
-  deliver_row(source, stamp, 0, 1.0, false, mult_scratch_.data());
-  deliver_row(source, stamp, 0, 1.0, true, mult_scratch_.data());
+  deliver_row(source, stamp, 0, 1.0, 0.0, false, mult_scratch_.data());
+  deliver_row(source, stamp, 0, 1.0, 0.0, true, mult_scratch_.data());
 }
 
 void Simulator::send_current(uint32_t source, long stamp, double amplitude) {

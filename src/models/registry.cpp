@@ -3,10 +3,17 @@
 namespace nestkit {
 
 const std::vector<const ModelInfo*>& builtin_node_models() {
-  static const std::vector<const ModelInfo*> models = {
-      &iaf_psc_alpha_model(),   &parrot_neuron_model(), &spike_generator_model(), &dc_generator_model(),
-      &poisson_generator_model(), &multimeter_model(),  &voltmeter_model(),       &spike_recorder_model(),
-  };
+  static const std::vector<const ModelInfo*> models = [] {
+    std::vector<const ModelInfo*> m = {
+        &iaf_psc_alpha_model(),     &parrot_neuron_model(), &spike_generator_model(), &dc_generator_model(),
+        &poisson_generator_model(), &multimeter_model(),    &voltmeter_model(),       &spike_recorder_model(),
+    };
+    register_iaf_exp_family(m);
+    register_multisynapse_mat_family(m);
+    register_glif_psc_family(m);
+    register_current_generators(m);
+    return m;
+  }();
   return models;
 }
 
