@@ -1,0 +1,1 @@
+"""Model directory pages generated from the models' own declarations."""
