@@ -16,6 +16,23 @@ namespace nestkit {
 class Simulator;
 class Multimeter;
 
+// A per-synapse column of a batch: either one value per synapse or one value
+// shared by the whole batch (synapses of one Connect call often share weight and
+// delay, and the store keeps such values once). Indexing is the same either way.
+template <typename T>
+struct SynColumn {
+  const T* data = nullptr;
+  T value{};
+  SynColumn() = default;
+  SynColumn(const T* p) : data(p) {}  // NOLINT(google-explicit-constructor): reads like a pointer
+  static SynColumn shared(T v) {
+    SynColumn c;
+    c.value = v;
+    return c;
+  }
+  T operator[](std::size_t k) const { return data ? data[k] : value; }
+};
+
 // Spikes from one source through a run of its synapses that all target this population.
 struct SpikeBatch {
   uint32_t source = 0;
@@ -24,9 +41,9 @@ struct SpikeBatch {
   double weight_factor = 1.0;  // spike_generator's spike_weights
   double offset = 0.0;         // carried by the spike (precise time offset, or a model's payload)
   const uint32_t* target = nullptr;  // global ids
-  const double* weight = nullptr;
-  const uint16_t* delay = nullptr;  // steps
-  const uint8_t* receptor = nullptr;
+  SynColumn<double> weight;
+  SynColumn<uint16_t> delay;  // steps
+  SynColumn<uint8_t> receptor;
   const uint32_t* per_synapse_multiplicity = nullptr;  // poisson_generator: one draw per target
   std::size_t count = 0;
 };
@@ -36,9 +53,9 @@ struct CurrentBatch {
   long stamp = 0;
   double amplitude = 0.0;
   const uint32_t* target = nullptr;
-  const double* weight = nullptr;
-  const uint16_t* delay = nullptr;
-  const uint8_t* receptor = nullptr;
+  SynColumn<double> weight;
+  SynColumn<uint16_t> delay;
+  SynColumn<uint8_t> receptor;
   std::size_t count = 0;
 };
 
