@@ -13,9 +13,11 @@ struct EventLog {
   std::vector<long> senders;
   std::vector<double> times;
   std::vector<std::vector<double>> values;  // multimeter: one per recordable
+  std::vector<double> offsets;              // spike offsets (ms), subtracted from the stamp when read
   void clear() {
     senders.clear();
     times.clear();
+    offsets.clear();
     for (auto& v : values) v.clear();
   }
 };

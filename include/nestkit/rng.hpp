@@ -34,6 +34,7 @@ enum class Purpose : uint32_t {
   kTotalNumber = 5,
   kWeight = 6,
   kDelay = 7,
+  kEscapeNoise = 8,
 };
 
 class RandomStream {

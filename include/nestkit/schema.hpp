@@ -83,6 +83,9 @@ class ModelInfo {
   bool samples = false;  // multimeter-like: connects to the nodes it records
   Validator validate;
   Factory make;
+  // Extra rule on incoming connections that depends on the source model; returns
+  // an empty string when the connection is allowed, else the reason.
+  std::function<std::string(const ModelInfo& source, long receptor)> check_source;
   int num_columns = 0;
   int obj_columns = 0;
   int internal_columns = 0;

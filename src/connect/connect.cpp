@@ -43,10 +43,14 @@ void Simulator::check_connectable(const Population& src, const Population& tgt, 
   auto fail = [&](const std::string& why) {
     throw IllegalConnection(src.model_name() + " -> " + tgt.model_name() + ": " + why);
   };
-  if (t.kind == NodeKind::kStimulator) fail("stimulation devices cannot receive connections");
   if (s.samples) {
     if (t.recordables.empty()) fail("the target has no recordables");
     return;
+  }
+  if (t.kind == NodeKind::kStimulator) fail("stimulation devices cannot receive connections");
+  if (t.check_source) {
+    const std::string why = t.check_source(s, receptor);
+    if (!why.empty()) fail(why);
   }
   if (t.samples) fail("connect the multimeter to the nodes it records (multimeter as source)");
   if (s.kind == NodeKind::kRecorder) fail("recorders cannot send events");

@@ -125,6 +125,7 @@ void SpikeRecorder::deliver_spikes(const SpikeBatch& b) {
     for (uint32_t j = 0; j < m; ++j) {
       log_[i].senders.push_back(b.source);
       log_[i].times.push_back(static_cast<double>(b.stamp));
+      log_[i].offsets.push_back(b.offset);
     }
   }
 }
@@ -133,7 +134,10 @@ Events SpikeRecorder::events_of(std::size_t i) const {
   Events ev;
   if (i >= log_.size()) return ev;
   ev.senders = log_[i].senders;
-  for (double s : log_[i].times) ev.times.push_back(grid_->steps_to_ms(static_cast<long>(s)));
+  // NEST's memory backend reports stamp - offset (precise spike times; models
+  // that use the offset as a payload, like iaf_tum_2000, inherit this).
+  for (std::size_t k = 0; k < log_[i].times.size(); ++k)
+    ev.times.push_back(grid_->steps_to_ms(static_cast<long>(log_[i].times[k])) - log_[i].offsets[k]);
   return ev;
 }
 
