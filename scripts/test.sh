@@ -6,7 +6,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/setup.sh" test
 cd "$ROOT"
-export PARITY_DIR="${PARITY_DIR:-$ROOT/../shared/parity}"
+export NESTKIT_PARITY_DIR="${NESTKIT_PARITY_DIR:-$ROOT/../shared/parity}"
 
 echo "== style: ruff, clang-format"
 ruff check python tests examples benchmarks

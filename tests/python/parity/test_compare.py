@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[3]
 CORPUS = Path(os.environ.get("NESTKIT_PARITY_DIR", REPO.parent / "shared" / "parity"))
 SCENARIOS = sorted((CORPUS / "scenarios").glob("*.json"))
 
-needs_corpus = pytest.mark.skipif(not SCENARIOS, reason="parity corpus not found")
+needs_corpus = pytest.mark.usefixtures("corpus_dir")
 
 
 def load_case(name: str) -> tuple[dict, dict]:

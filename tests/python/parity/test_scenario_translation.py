@@ -16,7 +16,7 @@ from nestkit.parity.scenario import load_json, missing_requirements, requirement
 
 REPO = Path(__file__).resolve().parents[3]
 CORPUS = Path(os.environ.get("NESTKIT_PARITY_DIR", REPO.parent / "shared" / "parity"))
-needs_corpus = pytest.mark.skipif(not (CORPUS / "scenarios").is_dir(), reason="parity corpus not found")
+needs_corpus = pytest.mark.usefixtures("corpus_dir")
 
 NODE_MODELS = (
     "iaf_psc_alpha",

@@ -22,7 +22,7 @@ from nestkit.parity.stats import (
 
 REPO = Path(__file__).resolve().parents[3]
 CORPUS = Path(os.environ.get("NESTKIT_PARITY_DIR", REPO.parent / "shared" / "parity"))
-needs_corpus = pytest.mark.skipif(not (CORPUS / "scenarios").is_dir(), reason="parity corpus not found")
+needs_corpus = pytest.mark.usefixtures("corpus_dir")
 
 RATE_HZ = 25.0
 DURATION_MS = 2000.0
