@@ -25,6 +25,7 @@ PROMISED = {
     "iaf_psc_exp_htum__dc", "iaf_psc_exp_htum__inputs", "iaf_tum_2000__dc", "iaf_tum_2000__inputs",
     "ignore_and_fire__rate", "ac_generator__sine", "step_current_generator__steps", "static_synapse__train",
     "spike_generator__weights", "network__explicit_iaf_psc_exp", "network__brunel_delta_small",
+    "glif_psc__dc", "glif_psc__inputs", "glif_psc_double_alpha__dc", "glif_psc_double_alpha__inputs",
 }
 
 
