@@ -26,6 +26,9 @@ PROMISED = {
     "ignore_and_fire__rate", "ac_generator__sine", "step_current_generator__steps", "static_synapse__train",
     "spike_generator__weights", "network__explicit_iaf_psc_exp", "network__brunel_delta_small",
     "glif_psc__dc", "glif_psc__inputs", "glif_psc_double_alpha__dc", "glif_psc_double_alpha__inputs",
+    "iaf_psc_alpha_multisynapse__dc", "iaf_psc_alpha_multisynapse__inputs", "iaf_psc_exp_multisynapse__dc",
+    "iaf_psc_exp_multisynapse__inputs", "mat2_psc_exp__dc", "mat2_psc_exp__inputs", "amat2_psc_exp__dc",
+    "amat2_psc_exp__inputs", "iaf_chs_2007__stats",
 }
 
 
