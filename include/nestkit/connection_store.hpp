@@ -1,49 +1,88 @@
 #pragma once
-// Synapses stored by source in compressed-sparse-row form: per synapse only the
-// target id (32 bit), the weight (64 bit), the delay in steps (16 bit), the
-// receptor port and the synapse model index (8 bit each): 16 bytes. New
-// connections are staged and merged into the rows before the next run.
+// Synapses stored by source in compressed form. A source's row is a list of
+// segments, one per Connect call that gave it outgoing synapses; within a segment
+// the targets are ascending and delay, receptor port and synapse model are shared.
+// Weight and delay are stored once per segment when the call gave one value for
+// all (the common case), else once per synapse. A static synapse therefore costs
+// 4 bytes (the 32-bit target id) plus, only where needed, 8 bytes of weight and
+// 2 bytes of delay; segment headers are amortised over the row.
 #include <cstdint>
 #include <vector>
 
 namespace nestkit {
 
-struct StagedSynapse {
-  uint32_t source, target;
-  double weight;
-  uint16_t delay;
-  uint8_t receptor, synapse_model;
+struct Segment {
+  uint64_t begin = 0;       // first synapse: index into targets
+  uint64_t each = 0;        // first per-synapse weight/delay, when stored per synapse
+  uint32_t count = 0;
+  uint32_t source = 0;
+  double weight = 0.0;      // shared weight, unless kWeightEach
+  uint16_t delay = 1;       // shared delay in steps, unless kDelayEach
+  uint8_t receptor = 0;
+  uint8_t synapse_model = 0;
+  uint8_t flags = 0;
+  static constexpr uint8_t kWeightEach = 1, kDelayEach = 2;
+  bool weight_each() const { return flags & kWeightEach; }
+  bool delay_each() const { return flags & kDelayEach; }
+};
+
+// The synapses one Connect call made, grouped by "owner": the target for rules that
+// draw per target, the source for fixed_outdegree. Partners are the other ends.
+struct StagedCall {
+  bool target_major = true;
+  std::vector<uint32_t> owners;
+  std::vector<uint64_t> offsets;   // size owners+1, into partners
+  std::vector<uint32_t> partners;
+  std::vector<double> weights;     // per synapse (generation order) or empty = shared
+  std::vector<uint16_t> delays;    // per synapse or empty = shared
+  double weight = 1.0;
+  uint16_t delay = 1;
+  uint8_t receptor = 0;
+  uint8_t synapse_model = 0;
+  std::size_t size() const { return partners.size(); }
 };
 
 class ConnectionStore {
  public:
-  static constexpr std::size_t kBytesPerSynapse = 4 + 8 + 2 + 1 + 1;
-
-  void stage(const std::vector<StagedSynapse>& batch);
-  // Merges staged synapses into the rows; rows are sorted by target id.
+  void stage(StagedCall&& call);
+  // Merges staged calls into the rows. Invalidates synapse indices.
   void finalize(uint32_t max_gid);
   bool has_staged() const { return !staged_.empty(); }
-  void clear();
+  void clear() { *this = ConnectionStore{}; }
 
-  std::size_t size() const { return target_.size() + staged_.size(); }
-  // Range of synapse indices for `source` (finalized rows only).
-  std::pair<uint64_t, uint64_t> row(uint32_t source) const {
-    if (source + 1 >= offsets_.size()) return {0, 0};
-    return {offsets_[source], offsets_[source + 1]};
+  std::size_t size() const { return targets_.size() + staged_count_; }
+  // Segments of `source` (finalized rows only): [first, last) into segments().
+  std::pair<uint32_t, uint32_t> row(uint32_t source) const {
+    if (source + 1 >= row_offsets_.size()) return {0, 0};
+    return {row_offsets_[source], row_offsets_[source + 1]};
   }
-  uint32_t source_of(uint64_t syn) const;
-  uint64_t generation() const { return generation_; }
+  uint64_t row_begin(uint32_t source) const;  // index of the row's first synapse
+  const std::vector<Segment>& segments() const { return segments_; }
+  const uint32_t* targets(const Segment& s) const { return targets_.data() + s.begin; }
+  const double* weights(const Segment& s) const { return weights_.data() + s.each; }
+  const uint16_t* delays(const Segment& s) const { return delays_.data() + s.each; }
 
-  // Finalized synapse columns.
-  std::vector<uint32_t> target_;
-  std::vector<double> weight_;
-  std::vector<uint16_t> delay_;
-  std::vector<uint8_t> receptor_;
-  std::vector<uint8_t> synapse_model_;
+  // Synapse-level access by global index (for GetConnections and set).
+  const Segment& segment_of(uint64_t syn) const;
+  uint32_t target(uint64_t syn) const { return targets_[syn]; }
+  double weight(uint64_t syn) const;
+  uint16_t delay(uint64_t syn) const;
+  void set_weight(uint64_t syn, double w);
+  void set_delay(uint64_t syn, uint16_t d);
+  uint64_t generation() const { return generation_; }
+  std::size_t memory_bytes() const;
 
  private:
-  std::vector<uint64_t> offsets_;  // by source gid, size max_gid + 2
-  std::vector<StagedSynapse> staged_;
+  Segment& segment_of_mut(uint64_t syn);
+  void make_each(Segment& s);  // per-synapse storage for a segment about to diverge
+
+  std::vector<uint32_t> row_offsets_;  // by source gid, into segments_
+  std::vector<Segment> segments_;
+  std::vector<uint32_t> targets_;
+  std::vector<double> weights_;   // per-synapse weights of kWeightEach segments (and room for delays' twins)
+  std::vector<uint16_t> delays_;  // per-synapse delays, parallel to weights_
+  std::vector<StagedCall> staged_;
+  std::size_t staged_count_ = 0;
   uint64_t generation_ = 0;
 };
 

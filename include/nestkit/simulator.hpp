@@ -9,6 +9,7 @@
 #include "nestkit/connection_store.hpp"
 #include "nestkit/errors.hpp"
 #include "nestkit/node_collection.hpp"
+#include "nestkit/poisson.hpp"
 #include "nestkit/population.hpp"
 #include "nestkit/recorders.hpp"
 #include "nestkit/time_grid.hpp"
@@ -105,7 +106,10 @@ class Simulator {
   ConnectionTable connection_values(const SynapseCollection& c, const std::vector<std::string>& keys) const;
   // Scalar values apply to all; a list gives one value per connection.
   void set_connections(const SynapseCollection& c, const Dict& params);
-  double bytes_per_synapse() const { return ConnectionStore::kBytesPerSynapse; }
+  // Connection storage (finalized) divided by the number of connections.
+  double bytes_per_synapse() const {
+    return store_.size() ? static_cast<double>(store_.memory_bytes()) / static_cast<double>(store_.size()) : 0.0;
+  }
 
   // --- simulation ----------------------------------------------------------------
   void simulate(double ms);
@@ -115,7 +119,7 @@ class Simulator {
   // Internal: devices send events through their outgoing synapses.
   void send_spike(uint32_t source, long stamp, uint32_t multiplicity, double weight_factor = 1.0,
                   double offset = 0.0);
-  void send_poisson(uint32_t source, long stamp, double mu, double exp_neg_mu);
+  void send_poisson(uint32_t source, long stamp, const PoissonTable* table);
   void send_current(uint32_t source, long stamp, double amplitude);
   uint32_t seed() const { return seed_; }
   const TimeGrid& grid() const { return grid_; }
@@ -142,15 +146,23 @@ class Simulator {
   void apply_params(const ModelInfo& info, std::vector<Value>& row, const Dict& params,
                     const std::string& model) const;
   void check_connectable(const Population& src, const Population& tgt, uint32_t target, long receptor) const;
-  void commit(std::vector<StagedSynapse>& staged);
-  std::vector<StagedSynapse> build_synapses(const std::vector<std::pair<uint32_t, uint32_t>>& pairs,
-                                            const SynSpec& syn, uint32_t call);
+  void finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_id);
+  void commit(StagedCall&& call);
   void prepare();
   void wire_samplers();
-  void update_slice(long from, long to);
-  void deliver(std::size_t first_spike, bool to_recorders);
-  void deliver_row(uint32_t source, long stamp, uint32_t mult, double weight_factor, double offset,
-                   bool to_recorders, const uint32_t* per_syn_mult);
+  // An event from a device or a spike, routed through the source's synapses.
+  struct Event {
+    enum Kind : uint8_t { kSpike, kPoisson, kCurrent } kind = kSpike;
+    uint32_t source = 0;
+    uint32_t multiplicity = 1;
+    long stamp = 0;
+    double value = 1.0;   // spike: weight factor; current: amplitude
+    double offset = 0.0;  // spike offset / payload
+    const PoissonTable* poisson = nullptr;
+  };
+  void run_chunk(long from, long to, bool slice_end);
+  // Delivers `e` to the targets this thread owns (recorders: thread 0 only).
+  void route(const Event& e, int tid, int nt, bool recorders, std::vector<uint32_t>& scratch);
 
   TimeGrid grid_;
   uint32_t seed_ = 143202461;
@@ -170,8 +182,7 @@ class Simulator {
   long slice_ = 0;
   std::vector<std::vector<EmittedSpike>> thread_spikes_;
   std::vector<EmittedSpike> slice_spikes_;
-  std::size_t delivered_to_recorders_ = 0;
-  std::vector<uint32_t> mult_scratch_;
+  std::vector<Event> device_events_;
 };
 
 }  // namespace nestkit

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "connect/rules.hpp"
 #include "nestkit/coerce.hpp"
@@ -70,41 +71,38 @@ void Simulator::check_connectable(const Population& src, const Population& tgt, 
          " (valid: " + tgt.spike_ports(ti) + ")");
 }
 
-std::vector<StagedSynapse> Simulator::build_synapses(const std::vector<std::pair<uint32_t, uint32_t>>& pairs,
-                                                     const SynSpec& syn, uint32_t call) {
+void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_id) {
   const int sid = synapse_id(syn.synapse_model);
   const SynapseProto& proto = synapse_protos_[sid];
   const long receptor = syn.receptor_type.value_or(proto.receptor_type);
   if (receptor < 0 || receptor > 255) throw IllegalConnection("receptor_type must be in [0, 255]");
+  const std::size_t n = call.partners.size();
   for (const ParamSource* ps : {&syn.weight, &syn.delay}) {
     const char* what = ps == &syn.weight ? "weight" : "delay";
-    if (ps->kind == ParamSource::kArray && ps->array.size() != pairs.size())
+    if (ps->kind == ParamSource::kArray && ps->array.size() != n)
       throw BadProperty(std::string(what) + ": an array of " + std::to_string(ps->array.size()) + " values for " +
-                        std::to_string(pairs.size()) + " connections");
+                        std::to_string(n) + " connections");
     if (ps->kind == ParamSource::kRandom) check_distribution(ps->dist, what);
   }
-  std::vector<StagedSynapse> out(pairs.size());
-  // Random values use streams keyed by (call, connection index), independent of threads.
-  auto value = [&](const ParamSource& ps, double def, Purpose purpose, std::size_t k) {
-    switch (ps.kind) {
-      case ParamSource::kScalar: return ps.scalar;
-      case ParamSource::kArray: return ps.array[k];
-      case ParamSource::kRandom: {
-        RandomStream rng(seed_, purpose, call, static_cast<uint64_t>(k));
-        return ps.dist.draw(rng);
+  // Node kinds and receptor ports: once per (source population, target node).
+  {
+    const Population* src_pop = nullptr;
+    const Population* tgt_pop = nullptr;
+    std::vector<bool> seen(next_gid_, false);
+    for (std::size_t o = 0; o < call.owners.size(); ++o) {
+      for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) {
+        const uint32_t s = call.target_major ? call.partners[k] : call.owners[o];
+        const uint32_t t = call.target_major ? call.owners[o] : call.partners[k];
+        const bool new_src = !src_pop || !src_pop->contains(s);
+        if (new_src) src_pop = &pop_of(s);
+        if (!tgt_pop || !tgt_pop->contains(t)) tgt_pop = &pop_of(t);
+        if (!new_src && seen[t]) continue;
+        seen[t] = true;
+        check_connectable(*src_pop, *tgt_pop, t, receptor);
       }
-      default: return def;
     }
-  };
-  const Population* src_pop = nullptr;
-  const Population* tgt_pop = nullptr;
-  for (std::size_t k = 0; k < pairs.size(); ++k) {
-    const auto [s, t] = pairs[k];
-    if (!src_pop || !src_pop->contains(s)) src_pop = &pop_of(s);
-    if (!tgt_pop || !tgt_pop->contains(t)) tgt_pop = &pop_of(t);
-    check_connectable(*src_pop, *tgt_pop, t, receptor);
-    const double w = value(syn.weight, proto.weight, Purpose::kWeight, k);
-    const double d_ms = value(syn.delay, proto.delay, Purpose::kDelay, k);
+  }
+  auto check_delay = [&](double d_ms) -> uint16_t {
     const long d = std::isfinite(d_ms) ? grid_.delay_to_steps(d_ms) : -1;
     if (d < 1)
       throw BadDelay("delay " + std::to_string(d_ms) + " ms: Delay must be greater than or equal to resolution (" +
@@ -114,18 +112,49 @@ std::vector<StagedSynapse> Simulator::build_synapses(const std::vector<std::pair
     if (simulated_ && (d < min_delay_ || d > max_delay_))
       throw BadDelay("delay " + std::to_string(d_ms) +
                      " ms: Minimum and maximum delay cannot be changed after Simulate has been called.");
-    if (!std::isfinite(w)) throw BadProperty("weight must be finite");
-    out[k] = {s, t, w, static_cast<uint16_t>(d), static_cast<uint8_t>(receptor), static_cast<uint8_t>(sid)};
+    return static_cast<uint16_t>(d);
+  };
+  // Random values use streams keyed by (call, connection index), independent of threads.
+  auto draw = [&](const ParamSource& ps, Purpose purpose, std::size_t k) {
+    RandomStream rng(seed_, purpose, call_id, static_cast<uint64_t>(k));
+    return ps.dist.draw(rng);
+  };
+  switch (syn.weight.kind) {
+    case ParamSource::kScalar: call.weight = syn.weight.scalar; break;
+    case ParamSource::kArray: call.weights = syn.weight.array; break;
+    case ParamSource::kRandom:
+      call.weights.resize(n);
+      for (std::size_t k = 0; k < n; ++k) call.weights[k] = draw(syn.weight, Purpose::kWeight, k);
+      break;
+    default: call.weight = proto.weight;
   }
-  return out;
+  for (double w : call.weights)
+    if (!std::isfinite(w)) throw BadProperty("weight must be finite");
+  if (!std::isfinite(call.weight)) throw BadProperty("weight must be finite");
+  switch (syn.delay.kind) {
+    case ParamSource::kScalar: call.delay = check_delay(syn.delay.scalar); break;
+    case ParamSource::kArray:
+    case ParamSource::kRandom:
+      call.delays.resize(n);
+      for (std::size_t k = 0; k < n; ++k)
+        call.delays[k] = check_delay(syn.delay.kind == ParamSource::kArray ? syn.delay.array[k]
+                                                                           : draw(syn.delay, Purpose::kDelay, k));
+      break;
+    default: call.delay = check_delay(proto.delay);
+  }
+  call.receptor = static_cast<uint8_t>(receptor);
+  call.synapse_model = static_cast<uint8_t>(sid);
 }
 
-void Simulator::commit(std::vector<StagedSynapse>& staged) {
-  for (const auto& s : staged) {
-    if (conn_min_delay_ < 0 || s.delay < conn_min_delay_) conn_min_delay_ = s.delay;
-    if (s.delay > conn_max_delay_) conn_max_delay_ = s.delay;
-  }
-  store_.stage(staged);
+void Simulator::commit(StagedCall&& call) {
+  if (call.partners.empty()) return;
+  auto note = [&](long d) {
+    if (conn_min_delay_ < 0 || d < conn_min_delay_) conn_min_delay_ = d;
+    if (d > conn_max_delay_) conn_max_delay_ = d;
+  };
+  if (call.delays.empty()) note(call.delay);
+  for (uint16_t d : call.delays) note(d);
+  store_.stage(std::move(call));
 }
 
 void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, const ConnSpec& conn,
@@ -133,43 +162,49 @@ void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, c
   for (const NodeCollection* nc : {&pre, &post})
     if (!nc->empty()) pop_index(nc->ids().back());  // throws for unknown nodes
   synapse_id(syn.synapse_model);
-  const uint32_t call = ++connect_calls_;
-  std::vector<rules::Pair> pairs;
-  try {
-    pairs = rules::generate(conn.rule, conn.params, pre, post, seed_, call);
-  } catch (...) {
-    --connect_calls_;
-    throw;
-  }
-  std::vector<std::pair<uint32_t, uint32_t>> st(pairs.size());
-  for (std::size_t k = 0; k < pairs.size(); ++k) st[k] = {pairs[k].source, pairs[k].target};
-  try {
-    std::vector<StagedSynapse> staged = build_synapses(st, syn, call);
-    commit(staged);
-  } catch (...) {
-    --connect_calls_;
-    throw;
-  }
+  const uint32_t call_id = connect_calls_ + 1;
+  StagedCall call;
+  rules::generate(conn.rule, conn.params, pre, post, seed_, call_id, threads_, call);
+  finish_call(call, syn, call_id);
+  connect_calls_ = call_id;
+  commit(std::move(call));
 }
 
 void Simulator::connect_arrays(const std::vector<uint32_t>& sources, const std::vector<uint32_t>& targets,
                                const SynSpec& syn) {
   if (sources.size() != targets.size())
     throw BadProperty("connect_arrays: sources and targets must have the same length");
-  std::vector<std::pair<uint32_t, uint32_t>> st(sources.size());
-  for (std::size_t k = 0; k < st.size(); ++k) {
+  for (std::size_t k = 0; k < sources.size(); ++k) {
     pop_index(sources[k]);
     pop_index(targets[k]);
-    st[k] = {sources[k], targets[k]};
   }
-  const uint32_t call = ++connect_calls_;
-  try {
-    std::vector<StagedSynapse> staged = build_synapses(st, syn, call);
-    commit(staged);
-  } catch (...) {
-    --connect_calls_;
-    throw;
+  // Grouped by source (stable), with any per-connection values in the same order.
+  std::vector<std::size_t> order(sources.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return sources[a] < sources[b]; });
+  StagedCall call;
+  call.target_major = false;
+  call.offsets.push_back(0);
+  for (std::size_t j = 0; j < order.size(); ++j) {
+    const uint32_t s = sources[order[j]];
+    if (call.owners.empty() || call.owners.back() != s) {
+      if (!call.owners.empty()) call.offsets.push_back(j);
+      call.owners.push_back(s);
+    }
+    call.partners.push_back(targets[order[j]]);
   }
+  if (!call.owners.empty()) call.offsets.push_back(order.size());
+  SynSpec permuted = syn;
+  for (ParamSource* ps : {&permuted.weight, &permuted.delay}) {
+    if (ps->kind != ParamSource::kArray || ps->array.size() != order.size()) continue;
+    std::vector<double> v(order.size());
+    for (std::size_t j = 0; j < order.size(); ++j) v[j] = ps->array[order[j]];
+    ps->array.swap(v);
+  }
+  const uint32_t call_id = connect_calls_ + 1;
+  finish_call(call, permuted, call_id);
+  connect_calls_ = call_id;
+  commit(std::move(call));
 }
 
 SynapseCollection Simulator::get_connections(const NodeCollection* sources, const NodeCollection* targets,
@@ -179,11 +214,12 @@ SynapseCollection Simulator::get_connections(const NodeCollection* sources, cons
   SynapseCollection c;
   c.generation = store_.generation();
   auto scan_row = [&](uint32_t s) {
-    const auto [b, e] = store_.row(s);
-    for (uint64_t k = b; k < e; ++k) {
-      if (sid >= 0 && store_.synapse_model_[k] != sid) continue;
-      if (targets && !targets->contains(store_.target_[k])) continue;
-      c.index.push_back(k);
+    const auto [a, b] = store_.row(s);
+    for (uint32_t j = a; j < b; ++j) {
+      const Segment& sg = store_.segments()[j];
+      if (sid >= 0 && sg.synapse_model != sid) continue;
+      for (uint32_t k = 0; k < sg.count; ++k)
+        if (!targets || targets->contains(store_.target(sg.begin + k))) c.index.push_back(sg.begin + k);
     }
   };
   if (sources)
@@ -210,13 +246,14 @@ ConnectionTable Simulator::connection_values(const SynapseCollection& c, const s
     colv.reserve(c.index.size());
     for (std::size_t n = 0; n < c.index.size(); ++n) {
       const uint64_t i = c.index[n];
-      if (k == "source") colv.emplace_back(static_cast<long>(store_.source_of(i)));
-      else if (k == "target") colv.emplace_back(static_cast<long>(store_.target_[i]));
-      else if (k == "weight") colv.emplace_back(store_.weight_[i]);
-      else if (k == "delay") colv.emplace_back(grid_.delay_to_ms(store_.delay_[i]));
-      else if (k == "synapse_model") colv.emplace_back(synapse_protos_[store_.synapse_model_[i]].name);
-      else if (k == "receptor") colv.emplace_back(static_cast<long>(store_.receptor_[i]));
-      else if (k == "synapse_id") colv.emplace_back(static_cast<long>(store_.synapse_model_[i]));
+      const Segment& sg = store_.segment_of(i);
+      if (k == "source") colv.emplace_back(static_cast<long>(sg.source));
+      else if (k == "target") colv.emplace_back(static_cast<long>(store_.target(i)));
+      else if (k == "weight") colv.emplace_back(store_.weight(i));
+      else if (k == "delay") colv.emplace_back(grid_.delay_to_ms(store_.delay(i)));
+      else if (k == "synapse_model") colv.emplace_back(synapse_protos_[sg.synapse_model].name);
+      else if (k == "receptor") colv.emplace_back(static_cast<long>(sg.receptor));
+      else if (k == "synapse_id") colv.emplace_back(static_cast<long>(sg.synapse_model));
       else if (k == "port") colv.emplace_back(static_cast<long>(n));
       else colv.emplace_back(0L);
     }
@@ -243,9 +280,11 @@ void Simulator::set_connections(const SynapseCollection& c, const Dict& params) 
     if (key == "weight") weights = expand(v, key, "");
     else if (key == "delay") delays = expand(v, key, "ms");
     else
-      throw UnknownParameter("'" + key + "' cannot be set on " + std::string("static_synapse") + " connections." +
+      throw UnknownParameter("'" + key + "' cannot be set on static_synapse connections." +
                              did_you_mean(key, {"weight", "delay"}));
   }
+  for (double w : weights)
+    if (!std::isfinite(w)) throw BadProperty("weight must be finite");
   std::vector<uint16_t> dsteps(delays.size());
   for (std::size_t n = 0; n < delays.size(); ++n) {
     const long d = grid_.delay_to_steps(delays[n]);
@@ -255,9 +294,9 @@ void Simulator::set_connections(const SynapseCollection& c, const Dict& params) 
       throw BadDelay("Minimum and maximum delay cannot be changed after Simulate has been called.");
     dsteps[n] = static_cast<uint16_t>(d);
   }
-  for (std::size_t n = 0; n < weights.size(); ++n) store_.weight_[c.index[n]] = weights[n];
+  for (std::size_t n = 0; n < weights.size(); ++n) store_.set_weight(c.index[n], weights[n]);
   for (std::size_t n = 0; n < dsteps.size(); ++n) {
-    store_.delay_[c.index[n]] = dsteps[n];
+    store_.set_delay(c.index[n], dsteps[n]);
     conn_min_delay_ = std::min(conn_min_delay_ < 0 ? dsteps[n] : conn_min_delay_, static_cast<long>(dsteps[n]));
     conn_max_delay_ = std::max(conn_max_delay_, static_cast<long>(dsteps[n]));
   }

@@ -5,81 +5,242 @@
 
 namespace nestkit {
 
-void ConnectionStore::stage(const std::vector<StagedSynapse>& batch) {
-  staged_.insert(staged_.end(), batch.begin(), batch.end());
-}
+namespace {
+// A (source, count) group of one staged call, in ascending source order.
+struct Group {
+  uint32_t source;
+  uint32_t count;
+};
 
-void ConnectionStore::clear() {
-  *this = ConnectionStore{};
+// Groups of a call by source. Dense counting for calls that are large relative
+// to the network, a sort otherwise, so that many tiny calls stay cheap.
+std::vector<Group> groups_of(const StagedCall& c, uint32_t max_gid) {
+  std::vector<Group> out;
+  if (!c.target_major) {
+    for (std::size_t o = 0; o < c.owners.size(); ++o) {
+      const uint64_t n = c.offsets[o + 1] - c.offsets[o];
+      if (n) out.push_back({c.owners[o], static_cast<uint32_t>(n)});
+    }
+    return out;
+  }
+  if (c.partners.size() * 8 >= max_gid) {
+    std::vector<uint32_t> count(static_cast<std::size_t>(max_gid) + 1, 0);
+    for (uint32_t s : c.partners) ++count[s];
+    for (uint32_t s = 0; s <= max_gid; ++s)
+      if (count[s]) out.push_back({s, count[s]});
+    return out;
+  }
+  std::vector<uint32_t> src(c.partners);
+  std::sort(src.begin(), src.end());
+  for (std::size_t k = 0; k < src.size();) {
+    std::size_t e = k;
+    while (e < src.size() && src[e] == src[k]) ++e;
+    out.push_back({src[k], static_cast<uint32_t>(e - k)});
+    k = e;
+  }
+  return out;
+}
+}  // namespace
+
+void ConnectionStore::stage(StagedCall&& call) {
+  staged_count_ += call.size();
+  staged_.push_back(std::move(call));
 }
 
 void ConnectionStore::finalize(uint32_t max_gid) {
-  const std::size_t old_rows = offsets_.empty() ? 0 : offsets_.size() - 1;
-  if (staged_.empty() && old_rows == static_cast<std::size_t>(max_gid) + 1) return;
-  std::vector<uint64_t> count(static_cast<std::size_t>(max_gid) + 2, 0);
-  for (uint32_t s = 0; s < old_rows; ++s) count[s + 1] += offsets_[s + 1] - offsets_[s];
-  for (const auto& st : staged_) ++count[st.source + 1];
-  std::partial_sum(count.begin(), count.end(), count.begin());
-  const uint64_t total = count.back();
+  const std::size_t rows = static_cast<std::size_t>(max_gid) + 1;
+  if (staged_.empty() && row_offsets_.size() == rows + 1) return;
 
-  std::vector<uint32_t> tgt(total);
-  std::vector<double> w(total);
-  std::vector<uint16_t> d(total);
-  std::vector<uint8_t> rec(total), syn(total);
-  std::vector<uint64_t> fill(count.begin(), count.end() - 1);
-  for (uint32_t s = 0; s < old_rows; ++s) {
-    for (uint64_t k = offsets_[s]; k < offsets_[s + 1]; ++k) {
-      const uint64_t p = fill[s]++;
-      tgt[p] = target_[k];
-      w[p] = weight_[k];
-      d[p] = delay_[k];
-      rec[p] = receptor_[k];
-      syn[p] = synapse_model_[k];
+  // Pass 1: the layout. Per source, its old segments, then one per staged call.
+  std::vector<std::vector<Group>> groups(staged_.size());
+  std::vector<uint32_t> seg_count(rows + 1, 0);
+  for (uint32_t s = 0; s + 1 < row_offsets_.size() && s < rows; ++s)
+    seg_count[s + 1] = row_offsets_[s + 1] - row_offsets_[s];
+  for (std::size_t c = 0; c < staged_.size(); ++c) {
+    groups[c] = groups_of(staged_[c], max_gid);
+    for (const Group& g : groups[c]) ++seg_count[g.source + 1];
+  }
+  std::vector<uint32_t> new_offsets(seg_count);
+  std::partial_sum(new_offsets.begin(), new_offsets.end(), new_offsets.begin());
+  std::vector<Segment> segs(new_offsets.back());
+  std::vector<uint32_t> fill(new_offsets.begin(), new_offsets.end() - 1);
+  for (uint32_t s = 0; s + 1 < row_offsets_.size() && s < rows; ++s)
+    for (uint32_t k = row_offsets_[s]; k < row_offsets_[s + 1]; ++k) segs[fill[s]++] = segments_[k];
+  // Segment index of (call, group) in call order.
+  std::vector<std::vector<uint32_t>> seg_of(staged_.size());
+  for (std::size_t c = 0; c < staged_.size(); ++c) {
+    const StagedCall& call = staged_[c];
+    seg_of[c].reserve(groups[c].size());
+    for (const Group& g : groups[c]) {
+      const uint32_t idx = fill[g.source]++;
+      Segment& sg = segs[idx];
+      sg = Segment{};
+      sg.source = g.source;
+      sg.count = g.count;
+      sg.weight = call.weight;
+      sg.delay = call.delay;
+      sg.receptor = call.receptor;
+      sg.synapse_model = call.synapse_model;
+      sg.flags = (call.weights.empty() ? 0 : Segment::kWeightEach) | (call.delays.empty() ? 0 : Segment::kDelayEach);
+      seg_of[c].push_back(idx);
     }
   }
-  for (const auto& st : staged_) {
-    const uint64_t p = fill[st.source]++;
-    tgt[p] = st.target;
-    w[p] = st.weight;
-    d[p] = st.delay;
-    rec[p] = st.receptor;
-    syn[p] = st.synapse_model;
+  // Synapse offsets in row order; per-synapse storage after the old one.
+  uint64_t pos = 0, each = 0;
+  for (Segment& sg : segs) {
+    sg.begin = pos;
+    pos += sg.count;
   }
-  // Sort each row by target (stable: creation order among equal targets), so
-  // that a row visits target populations in runs and their memory in order.
-  std::vector<uint64_t> perm;
-  for (std::size_t s = 0; s + 1 < count.size(); ++s) {
-    const uint64_t b = count[s], e = count[s + 1];
-    if (e - b < 2 || std::is_sorted(tgt.begin() + b, tgt.begin() + e)) continue;
-    perm.resize(e - b);
-    std::iota(perm.begin(), perm.end(), b);
-    std::stable_sort(perm.begin(), perm.end(), [&](uint64_t x, uint64_t y) { return tgt[x] < tgt[y]; });
-    auto apply = [&](auto& v) {
-      using T = typename std::decay_t<decltype(v)>::value_type;
-      std::vector<T> tmp(e - b);
-      for (uint64_t j = 0; j < e - b; ++j) tmp[j] = v[perm[j]];
-      std::copy(tmp.begin(), tmp.end(), v.begin() + b);
+  for (Segment& sg : segs) {
+    if (!(sg.weight_each() || sg.delay_each())) continue;
+    sg.each = each;
+    each += sg.count;
+  }
+
+  // Pass 2: fill. Old segments copy over; staged calls scatter by source.
+  std::vector<uint32_t> targets(pos);
+  std::vector<double> weights(each);
+  std::vector<uint16_t> delays(each);
+  {
+    std::size_t k = 0;
+    for (uint32_t s = 0; s + 1 < row_offsets_.size() && s < rows; ++s) {
+      for (uint32_t j = row_offsets_[s]; j < row_offsets_[s + 1]; ++j, ++k) {
+        const Segment& old = segments_[j];
+        const Segment& nw = segs[new_offsets[s] + (j - row_offsets_[s])];
+        std::copy_n(targets_.begin() + old.begin, old.count, targets.begin() + nw.begin);
+        if (old.weight_each() || old.delay_each()) {
+          std::copy_n(weights_.begin() + old.each, old.count, weights.begin() + nw.each);
+          std::copy_n(delays_.begin() + old.each, old.count, delays.begin() + nw.each);
+        }
+      }
+    }
+  }
+  for (std::size_t c = 0; c < staged_.size(); ++c) {
+    const StagedCall& call = staged_[c];
+    const auto& gs = groups[c];
+    std::vector<uint64_t> cursor(gs.size());
+    for (std::size_t g = 0; g < gs.size(); ++g) cursor[g] = 0;
+    auto place = [&](std::size_t g, uint32_t target, uint64_t k) {
+      Segment& sg = segs[seg_of[c][g]];
+      const uint64_t at = cursor[g]++;
+      targets[sg.begin + at] = target;
+      if (sg.weight_each() || sg.delay_each()) {
+        weights[sg.each + at] = call.weights.empty() ? call.weight : call.weights[k];
+        delays[sg.each + at] = call.delays.empty() ? call.delay : call.delays[k];
+      }
     };
-    apply(tgt);
-    apply(w);
-    apply(d);
-    apply(rec);
-    apply(syn);
+    if (!call.target_major) {
+      for (std::size_t o = 0, g = 0; o < call.owners.size(); ++o) {
+        if (call.offsets[o + 1] == call.offsets[o]) continue;
+        for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) place(g, call.partners[k], k);
+        ++g;
+      }
+    } else {
+      // Map source -> group index: dense for large calls, binary search otherwise.
+      const bool dense = call.partners.size() * 8 >= max_gid;
+      std::vector<uint32_t> index_of(dense ? rows : 0);
+      if (dense)
+        for (std::size_t g = 0; g < gs.size(); ++g) index_of[gs[g].source] = static_cast<uint32_t>(g);
+      for (std::size_t o = 0; o < call.owners.size(); ++o) {
+        for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) {
+          const uint32_t s = call.partners[k];
+          const std::size_t g =
+              dense ? index_of[s]
+                    : static_cast<std::size_t>(std::lower_bound(gs.begin(), gs.end(), s,
+                                                                [](const Group& a, uint32_t v) { return a.source < v; }) -
+                                               gs.begin());
+          place(g, call.owners[o], k);
+        }
+      }
+    }
+    staged_[c] = StagedCall{};  // release staging memory as soon as possible
   }
-  target_.swap(tgt);
-  weight_.swap(w);
-  delay_.swap(d);
-  receptor_.swap(rec);
-  synapse_model_.swap(syn);
-  offsets_.swap(count);
+  // Targets ascending within each segment (delivery binary-searches them).
+  std::vector<uint32_t> perm;
+  for (Segment& sg : segs) {
+    uint32_t* t = targets.data() + sg.begin;
+    if (std::is_sorted(t, t + sg.count)) continue;
+    perm.resize(sg.count);
+    std::iota(perm.begin(), perm.end(), 0u);
+    std::stable_sort(perm.begin(), perm.end(), [&](uint32_t a, uint32_t b) { return t[a] < t[b]; });
+    std::vector<uint32_t> tt(sg.count);
+    for (uint32_t j = 0; j < sg.count; ++j) tt[j] = t[perm[j]];
+    std::copy(tt.begin(), tt.end(), t);
+    if (sg.weight_each() || sg.delay_each()) {
+      std::vector<double> ww(sg.count);
+      std::vector<uint16_t> dd(sg.count);
+      for (uint32_t j = 0; j < sg.count; ++j) {
+        ww[j] = weights[sg.each + perm[j]];
+        dd[j] = delays[sg.each + perm[j]];
+      }
+      std::copy(ww.begin(), ww.end(), weights.begin() + sg.each);
+      std::copy(dd.begin(), dd.end(), delays.begin() + sg.each);
+    }
+  }
+  row_offsets_.swap(new_offsets);
+  segments_.swap(segs);
+  targets_.swap(targets);
+  weights_.swap(weights);
+  delays_.swap(delays);
   staged_.clear();
   staged_.shrink_to_fit();
+  staged_count_ = 0;
   ++generation_;
 }
 
-uint32_t ConnectionStore::source_of(uint64_t syn) const {
-  auto it = std::upper_bound(offsets_.begin(), offsets_.end(), syn);
-  return static_cast<uint32_t>(it - offsets_.begin() - 1);
+uint64_t ConnectionStore::row_begin(uint32_t source) const {
+  const auto [a, b] = row(source);
+  return a < b ? segments_[a].begin : 0;
+}
+
+const Segment& ConnectionStore::segment_of(uint64_t syn) const {
+  auto it = std::upper_bound(segments_.begin(), segments_.end(), syn,
+                             [](uint64_t v, const Segment& s) { return v < s.begin; });
+  return *(it - 1);
+}
+
+Segment& ConnectionStore::segment_of_mut(uint64_t syn) { return const_cast<Segment&>(segment_of(syn)); }
+
+double ConnectionStore::weight(uint64_t syn) const {
+  const Segment& s = segment_of(syn);
+  return s.weight_each() ? weights_[s.each + (syn - s.begin)] : s.weight;
+}
+
+uint16_t ConnectionStore::delay(uint64_t syn) const {
+  const Segment& s = segment_of(syn);
+  return s.delay_each() ? delays_[s.each + (syn - s.begin)] : s.delay;
+}
+
+void ConnectionStore::make_each(Segment& s) {
+  if (s.weight_each() && s.delay_each()) return;
+  if (!(s.weight_each() || s.delay_each())) {
+    s.each = weights_.size();
+    weights_.resize(weights_.size() + s.count, s.weight);
+    delays_.resize(delays_.size() + s.count, s.delay);
+  } else if (!s.weight_each()) {
+    std::fill_n(weights_.begin() + s.each, s.count, s.weight);
+  } else {
+    std::fill_n(delays_.begin() + s.each, s.count, s.delay);
+  }
+  s.flags = Segment::kWeightEach | Segment::kDelayEach;
+}
+
+void ConnectionStore::set_weight(uint64_t syn, double w) {
+  Segment& s = segment_of_mut(syn);
+  make_each(s);
+  weights_[s.each + (syn - s.begin)] = w;
+}
+
+void ConnectionStore::set_delay(uint64_t syn, uint16_t d) {
+  Segment& s = segment_of_mut(syn);
+  make_each(s);
+  delays_[s.each + (syn - s.begin)] = d;
+}
+
+std::size_t ConnectionStore::memory_bytes() const {
+  return row_offsets_.capacity() * sizeof(uint32_t) + segments_.capacity() * sizeof(Segment) +
+         targets_.capacity() * sizeof(uint32_t) + weights_.capacity() * sizeof(double) +
+         delays_.capacity() * sizeof(uint16_t);
 }
 
 }  // namespace nestkit

@@ -45,19 +45,6 @@ void check_keys(const Dict& d, const std::string& rule, std::vector<std::string>
     throw BadProperty("make_symmetric is not supported by rule '" + rule + "' in nestkit yet");
 }
 
-// Draws `count` items from `pool` for `self`, honouring the autapse/multapse options.
-void draw_from(const NodeCollection& pool, long count, uint32_t self, bool self_in_pool, const Options& o,
-               RandomStream& rng, std::vector<uint32_t>& out) {
-  out.clear();
-  std::unordered_set<uint32_t> chosen;
-  while (static_cast<long>(out.size()) < count) {
-    const uint32_t c = pool[rng.uniform_int(pool.size())];
-    if (!o.autapses && self_in_pool && c == self) continue;
-    if (!o.multapses && !chosen.insert(c).second) continue;
-    out.push_back(c);
-  }
-}
-
 }  // namespace
 
 const std::vector<std::string>& known_rules() {
@@ -66,23 +53,66 @@ const std::vector<std::string>& known_rules() {
   return r;
 }
 
-std::vector<Pair> generate(const std::string& rule, const Dict& params, const NodeCollection& pre,
-                           const NodeCollection& post, uint32_t seed, uint32_t call) {
+namespace {
+// Runs `fill(owner_index, rng, partners)` for every owner, in parallel blocks;
+// blocks are concatenated in owner order, so the result is thread-independent.
+template <typename Fill>
+void per_owner(const NodeCollection& owners, uint32_t seed, uint32_t call, int threads, StagedCall& out, Fill fill) {
+  const std::size_t n = owners.size();
+  out.owners = owners.ids();
+  out.offsets.assign(n + 1, 0);
+  const int nt = std::max(1, std::min<int>(threads, static_cast<int>(n / 64) + 1));
+  std::vector<std::vector<uint32_t>> block(nt);
+  std::vector<std::vector<uint64_t>> counts(nt);
+#pragma omp parallel for num_threads(nt) schedule(static, 1)
+  for (int b = 0; b < nt; ++b) {
+    const std::size_t lo = n * b / nt, hi = n * (b + 1) / nt;
+    counts[b].reserve(hi - lo);
+    for (std::size_t o = lo; o < hi; ++o) {
+      const std::size_t before = block[b].size();
+      RandomStream rng(seed, Purpose::kConnect, owners[o], call);
+      fill(o, rng, block[b]);
+      counts[b].push_back(block[b].size() - before);
+    }
+  }
+  std::size_t total = 0;
+  for (auto& v : block) total += v.size();
+  out.partners.clear();
+  out.partners.reserve(total);
+  std::size_t o = 0;
+  for (int b = 0; b < nt; ++b) {
+    for (uint64_t c : counts[b]) {
+      out.offsets[o + 1] = out.offsets[o] + c;
+      ++o;
+    }
+    out.partners.insert(out.partners.end(), block[b].begin(), block[b].end());
+    std::vector<uint32_t>().swap(block[b]);
+  }
+}
+}  // namespace
+
+void generate(const std::string& rule, const Dict& params, const NodeCollection& pre, const NodeCollection& post,
+              uint32_t seed, uint32_t call, int threads, StagedCall& out) {
   Options o{get_bool(params, "allow_autapses", true), get_bool(params, "allow_multapses", true)};
-  std::vector<Pair> pairs;
+  out.target_major = true;
   if (rule == "all_to_all") {
     check_keys(params, rule, {});
-    pairs.reserve(pre.size() * post.size());
-    for (uint32_t t : post.ids())
+    per_owner(post, seed, call, threads, out, [&](std::size_t k, RandomStream&, std::vector<uint32_t>& dst) {
+      const uint32_t t = post[k];
       for (uint32_t s : pre.ids())
-        if (o.autapses || s != t) pairs.push_back({s, t, t});
+        if (o.autapses || s != t) dst.push_back(s);
+    });
   } else if (rule == "one_to_one") {
     check_keys(params, rule, {});
     if (pre.size() != post.size())
       throw BadProperty("one_to_one: source and target populations must have the same size (" +
                         std::to_string(pre.size()) + " != " + std::to_string(post.size()) + ")");
-    for (std::size_t k = 0; k < pre.size(); ++k)
-      if (o.autapses || pre[k] != post[k]) pairs.push_back({pre[k], post[k], post[k]});
+    out.owners = post.ids();
+    out.offsets.assign(post.size() + 1, 0);
+    for (std::size_t k = 0; k < pre.size(); ++k) {
+      if (o.autapses || pre[k] != post[k]) out.partners.push_back(pre[k]);
+      out.offsets[k + 1] = out.partners.size();
+    }
   } else if (rule == "fixed_indegree" || rule == "fixed_outdegree") {
     const bool in = rule == "fixed_indegree";
     const std::string key = in ? "indegree" : "outdegree";
@@ -103,43 +133,60 @@ std::vector<Pair> generate(const std::string& rule, const Dict& params, const No
     } else if (!o.autapses && pool.size() == 1 && owners.contains(pool[0]) && degree > 0) {
       throw BadProperty(rule + ": no valid partner without autapses");
     }
-    pairs.reserve(owners.size() * degree);
-    std::vector<uint32_t> drawn;
-    for (uint32_t owner : owners.ids()) {
-      RandomStream rng(seed, Purpose::kConnect, owner, call);
-      draw_from(pool, degree, owner, pool.contains(owner), o, rng, drawn);
-      for (uint32_t x : drawn) pairs.push_back(in ? Pair{x, owner, owner} : Pair{owner, x, owner});
-    }
+    out.target_major = in;
+    per_owner(owners, seed, call, threads, out, [&](std::size_t k, RandomStream& rng, std::vector<uint32_t>& dst) {
+      const uint32_t owner = owners[k];
+      const bool self_in_pool = !o.autapses && pool.contains(owner);
+      std::unordered_set<uint32_t> chosen;
+      long made = 0;
+      while (made < degree) {
+        const uint32_t c = pool[rng.uniform_int(pool.size())];
+        if (self_in_pool && c == owner) continue;
+        if (!o.multapses && !chosen.insert(c).second) continue;
+        dst.push_back(c);
+        ++made;
+      }
+    });
   } else if (rule == "fixed_total_number") {
     check_keys(params, rule, {"N"});
     const long n = get_count(params, rule, "N");
     if (!o.multapses) throw BadProperty("fixed_total_number: allow_multapses=False is not supported (as in NEST)");
     if (n > 0 && (pre.empty() || post.empty())) throw BadProperty("fixed_total_number: empty population");
+    if (n > 0 && !o.autapses && pre.size() == 1 && post.size() == 1 && pre[0] == post[0])
+      throw BadProperty("fixed_total_number: only autapses possible");
     RandomStream rng(seed, Purpose::kTotalNumber, 0, call);
+    std::vector<std::pair<uint32_t, uint32_t>> pairs;  // (target, source)
+    pairs.reserve(n);
     while (static_cast<long>(pairs.size()) < n) {
       const uint32_t s = pre[rng.uniform_int(pre.size())], t = post[rng.uniform_int(post.size())];
-      if (!o.autapses && s == t) {
-        if (pre.size() == 1 && post.size() == 1) throw BadProperty("fixed_total_number: only autapses possible");
-        continue;
-      }
-      pairs.push_back({s, t, static_cast<uint32_t>(pairs.size())});
+      if (!o.autapses && s == t) continue;
+      pairs.emplace_back(t, s);
     }
-    std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.target < b.target; });
+    std::stable_sort(pairs.begin(), pairs.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    for (std::size_t k = 0; k < pairs.size(); ++k) {
+      if (out.owners.empty() || out.owners.back() != pairs[k].first) {
+        if (!out.owners.empty()) out.offsets.push_back(k);
+        else out.offsets.push_back(0);
+        out.owners.push_back(pairs[k].first);
+      }
+      out.partners.push_back(pairs[k].second);
+    }
+    out.offsets.push_back(out.partners.size());
+    if (out.owners.empty()) out.offsets = {0};
   } else if (rule == "pairwise_bernoulli") {
     check_keys(params, rule, {"p"});
     const double p = get_number(params, rule, "p");
     if (!(p >= 0.0 && p <= 1.0)) throw BadProperty("pairwise_bernoulli: p must be in [0, 1], got " + std::to_string(p));
-    for (uint32_t t : post.ids()) {
-      RandomStream rng(seed, Purpose::kConnect, t, call);
+    per_owner(post, seed, call, threads, out, [&](std::size_t k, RandomStream& rng, std::vector<uint32_t>& dst) {
+      const uint32_t t = post[k];
       for (uint32_t s : pre.ids()) {
         if (!o.autapses && s == t) continue;
-        if (rng.uniform() < p) pairs.push_back({s, t, t});
+        if (rng.uniform() < p) dst.push_back(s);
       }
-    }
+    });
   } else {
     throw BadProperty("unknown connection rule '" + rule + "'." + did_you_mean(rule, known_rules()));
   }
-  return pairs;
 }
 
 }  // namespace nestkit::rules

@@ -39,10 +39,14 @@ void Simulator::wire_samplers() {
     mm->targets().assign(mm->size(), {});
     for (std::size_t m = 0; m < mm->size(); ++m) {
       const uint32_t gid = mm->first_gid() + static_cast<uint32_t>(m);
-      const auto [b, e] = store_.row(gid);
-      const auto& names = mm->record_from(m);
-      for (uint64_t k = b; k < e; ++k) {
-        const uint32_t t = store_.target_[k];
+          const auto& names = mm->record_from(m);
+      std::vector<uint32_t> row_targets;
+      const auto [sa, sb] = store_.row(gid);
+      for (uint32_t j = sa; j < sb; ++j) {
+        const Segment& sg = store_.segments()[j];
+        row_targets.insert(row_targets.end(), store_.targets(sg), store_.targets(sg) + sg.count);
+      }
+      for (const uint32_t t : row_targets) {
         Population& tp = pop_of(t);
         const auto& rec = tp.info().recordables;
         std::vector<int> idx;
@@ -84,15 +88,10 @@ void Simulator::simulate(double ms) {
         if (auto* mm = dynamic_cast<Multimeter*>(p.get())) mm->flush_pending();
     }
     const long to = std::min(min_delay_, from_step_ + to_do);
-    update_slice(from_step_, to);
-    // Recorders see spikes at once; neurons get them at the end of the slice.
-    deliver(delivered_to_recorders_, true);
-    delivered_to_recorders_ = slice_spikes_.size();
+    run_chunk(from_step_, to, to == min_delay_);
     to_do -= to - from_step_;
     if (to == min_delay_) {
-      deliver(0, false);
       slice_spikes_.clear();
-      delivered_to_recorders_ = 0;
       slice_origin_ += min_delay_;
       from_step_ = 0;
       ++slice_;
@@ -102,19 +101,21 @@ void Simulator::simulate(double ms) {
   }
 }
 
-void Simulator::update_slice(long from, long to) {
+void Simulator::run_chunk(long from, long to, bool slice_end) {
   StepContext base;
   base.kernel = this;
   base.grid = &grid_;
   base.slice_origin = slice_origin_;
-  // Devices first, serially: they write only into ring slots beyond this slice.
   for (auto& t : thread_spikes_) t.clear();
+  device_events_.clear();
+  // Devices first, serially; their events are queued and routed below.
   for (auto& p : pops_) {
     if (p->parallel()) continue;
     StepContext ctx = base;
     ctx.spikes = &thread_spikes_[0];
     p->update(ctx, from, to, 0, p->size());
   }
+  const std::size_t first_new = slice_spikes_.size();
 #pragma omp parallel num_threads(threads_)
   {
 #ifdef _OPENMP
@@ -129,93 +130,163 @@ void Simulator::update_slice(long from, long to) {
       const std::size_t n = p->size();
       p->update(ctx, from, to, n * tid / nt, n * (tid + 1) / nt);
     }
-  }
-  // A fixed order (by stamp, then sender) makes input sums independent of threads.
-  const std::size_t before = slice_spikes_.size();
-  for (auto& t : thread_spikes_) slice_spikes_.insert(slice_spikes_.end(), t.begin(), t.end());
-  std::sort(slice_spikes_.begin() + before, slice_spikes_.end(), [](const EmittedSpike& a, const EmittedSpike& b) {
-    return a.stamp != b.stamp ? a.stamp < b.stamp : a.gid < b.gid;
-  });
-}
-
-void Simulator::deliver(std::size_t first_spike, bool to_recorders) {
-  for (std::size_t s = first_spike; s < slice_spikes_.size(); ++s) {
-    const EmittedSpike& sp = slice_spikes_[s];
-    deliver_row(sp.gid, sp.stamp, sp.multiplicity, 1.0, sp.offset, to_recorders, nullptr);
-  }
-}
-
-void Simulator::deliver_row(uint32_t source, long stamp, uint32_t mult, double weight_factor, double offset,
-                            bool to_recorders, const uint32_t* per_syn_mult) {
-  auto [b, e] = store_.row(source);
-  uint64_t k = b;
-  while (k < e) {
-    Population& tp = pop_of(store_.target_[k]);
-    const uint32_t last = tp.last_gid();
-    uint64_t r = k;
-    while (r < e && store_.target_[r] <= last) ++r;
-    if ((tp.info().kind == NodeKind::kRecorder) == to_recorders) {
-      SpikeBatch batch;
-      batch.source = source;
-      batch.stamp = stamp;
-      batch.multiplicity = mult;
-      batch.weight_factor = weight_factor;
-      batch.offset = offset;
-      batch.target = &store_.target_[k];
-      batch.weight = &store_.weight_[k];
-      batch.delay = &store_.delay_[k];
-      batch.receptor = &store_.receptor_[k];
-      batch.per_synapse_multiplicity = per_syn_mult ? per_syn_mult + (k - b) : nullptr;
-      batch.count = r - k;
-      tp.deliver_spikes(batch);
+#pragma omp barrier
+#pragma omp single
+    {
+      // A fixed order (by stamp, then sender) makes every target's input sum
+      // independent of the number of threads.
+      for (auto& t : thread_spikes_) slice_spikes_.insert(slice_spikes_.end(), t.begin(), t.end());
+      std::sort(slice_spikes_.begin() + first_new, slice_spikes_.end(),
+                [](const EmittedSpike& a, const EmittedSpike& b) {
+                  return a.stamp != b.stamp ? a.stamp < b.stamp : a.gid < b.gid;
+                });
     }
-    k = r;
+    std::vector<uint32_t> scratch;
+    for (const Event& e : device_events_) {
+      route(e, tid, nt, false, scratch);
+      if (tid == 0) route(e, tid, nt, true, scratch);
+    }
+    auto spike_event = [](const EmittedSpike& sp) {
+      Event e;
+      e.source = sp.gid;
+      e.stamp = sp.stamp;
+      e.multiplicity = sp.multiplicity;
+      e.offset = sp.offset;
+      return e;
+    };
+    // Recorders see spikes at once; neurons get them at the end of the slice.
+    if (tid == 0)
+      for (std::size_t k = first_new; k < slice_spikes_.size(); ++k)
+        route(spike_event(slice_spikes_[k]), tid, nt, true, scratch);
+    if (slice_end)
+      for (const EmittedSpike& sp : slice_spikes_) route(spike_event(sp), tid, nt, false, scratch);
+  }
+}
+
+void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vector<uint32_t>& scratch) {
+  const auto [first_seg, last_seg] = store_.row(e.source);
+  if (first_seg == last_seg) return;
+  const uint64_t row_begin = store_.segments()[first_seg].begin;
+  const Population* cached = nullptr;
+  for (uint32_t j = first_seg; j < last_seg; ++j) {
+    const Segment& sg = store_.segments()[j];
+    const uint32_t* t = store_.targets(sg);
+    uint32_t k = 0;
+    while (k < sg.count) {
+      Population& tp = (cached && cached->contains(t[k])) ? const_cast<Population&>(*cached) : pop_of(t[k]);
+      cached = &tp;
+      const uint32_t r = static_cast<uint32_t>(std::upper_bound(t + k, t + sg.count, tp.last_gid()) - t);
+      const bool is_recorder = tp.info().kind == NodeKind::kRecorder;
+      uint32_t lo = k, hi = r;
+      if (is_recorder != recorders) {
+        k = r;
+        continue;
+      }
+      if (is_recorder || !tp.parallel()) {
+        if (tid != 0) {
+          k = r;
+          continue;
+        }
+      } else {
+        // This thread's block of the population, as in update().
+        const std::size_t n = tp.size();
+        const uint32_t b_lo = tp.first_gid() + static_cast<uint32_t>(n * tid / nt);
+        const uint32_t b_hi = tp.first_gid() + static_cast<uint32_t>(n * (tid + 1) / nt);
+        lo = static_cast<uint32_t>(std::lower_bound(t + k, t + r, b_lo) - t);
+        hi = static_cast<uint32_t>(std::lower_bound(t + lo, t + r, b_hi) - t);
+      }
+      k = r;
+      if (lo == hi) continue;
+      const uint32_t count = hi - lo;
+      if (e.kind == Event::kCurrent) {
+        CurrentBatch b;
+        b.stamp = e.stamp;
+        b.amplitude = e.value;
+        b.target = t + lo;
+        b.weight = sg.weight_each() ? SynColumn<double>(store_.weights(sg) + lo) : SynColumn<double>::shared(sg.weight);
+        b.delay = sg.delay_each() ? SynColumn<uint16_t>(store_.delays(sg) + lo) : SynColumn<uint16_t>::shared(sg.delay);
+        b.receptor = SynColumn<uint8_t>::shared(sg.receptor);
+        b.count = count;
+        tp.deliver_current(b);
+        continue;
+      }
+      SpikeBatch b;
+      b.source = e.source;
+      b.stamp = e.stamp;
+      b.multiplicity = e.multiplicity;
+      b.weight_factor = e.value;
+      b.offset = e.offset;
+      b.target = t + lo;
+      b.weight = sg.weight_each() ? SynColumn<double>(store_.weights(sg) + lo) : SynColumn<double>::shared(sg.weight);
+      b.delay = sg.delay_each() ? SynColumn<uint16_t>(store_.delays(sg) + lo) : SynColumn<uint16_t>::shared(sg.delay);
+      b.receptor = SynColumn<uint8_t>::shared(sg.receptor);
+      b.count = count;
+      if (e.kind == Event::kPoisson) {
+        // One independent count per synapse, from a Philox block keyed by the
+        // synapse's position in the row (in fours) and the step: invariant under
+        // thread count and chunking.
+        scratch.resize(count);
+        const uint64_t pos0 = sg.begin + lo - row_begin;
+        bool any = false;
+        if (e.poisson->large) {
+          for (uint32_t q = 0; q < count; ++q) {
+            const uint64_t pos = pos0 + q;
+            RandomStream rng(seed_, Purpose::kPoissonLarge, e.source, (pos << 32) | static_cast<uint32_t>(e.stamp));
+            scratch[q] = static_cast<uint32_t>(rng.poisson(e.poisson->mu));
+            any |= scratch[q] > 0;
+          }
+        } else {
+          Philox4x32::Block block{};
+          uint64_t block_id = ~uint64_t{0};
+          for (uint32_t q = 0; q < count; ++q) {
+            const uint64_t pos = pos0 + q;
+            if ((pos >> 2) != block_id) {
+              block_id = pos >> 2;
+              block = Philox4x32::generate({static_cast<uint32_t>(block_id), e.source, static_cast<uint32_t>(e.stamp),
+                                            static_cast<uint32_t>(static_cast<uint64_t>(e.stamp) >> 32)},
+                                           {seed_, static_cast<uint32_t>(Purpose::kPoisson)});
+            }
+            scratch[q] = e.poisson->sample(block[pos & 3]);
+            any |= scratch[q] > 0;
+          }
+        }
+        if (!any) continue;
+        b.per_synapse_multiplicity = scratch.data();
+        b.multiplicity = 0;
+      }
+      tp.deliver_spikes(b);
+    }
   }
 }
 
 void Simulator::send_spike(uint32_t source, long stamp, uint32_t multiplicity, double weight_factor,
                            double offset) {
-  deliver_row(source, stamp, multiplicity, weight_factor, offset, false, nullptr);
-  deliver_row(source, stamp, multiplicity, weight_factor, offset, true, nullptr);
+  Event e;
+  e.kind = Event::kSpike;
+  e.source = source;
+  e.stamp = stamp;
+  e.multiplicity = multiplicity;
+  e.value = weight_factor;
+  e.offset = offset;
+  device_events_.push_back(e);
 }
 
-void Simulator::send_poisson(uint32_t source, long stamp, double mu, double exp_neg_mu) {
-  // One independent draw per outgoing synapse, from a stream keyed by the
-  // synapse's position in the source's row and the step: thread-count and
-  // chunking invariant.
-  auto [b, e] = store_.row(source);
-  mult_scratch_.assign(e - b, 0);
-  bool any = false;
-  for (uint64_t k = b; k < e; ++k) {
-    RandomStream rng(seed_, Purpose::kPoisson, source, (static_cast<uint64_t>(k - b) << 32) | static_cast<uint32_t>(stamp));
-    const long n = mu < 30.0 ? poisson_by_inversion(rng.uniform(), mu, exp_neg_mu) : rng.poisson(mu);
-    mult_scratch_[k - b] = static_cast<uint32_t>(n);
-    any |= n > 0;
-  }
-  if (!any) return;
-  deliver_row(source, stamp, 0, 1.0, 0.0, false, mult_scratch_.data());
-  deliver_row(source, stamp, 0, 1.0, 0.0, true, mult_scratch_.data());
+void Simulator::send_poisson(uint32_t source, long stamp, const PoissonTable* table) {
+  Event e;
+  e.kind = Event::kPoisson;
+  e.source = source;
+  e.stamp = stamp;
+  e.poisson = table;
+  device_events_.push_back(e);
 }
 
 void Simulator::send_current(uint32_t source, long stamp, double amplitude) {
-  auto [b, e] = store_.row(source);
-  uint64_t k = b;
-  while (k < e) {
-    Population& tp = pop_of(store_.target_[k]);
-    const uint32_t last = tp.last_gid();
-    uint64_t r = k;
-    while (r < e && store_.target_[r] <= last) ++r;
-    CurrentBatch batch;
-    batch.stamp = stamp;
-    batch.amplitude = amplitude;
-    batch.target = &store_.target_[k];
-    batch.weight = &store_.weight_[k];
-    batch.delay = &store_.delay_[k];
-    batch.receptor = &store_.receptor_[k];
-    batch.count = r - k;
-    tp.deliver_current(batch);
-    k = r;
-  }
+  Event e;
+  e.kind = Event::kCurrent;
+  e.source = source;
+  e.stamp = stamp;
+  e.value = amplitude;
+  device_events_.push_back(e);
 }
 
 }  // namespace nestkit

@@ -30,7 +30,7 @@ void Simulator::reset() {
   simulated_ = false;
   slice_origin_ = from_step_ = slice_ = 0;
   slice_spikes_.clear();
-  delivered_to_recorders_ = 0;
+  device_events_.clear();
 }
 
 // --- kernel status ---------------------------------------------------------------

@@ -42,28 +42,27 @@ class PoissonGenerator final : public Population {
   using Population::Population;
   void prepare(const RunContext& rc) override {
     window_.resize(n_);
-    mu_.resize(n_);
+    table_.resize(n_);
     for (std::size_t i = 0; i < n_; ++i) {
       window_[i] = devices::window_of(*rc.grid, num_[pg_origin][i], num_[pg_start][i], num_[pg_stop][i]);
-      mu_[i] = num_[rate][i] * rc.grid->resolution() * 1e-3;
+      table_[i] = PoissonTable::make(num_[rate][i] * rc.grid->resolution() * 1e-3);
     }
   }
   void update(StepContext& ctx, long from, long to, std::size_t, std::size_t) override {
     for (std::size_t i = 0; i < n_; ++i) {
-      if (mu_[i] <= 0.0) continue;
-      const double e = std::exp(-mu_[i]);
+      if (table_[i].mu <= 0.0) continue;
       for (long lag = from; lag < to; ++lag) {
         const long step = ctx.slice_origin + lag;
         // Tested at the step's left edge; the spike is stamped at its right edge.
         if (window_[i].contains(step))
-          ctx.kernel->send_poisson(first_gid_ + static_cast<uint32_t>(i), step + 1, mu_[i], e);
+          ctx.kernel->send_poisson(first_gid_ + static_cast<uint32_t>(i), step + 1, &table_[i]);
       }
     }
   }
 
  private:
   std::vector<Window> window_;
-  std::vector<double> mu_;
+  std::vector<PoissonTable> table_;
 };
 
 ModelInfo make_dc() {

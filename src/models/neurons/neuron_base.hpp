@@ -27,6 +27,26 @@ class NeuronPopulation : public Population {
   }
   // Positive weights to `ex`, others to `in` (NEST's sign convention).
   void deliver_sign_split(const SpikeBatch& b, int ex, int in) {
+    if (!b.weight.data && !b.delay.data) {
+      // One weight and delay for the whole batch (the common case): a plain
+      // scatter-add into one ring row.
+      const double w = b.weight.value * b.weight_factor;
+      const long step = b.stamp + b.delay.value - 1;
+      double* ex_row = input_.row(ex, step) - first_gid_;
+      double* in_row = input_.row(in, step) - first_gid_;
+      if (!b.per_synapse_multiplicity) {
+        const double s = w * b.multiplicity;
+        double* row = s > 0.0 ? ex_row : in_row;
+        for (std::size_t k = 0; k < b.count; ++k) row[b.target[k]] += s;
+      } else {
+        double* row = w > 0.0 ? ex_row : in_row;
+        for (std::size_t k = 0; k < b.count; ++k) {
+          const uint32_t m = b.per_synapse_multiplicity[k];
+          if (m) row[b.target[k]] += w * m;
+        }
+      }
+      return;
+    }
     for (std::size_t k = 0; k < b.count; ++k) {
       const uint32_t m = multiplicity(b, k);
       if (m == 0) continue;

@@ -1,5 +1,6 @@
 // iaf_psc_alpha: leaky integrate-and-fire neuron with alpha-shaped synaptic
 // currents, integrated exactly (Rotter & Diesmann 1999), as NEST 3.10's model.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -46,15 +47,60 @@ class IafPscAlpha final : public NeuronPopulation {
       c(lower) = c(V_min) - c(E_L);
       c(refractory_steps) = static_cast<double>(rc.grid->ms_to_steps(c(t_ref)));
     }
+    uniform_ = true;
+    for (int k = P11_ex; k <= refractory_steps && uniform_; ++k)
+      uniform_ = std::all_of(num_[k].begin(), num_[k].end(), [&](double x) { return x == num_[k][0]; });
   }
 
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
+    // Populations whose nodes share their parameters (the usual case) read the
+    // propagators as scalars: far fewer memory streams in the hot loop.
+    if (uniform_)
+      update_impl<true>(ctx, from, to, begin, end);
+    else
+      update_impl<false>(ctx, from, to, begin, end);
+  }
+
+  void deliver_spikes(const SpikeBatch& b) override { deliver_sign_split(b, kEx, kIn); }
+  void deliver_current(const CurrentBatch& b) override { deliver_current_to(b, kCurrent); }
+
+  double recordable(int k, std::size_t i) const override {
+    switch (k) {
+      case kV_m: return num_[y3][i] + num_[E_L][i];
+      case kI_syn_ex: return num_[I_ex][i];
+      default: return num_[I_in][i];
+    }
+  }
+
+ protected:
+  void read_derived(std::size_t i, std::vector<Value>& row) const override {
+    row[info_->index_of("V_m")] = num_[y3][i] + num_[E_L][i];
+  }
+  void write_derived(std::size_t i, const std::vector<Value>& row) override {
+    num_[y3][i] = std::get<double>(row[info_->index_of("V_m")]) - num_[E_L][i];
+  }
+ private:
+  // A derived constant: one value per node, or one for all when `Uniform`.
+  template <bool Uniform>
+  struct Const {
+    const double* p;
+    double v;
+    Const(const std::vector<double>& c) : p(c.data()), v(c.empty() ? 0.0 : c[0]) {}
+    double operator[](std::size_t i) const {
+      if constexpr (Uniform) return v;
+      else return p[i];
+    }
+  };
+
+  template <bool U>
+  void update_impl(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) {
     double* V = col(y3);
     double *Iex = col(I_ex), *dIex = col(dI_ex), *Iin = col(I_in), *dIin = col(dI_in), *I0 = col(y0), *R = col(r);
-    const double *p11e = col(P11_ex), *p21e = col(P21_ex), *p31e = col(P31_ex), *p32e = col(P32_ex);
-    const double *p11i = col(P11_in), *p21i = col(P21_in), *p31i = col(P31_in), *p32i = col(P32_in);
-    const double *p30 = col(P30), *em1 = col(expm1_tau_m), *ie = col(I_e), *th = col(theta), *rs = col(reset);
-    const double *lo = col(lower), *refr = col(refractory_steps), *e0 = col(psc0_ex), *i0 = col(psc0_in);
+    const double* ie = col(I_e);
+    const Const<U> p11e(num_[P11_ex]), p21e(num_[P21_ex]), p31e(num_[P31_ex]), p32e(num_[P32_ex]);
+    const Const<U> p11i(num_[P11_in]), p21i(num_[P21_in]), p31i(num_[P31_in]), p32i(num_[P32_in]);
+    const Const<U> p30(num_[P30]), em1(num_[expm1_tau_m]), th(num_[theta]), rs(num_[reset]), lo(num_[lower]);
+    const Const<U> refr(num_[refractory_steps]), e0(num_[psc0_ex]), i0(num_[psc0_in]);
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
       double* in_ex = input_.row(kEx, step);
@@ -84,24 +130,8 @@ class IafPscAlpha final : public NeuronPopulation {
     }
   }
 
-  void deliver_spikes(const SpikeBatch& b) override { deliver_sign_split(b, kEx, kIn); }
-  void deliver_current(const CurrentBatch& b) override { deliver_current_to(b, kCurrent); }
+  bool uniform_ = false;
 
-  double recordable(int k, std::size_t i) const override {
-    switch (k) {
-      case kV_m: return num_[y3][i] + num_[E_L][i];
-      case kI_syn_ex: return num_[I_ex][i];
-      default: return num_[I_in][i];
-    }
-  }
-
- protected:
-  void read_derived(std::size_t i, std::vector<Value>& row) const override {
-    row[info_->index_of("V_m")] = num_[y3][i] + num_[E_L][i];
-  }
-  void write_derived(std::size_t i, const std::vector<Value>& row) override {
-    num_[y3][i] = std::get<double>(row[info_->index_of("V_m")]) - num_[E_L][i];
-  }
 };
 
 ModelInfo make_info() {
