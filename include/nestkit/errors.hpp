@@ -32,6 +32,7 @@ NESTKIT_ERROR(IllegalConnection)
 NESTKIT_ERROR(UnitError)
 NESTKIT_ERROR(UnknownNode)
 NESTKIT_ERROR(TypeMismatch)
+NESTKIT_ERROR(UnknownReceptorType)
 #undef NESTKIT_ERROR
 
 // Names from `candidates` closest to `name` (edit distance), best first.

@@ -145,6 +145,8 @@ class Population {
   virtual bool accepts_current_port(std::size_t i, long receptor) const;
   // Human-readable list of valid spike ports of node i, for error messages.
   virtual std::string spike_ports(std::size_t i) const;
+  // Whether node i can be sampled for `name` (models with per-node recordables override).
+  virtual bool has_recordable(std::size_t i, const std::string& name) const;
 
   std::vector<SamplerLink>& samplers() { return samplers_; }
 

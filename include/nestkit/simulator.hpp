@@ -88,6 +88,11 @@ class Simulator {
 
   // --- nodes ----------------------------------------------------------------------
   NodeCollection create(const std::string& model, std::size_t n = 1, const Dict& params = {});
+  // Create with values that differ per node: lists in `params` (one value per node),
+  // one dictionary per node, or random distributions drawn per node. All or nothing:
+  // if any value is invalid, no node is created.
+  NodeCollection create(const std::string& model, std::size_t n, const Dict& params,
+                        const std::vector<Dict>& per_node, const std::map<std::string, Distribution>& random);
   // One dictionary per node; `keys` empty means every key.
   std::vector<Dict> get_status(const NodeCollection& nodes, const std::vector<std::string>& keys = {}) const;
   // Scalar-typed keys with a list value of len(nodes) give one value per node.
@@ -145,7 +150,8 @@ class Simulator {
   long now_steps() const { return slice_origin_ + from_step_; }
   void apply_params(const ModelInfo& info, std::vector<Value>& row, const Dict& params,
                     const std::string& model) const;
-  void check_connectable(const Population& src, const Population& tgt, uint32_t target, long receptor) const;
+  void check_connectable(const Population& src, uint32_t source, const Population& tgt, uint32_t target,
+                         long receptor) const;
   void finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_id);
   void commit(StagedCall&& call);
   void prepare();

@@ -18,6 +18,7 @@ from ._core import (
     UnknownModelName,
     UnknownNode,
     UnknownParameter,
+    UnknownReceptorType,
 )
 from .simulator import Result, Simulator, Trace
 
@@ -26,5 +27,5 @@ __version__ = "0.1.0"
 __all__ = [
     "Simulator", "Result", "Trace", "NodeCollection", "SynapseCollection", "units", "NESTError",
     "UnknownModelName", "UnknownParameter", "BadProperty", "BadParameterValue", "BadDelay", "KernelException",
-    "IllegalConnection", "UnitError", "UnknownNode", "TypeMismatch", "_core",
+    "IllegalConnection", "UnitError", "UnknownNode", "TypeMismatch", "UnknownReceptorType", "_core",
 ]

@@ -1,6 +1,7 @@
 // The nestkit._core extension: the Simulator, NodeCollection and errors.
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
+#include <nanobind/stl/map.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
@@ -73,8 +74,11 @@ NB_MODULE(_core, m) {
   m.attr("NESTError") = nest_error;
   static std::map<std::string, nb::object> classes;
   for (const char* name : {"UnknownModelName", "UnknownParameter", "BadProperty", "BadParameterValue", "BadDelay",
-                           "KernelException", "IllegalConnection", "UnitError", "UnknownNode", "TypeMismatch"}) {
-    PyObject* base = nest_error.ptr();
+                           "KernelException", "IllegalConnection", "UnitError", "UnknownNode", "TypeMismatch",
+                           "UnknownReceptorType"}) {
+    // UnknownReceptorType is also an IllegalConnection (it is one, and PyNEST
+    // code catching either should work).
+    PyObject* base = std::string(name) == "UnknownReceptorType" ? classes["IllegalConnection"].ptr() : nest_error.ptr();
     PyObject* bases = PyTuple_Pack(2, base, std::string(name) == "UnitError" || std::string(name) == "TypeMismatch"
                                                 ? PyExc_TypeError
                                                 : PyExc_ValueError);
@@ -119,9 +123,30 @@ NB_MODULE(_core, m) {
       .def("copy_model", [](Simulator& s, const std::string& a, const std::string& b, nb::handle d) {
         s.copy_model(a, b, to_dict(d));
       })
-      .def("create", [](Simulator& s, const std::string& model, std::size_t n, nb::handle params) {
-        return s.create(model, n, to_dict(params));
-      }, nb::arg("model"), nb::arg("n"), nb::arg("params").none())
+      .def(
+          "create",
+          [](Simulator& s, const std::string& model, std::size_t n, nb::handle params) {
+            // A list of dictionaries (one per node), or a dictionary whose values may
+            // be random parameters or per-node lists.
+            Dict fixed;
+            std::vector<Dict> per_node;
+            std::map<std::string, Distribution> random;
+            if (nb::isinstance<nb::list>(params) || nb::isinstance<nb::tuple>(params)) {
+              for (nb::handle d : params) per_node.push_back(to_dict(d));
+            } else if (!params.is_none()) {
+              for (auto [k, v] : nb::cast<nb::dict>(params)) {
+                const std::string key = nb::cast<std::string>(k);
+                if (nb::hasattr(v, "_nestkit_distribution")) {
+                  nb::tuple t = nb::cast<nb::tuple>(v.attr("_nestkit_distribution"));
+                  random[key] = {nb::cast<std::string>(t[0]), nb::cast<double>(t[1]), nb::cast<double>(t[2])};
+                } else {
+                  fixed[key] = to_value(v);
+                }
+              }
+            }
+            return s.create(model, n, fixed, per_node, random);
+          },
+          nb::arg("model"), nb::arg("n"), nb::arg("params").none())
       .def("get_status",
            [](const Simulator& s, const NodeCollection& nc, const std::vector<std::string>& keys) {
              nb::list out;

@@ -36,7 +36,7 @@ void check_distribution(const Distribution& d, const std::string& what) {
 }
 }  // namespace
 
-void Simulator::check_connectable(const Population& src, const Population& tgt, uint32_t target,
+void Simulator::check_connectable(const Population& src, uint32_t source, const Population& tgt, uint32_t target,
                                   long receptor) const {
   const std::size_t ti = target - tgt.first_gid();
   const ModelInfo& s = src.info();
@@ -46,6 +46,13 @@ void Simulator::check_connectable(const Population& src, const Population& tgt, 
   };
   if (s.samples) {
     if (t.recordables.empty()) fail("the target has no recordables");
+    // NEST refuses at Connect a multimeter asking for something the node cannot record.
+    if (auto* mm = dynamic_cast<const Multimeter*>(&src)) {
+      for (const auto& name : mm->record_from(source - src.first_gid()))
+        if (!tgt.has_recordable(ti, name))
+          fail("cannot record '" + name + "' from " + tgt.model_name() + " (node " + std::to_string(target) + ")." +
+               did_you_mean(name, t.recordables));
+    }
     return;
   }
   if (t.kind == NodeKind::kStimulator) fail("stimulation devices cannot receive connections");
@@ -67,7 +74,7 @@ void Simulator::check_connectable(const Population& src, const Population& tgt, 
     return;
   }
   if (!tgt.accepts_spike_port(ti, receptor))
-    fail("receptor_type " + std::to_string(receptor) + " is not available in " + tgt.model_name() +
+    throw UnknownReceptorType(src.model_name() + " -> " + tgt.model_name() + ": " + "receptor_type " + std::to_string(receptor) + " is not available in " + tgt.model_name() +
          " (valid: " + tgt.spike_ports(ti) + ")");
 }
 
@@ -98,7 +105,7 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
         if (!tgt_pop || !tgt_pop->contains(t)) tgt_pop = &pop_of(t);
         if (!new_src && seen[t]) continue;
         seen[t] = true;
-        check_connectable(*src_pop, *tgt_pop, t, receptor);
+        check_connectable(*src_pop, s, *tgt_pop, t, receptor);
       }
     }
   }

@@ -90,6 +90,11 @@ std::string Population::spike_ports(std::size_t) const {
   return s.empty() ? "none" : s;
 }
 
+bool Population::has_recordable(std::size_t, const std::string& name) const {
+  const auto& r = info_->recordables;
+  return std::find(r.begin(), r.end(), name) != r.end();
+}
+
 bool Population::get_extra(std::size_t, const std::string&, Value&) const { return false; }
 bool Population::set_extra(std::size_t, const std::string&, const Value&) { return false; }
 

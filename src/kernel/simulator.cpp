@@ -8,6 +8,7 @@
 #include "nestkit/coerce.hpp"
 #include "nestkit/recorders.hpp"
 #include "nestkit/registry.hpp"
+#include "nestkit/rng.hpp"
 
 namespace nestkit {
 
@@ -260,6 +261,42 @@ NodeCollection Simulator::create(const std::string& model, std::size_t n, const 
   NodeCollection nc = NodeCollection::range(next_gid_, n);
   next_gid_ += static_cast<uint32_t>(n);
   pops_.push_back(std::move(pop));
+  return nc;
+}
+
+NodeCollection Simulator::create(const std::string& model, std::size_t n, const Dict& params,
+                                 const std::vector<Dict>& per_node,
+                                 const std::map<std::string, Distribution>& random) {
+  Dict scalars, lists;
+  for (const auto& [k, v] : params) {
+    const bool is_list = std::holds_alternative<std::vector<double>>(v) ||
+                         std::holds_alternative<std::vector<long>>(v) ||
+                         (std::holds_alternative<Quantity>(v) && std::get<Quantity>(v).is_array);
+    const ModelInfo& info = *node_proto(model).info;
+    const int idx = info.index_of(k);
+    (is_list && idx >= 0 && info.specs[idx].numeric() ? lists : scalars)[k] = v;
+  }
+  NodeCollection nc = create(model, n, scalars);
+  try {
+    if (!lists.empty()) set_status(nc, lists);
+    if (!per_node.empty()) set_status(nc, per_node);
+    if (!random.empty()) {
+      std::vector<Dict> drawn(nc.size());
+      uint32_t salt = 0;
+      for (const auto& [key, dist] : random) {
+        ++salt;
+        for (std::size_t j = 0; j < nc.size(); ++j) {
+          RandomStream rng(seed_, Purpose::kNodeParam, nc[j], salt);
+          drawn[j][key] = dist.draw(rng);
+        }
+      }
+      set_status(nc, drawn);
+    }
+  } catch (...) {
+    pops_.pop_back();
+    next_gid_ = nc[0];
+    throw;
+  }
   return nc;
 }
 

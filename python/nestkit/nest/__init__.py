@@ -31,6 +31,7 @@ class NESTErrors:
     UnitError = _core.UnitError
     UnknownNode = _core.UnknownNode
     TypeMismatch = _core.TypeMismatch
+    UnknownReceptorType = _core.UnknownReceptorType
 
 
 _kernel = _core.Kernel()
@@ -132,12 +133,7 @@ def Create(model, n=1, params=None, positions=None):
         else:
             raise TypeError("Create: n must be an integer")
     if isinstance(params, (list, tuple)):
-        nodes = NodeCollection(_kernel, _kernel.create(model, n, None))
-        try:
-            nodes.set(list(params))
-        except Exception:
-            raise
-        return nodes
+        return NodeCollection(_kernel, _kernel.create(model, n, list(params)))
     return NodeCollection(_kernel, _kernel.create(model, n, dict(params or {})))
 
 

@@ -752,7 +752,7 @@ def _network(res, threads, chunks):
             for port in range(1, len(tau) + 1):
                 w = 150.0 * (1 if port % 2 else -1) * (k + 1)
                 nest.Connect(sg, n[k], syn_spec={"receptor_type": port, "weight": w, "delay": 0.5 + 0.5 * port})
-        mm = multimeter(n, ["V_m", "I_syn", "I_syn_2"], res)
+        mm = multimeter(n, ["V_m", "I_syn"], res)
         sr = nest.Create("spike_recorder")
         nest.Connect(n, sr)
         out[model] = (mm, sr, n)
@@ -773,7 +773,18 @@ def test_chunked_and_threaded_runs_are_identical(res):
             for k in a[1]:
                 assert np.array_equal(np.sort(a[1][k]), np.sort(b[1][k])), (m, k)
             assert a[2] == b[2]
-    # receptor counts differ per node: I_syn_2 of a one-receptor node reads 0.
-    ev = base["iaf_psc_exp_multisynapse"][0]
-    first = ev["senders"] == ev["senders"].min()
-    assert np.all(ev["I_syn_2"][first] == 0.0) and np.any(ev["I_syn_2"] != 0.0)
+
+
+def test_recording_a_receptor_the_node_lacks_is_refused_at_connect():
+    # As NEST: a node with one receptor has no I_syn_2; the multimeter is refused.
+    reset(0.1, 1)
+    for model in MULTI:
+        n = nest.Create(model, 2)
+        n[1].set(tau_syn=[2.0, 5.0])
+        mm = nest.Create("multimeter", params={"record_from": ["I_syn_2"]})
+        before = nest.num_connections
+        with pytest.raises(nest.NESTErrors.IllegalConnection):
+            nest.Connect(mm, n)
+        assert nest.num_connections == before
+        nest.Connect(mm, n[1])
+        assert nest.num_connections == before + 1

@@ -89,6 +89,16 @@ class MultisynapsePopulation : public NeuronPopulation {
     return n == 1 ? "1" : "1.." + std::to_string(n);
   }
 
+  // I_syn_k exists only for the node's own receptors 1..len(tau_syn).
+  bool has_recordable(std::size_t i, const std::string& name) const override {
+    if (name == "V_m" || name == "I_syn") return true;
+    if (name.rfind("I_syn_", 0) != 0) return false;
+    const std::string digits = name.substr(6);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 4) return false;
+    const std::size_t k = std::stoul(digits);
+    return k >= 1 && k <= receptors(i);
+  }
+
   // NEST lists the recordables of each node, sorted by name.
   bool get_extra(std::size_t i, const std::string& key, Value& out) const override {
     if (key != "recordables") return false;
