@@ -24,6 +24,7 @@ const std::map<std::string, UnitInfo>& table() {
       {"nS", {kSiemens, 1e-9}},  {"GOhm", {kOhm, 1e9}},     {"MOhm", {kOhm, 1e6}},
       {"mm", {kLength, 1e-3}},   {"1/ms", {kFreq, 1e3}},    {"mV/ms", {{2, 1, -4, -1}, 1.0}},
       {"pA/ms", {{0, 0, -1, 1}, 1e-9}}, {"nS/ms", {{-2, -1, 2, 2}, 1e-6}},
+      {"1/s", {kFreq, 1.0}},     {"deg", {kNone, 1.0}},
   };
   return t;
 }

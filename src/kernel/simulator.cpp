@@ -418,10 +418,16 @@ void Simulator::set_status(const NodeCollection& nodes, const std::vector<Dict>&
     view.grid = &grid_;
     for (auto& [k, v] : schema_params) view.mark_given(k);
     p.validate_row(view);
-    if (simulated_ && p.info().kind == NodeKind::kRecorder) {
-      for (const char* locked : {"record_from", "interval", "offset"})
-        if (schema_params.count(locked))
-          throw KernelException(p.model_name() + ": '" + locked + "' cannot be changed after Simulate");
+    if (p.info().samples) {
+      // As NEST: a multimeter's schedule and recordables are fixed once it is connected.
+      for (const char* locked : {"record_from", "interval", "offset"}) {
+        if (!schema_params.count(locked)) continue;
+        store_.finalize(next_gid_ - 1);
+        const auto [a, b] = store_.row(nodes[j]);
+        if (a != b)
+          throw BadProperty(p.model_name() + ": '" + locked + "' cannot be changed once the " + p.model_name() +
+                            " is connected");
+      }
     }
     pending.push_back(std::move(pe));
   }
