@@ -14,6 +14,10 @@ void register_iaf_exp_family(std::vector<const ModelInfo*>& out);
 void register_multisynapse_mat_family(std::vector<const ModelInfo*>& out);
 void register_glif_psc_family(std::vector<const ModelInfo*>& out);
 void register_current_generators(std::vector<const ModelInfo*>& out);
+void register_aeif_family(std::vector<const ModelInfo*>& out);
+void register_iaf_cond_family(std::vector<const ModelInfo*>& out);
+void register_hh_family(std::vector<const ModelInfo*>& out);
+void register_misc_ode_family(std::vector<const ModelInfo*>& out);
 
 const ModelInfo& iaf_psc_alpha_model();
 const ModelInfo& parrot_neuron_model();

@@ -12,6 +12,10 @@ const std::vector<const ModelInfo*>& builtin_node_models() {
     register_multisynapse_mat_family(m);
     register_glif_psc_family(m);
     register_current_generators(m);
+    register_aeif_family(m);
+    register_iaf_cond_family(m);
+    register_hh_family(m);
+    register_misc_ode_family(m);
     return m;
   }();
   return models;
