@@ -16,6 +16,7 @@ struct Segment {
   uint64_t each = 0;        // first per-synapse weight/delay, when stored per synapse
   uint32_t count = 0;
   uint32_t source = 0;
+  uint32_t pop = 0;         // index of the population all targets belong to
   double weight = 0.0;      // shared weight, unless kWeightEach
   uint16_t delay = 1;       // shared delay in steps, unless kDelayEach
   uint8_t receptor = 0;
@@ -45,8 +46,10 @@ struct StagedCall {
 class ConnectionStore {
  public:
   void stage(StagedCall&& call);
-  // Merges staged calls into the rows. Invalidates synapse indices.
-  void finalize(uint32_t max_gid);
+  // Merges staged calls into the rows and splits segments at population
+  // boundaries (`pop_first`: ascending first ids of the populations), so that each
+  // segment targets one population. Invalidates synapse indices.
+  void finalize(uint32_t max_gid, const std::vector<uint32_t>& pop_first);
   bool has_staged() const { return !staged_.empty(); }
   void clear() { *this = ConnectionStore{}; }
 
@@ -83,6 +86,7 @@ class ConnectionStore {
   std::vector<uint16_t> delays_;  // per-synapse delays, parallel to weights_
   std::vector<StagedCall> staged_;
   std::size_t staged_count_ = 0;
+  std::size_t pops_seen_ = 0;
   uint64_t generation_ = 0;
 };
 

@@ -142,6 +142,8 @@ class Simulator {
     long receptor_type = 0;
   };
 
+  std::vector<uint32_t> pop_starts() const;
+  void compute_splits();
   Population& pop_of(uint32_t gid);
   const Population& pop_of(uint32_t gid) const;
   std::size_t pop_index(uint32_t gid) const;
@@ -189,6 +191,9 @@ class Simulator {
   std::vector<std::vector<EmittedSpike>> thread_spikes_;
   std::vector<EmittedSpike> slice_spikes_;
   std::vector<Event> device_events_;
+  // Per segment, threads_+1 offsets: thread t delivers synapses [split[t], split[t+1]).
+  std::vector<uint32_t> seg_split_;
+  int split_threads_ = 0;
 };
 
 }  // namespace nestkit

@@ -1,6 +1,7 @@
 #include "nestkit/connection_store.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 namespace nestkit {
@@ -47,9 +48,9 @@ void ConnectionStore::stage(StagedCall&& call) {
   staged_.push_back(std::move(call));
 }
 
-void ConnectionStore::finalize(uint32_t max_gid) {
+void ConnectionStore::finalize(uint32_t max_gid, const std::vector<uint32_t>& pop_first) {
   const std::size_t rows = static_cast<std::size_t>(max_gid) + 1;
-  if (staged_.empty() && row_offsets_.size() == rows + 1) return;
+  if (staged_.empty() && row_offsets_.size() == rows + 1 && pop_first.size() == pops_seen_) return;
 
   // Pass 1: the layout. Per source, its old segments, then one per staged call.
   std::vector<std::vector<Group>> groups(staged_.size());
@@ -177,6 +178,32 @@ void ConnectionStore::finalize(uint32_t max_gid) {
       std::copy(dd.begin(), dd.end(), delays.begin() + sg.each);
     }
   }
+  // One population per segment: delivery then needs no search for population runs.
+  std::vector<Segment> split;
+  split.reserve(segs.size());
+  std::vector<uint32_t> per_row(rows + 1, 0);
+  for (const Segment& sg : segs) {
+    const uint32_t* t = targets.data() + sg.begin;
+    uint32_t k = 0;
+    while (k < sg.count) {
+      const std::size_t p =
+          static_cast<std::size_t>(std::upper_bound(pop_first.begin(), pop_first.end(), t[k]) - pop_first.begin()) - 1;
+      const uint32_t next = p + 1 < pop_first.size() ? pop_first[p + 1] : std::numeric_limits<uint32_t>::max();
+      const uint32_t r = static_cast<uint32_t>(std::lower_bound(t + k, t + sg.count, next) - t);
+      Segment part = sg;
+      part.begin = sg.begin + k;
+      part.each = sg.each + k;
+      part.count = r - k;
+      part.pop = static_cast<uint32_t>(p);
+      split.push_back(part);
+      ++per_row[sg.source + 1];
+      k = r;
+    }
+  }
+  std::partial_sum(per_row.begin(), per_row.end(), per_row.begin());
+  segs.swap(split);
+  new_offsets.swap(per_row);
+  pops_seen_ = pop_first.size();
   row_offsets_.swap(new_offsets);
   segments_.swap(segs);
   targets_.swap(targets);

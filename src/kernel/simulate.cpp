@@ -13,7 +13,7 @@
 namespace nestkit {
 
 void Simulator::prepare() {
-  store_.finalize(next_gid_ - 1);
+  store_.finalize(next_gid_ - 1, pop_starts());
   if (!simulated_) {
     // min/max delay come from the connections and are frozen after the first run.
     min_delay_ = conn_min_delay_ > 0 ? conn_min_delay_ : 1;
@@ -27,8 +27,39 @@ void Simulator::prepare() {
   rc.now = now_steps();
   rc.seed = seed_;
   for (auto& p : pops_) p->prepare(rc);
+  compute_splits();
   wire_samplers();
   thread_spikes_.resize(threads_);
+}
+
+std::vector<uint32_t> Simulator::pop_starts() const {
+  std::vector<uint32_t> s;
+  s.reserve(pops_.size());
+  for (const auto& p : pops_) s.push_back(p->first_gid());
+  return s;
+}
+
+void Simulator::compute_splits() {
+  // Each thread owns the same block of every neuron population for update and
+  // for delivery, so delivery needs no atomics and no searching at run time.
+  const int nt = threads_;
+  const auto& segs = store_.segments();
+  seg_split_.assign(segs.size() * (nt + 1), 0);
+  for (std::size_t j = 0; j < segs.size(); ++j) {
+    const Segment& sg = segs[j];
+    const Population& tp = *pops_[sg.pop];
+    const uint32_t* t = store_.targets(sg);
+    uint32_t* split = &seg_split_[j * (nt + 1)];
+    for (int b = 0; b <= nt; ++b) {
+      if (!tp.parallel() || tp.info().kind == NodeKind::kRecorder) {
+        split[b] = b == 0 ? 0 : sg.count;
+        continue;
+      }
+      const uint32_t bound = tp.first_gid() + static_cast<uint32_t>(tp.size() * b / nt);
+      split[b] = static_cast<uint32_t>(std::lower_bound(t, t + sg.count, bound) - t);
+    }
+  }
+  split_threads_ = nt;
 }
 
 void Simulator::wire_samplers() {
@@ -167,35 +198,27 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
   const auto [first_seg, last_seg] = store_.row(e.source);
   if (first_seg == last_seg) return;
   const uint64_t row_begin = store_.segments()[first_seg].begin;
-  const Population* cached = nullptr;
   for (uint32_t j = first_seg; j < last_seg; ++j) {
     const Segment& sg = store_.segments()[j];
+    Population& tp = *pops_[sg.pop];
+    const bool is_recorder = tp.info().kind == NodeKind::kRecorder;
+    if (is_recorder != recorders) continue;
     const uint32_t* t = store_.targets(sg);
-    uint32_t k = 0;
-    while (k < sg.count) {
-      Population& tp = (cached && cached->contains(t[k])) ? const_cast<Population&>(*cached) : pop_of(t[k]);
-      cached = &tp;
-      const uint32_t r = static_cast<uint32_t>(std::upper_bound(t + k, t + sg.count, tp.last_gid()) - t);
-      const bool is_recorder = tp.info().kind == NodeKind::kRecorder;
-      uint32_t lo = k, hi = r;
-      if (is_recorder != recorders) {
-        k = r;
-        continue;
-      }
-      if (is_recorder || !tp.parallel()) {
-        if (tid != 0) {
-          k = r;
-          continue;
-        }
-      } else {
-        // This thread's block of the population, as in update().
-        const std::size_t n = tp.size();
-        const uint32_t b_lo = tp.first_gid() + static_cast<uint32_t>(n * tid / nt);
-        const uint32_t b_hi = tp.first_gid() + static_cast<uint32_t>(n * (tid + 1) / nt);
-        lo = static_cast<uint32_t>(std::lower_bound(t + k, t + r, b_lo) - t);
-        hi = static_cast<uint32_t>(std::lower_bound(t + lo, t + r, b_hi) - t);
-      }
-      k = r;
+    uint32_t lo = 0, hi = sg.count;
+    if (nt == split_threads_) {
+      const uint32_t* split = &seg_split_[static_cast<std::size_t>(j) * (nt + 1)];
+      lo = split[tid];
+      hi = split[tid + 1];
+    } else if (is_recorder || !tp.parallel()) {
+      if (tid != 0) continue;
+    } else {
+      const std::size_t n = tp.size();
+      const uint32_t b_lo = tp.first_gid() + static_cast<uint32_t>(n * tid / nt);
+      const uint32_t b_hi = tp.first_gid() + static_cast<uint32_t>(n * (tid + 1) / nt);
+      lo = static_cast<uint32_t>(std::lower_bound(t, t + sg.count, b_lo) - t);
+      hi = static_cast<uint32_t>(std::lower_bound(t + lo, t + sg.count, b_hi) - t);
+    }
+    {
       if (lo == hi) continue;
       const uint32_t count = hi - lo;
       if (e.kind == Event::kCurrent) {
