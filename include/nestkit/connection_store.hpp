@@ -49,7 +49,7 @@ class ConnectionStore {
   // Merges staged calls into the rows and splits segments at population
   // boundaries (`pop_first`: ascending first ids of the populations), so that each
   // segment targets one population. Invalidates synapse indices.
-  void finalize(uint32_t max_gid, const std::vector<uint32_t>& pop_first);
+  void finalize(uint32_t max_gid, const std::vector<uint32_t>& pop_first, int threads = 1);
   bool has_staged() const { return !staged_.empty(); }
   void clear() { *this = ConnectionStore{}; }
 

@@ -217,7 +217,7 @@ void Simulator::connect_arrays(const std::vector<uint32_t>& sources, const std::
 SynapseCollection Simulator::get_connections(const NodeCollection* sources, const NodeCollection* targets,
                                              const std::string* synapse_model) {
   const int sid = synapse_model ? synapse_id(*synapse_model) : -1;
-  store_.finalize(next_gid_ - 1, pop_starts());
+  store_.finalize(next_gid_ - 1, pop_starts(), threads_);
   SynapseCollection c;
   c.generation = store_.generation();
   auto scan_row = [&](uint32_t s) {

@@ -48,7 +48,7 @@ void ConnectionStore::stage(StagedCall&& call) {
   staged_.push_back(std::move(call));
 }
 
-void ConnectionStore::finalize(uint32_t max_gid, const std::vector<uint32_t>& pop_first) {
+void ConnectionStore::finalize(uint32_t max_gid, const std::vector<uint32_t>& pop_first, int threads) {
   const std::size_t rows = static_cast<std::size_t>(max_gid) + 1;
   if (staged_.empty() && row_offsets_.size() == rows + 1 && pop_first.size() == pops_seen_) return;
 
@@ -137,20 +137,43 @@ void ConnectionStore::finalize(uint32_t max_gid, const std::vector<uint32_t>& po
         ++g;
       }
     } else {
-      // Map source -> group index: dense for large calls, binary search otherwise.
+      // Write cursors by source: dense for large calls (no segment lookups in the
+      // hot loop), a binary search over the groups otherwise.
       const bool dense = call.partners.size() * 8 >= max_gid;
-      std::vector<uint32_t> index_of(dense ? rows : 0);
-      if (dense)
-        for (std::size_t g = 0; g < gs.size(); ++g) index_of[gs[g].source] = static_cast<uint32_t>(g);
-      for (std::size_t o = 0; o < call.owners.size(); ++o) {
-        for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) {
-          const uint32_t s = call.partners[k];
-          const std::size_t g =
-              dense ? index_of[s]
-                    : static_cast<std::size_t>(std::lower_bound(gs.begin(), gs.end(), s,
-                                                                [](const Group& a, uint32_t v) { return a.source < v; }) -
-                                               gs.begin());
-          place(g, call.owners[o], k);
+      const bool each = !call.weights.empty() || !call.delays.empty();
+      std::vector<uint64_t> at(dense ? rows : 0), each_at(dense && each ? rows : 0);
+      if (dense) {
+        for (std::size_t g = 0; g < gs.size(); ++g) {
+          const Segment& sg = segs[seg_of[c][g]];
+          at[gs[g].source] = sg.begin;
+          if (each) each_at[gs[g].source] = sg.each;
+        }
+      }
+      // Large calls scatter in parallel: each thread places the synapses of its
+      // own range of sources, so no two threads write the same place.
+      const int nt = dense ? std::max(1, threads) : 1;
+#pragma omp parallel for num_threads(nt) schedule(static, 1)
+      for (int b = 0; b < nt; ++b) {
+        const uint64_t s_lo = rows * b / nt, s_hi = rows * (b + 1) / nt;
+        for (std::size_t o = 0; o < call.owners.size(); ++o) {
+          const uint32_t owner = call.owners[o];
+          for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) {
+            const uint32_t s = call.partners[k];
+            if (s < s_lo || s >= s_hi) continue;
+            if (dense) {
+              targets[at[s]++] = owner;
+              if (each) {
+                const uint64_t e = each_at[s]++;
+                weights[e] = call.weights.empty() ? call.weight : call.weights[k];
+                delays[e] = call.delays.empty() ? call.delay : call.delays[k];
+              }
+            } else {
+              const std::size_t g = static_cast<std::size_t>(
+                  std::lower_bound(gs.begin(), gs.end(), s, [](const Group& x, uint32_t v) { return x.source < v; }) -
+                  gs.begin());
+              place(g, owner, k);
+            }
+          }
         }
       }
     }

@@ -13,7 +13,7 @@
 namespace nestkit {
 
 void Simulator::prepare() {
-  store_.finalize(next_gid_ - 1, pop_starts());
+  store_.finalize(next_gid_ - 1, pop_starts(), threads_);
   if (!simulated_) {
     // min/max delay come from the connections and are frozen after the first run.
     min_delay_ = conn_min_delay_ > 0 ? conn_min_delay_ : 1;

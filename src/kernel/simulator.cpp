@@ -422,7 +422,7 @@ void Simulator::set_status(const NodeCollection& nodes, const std::vector<Dict>&
       // As NEST: a multimeter's schedule and recordables are fixed once it is connected.
       for (const char* locked : {"record_from", "interval", "offset"}) {
         if (!schema_params.count(locked)) continue;
-        store_.finalize(next_gid_ - 1, pop_starts());
+        store_.finalize(next_gid_ - 1, pop_starts(), threads_);
         const auto [a, b] = store_.row(nodes[j]);
         if (a != b)
           throw BadProperty(p.model_name() + ": '" + locked + "' cannot be changed once the " + p.model_name() +
