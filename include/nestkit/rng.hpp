@@ -57,11 +57,19 @@ class RandomStream {
   uint64_t uniform_int(uint64_t n) {
     if (n <= 1) return 0;
     if (n <= 0xFFFFFFFFull) {
-      const uint64_t limit = (0x100000000ull / n) * n;
-      uint64_t x;
-      do x = next_u32();
-      while (x >= limit);
-      return x % n;
+      // Lemire's multiply-shift with rejection: unbiased, and a division only
+      // in the rare rejection branch.
+      const uint32_t n32 = static_cast<uint32_t>(n);
+      uint64_t m = uint64_t(next_u32()) * n32;
+      uint32_t low = static_cast<uint32_t>(m);
+      if (low < n32) {
+        const uint32_t threshold = static_cast<uint32_t>(-n32) % n32;
+        while (low < threshold) {
+          m = uint64_t(next_u32()) * n32;
+          low = static_cast<uint32_t>(m);
+        }
+      }
+      return m >> 32;
     }
     return static_cast<uint64_t>(uniform() * static_cast<double>(n));
   }
