@@ -1,0 +1,199 @@
+// iaf_bw_2001: conductance-based leaky integrate-and-fire neuron with AMPA, GABA
+// and NMDA synapses (Brunel & Wang 2001, Wang 2002), as NEST 3.10's model. The
+// NMDA gating is approximated: each spike of an iaf_bw_2001 carries, as its offset,
+// the jump of its presynaptic NMDA trace, and the receiving NMDA port adds
+// weight * jump to one summed, exponentially decaying s_NMDA.
+#include <cmath>
+#include <string>
+
+#include "integrators/rkf45.hpp"
+#include "models/neurons/misc_ode/bw_common.hpp"
+#include "models/neurons/misc_ode/misc_ode.hpp"
+#include "models/neurons/misc_ode/special_functions.hpp"
+#include "models/neurons/neuron_base.hpp"
+#include "nestkit/errors.hpp"
+
+namespace nestkit {
+namespace {
+
+enum Col : int {
+  // parameters
+  E_L,
+  E_ex,
+  E_in,
+  V_th,
+  V_reset,
+  C_m,
+  g_L,
+  t_ref,
+  tau_AMPA,
+  tau_GABA,
+  tau_decay_NMDA,
+  tau_rise_NMDA,
+  alpha,
+  conc_Mg2,
+  gsl_error_tol,
+  tau_minus,
+  tau_minus_triplet,
+  // state (ODE order V_m, s_AMPA, s_GABA, s_NMDA) and synaptic currents
+  V_m,
+  s_AMPA,
+  s_GABA,
+  s_NMDA,
+  I_NMDA,
+  I_AMPA,
+  I_GABA,
+  // internal: refractory steps left, presynaptic NMDA trace, last spike (ms),
+  // external current of the previous step, integrator step size
+  r,
+  s_NMDA_pre,
+  last_spike,
+  I_stim,
+  integration_step,
+  // constants derived before each run
+  k0,
+  k1,
+  refr_counts,
+  kNumCols
+};
+enum Port : int { kAMPA = 1, kGABA = 2, kNMDA = 3 };
+enum Channel : int { kCurrent = 0, kChannels = 4 };  // channel p is port p
+
+class IafBw2001 final : public NeuronPopulation {
+ public:
+  using NeuronPopulation::NeuronPopulation;
+
+  void prepare(const RunContext& rc) override {
+    prepare_input(rc, kChannels);
+    step_ = rc.grid->resolution();
+    grid_ = rc.grid;
+    for (std::size_t i = 0; i < n_; ++i) {
+      auto c = [&](int k) -> double& { return num_[k][i]; };
+      if (c(integration_step) == 0.0) c(integration_step) = step_;  // NEST's init_buffers, once per node
+      c(refr_counts) = static_cast<double>(rc.grid->ms_to_steps(c(t_ref)));
+      const double alpha_tau = c(alpha) * c(tau_rise_NMDA);
+      const double ratio = c(tau_rise_NMDA) / c(tau_decay_NMDA);
+      c(k1) = std::expm1(-c(alpha) * c(tau_rise_NMDA));
+      c(k0) = std::pow(alpha_tau, ratio) * misc_ode::lower_incomplete_gamma(1 - ratio, alpha_tau);
+    }
+  }
+
+  void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
+    for (long lag = from; lag < to; ++lag) {
+      const long step = ctx.slice_origin + lag;
+      const double* in_ampa = input_.row(kAMPA, step);
+      const double* in_gaba = input_.row(kGABA, step);
+      const double* in_nmda = input_.row(kNMDA, step);
+      for (std::size_t i = begin; i < end; ++i) update_node(ctx, i, step, in_ampa[i], in_gaba[i], in_nmda[i]);
+      for (int ch = 0; ch < kChannels; ++ch) {
+        double* row = input_.row(ch, step);
+        for (std::size_t i = begin; i < end; ++i) row[i] = 0.0;
+      }
+      sample(step, begin, end);
+    }
+  }
+
+  // NMDA input is scaled by the jump of the sender's NMDA trace (the spike's offset).
+  void deliver_spikes(const SpikeBatch& b) override {
+    for (std::size_t k = 0; k < b.count; ++k) {
+      const uint32_t m = multiplicity(b, k);
+      if (m == 0) continue;
+      double s = b.weight[k] * b.weight_factor * m;
+      if (b.receptor[k] == kNMDA) s *= b.offset;
+      input_.add(b.receptor[k], b.stamp + b.delay[k] - 1, b.target[k] - first_gid_, s);
+    }
+  }
+  void deliver_current(const CurrentBatch& b) override { deliver_current_to(b, kCurrent); }
+
+  double recordable(int k, std::size_t i) const override {
+    static constexpr int kCols[] = {V_m, s_AMPA, s_GABA, s_NMDA, I_NMDA, I_AMPA, I_GABA};
+    return num_[kCols[k]][i];
+  }
+
+ private:
+  void update_node(StepContext& ctx, std::size_t i, long step, double ampa, double gaba, double nmda) {
+    auto c = [&](int k) -> double& { return num_[k][i]; };
+    double y[4] = {c(V_m), c(s_AMPA), c(s_GABA), c(s_NMDA)};
+    const double el = c(E_L), eex = c(E_ex), ein = c(E_in), gl = c(g_L), cm = c(C_m), mg = c(conc_Mg2);
+    const double tau_a = c(tau_AMPA), tau_g = c(tau_GABA), tau_n = c(tau_decay_NMDA), drive = c(I_stim);
+    auto rhs = [&](double, const double* s, double* f) {
+      const double i_ampa = (s[0] - eex) * s[1];
+      const double i_gaba = (s[0] - ein) * s[2];
+      const double i_nmda = (s[0] - eex) / (1 + mg * std::exp(-0.062 * s[0]) / 3.57) * s[3];
+      const double i_syn = i_ampa + i_gaba + i_nmda;
+      f[0] = (-gl * (s[0] - el) - i_syn + drive) / cm;
+      f[1] = -s[1] / tau_a;
+      f[3] = -s[3] / tau_n;
+      f[2] = -s[2] / tau_g;
+      return true;
+    };
+    const auto control = integrators::ErrorControl::y(c(gsl_error_tol), 0.0);
+    double t = 0.0;
+    while (t < step_) integrators::evolve_apply<4>(rhs, control, t, step_, c(integration_step), y);
+    // NEST keeps the currents of the last right-hand side evaluation, which is at
+    // the accepted end point of the step.
+    c(I_AMPA) = (y[0] - eex) * y[1];
+    c(I_GABA) = (y[0] - ein) * y[2];
+    c(I_NMDA) = (y[0] - eex) / (1 + mg * std::exp(-0.062 * y[0]) / 3.57) * y[3];
+    y[1] += ampa;
+    y[2] += gaba;
+    y[3] += nmda;
+    if (c(r) != 0.0) {
+      c(r) -= 1.0;
+      y[0] = c(V_reset);
+    } else if (y[0] >= c(V_th)) {
+      c(r) = c(refr_counts);
+      y[0] = c(V_reset);
+      const double t_spike = grid_->steps_to_ms(step + 1);
+      c(s_NMDA_pre) = c(s_NMDA_pre) * std::exp(-(t_spike - c(last_spike)) / tau_n);
+      const double delta = c(k0) + c(k1) * c(s_NMDA_pre);
+      c(s_NMDA_pre) += delta;
+      c(last_spike) = t_spike;
+      ctx.spikes->push_back({first_gid_ + static_cast<uint32_t>(i), 1u, step + 1, delta});
+    }
+    c(V_m) = y[0];
+    c(s_AMPA) = y[1];
+    c(s_GABA) = y[2];
+    c(s_NMDA) = y[3];
+    c(I_stim) = input_.row(kCurrent, step)[i];
+  }
+
+  double step_ = 0.1;
+  const TimeGrid* grid_ = nullptr;
+};
+
+ModelInfo make_info() {
+  ModelInfo m("iaf_bw_2001", NodeKind::kNeuron,
+              "https://nest-simulator.readthedocs.io/en/stable/models/iaf_bw_2001.html");
+  m.family = "iaf_cond";
+  misc_ode::declare_bw_parameters(m, E_L);
+  m.param(tau_minus, "tau_minus", 20.0, "ms", {}, "Time constant of the STDP post-synaptic trace")
+      .param(tau_minus_triplet, "tau_minus_triplet", 110.0, "ms", {}, "Triplet-STDP post-synaptic time constant");
+  m.state(V_m, "V_m", -70.0, "mV", "Membrane potential")
+      .state(s_AMPA, "s_AMPA", 0.0, "nS", "AMPA conductance")
+      .state(s_GABA, "s_GABA", 0.0, "nS", "GABA conductance")
+      .state(s_NMDA, "s_NMDA", 0.0, "nS", "NMDA conductance");
+  misc_ode::declare_bw_currents(m, I_NMDA);
+  m.internal(r, "_r").internal(s_NMDA_pre, "_s_NMDA_pre").internal(last_spike, "_last_spike");
+  m.specs.back().default_value = -1.0;  // NEST's initial "last spike" time
+  for (int c = I_stim; c < kNumCols; ++c) m.internal(c, "_internal_" + std::to_string(c));
+  m.recordables = {"V_m", "s_AMPA", "s_GABA", "s_NMDA", "I_NMDA", "I_AMPA", "I_GABA"};
+  m.spike_receptors = {kAMPA, kGABA, kNMDA};
+  m.validate = [](const ParamRow& row) { misc_ode::validate_bw(row, "iaf_bw_2001"); };
+  m.make = [](const ModelInfo& info) { return std::make_unique<IafBw2001>(info); };
+  m.check_source = [](const ModelInfo& source, long receptor) -> std::string {
+    if (receptor == kNMDA && &source != &iaf_bw_2001_model())
+      return "For NMDA synapses in iaf_bw_2001, pre-synaptic neuron must also be of type iaf_bw_2001";
+    return "";
+  };
+  return m;
+}
+
+}  // namespace
+
+const ModelInfo& iaf_bw_2001_model() {
+  static const ModelInfo info = make_info();
+  return info;
+}
+
+}  // namespace nestkit
