@@ -10,9 +10,8 @@ a raster plot. Only the import differs from a PyNEST script.
 import argparse
 import time
 
-import numpy as np
-
 import nestkit.nest as nest
+import numpy as np
 
 
 def psp_norm(tau_m, tau_syn, c_m):

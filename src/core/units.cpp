@@ -52,7 +52,7 @@ std::string dimension_string(const Dimension& d) {
 std::vector<double> convert_quantity(const Quantity& q, const std::string& unit, const std::string& param) {
   const UnitInfo& u = unit_info(unit);
   if (q.dim != u.dim) {
-    throw UnitError("parameter '" + param + "' expects " + (unit.empty() ? "a dimensionless value" : unit) + " (" +
+    throw UnitError(param + " expects " + (unit.empty() ? "a dimensionless value" : unit) + " (" +
                     dimension_string(u.dim) + "), got a quantity of dimension " + dimension_string(q.dim));
   }
   std::vector<double> out(q.si.size());

@@ -172,12 +172,20 @@ def GetConnections(source=None, target=None, synapse_model=None, synapse_label=N
 
 # --- simulation -------------------------------------------------------------------
 
+def _ms(t) -> float:
+    if hasattr(t, "_nestkit_dim"):
+        if t._nestkit_dim != units.ms._nestkit_dim:
+            raise _core.UnitError(f"Simulate: the duration must be a time, got dimension {t._nestkit_dim}")
+        return float(t.to(units.ms))
+    return float(t)
+
+
 def Simulate(t):
-    _kernel.simulate(float(t))
+    _kernel.simulate(_ms(t))
 
 
 def Run(t):
-    _kernel.simulate(float(t))
+    _kernel.simulate(_ms(t))
 
 
 def Prepare():

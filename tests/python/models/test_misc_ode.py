@@ -122,15 +122,15 @@ def test_glif_cond_bad_properties_leave_node_unchanged():
     reset()
     n = nest.Create("glif_cond")
     before = n.get(["V_th", "tau_syn", "E_rev", "adapting_threshold"])
-    with pytest.raises(Exception, match="mechanism"):
+    with pytest.raises(nest.NESTError, match="mechanism"):
         n.set({"adapting_threshold": True})
-    with pytest.raises(Exception, match="same size"):
+    with pytest.raises(nest.NESTError, match="same size"):
         n.set({"E_rev": [0.0, -85.0, 0.0]})
-    with pytest.raises(Exception, match="strictly positive"):
+    with pytest.raises(nest.NESTError, match="strictly positive"):
         n.set({"tau_syn": [1.0, -2.0], "V_th": -40.0})
-    with pytest.raises(Exception, match="threshold"):
+    with pytest.raises(nest.NESTError, match="threshold"):
         n.set({"V_reset": -40.0, "V_th": -50.0})
-    with pytest.raises(Exception):
+    with pytest.raises(nest.NESTError):
         n.set({"threshold_spike": 1.0})
     assert n.get(["V_th", "tau_syn", "E_rev", "adapting_threshold"]) == before
 
@@ -149,12 +149,12 @@ def test_glif_cond_port_range():
     reset()
     n = nest.Create("glif_cond", params={"tau_syn": [1.0], "E_rev": [0.0]})
     sg = nest.Create("spike_generator")
-    with pytest.raises(Exception):
+    with pytest.raises(nest.NESTError):
         nest.Connect(sg, n, syn_spec={"receptor_type": 2})
-    with pytest.raises(Exception):
+    with pytest.raises(nest.NESTError):
         nest.Connect(sg, n, syn_spec={"receptor_type": 0})
     nest.Connect(sg, n, syn_spec={"receptor_type": 1})
-    with pytest.raises(Exception, match="connections"):
+    with pytest.raises(nest.NESTError, match="connections"):
         n.set({"tau_syn": [1.0, 2.0], "E_rev": [0.0, 0.0]})
 
 
@@ -217,7 +217,7 @@ def test_iaf_bw_2001_nmda_needs_bw_sender():
     reset()
     n = nest.Create("iaf_bw_2001")
     sg = nest.Create("spike_generator")
-    with pytest.raises(Exception, match="iaf_bw_2001"):
+    with pytest.raises(nest.NESTError, match="iaf_bw_2001"):
         nest.Connect(sg, n, syn_spec={"receptor_type": 3})
     nest.Connect(sg, n, syn_spec={"receptor_type": 1})
 
@@ -228,7 +228,7 @@ def test_bw_bad_properties(model):
     n = nest.Create(model)
     before = n.get(["V_reset", "tau_AMPA", "alpha"])
     for bad in ({"V_reset": -50.0}, {"tau_AMPA": 0.0}, {"alpha": -1.0}, {"C_m": 0.0}, {"gsl_error_tol": 0.0}):
-        with pytest.raises(Exception):
+        with pytest.raises(nest.NESTError):
             n.set(bad)
     assert n.get(["V_reset", "tau_AMPA", "alpha"]) == before
 
@@ -243,5 +243,5 @@ def test_bw_exact_refractory_clamp_and_late_nmda():
     assert np.all(v[:11] == -60.0)  # spike step plus t_ref / h clamped steps
     assert v[11] != -60.0
     other = nest.Create("iaf_bw_2001_exact")
-    with pytest.raises(Exception):
+    with pytest.raises(nest.NESTError):
         nest.Connect(other, n, syn_spec={"receptor_type": 3})
