@@ -25,6 +25,9 @@ const std::map<std::string, UnitInfo>& table() {
       {"mm", {kLength, 1e-3}},   {"1/ms", {kFreq, 1e3}},    {"mV/ms", {{2, 1, -4, -1}, 1.0}},
       {"pA/ms", {{0, 0, -1, 1}, 1e-9}}, {"nS/ms", {{-2, -1, 2, 2}, 1e-6}},
       {"1/s", {kFreq, 1.0}},     {"deg", {kNone, 1.0}},
+      // Concentrations have no base dimension here (no amount of substance):
+      // plain numbers in mM only.
+      {"mM", {kNone, 1.0}},      {"1/mV", {{-2, -1, 3, 1}, 1e3}},
   };
   return t;
 }
