@@ -13,6 +13,7 @@ command -v ninja >/dev/null || need_apt+=(ninja-build)
 command -v ccache >/dev/null || need_apt+=(ccache)
 if [[ "$EXTRAS" == *test* ]]; then
   [[ -f /usr/include/gtest/gtest.h ]] || need_apt+=(libgtest-dev)
+  [[ -f /usr/include/gsl/gsl_odeiv.h ]] || need_apt+=(libgsl-dev)
 fi
 python3 -c "import venv, ensurepip" 2>/dev/null || need_apt+=(python3-venv)
 if ((${#need_apt[@]})); then

@@ -27,7 +27,7 @@ const std::map<std::string, UnitInfo>& table() {
       {"1/s", {kFreq, 1.0}},     {"deg", {kNone, 1.0}},
       // Concentrations have no base dimension here (no amount of substance):
       // plain numbers in mM only.
-      {"mM", {kNone, 1.0}},      {"1/mV", {{-2, -1, 3, 1}, 1e3}},
+      {"mM", {kNone, 1.0}},      {"1/mV", {{-2, -1, 3, 1}, 1e3}}, {"mV^2", {{4, 2, -6, -2}, 1e-6}},
   };
   return t;
 }

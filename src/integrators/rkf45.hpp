@@ -90,7 +90,8 @@ Adjust adjust_step(const ErrorControl& c, const double* y, const double* yerr, c
   double rmax = std::numeric_limits<double>::min();
   for (std::size_t i = 0; i < N; ++i) {
     const double d0 = c.eps_rel * (c.a_y * std::fabs(y[i]) + c.a_dydt * std::fabs(h_old * yp[i])) + c.eps_abs;
-    rmax = std::max(std::fabs(yerr[i]) / std::fabs(d0), rmax);
+    const double r = std::fabs(yerr[i]) / std::fabs(d0);
+    rmax = r > rmax ? r : rmax;  // as GSL: a NaN ratio leaves the maximum unchanged
   }
   if (rmax > 1.1) {
     double r = 0.9 / std::pow(rmax, 1.0 / fehlberg::kOrder);

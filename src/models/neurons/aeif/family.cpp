@@ -1,8 +1,16 @@
-// Registration of this family's models (filled in as they are implemented).
+// Registration of the AdEx (aeif) family's models.
+#include "models/neurons/aeif/models.hpp"
 #include "nestkit/registry.hpp"
 
 namespace nestkit {
 
-void register_aeif_family(std::vector<const ModelInfo*>&) {}
+void register_aeif_family(std::vector<const ModelInfo*>& out) {
+  out.push_back(&aeif::aeif_cond_alpha_model());
+  out.push_back(&aeif::aeif_cond_exp_model());
+  out.push_back(&aeif::aeif_psc_alpha_model());
+  out.push_back(&aeif::aeif_psc_exp_model());
+  out.push_back(&aeif::aeif_psc_delta_model());
+  out.push_back(&aeif::aeif_psc_delta_clopath_model());
+}
 
 }  // namespace nestkit

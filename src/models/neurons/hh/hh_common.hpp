@@ -1,0 +1,149 @@
+#pragma once
+// Shared stepping of NEST's Hodgkin-Huxley models. All five integrate their ODE
+// vector with GSL's RKF45 (gsl_odeiv_evolve_apply in a `while (t < h)` loop per
+// simulation step), carry each node's last accepted integration step over to the
+// next step, add the step's spike input to the synaptic state after integrating,
+// and detect a spike after the step from the membrane potential: above a
+// threshold and falling (a local maximum was passed), outside refractoriness.
+//
+// A model is described by a traits struct M:
+//  - enum columns: parameters [0, M::kY0), the ODE state [M::kY0, M::kY0 + M::N)
+//    in NEST's vector order, then the internals r, h_int, I_stim, psc_ex, psc_in,
+//    ref_counts (named so in M);
+//  - M::kEpsAbs: the absolute tolerance of gsl_odeiv_control_y_new(eps, 0);
+//  - M::rhs(p, i_stim, y, f): NEST's right-hand side, p = the node's parameter
+//    columns, y = the ODE state (index 0 = V_m);
+//  - M::psc_norm(p, ex): the per-weight increment of the synaptic state;
+//  - M::receive(y, ex, in, psc_ex, psc_in): adds one step's summed spike weights
+//    (ex > 0, in <= 0 as buffered) to y;
+//  - M::threshold(p): the potential a spike must reach;
+//  - M::kRecCols: the column of each recordable, in ModelInfo::recordables order.
+#include <cmath>
+#include <cstddef>
+#include <initializer_list>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "integrators/rkf45.hpp"
+#include "models/neurons/neuron_base.hpp"
+#include "nestkit/errors.hpp"
+#include "nestkit/registry.hpp"
+
+namespace nestkit::hh {
+
+template <class M>
+class HhPopulation final : public NeuronPopulation {
+ public:
+  using NeuronPopulation::NeuronPopulation;
+
+  void prepare(const RunContext& rc) override {
+    prepare_input(rc, kChannels);
+    step_ = rc.grid->resolution();
+    for (std::size_t i = 0; i < n_; ++i) {
+      double p[M::kY0];
+      for (int k = 0; k < M::kY0; ++k) p[k] = num_[k][i];
+      // NEST's init_buffers_ sets the integration step to the resolution once,
+      // when the node first runs; later runs continue with the carried step.
+      if (num_[M::h_int][i] <= 0.0) num_[M::h_int][i] = step_;
+      num_[M::psc_ex][i] = M::psc_norm(p, true);
+      num_[M::psc_in][i] = M::psc_norm(p, false);
+      num_[M::ref_counts][i] = static_cast<double>(rc.grid->ms_to_steps(p[M::t_ref]));
+    }
+  }
+
+  void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
+    const integrators::ErrorControl control = integrators::ErrorControl::y(M::kEpsAbs, 0.0);
+    const double step_ms = step_;
+    for (long lag = from; lag < to; ++lag) {
+      const long step = ctx.slice_origin + lag;
+      double* in_ex = input_.row(kEx, step);
+      double* in_in = input_.row(kIn, step);
+      double* in_cur = input_.row(kCurrent, step);
+      for (std::size_t i = begin; i < end; ++i) {
+        double p[M::kY0];
+        for (int k = 0; k < M::kY0; ++k) p[k] = num_[k][i];
+        double y[M::N];
+        for (std::size_t k = 0; k < M::N; ++k) y[k] = num_[M::kY0 + k][i];
+        const double i_stim = num_[M::I_stim][i];
+        const double u_old = y[0];
+        auto rhs = [&p, i_stim](double, const double* s, double* f) {
+          M::rhs(p, i_stim, s, f);
+          return true;
+        };
+        double& h_int = num_[M::h_int][i];
+        double t = 0.0;
+        // The right-hand sides cannot fail, so every call makes progress.
+        while (t < step_ms) integrators::evolve_apply<M::N>(rhs, control, t, step_ms, h_int, y);
+
+        M::receive(y, in_ex[i], in_in[i], num_[M::psc_ex][i], num_[M::psc_in][i]);
+        double& r = num_[M::r][i];
+        if (r > 0.0) {
+          r -= 1.0;
+        } else if (y[0] >= M::threshold(p) && u_old > y[0]) {
+          r = num_[M::ref_counts][i];
+          emit(ctx, i, step + 1);
+        }
+        for (std::size_t k = 0; k < M::N; ++k) num_[M::kY0 + k][i] = y[k];
+        num_[M::I_stim][i] = in_cur[i];
+        in_ex[i] = in_in[i] = in_cur[i] = 0.0;
+      }
+      sample(step, begin, end);
+    }
+  }
+
+  void deliver_spikes(const SpikeBatch& b) override { deliver_sign_split(b, kEx, kIn); }
+  void deliver_current(const CurrentBatch& b) override { deliver_current_to(b, kCurrent); }
+
+  double recordable(int k, std::size_t i) const override { return num_[M::kRecCols[k]][i]; }
+
+ private:
+  enum Channel : int { kEx, kIn, kCurrent, kChannels };
+  double step_ = 0.1;
+};
+
+// Declares the internal columns every HH model carries after its ODE state.
+template <class M>
+void declare_internals(ModelInfo& m) {
+  m.internal(M::r, "_r")
+      .internal(M::h_int, "_h_int")
+      .internal(M::I_stim, "_I_stim")
+      .internal(M::psc_ex, "_psc_ex")
+      .internal(M::psc_in, "_psc_in")
+      .internal(M::ref_counts, "_ref_counts");
+}
+
+// NEST's parameter checks shared by the HH models, with NEST's messages.
+inline void check_capacitance(const ParamRow& row) {
+  if (row.num("C_m") <= 0.0) throw BadProperty("Capacitance must be strictly positive.");
+}
+inline void check_t_ref(const ParamRow& row) {
+  if (row.num("t_ref") < 0.0) throw BadProperty("Refractory time cannot be negative.");
+}
+inline void check_time_constants(const ParamRow& row, std::initializer_list<const char*> names) {
+  for (const char* n : names)
+    if (row.num(n) <= 0.0) throw BadProperty("All time constants must be strictly positive.");
+}
+inline void check_conductances(const ParamRow& row, std::initializer_list<const char*> names) {
+  for (const char* n : names)
+    if (row.num(n) < 0.0) throw BadProperty("All conductances must be non-negative.");
+}
+inline void check_gates(const ParamRow& row, std::initializer_list<const char*> names) {
+  for (const char* n : names)
+    if (row.num(n) < 0.0) throw BadProperty("All (in)activation variables must be non-negative.");
+}
+// ArchivingNode's check, made after the model's own.
+inline void check_archiving(const ParamRow& row) {
+  if (row.num("tau_minus") <= 0.0 || row.num("tau_minus_triplet") <= 0.0)
+    throw BadProperty("All time constants must be strictly positive.");
+}
+
+// The spike-timing trace constants every NEST ArchivingNode has.
+template <class M>
+void declare_archiving(ModelInfo& m) {
+  m.param(M::tau_minus, "tau_minus", 20.0, "ms", {}, "Time constant of the STDP post-synaptic trace")
+      .param(M::tau_minus_triplet, "tau_minus_triplet", 110.0, "ms", {}, "Triplet-STDP post-synaptic time constant");
+}
+
+}  // namespace nestkit::hh

@@ -1,0 +1,68 @@
+#pragma once
+// Shared plumbing of the conductance-based IAF models, which NEST integrates with
+// GSL's RKF45 under gsl_odeiv_control_y_new(1e-3, 0): per node and simulation
+// step, repeated evolve_apply calls from t = 0 to t = h, each node carrying its
+// last accepted integration step size over to the next step (B_.IntegrationStep_).
+#include <cmath>
+#include <cstddef>
+#include <initializer_list>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "integrators/rkf45.hpp"
+#include "models/neurons/neuron_base.hpp"
+#include "nestkit/errors.hpp"
+#include "nestkit/registry.hpp"
+
+namespace nestkit::iaf_cond {
+
+inline const integrators::ErrorControl kControl = integrators::ErrorControl::y(1e-3, 0.0);
+
+// Integrates y over one simulation step of length `step`. The right-hand sides
+// of these models cannot fail, so evolve_apply always makes progress.
+template <std::size_t N, typename Rhs>
+inline void advance(const Rhs& f, double step, double& h_int, double* y) {
+  double t = 0.0;
+  while (t < step) integrators::evolve_apply<N>(f, kControl, t, step, h_int, y);
+}
+
+// Peak normalisation of the beta kernel (NEST's beta_normalization_factor): the
+// increment of dg that makes g peak at 1 nS per nS of weight; equal time constants
+// (no distinct peak) fall back to the alpha kernel's e / tau.
+inline double beta_normalization(double tau_rise, double tau_decay) {
+  const double diff = tau_decay - tau_rise;
+  double peak = 0.0;
+  if (std::abs(diff) > std::numeric_limits<double>::epsilon()) {
+    const double t_peak = tau_decay * tau_rise * std::log(tau_decay / tau_rise) / diff;
+    peak = std::exp(-t_peak / tau_decay) - std::exp(-t_peak / tau_rise);
+  }
+  if (std::abs(peak) < std::numeric_limits<double>::epsilon()) return M_E / tau_decay;
+  return (1.0 / tau_rise - 1.0 / tau_decay) / peak;
+}
+
+// The integration step starts at the resolution when a node first runs (NEST's
+// init_buffers_), then is kept across Simulate calls; 0 marks "not yet run".
+inline void init_integration_step(std::vector<double>& h_int, double resolution) {
+  for (double& h : h_int)
+    if (h <= 0.0) h = resolution;
+}
+
+// NEST's checks common to the iaf_cond models, in NEST's order.
+inline void check_reset(const ParamRow& row, const std::string& model) {
+  if (row.num("V_reset") >= row.num("V_th"))
+    throw BadProperty(model + ": Reset potential must be smaller than threshold.");
+}
+inline void check_capacitance(const ParamRow& row, const std::string& model) {
+  if (row.num("C_m") <= 0.0) throw BadProperty(model + ": Capacitance must be strictly positive.");
+}
+inline void check_t_ref(const ParamRow& row, const std::string& model) {
+  if (row.num("t_ref") < 0.0) throw BadProperty(model + ": Refractory time cannot be negative.");
+}
+inline void check_time_constants(const ParamRow& row, const std::string& model,
+                                 std::initializer_list<const char*> names) {
+  for (const char* n : names)
+    if (row.num(n) <= 0.0) throw BadProperty(model + ": All time constants must be strictly positive.");
+}
+
+}  // namespace nestkit::iaf_cond
