@@ -12,13 +12,13 @@
 namespace nestkit {
 
 struct Segment {
-  uint64_t begin = 0;       // first synapse: index into targets
-  uint64_t each = 0;        // first per-synapse weight/delay, when stored per synapse
+  uint64_t begin = 0;  // first synapse: index into targets
+  uint64_t each = 0;   // first per-synapse weight/delay, when stored per synapse
   uint32_t count = 0;
   uint32_t source = 0;
-  uint32_t pop = 0;         // index of the population all targets belong to
-  double weight = 0.0;      // shared weight, unless kWeightEach
-  uint16_t delay = 1;       // shared delay in steps, unless kDelayEach
+  uint32_t pop = 0;     // index of the population all targets belong to
+  double weight = 0.0;  // shared weight, unless kWeightEach
+  uint16_t delay = 1;   // shared delay in steps, unless kDelayEach
   uint8_t receptor = 0;
   uint8_t synapse_model = 0;
   uint8_t flags = 0;
@@ -32,10 +32,10 @@ struct Segment {
 struct StagedCall {
   bool target_major = true;
   std::vector<uint32_t> owners;
-  std::vector<uint64_t> offsets;   // size owners+1, into partners
+  std::vector<uint64_t> offsets;  // size owners+1, into partners
   std::vector<uint32_t> partners;
-  std::vector<double> weights;     // per synapse (generation order) or empty = shared
-  std::vector<uint16_t> delays;    // per synapse or empty = shared
+  std::vector<double> weights;   // per synapse (generation order) or empty = shared
+  std::vector<uint16_t> delays;  // per synapse or empty = shared
   double weight = 1.0;
   uint16_t delay = 1;
   uint8_t receptor = 0;

@@ -16,10 +16,10 @@ class Error : public std::runtime_error {
   std::string kind_;
 };
 
-#define NESTKIT_ERROR(Name)                                                     \
-  class Name : public Error {                                                   \
-   public:                                                                      \
-    explicit Name(const std::string& msg) : Error(#Name, #Name ": " + msg) {}   \
+#define NESTKIT_ERROR(Name)                                                   \
+  class Name : public Error {                                                 \
+   public:                                                                    \
+    explicit Name(const std::string& msg) : Error(#Name, #Name ": " + msg) {} \
   };
 
 NESTKIT_ERROR(UnknownModelName)

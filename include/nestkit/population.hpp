@@ -38,8 +38,8 @@ struct SpikeBatch {
   uint32_t source = 0;
   long stamp = 0;  // step at whose end the spike occurred
   uint32_t multiplicity = 1;
-  double weight_factor = 1.0;  // spike_generator's spike_weights
-  double offset = 0.0;         // carried by the spike (precise time offset, or a model's payload)
+  double weight_factor = 1.0;        // spike_generator's spike_weights
+  double offset = 0.0;               // carried by the spike (precise time offset, or a model's payload)
   const uint32_t* target = nullptr;  // global ids
   SynColumn<double> weight;
   SynColumn<uint16_t> delay;  // steps
@@ -99,7 +99,7 @@ struct StepContext {
 // A multimeter's view of the nodes it samples in one population.
 struct SamplerLink {
   Multimeter* meter = nullptr;
-  uint32_t meter_index = 0;  // which multimeter of its population
+  uint32_t meter_index = 0;           // which multimeter of its population
   std::vector<uint32_t> local;        // node indices in this population, ascending
   std::vector<uint32_t> target_slot;  // index of each node among the meter's targets
   std::vector<int> recordable;        // indices into ModelInfo::recordables

@@ -67,7 +67,8 @@ using Factory = std::function<std::unique_ptr<Population>(const ModelInfo&)>;
 
 class ModelInfo {
  public:
-  ModelInfo(std::string name, NodeKind kind, std::string doc_url = "") : name(std::move(name)), kind(kind), doc_url(std::move(doc_url)) {}
+  ModelInfo(std::string name, NodeKind kind, std::string doc_url = "")
+      : name(std::move(name)), kind(kind), doc_url(std::move(doc_url)) {}
 
   std::string name;
   NodeKind kind;

@@ -91,8 +91,8 @@ class Simulator {
   // Create with values that differ per node: lists in `params` (one value per node),
   // one dictionary per node, or random distributions drawn per node. All or nothing:
   // if any value is invalid, no node is created.
-  NodeCollection create(const std::string& model, std::size_t n, const Dict& params,
-                        const std::vector<Dict>& per_node, const std::map<std::string, Distribution>& random);
+  NodeCollection create(const std::string& model, std::size_t n, const Dict& params, const std::vector<Dict>& per_node,
+                        const std::map<std::string, Distribution>& random);
   // One dictionary per node; `keys` empty means every key.
   std::vector<Dict> get_status(const NodeCollection& nodes, const std::vector<std::string>& keys = {}) const;
   // Scalar-typed keys with a list value of len(nodes) give one value per node.
@@ -122,8 +122,7 @@ class Simulator {
   long max_delay_steps() const { return max_delay_; }
 
   // Internal: devices send events through their outgoing synapses.
-  void send_spike(uint32_t source, long stamp, uint32_t multiplicity, double weight_factor = 1.0,
-                  double offset = 0.0);
+  void send_spike(uint32_t source, long stamp, uint32_t multiplicity, double weight_factor = 1.0, double offset = 0.0);
   void send_poisson(uint32_t source, long stamp, const PoissonTable* table);
   void send_current(uint32_t source, long stamp, double amplitude);
   uint32_t seed() const { return seed_; }
@@ -150,8 +149,7 @@ class Simulator {
   const NodeProto& node_proto(const std::string& model) const;
   int synapse_id(const std::string& model) const;
   long now_steps() const { return slice_origin_ + from_step_; }
-  void apply_params(const ModelInfo& info, std::vector<Value>& row, const Dict& params,
-                    const std::string& model) const;
+  void apply_params(const ModelInfo& info, std::vector<Value>& row, const Dict& params, const std::string& model) const;
   void check_connectable(const Population& src, uint32_t source, const Population& tgt, uint32_t target,
                          long receptor) const;
   void finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_id);

@@ -63,9 +63,12 @@ nb::object from_value(const Value& v) {
   return std::visit(
       [](const auto& x) -> nb::object {
         using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, std::monostate>) return nb::none();
-        else if constexpr (std::is_same_v<T, Quantity>) return nb::cast(x.si);
-        else return nb::cast(x);
+        if constexpr (std::is_same_v<T, std::monostate>)
+          return nb::none();
+        else if constexpr (std::is_same_v<T, Quantity>)
+          return nb::cast(x.si);
+        else
+          return nb::cast(x);
       },
       v);
 }

@@ -73,17 +73,16 @@ NB_MODULE(_core, m) {
   static nb::object nest_error = nb::steal(PyErr_NewException("nestkit.NESTError", PyExc_Exception, nullptr));
   m.attr("NESTError") = nest_error;
   static std::map<std::string, nb::object> classes;
-  for (const char* name : {"UnknownModelName", "UnknownParameter", "BadProperty", "BadParameterValue", "BadDelay",
-                           "KernelException", "IllegalConnection", "UnitError", "UnknownNode", "TypeMismatch",
-                           "UnknownReceptorType"}) {
+  for (const char* name :
+       {"UnknownModelName", "UnknownParameter", "BadProperty", "BadParameterValue", "BadDelay", "KernelException",
+        "IllegalConnection", "UnitError", "UnknownNode", "TypeMismatch", "UnknownReceptorType"}) {
     // UnknownReceptorType is also an IllegalConnection (it is one, and PyNEST
     // code catching either should work).
     PyObject* base = std::string(name) == "UnknownReceptorType" ? classes["IllegalConnection"].ptr() : nest_error.ptr();
-    PyObject* bases = PyTuple_Pack(2, base, std::string(name) == "UnitError" || std::string(name) == "TypeMismatch"
-                                                ? PyExc_TypeError
-                                                : PyExc_ValueError);
-    nb::object cls =
-        nb::steal(PyErr_NewException((std::string("nestkit.") + name).c_str(), bases, nullptr));
+    PyObject* bases = PyTuple_Pack(
+        2, base,
+        std::string(name) == "UnitError" || std::string(name) == "TypeMismatch" ? PyExc_TypeError : PyExc_ValueError);
+    nb::object cls = nb::steal(PyErr_NewException((std::string("nestkit.") + name).c_str(), bases, nullptr));
     Py_DECREF(bases);
     m.attr(name) = cls;
     classes[name] = cls;
@@ -109,7 +108,9 @@ NB_MODULE(_core, m) {
       .def("tolist", [](const NodeCollection& c) { return c.ids(); })
       .def("array", [](const NodeCollection& c) { return to_numpy(c.ids()); });
 
-  nb::class_<SynapseCollection>(m, "SynapseIds").def("__len__", [](const SynapseCollection& s) { return s.index.size(); });
+  nb::class_<SynapseCollection>(m, "SynapseIds").def("__len__", [](const SynapseCollection& s) {
+    return s.index.size();
+  });
 
   nb::class_<Simulator>(m, "Kernel")
       .def(nb::init<>())
@@ -120,9 +121,8 @@ NB_MODULE(_core, m) {
       .def("synapse_models", &Simulator::synapse_models)
       .def("get_defaults", [](const Simulator& s, const std::string& m) { return from_dict(s.get_defaults(m)); })
       .def("set_defaults", [](Simulator& s, const std::string& m, nb::handle d) { s.set_defaults(m, to_dict(d)); })
-      .def("copy_model", [](Simulator& s, const std::string& a, const std::string& b, nb::handle d) {
-        s.copy_model(a, b, to_dict(d));
-      })
+      .def("copy_model", [](Simulator& s, const std::string& a, const std::string& b,
+                            nb::handle d) { s.copy_model(a, b, to_dict(d)); })
       .def(
           "create",
           [](Simulator& s, const std::string& model, std::size_t n, nb::handle params) {
@@ -162,22 +162,23 @@ NB_MODULE(_core, m) {
            })
       .def("events", [](const Simulator& s, uint32_t gid) { return events_dict(s.events(gid)); })
       .def("model_of", &Simulator::model_of)
-      .def("connect",
-           [](Simulator& s, const NodeCollection& pre, const NodeCollection& post, const std::string& rule,
-              nb::handle conn_params, const std::string& model, nb::handle weight, nb::handle delay,
-              nb::handle receptor) {
-             ConnSpec c{rule, to_dict(conn_params)};
-             s.connect(pre, post, c, make_syn_spec(model, weight, delay, receptor));
-           },
-           nb::arg("pre"), nb::arg("post"), nb::arg("rule"), nb::arg("conn_params").none(), nb::arg("model"),
-           nb::arg("weight").none(), nb::arg("delay").none(), nb::arg("receptor").none())
-      .def("connect_arrays",
-           [](Simulator& s, const std::vector<uint32_t>& src, const std::vector<uint32_t>& tgt,
-              const std::string& model, nb::handle weight, nb::handle delay, nb::handle receptor) {
-             s.connect_arrays(src, tgt, make_syn_spec(model, weight, delay, receptor));
-           },
-           nb::arg("sources"), nb::arg("targets"), nb::arg("model"), nb::arg("weight").none(),
-           nb::arg("delay").none(), nb::arg("receptor").none())
+      .def(
+          "connect",
+          [](Simulator& s, const NodeCollection& pre, const NodeCollection& post, const std::string& rule,
+             nb::handle conn_params, const std::string& model, nb::handle weight, nb::handle delay,
+             nb::handle receptor) {
+            ConnSpec c{rule, to_dict(conn_params)};
+            s.connect(pre, post, c, make_syn_spec(model, weight, delay, receptor));
+          },
+          nb::arg("pre"), nb::arg("post"), nb::arg("rule"), nb::arg("conn_params").none(), nb::arg("model"),
+          nb::arg("weight").none(), nb::arg("delay").none(), nb::arg("receptor").none())
+      .def(
+          "connect_arrays",
+          [](Simulator& s, const std::vector<uint32_t>& src, const std::vector<uint32_t>& tgt, const std::string& model,
+             nb::handle weight, nb::handle delay,
+             nb::handle receptor) { s.connect_arrays(src, tgt, make_syn_spec(model, weight, delay, receptor)); },
+          nb::arg("sources"), nb::arg("targets"), nb::arg("model"), nb::arg("weight").none(), nb::arg("delay").none(),
+          nb::arg("receptor").none())
       .def(
           "get_connections",
           [](Simulator& s, std::optional<NodeCollection> src, std::optional<NodeCollection> tgt,

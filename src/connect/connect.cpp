@@ -74,8 +74,9 @@ void Simulator::check_connectable(const Population& src, uint32_t source, const 
     return;
   }
   if (!tgt.accepts_spike_port(ti, receptor))
-    throw UnknownReceptorType(src.model_name() + " -> " + tgt.model_name() + ": " + "receptor_type " + std::to_string(receptor) + " is not available in " + tgt.model_name() +
-         " (valid: " + tgt.spike_ports(ti) + ")");
+    throw UnknownReceptorType(src.model_name() + " -> " + tgt.model_name() + ": " + "receptor_type " +
+                              std::to_string(receptor) + " is not available in " + tgt.model_name() +
+                              " (valid: " + tgt.spike_ports(ti) + ")");
 }
 
 void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_id) {
@@ -127,19 +128,26 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
     return ps.dist.draw(rng);
   };
   switch (syn.weight.kind) {
-    case ParamSource::kScalar: call.weight = syn.weight.scalar; break;
-    case ParamSource::kArray: call.weights = syn.weight.array; break;
+    case ParamSource::kScalar:
+      call.weight = syn.weight.scalar;
+      break;
+    case ParamSource::kArray:
+      call.weights = syn.weight.array;
+      break;
     case ParamSource::kRandom:
       call.weights.resize(n);
       for (std::size_t k = 0; k < n; ++k) call.weights[k] = draw(syn.weight, Purpose::kWeight, k);
       break;
-    default: call.weight = proto.weight;
+    default:
+      call.weight = proto.weight;
   }
   for (double w : call.weights)
     if (!std::isfinite(w)) throw BadProperty("weight must be finite");
   if (!std::isfinite(call.weight)) throw BadProperty("weight must be finite");
   switch (syn.delay.kind) {
-    case ParamSource::kScalar: call.delay = check_delay(syn.delay.scalar); break;
+    case ParamSource::kScalar:
+      call.delay = check_delay(syn.delay.scalar);
+      break;
     case ParamSource::kArray:
     case ParamSource::kRandom:
       call.delays.resize(n);
@@ -147,7 +155,8 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
         call.delays[k] = check_delay(syn.delay.kind == ParamSource::kArray ? syn.delay.array[k]
                                                                            : draw(syn.delay, Purpose::kDelay, k));
       break;
-    default: call.delay = check_delay(proto.delay);
+    default:
+      call.delay = check_delay(proto.delay);
   }
   call.receptor = static_cast<uint8_t>(receptor);
   call.synapse_model = static_cast<uint8_t>(sid);
@@ -239,8 +248,8 @@ SynapseCollection Simulator::get_connections(const NodeCollection* sources, cons
 ConnectionTable Simulator::connection_values(const SynapseCollection& c, const std::vector<std::string>& keys) const {
   if (c.generation != store_.generation() || store_.has_staged())
     throw KernelException("this SynapseCollection is outdated: connections changed since GetConnections");
-  static const std::vector<std::string> known = {"source", "target", "weight", "delay", "synapse_model",
-                                                 "receptor", "port", "target_thread", "synapse_id"};
+  static const std::vector<std::string> known = {"source",   "target", "weight",        "delay",     "synapse_model",
+                                                 "receptor", "port",   "target_thread", "synapse_id"};
   ConnectionTable t;
   t.keys = keys.empty() ? known : keys;
   for (auto& k : t.keys)
@@ -254,15 +263,24 @@ ConnectionTable Simulator::connection_values(const SynapseCollection& c, const s
     for (std::size_t n = 0; n < c.index.size(); ++n) {
       const uint64_t i = c.index[n];
       const Segment& sg = store_.segment_of(i);
-      if (k == "source") colv.emplace_back(static_cast<long>(sg.source));
-      else if (k == "target") colv.emplace_back(static_cast<long>(store_.target(i)));
-      else if (k == "weight") colv.emplace_back(store_.weight(i));
-      else if (k == "delay") colv.emplace_back(grid_.delay_to_ms(store_.delay(i)));
-      else if (k == "synapse_model") colv.emplace_back(synapse_protos_[sg.synapse_model].name);
-      else if (k == "receptor") colv.emplace_back(static_cast<long>(sg.receptor));
-      else if (k == "synapse_id") colv.emplace_back(static_cast<long>(sg.synapse_model));
-      else if (k == "port") colv.emplace_back(static_cast<long>(n));
-      else colv.emplace_back(0L);
+      if (k == "source")
+        colv.emplace_back(static_cast<long>(sg.source));
+      else if (k == "target")
+        colv.emplace_back(static_cast<long>(store_.target(i)));
+      else if (k == "weight")
+        colv.emplace_back(store_.weight(i));
+      else if (k == "delay")
+        colv.emplace_back(grid_.delay_to_ms(store_.delay(i)));
+      else if (k == "synapse_model")
+        colv.emplace_back(synapse_protos_[sg.synapse_model].name);
+      else if (k == "receptor")
+        colv.emplace_back(static_cast<long>(sg.receptor));
+      else if (k == "synapse_id")
+        colv.emplace_back(static_cast<long>(sg.synapse_model));
+      else if (k == "port")
+        colv.emplace_back(static_cast<long>(n));
+      else
+        colv.emplace_back(0L);
     }
   }
   return t;
@@ -274,18 +292,24 @@ void Simulator::set_connections(const SynapseCollection& c, const Dict& params) 
   std::vector<double> weights, delays;
   auto expand = [&](const Value& v, const std::string& key, const std::string& unit) {
     std::vector<double> out;
-    if (auto arr = std::get_if<std::vector<double>>(&v)) out = *arr;
-    else if (auto la = std::get_if<std::vector<long>>(&v)) out.assign(la->begin(), la->end());
-    else if (auto q = std::get_if<Quantity>(&v); q && q->is_array) out = convert_quantity(*q, unit, key);
-    else out.assign(c.index.size(), coerce_number(v, unit, key));
+    if (auto arr = std::get_if<std::vector<double>>(&v))
+      out = *arr;
+    else if (auto la = std::get_if<std::vector<long>>(&v))
+      out.assign(la->begin(), la->end());
+    else if (auto q = std::get_if<Quantity>(&v); q && q->is_array)
+      out = convert_quantity(*q, unit, key);
+    else
+      out.assign(c.index.size(), coerce_number(v, unit, key));
     if (out.size() != c.index.size())
       throw BadProperty(key + ": " + std::to_string(out.size()) + " values for " + std::to_string(c.index.size()) +
                         " connections");
     return out;
   };
   for (const auto& [key, v] : params) {
-    if (key == "weight") weights = expand(v, key, "");
-    else if (key == "delay") delays = expand(v, key, "ms");
+    if (key == "weight")
+      weights = expand(v, key, "");
+    else if (key == "delay")
+      delays = expand(v, key, "ms");
     else
       throw UnknownParameter("'" + key + "' cannot be set on static_synapse connections." +
                              did_you_mean(key, {"weight", "delay"}));

@@ -31,7 +31,8 @@ double get_number(const Dict& d, const std::string& rule, const std::string& k) 
 
 long get_count(const Dict& d, const std::string& rule, const std::string& k) {
   const double v = get_number(d, rule, k);
-  if (v < 0 || std::floor(v) != v) throw BadProperty("'" + k + "' must be a non-negative integer, got " + std::to_string(v));
+  if (v < 0 || std::floor(v) != v)
+    throw BadProperty("'" + k + "' must be a non-negative integer, got " + std::to_string(v));
   return static_cast<long>(v);
 }
 
@@ -160,18 +161,18 @@ void generate(const std::string& rule, const Dict& params, const NodeCollection&
     out.target_major = in;
     per_owner_fixed(owners, degree, seed, call, threads, out,
                     [&](std::size_t k, RandomStream& rng, std::vector<uint32_t>& dst) {
-      const uint32_t owner = owners[k];
-      const bool self_in_pool = !o.autapses && pool.contains(owner);
-      std::unordered_set<uint32_t> chosen;
-      long made = 0;
-      while (made < degree) {
-        const uint32_t c = pool[rng.uniform_int(pool.size())];
-        if (self_in_pool && c == owner) continue;
-        if (!o.multapses && !chosen.insert(c).second) continue;
-        dst.push_back(c);
-        ++made;
-      }
-    });
+                      const uint32_t owner = owners[k];
+                      const bool self_in_pool = !o.autapses && pool.contains(owner);
+                      std::unordered_set<uint32_t> chosen;
+                      long made = 0;
+                      while (made < degree) {
+                        const uint32_t c = pool[rng.uniform_int(pool.size())];
+                        if (self_in_pool && c == owner) continue;
+                        if (!o.multapses && !chosen.insert(c).second) continue;
+                        dst.push_back(c);
+                        ++made;
+                      }
+                    });
   } else if (rule == "fixed_total_number") {
     check_keys(params, rule, {"N"});
     const long n = get_count(params, rule, "N");
@@ -190,8 +191,10 @@ void generate(const std::string& rule, const Dict& params, const NodeCollection&
     std::stable_sort(pairs.begin(), pairs.end(), [](auto& a, auto& b) { return a.first < b.first; });
     for (std::size_t k = 0; k < pairs.size(); ++k) {
       if (out.owners.empty() || out.owners.back() != pairs[k].first) {
-        if (!out.owners.empty()) out.offsets.push_back(k);
-        else out.offsets.push_back(0);
+        if (!out.owners.empty())
+          out.offsets.push_back(k);
+        else
+          out.offsets.push_back(0);
         out.owners.push_back(pairs[k].first);
       }
       out.partners.push_back(pairs[k].second);

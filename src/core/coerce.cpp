@@ -8,8 +8,8 @@
 namespace nestkit {
 
 std::string type_name(const Value& v) {
-  static const char* names[] = {"None", "bool", "int", "float", "str", "list of float", "list of int",
-                                "list of str", "quantity"};
+  static const char* names[] = {"None",          "bool",        "int",         "float",   "str",
+                                "list of float", "list of int", "list of str", "quantity"};
   return names[v.index()];
 }
 
@@ -53,7 +53,8 @@ Value coerce(const ParamSpec& s, const Value& v, const std::string& owner) {
     case PType::kDoubleVec:
       if (std::holds_alternative<std::vector<double>>(v)) return v;
       if (auto l = std::get_if<std::vector<long>>(&v)) return std::vector<double>(l->begin(), l->end());
-      if (auto q = std::get_if<Quantity>(&v)) return convert_quantity(*q, s.unit, owner + ": parameter '" + s.name + "'");
+      if (auto q = std::get_if<Quantity>(&v))
+        return convert_quantity(*q, s.unit, owner + ": parameter '" + s.name + "'");
       if (std::holds_alternative<std::monostate>(v)) return std::vector<double>{};
       mismatch(s, v, owner, "a list of numbers");
     case PType::kLongVec:

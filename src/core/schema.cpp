@@ -60,8 +60,7 @@ ModelInfo& ModelInfo::integer(int col, const std::string& n, long def, Constrain
                               Role role) {
   return add({n, PType::kLong, def, "", c, doc, role}, col);
 }
-ModelInfo& ModelInfo::derived_state(const std::string& n, double def, const std::string& unit,
-                                    const std::string& doc) {
+ModelInfo& ModelInfo::derived_state(const std::string& n, double def, const std::string& unit, const std::string& doc) {
   ParamSpec s{n, PType::kDouble, def, unit, {}, doc, Role::kState};
   s.derived = true;
   return add(s, -1);
@@ -109,9 +108,7 @@ double ParamRow::num(const std::string& n) const {
 }
 const Value& ParamRow::get(const std::string& n) const { return values_.at(info_.index_of(n)); }
 Value& ParamRow::at(const std::string& n) { return values_.at(info_.index_of(n)); }
-bool ParamRow::given(const std::string& n) const {
-  return std::find(given_.begin(), given_.end(), n) != given_.end();
-}
+bool ParamRow::given(const std::string& n) const { return std::find(given_.begin(), given_.end(), n) != given_.end(); }
 void ParamRow::mark_given(const std::string& n) { given_.push_back(n); }
 
 }  // namespace nestkit

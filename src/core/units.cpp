@@ -19,15 +19,27 @@ constexpr Dimension kLength{1, 0, 0, 0};
 
 const std::map<std::string, UnitInfo>& table() {
   static const std::map<std::string, UnitInfo> t = {
-      {"", {kNone, 1.0}},        {"ms", {kTime, 1e-3}},     {"Hz", {kFreq, 1.0}},
-      {"mV", {kVolt, 1e-3}},     {"pA", {kAmp, 1e-12}},     {"pF", {kFarad, 1e-12}},
-      {"nS", {kSiemens, 1e-9}},  {"GOhm", {kOhm, 1e9}},     {"MOhm", {kOhm, 1e6}},
-      {"mm", {kLength, 1e-3}},   {"1/ms", {kFreq, 1e3}},    {"mV/ms", {{2, 1, -4, -1}, 1.0}},
-      {"pA/ms", {{0, 0, -1, 1}, 1e-9}}, {"nS/ms", {{-2, -1, 2, 2}, 1e-6}},
-      {"1/s", {kFreq, 1.0}},     {"deg", {kNone, 1.0}},
+      {"", {kNone, 1.0}},
+      {"ms", {kTime, 1e-3}},
+      {"Hz", {kFreq, 1.0}},
+      {"mV", {kVolt, 1e-3}},
+      {"pA", {kAmp, 1e-12}},
+      {"pF", {kFarad, 1e-12}},
+      {"nS", {kSiemens, 1e-9}},
+      {"GOhm", {kOhm, 1e9}},
+      {"MOhm", {kOhm, 1e6}},
+      {"mm", {kLength, 1e-3}},
+      {"1/ms", {kFreq, 1e3}},
+      {"mV/ms", {{2, 1, -4, -1}, 1.0}},
+      {"pA/ms", {{0, 0, -1, 1}, 1e-9}},
+      {"nS/ms", {{-2, -1, 2, 2}, 1e-6}},
+      {"1/s", {kFreq, 1.0}},
+      {"deg", {kNone, 1.0}},
       // Concentrations have no base dimension here (no amount of substance):
       // plain numbers in mM only.
-      {"mM", {kNone, 1.0}},      {"1/mV", {{-2, -1, 3, 1}, 1e3}}, {"mV^2", {{4, 2, -6, -2}, 1e-6}},
+      {"mM", {kNone, 1.0}},
+      {"1/mV", {{-2, -1, 3, 1}, 1e3}},
+      {"mV^2", {{4, 2, -6, -2}, 1e-6}},
   };
   return t;
 }

@@ -70,7 +70,7 @@ void Simulator::wire_samplers() {
     mm->targets().assign(mm->size(), {});
     for (std::size_t m = 0; m < mm->size(); ++m) {
       const uint32_t gid = mm->first_gid() + static_cast<uint32_t>(m);
-          const auto& names = mm->record_from(m);
+      const auto& names = mm->record_from(m);
       std::vector<uint32_t> row_targets;
       const auto [sa, sb] = store_.row(gid);
       for (uint32_t j = sa; j < sb; ++j) {
@@ -282,8 +282,7 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
   }
 }
 
-void Simulator::send_spike(uint32_t source, long stamp, uint32_t multiplicity, double weight_factor,
-                           double offset) {
+void Simulator::send_spike(uint32_t source, long stamp, uint32_t multiplicity, double weight_factor, double offset) {
   Event e;
   e.kind = Event::kSpike;
   e.source = source;

@@ -57,15 +57,15 @@ Dict Simulator::kernel_status() const {
   d["rng_types"] = std::vector<std::string>{"Philox_32"};
   d["off_grid_spiking"] = false;
   d["keep_source_table"] = true;
-  d["connection_rules"] = std::vector<std::string>{"all_to_all", "one_to_one", "fixed_indegree", "fixed_outdegree",
-                                                   "fixed_total_number", "pairwise_bernoulli"};
+  d["connection_rules"] = std::vector<std::string>{"all_to_all",      "one_to_one",         "fixed_indegree",
+                                                   "fixed_outdegree", "fixed_total_number", "pairwise_bernoulli"};
   return d;
 }
 
 void Simulator::set_kernel_status(const Dict& d) {
-  static const std::vector<std::string> settable = {"resolution", "rng_seed", "local_num_threads",
-                                                    "total_num_virtual_procs", "print_time", "overwrite_files",
-                                                    "data_path", "data_prefix", "rng_type"};
+  static const std::vector<std::string> settable = {
+      "resolution", "rng_seed",    "local_num_threads", "total_num_virtual_procs", "print_time", "overwrite_files",
+      "data_path",  "data_prefix", "rng_type"};
   const Dict current = kernel_status();
   for (const auto& [key, value] : d) {
     if (std::find(settable.begin(), settable.end(), key) == settable.end()) {
@@ -157,9 +157,9 @@ Dict Simulator::get_defaults(const std::string& model) const {
     for (std::size_t k = 0; k < p.info->specs.size(); ++k)
       if (p.info->specs[k].role != Role::kInternal) d[p.info->specs[k].name] = p.defaults[k];
     d["model"] = model;
-    d["element_type"] = std::string(p.info->kind == NodeKind::kNeuron       ? "neuron"
-                                     : p.info->kind == NodeKind::kRecorder ? "recorder"
-                                                                            : "stimulator");
+    d["element_type"] = std::string(p.info->kind == NodeKind::kNeuron     ? "neuron"
+                                    : p.info->kind == NodeKind::kRecorder ? "recorder"
+                                                                          : "stimulator");
     if (!p.info->recordables.empty()) d["recordables"] = p.info->recordables;
     return d;
   }
@@ -204,8 +204,8 @@ void Simulator::set_defaults(const std::string& model, const Dict& params) {
 }
 
 void Simulator::copy_model(const std::string& existing, const std::string& new_name, const Dict& params) {
-  if (node_protos_.count(new_name) || std::any_of(synapse_protos_.begin(), synapse_protos_.end(),
-                                                  [&](auto& s) { return s.name == new_name; }))
+  if (node_protos_.count(new_name) ||
+      std::any_of(synapse_protos_.begin(), synapse_protos_.end(), [&](auto& s) { return s.name == new_name; }))
     throw BadProperty("model name '" + new_name + "' is already in use");
   if (node_protos_.count(existing)) {
     node_protos_[new_name] = node_protos_[existing];
@@ -233,8 +233,8 @@ void Simulator::copy_model(const std::string& existing, const std::string& new_n
 
 std::size_t Simulator::pop_index(uint32_t gid) const {
   if (gid == 0 || gid >= next_gid_)
-    throw UnknownNode("node " + std::to_string(gid) + " does not exist (network has " +
-                      std::to_string(network_size()) + " nodes)");
+    throw UnknownNode("node " + std::to_string(gid) + " does not exist (network has " + std::to_string(network_size()) +
+                      " nodes)");
   auto it = std::upper_bound(pops_.begin(), pops_.end(), gid,
                              [](uint32_t g, const std::unique_ptr<Population>& p) { return g < p->first_gid(); });
   return static_cast<std::size_t>(it - pops_.begin()) - 1;
@@ -265,8 +265,7 @@ NodeCollection Simulator::create(const std::string& model, std::size_t n, const 
 }
 
 NodeCollection Simulator::create(const std::string& model, std::size_t n, const Dict& params,
-                                 const std::vector<Dict>& per_node,
-                                 const std::map<std::string, Distribution>& random) {
+                                 const std::vector<Dict>& per_node, const std::map<std::string, Distribution>& random) {
   Dict scalars, lists;
   for (const auto& [k, v] : params) {
     const bool is_list = std::holds_alternative<std::vector<double>>(v) ||
@@ -320,15 +319,22 @@ std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::
         d[key] = v;
         return;
       }
-      if (key == "global_id") d[key] = static_cast<long>(gid);
-      else if (key == "model") d[key] = p.model_name();
+      if (key == "global_id")
+        d[key] = static_cast<long>(gid);
+      else if (key == "model")
+        d[key] = p.model_name();
       else if (key == "element_type")
-        d[key] = std::string(info.kind == NodeKind::kNeuron ? "neuron"
-                             : info.kind == NodeKind::kRecorder ? "recorder" : "stimulator");
-      else if (key == "recordables" && !info.recordables.empty()) d[key] = info.recordables;
-      else if (key == "local") d[key] = true;
-      else if (key == "frozen") d[key] = false;
-      else if (key == "thread" || key == "vp") d[key] = 0L;
+        d[key] = std::string(info.kind == NodeKind::kNeuron     ? "neuron"
+                             : info.kind == NodeKind::kRecorder ? "recorder"
+                                                                : "stimulator");
+      else if (key == "recordables" && !info.recordables.empty())
+        d[key] = info.recordables;
+      else if (key == "local")
+        d[key] = true;
+      else if (key == "frozen")
+        d[key] = false;
+      else if (key == "thread" || key == "vp")
+        d[key] = 0L;
       else {
         std::vector<std::string> names = info.visible_names();
         for (auto& e : p.extra_keys()) names.push_back(e);

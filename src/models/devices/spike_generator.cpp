@@ -59,7 +59,8 @@ void validate(const ParamRow& row) {
   if (row.num("precise_times") != 0.0)
     throw BadProperty(model + ": precise_times is not supported by nestkit yet (needs off-grid spiking)");
   for (std::size_t k = 0; k < times.size(); ++k) {
-    if (k > 0 && times[k] < times[k - 1]) throw BadProperty(model + ": Spike times must be sorted in non-descending order.");
+    if (k > 0 && times[k] < times[k - 1])
+      throw BadProperty(model + ": Spike times must be sorted in non-descending order.");
     if (times[k] == 0.0 && row.num("shift_now_spikes") == 0.0)
       throw BadProperty(model + ": spike time cannot be set to 0.");
     if (times[k] < 0.0) throw BadProperty(model + ": spike times must be positive");
@@ -68,9 +69,13 @@ void validate(const ParamRow& row) {
                         " is not representable in current resolution.");
   }
   if (!weights.empty() && weights.size() != times.size())
-    throw BadProperty(model + ": spike_weights must have the same number of elements as spike_times, or 0 elements to clear the property.");
+    throw BadProperty(
+        model +
+        ": spike_weights must have the same number of elements as spike_times, or 0 elements to clear the property.");
   if (!mults.empty() && mults.size() != times.size())
-    throw BadProperty(model + ": spike_multiplicities must have the same number of elements as spike_times or 0 elements to clear the property.");
+    throw BadProperty(model +
+                      ": spike_multiplicities must have the same number of elements as spike_times or 0 elements to "
+                      "clear the property.");
   for (long m : mults)
     if (m < 0) throw BadProperty(model + ": spike_multiplicities must be >= 0");
 }

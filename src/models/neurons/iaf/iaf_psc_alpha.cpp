@@ -13,12 +13,43 @@ namespace {
 
 enum Col : int {
   // parameters
-  C_m, tau_m, t_ref, E_L, V_reset, V_th, V_min, I_e, tau_syn_ex, tau_syn_in, tau_minus, tau_minus_triplet,
+  C_m,
+  tau_m,
+  t_ref,
+  E_L,
+  V_reset,
+  V_th,
+  V_min,
+  I_e,
+  tau_syn_ex,
+  tau_syn_in,
+  tau_minus,
+  tau_minus_triplet,
   // state relative to E_L, as integrated
-  y3, I_ex, dI_ex, I_in, dI_in, y0, r,
+  y3,
+  I_ex,
+  dI_ex,
+  I_in,
+  dI_in,
+  y0,
+  r,
   // constants derived before each run
-  P11_ex, P21_ex, P31_ex, P32_ex, P11_in, P21_in, P31_in, P32_in, P30, expm1_tau_m, psc0_ex, psc0_in, theta,
-  reset, lower, refractory_steps,
+  P11_ex,
+  P21_ex,
+  P31_ex,
+  P32_ex,
+  P11_in,
+  P21_in,
+  P31_in,
+  P32_in,
+  P30,
+  expm1_tau_m,
+  psc0_ex,
+  psc0_in,
+  theta,
+  reset,
+  lower,
+  refractory_steps,
 };
 enum Rec : int { kV_m, kI_syn_ex, kI_syn_in };
 enum Channel : int { kEx, kIn, kCurrent, kChannels };
@@ -66,9 +97,12 @@ class IafPscAlpha final : public NeuronPopulation {
 
   double recordable(int k, std::size_t i) const override {
     switch (k) {
-      case kV_m: return num_[y3][i] + num_[E_L][i];
-      case kI_syn_ex: return num_[I_ex][i];
-      default: return num_[I_in][i];
+      case kV_m:
+        return num_[y3][i] + num_[E_L][i];
+      case kI_syn_ex:
+        return num_[I_ex][i];
+      default:
+        return num_[I_in][i];
     }
   }
 
@@ -79,6 +113,7 @@ class IafPscAlpha final : public NeuronPopulation {
   void write_derived(std::size_t i, const std::vector<Value>& row) override {
     num_[y3][i] = std::get<double>(row[info_->index_of("V_m")]) - num_[E_L][i];
   }
+
  private:
   // A derived constant: one value per node, or one for all when `Uniform`.
   template <bool Uniform>
@@ -87,8 +122,10 @@ class IafPscAlpha final : public NeuronPopulation {
     double v;
     Const(const std::vector<double>& c) : p(c.data()), v(c.empty() ? 0.0 : c[0]) {}
     double operator[](std::size_t i) const {
-      if constexpr (Uniform) return v;
-      else return p[i];
+      if constexpr (Uniform)
+        return v;
+      else
+        return p[i];
     }
   };
 
@@ -131,11 +168,11 @@ class IafPscAlpha final : public NeuronPopulation {
   }
 
   bool uniform_ = false;
-
 };
 
 ModelInfo make_info() {
-  ModelInfo m("iaf_psc_alpha", NodeKind::kNeuron, "https://nest-simulator.readthedocs.io/en/stable/models/iaf_psc_alpha.html");
+  ModelInfo m("iaf_psc_alpha", NodeKind::kNeuron,
+              "https://nest-simulator.readthedocs.io/en/stable/models/iaf_psc_alpha.html");
   m.family = "iaf_current";
   m.param(C_m, "C_m", 250.0, "pF", positive(), "Capacitance of the membrane")
       .param(tau_m, "tau_m", 10.0, "ms", positive(), "Membrane time constant")
@@ -148,7 +185,8 @@ ModelInfo make_info() {
       .param(tau_syn_ex, "tau_syn_ex", 2.0, "ms", positive(), "Rise time of the excitatory synaptic alpha function")
       .param(tau_syn_in, "tau_syn_in", 2.0, "ms", positive(), "Rise time of the inhibitory synaptic alpha function")
       .param(tau_minus, "tau_minus", 20.0, "ms", positive(), "Time constant of the STDP post-synaptic trace")
-      .param(tau_minus_triplet, "tau_minus_triplet", 110.0, "ms", positive(), "Triplet-STDP post-synaptic time constant");
+      .param(tau_minus_triplet, "tau_minus_triplet", 110.0, "ms", positive(),
+             "Triplet-STDP post-synaptic time constant");
   for (int c = y3; c <= refractory_steps; ++c) m.internal(c, "_internal_" + std::to_string(c));
   m.derived_state("V_m", -70.0, "mV", "Membrane potential");
   m.recordables = {"V_m", "I_syn_ex", "I_syn_in"};

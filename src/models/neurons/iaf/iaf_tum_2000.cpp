@@ -188,7 +188,8 @@ ModelInfo make_info() {
   };
   m.make = [](const ModelInfo& info) { return std::make_unique<IafTum2000>(info); };
   m.check_source = [](const ModelInfo& source, long receptor) -> std::string {
-    if (source.name == "iaf_tum_2000" && receptor != 1) return "iaf_tum_2000 neurons must be connected via receptor_type 1.";
+    if (source.name == "iaf_tum_2000" && receptor != 1)
+      return "iaf_tum_2000 neurons must be connected via receptor_type 1.";
     return "";
   };
   return m;

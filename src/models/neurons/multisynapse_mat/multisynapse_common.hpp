@@ -94,7 +94,8 @@ class MultisynapsePopulation : public NeuronPopulation {
     if (name == "V_m" || name == "I_syn") return true;
     if (name.rfind("I_syn_", 0) != 0) return false;
     const std::string digits = name.substr(6);
-    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 4) return false;
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 4)
+      return false;
     const std::size_t k = std::stoul(digits);
     return k >= 1 && k <= receptors(i);
   }
