@@ -10,5 +10,7 @@ const ModelInfo& aeif_psc_alpha_model();
 const ModelInfo& aeif_psc_exp_model();
 const ModelInfo& aeif_psc_delta_model();
 const ModelInfo& aeif_psc_delta_clopath_model();
+const ModelInfo& aeif_cond_alpha_multisynapse_model();
+const ModelInfo& aeif_cond_beta_multisynapse_model();
 
 }  // namespace nestkit::aeif

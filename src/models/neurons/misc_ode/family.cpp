@@ -8,6 +8,7 @@ void register_misc_ode_family(std::vector<const ModelInfo*>& out) {
   out.push_back(&glif_cond_model());
   out.push_back(&iaf_bw_2001_model());
   out.push_back(&iaf_bw_2001_exact_model());
+  out.push_back(&ht_neuron_model());
 }
 
 }  // namespace nestkit
