@@ -21,6 +21,14 @@ FAMILY_TITLES = {
     "parrot": "Parrot neurons",
     "generator": "Stimulation devices",
     "recorder": "Recording devices",
+    "aeif": "Adaptive exponential integrate-and-fire neurons (AdEx)",
+    "iaf_cond": "Integrate-and-fire neurons with conductance-based synapses",
+    "hh": "Hodgkin-Huxley neurons",
+    "glif": "Generalized leaky integrate-and-fire neurons (GLIF)",
+    "adaptive_threshold": "Multi-timescale adaptive threshold neurons (MAT)",
+    "spike_response": "Spike-response neurons",
+    "izhikevich": "Izhikevich neurons",
+    "misc_ode": "Hill-Tononi neurons",
 }
 
 
