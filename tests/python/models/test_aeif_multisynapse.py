@@ -66,7 +66,7 @@ def test_conductance_kernel_per_receptor(model, receptor):
     ev = mm.get("events")
     t = np.asarray(ev["times"])
     t_k = 3.0  # spike at 2.0 + delay 1.0: dg jumps at the end of the step that ends at t_k
-    g = np.asarray(ev["g_%d" % receptor])
+    g = np.asarray(ev[f"g_{receptor}"])
     assert np.all(g[t <= t_k + 1e-9] == 0.0)
     s = t - t_k
     after = s > 1e-9
@@ -74,7 +74,7 @@ def test_conductance_kernel_per_receptor(model, receptor):
     np.testing.assert_allclose(g[after], expected, rtol=1e-5, atol=1e-7)
     assert abs(np.max(g) - q) < 1e-3 * q
     for other in {1, 2, 3} - {receptor}:
-        assert np.all(np.asarray(ev["g_%d" % other]) == 0.0)
+        assert np.all(np.asarray(ev[f"g_{other}"]) == 0.0)
 
 
 @pytest.mark.parametrize("model", MODELS)

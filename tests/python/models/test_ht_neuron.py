@@ -179,7 +179,7 @@ def test_threshold_relaxes_exponentially_between_spikes():
     # samples strictly after one spike's step and up to the next spike's step
     for a, b in zip(times[:-1], times[1:]):
         sel = (t > a + 1e-9) & (t < b - 1e-9)
-        tt, yy = t[sel], th[sel] + 51.0
+        yy = th[sel] + 51.0
         ratio = yy[1:] / yy[:-1]
         assert np.max(np.abs(ratio - math.exp(-0.1 / 2.0))) < 1e-6
         assert th[np.argmin(np.abs(t - a))] <= 30.0
