@@ -21,7 +21,10 @@ double psp_norm(double tau_m, double tau_s, double c_m) {
   const double r = (std::sqrt(5.0) - 1.0) / 2.0;
   for (int i = 0; i < 200; ++i) {
     const double a1 = hi - r * (hi - lo), a2 = lo + r * (hi - lo);
-    if (shape(a1) < shape(a2)) lo = a1; else hi = a2;
+    if (shape(a1) < shape(a2))
+      lo = a1;
+    else
+      hi = a2;
   }
   const double t = 0.5 * (lo + hi);
   return 1.0 / (std::exp(1.0) / (tau_s * c_m * b) * shape(t));
@@ -42,8 +45,8 @@ int main(int argc, char** argv) {
   const auto t0 = std::chrono::steady_clock::now();
   nestkit::Simulator sim;
   sim.set_kernel_status({{"resolution", 0.1}, {"local_num_threads", threads}, {"rng_seed", seed}});
-  const Dict params = {{"C_m", c_m},    {"tau_m", tau_m}, {"tau_syn_ex", tau_s}, {"tau_syn_in", tau_s}, {"t_ref", 2.0},
-                       {"E_L", 0.0},    {"V_reset", 0.0}, {"V_m", 0.0},          {"V_th", theta}};
+  const Dict params = {{"C_m", c_m}, {"tau_m", tau_m}, {"tau_syn_ex", tau_s}, {"tau_syn_in", tau_s}, {"t_ref", 2.0},
+                       {"E_L", 0.0}, {"V_reset", 0.0}, {"V_m", 0.0},          {"V_th", theta}};
   auto exc = sim.create("iaf_psc_alpha", ne, params);
   auto inh = sim.create("iaf_psc_alpha", ni, params);
   auto noise = sim.create("poisson_generator", 1, {{"rate", p_rate}});
