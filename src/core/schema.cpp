@@ -9,26 +9,27 @@
 namespace nestkit {
 
 std::string Constraint::violation(double v) const {
-  std::ostringstream s;
+  // The usual case (no violation) builds no string: validation runs per node.
   switch (kind) {
     case kAny:
       return "";
     case kPositive:
-      if (v > 0.0) return "";
-      return "must be > 0";
+      return v > 0.0 ? "" : "must be > 0";
     case kNonNegative:
-      if (v >= 0.0) return "";
-      return "must be >= 0";
+      return v >= 0.0 ? "" : "must be >= 0";
     case kAtLeast:
       if (v >= lo) return "";
-      s << "must be >= " << lo;
-      return s.str();
+      break;
     case kRange:
       if (v >= lo && v <= hi) return "";
-      s << "must be in [" << lo << ", " << hi << "]";
-      return s.str();
+      break;
   }
-  return "";
+  std::ostringstream s;
+  if (kind == kAtLeast)
+    s << "must be >= " << lo;
+  else
+    s << "must be in [" << lo << ", " << hi << "]";
+  return s.str();
 }
 
 ModelInfo& ModelInfo::add(ParamSpec s, int col) {

@@ -52,8 +52,11 @@ inline constexpr unsigned kOrder = 5;
 // One RKF45 trial step from (t, y) with k1 = f(t, y): y becomes the 5th-order
 // solution, yerr the error estimate, dydt_out = f(t + h, y_new).
 // `f(t, y, dydt)` returns false if the model cannot evaluate (then y is restored).
+// Flattened so that the model's right-hand side is inlined into the stages (the
+// compiler otherwise keeps large lambdas out of line, costing ~10 %).
 template <std::size_t N, typename Rhs>
-bool rkf45_step(const Rhs& f, double t, double h, double* y, double* yerr, const double* k1, double* dydt_out) {
+[[gnu::flatten]] bool rkf45_step(const Rhs& f, double t, double h, double* y, double* yerr, const double* k1,
+                                 double* dydt_out) {
   using namespace fehlberg;
   std::array<double, N> y0, ytmp, k2, k3, k4, k5, k6;
   std::copy(y, y + N, y0.begin());
