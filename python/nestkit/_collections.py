@@ -17,6 +17,25 @@ def _normalise(values: list, single: bool):
     return values[0] if single else tuple(values)
 
 
+def flatten_params(params: dict) -> dict:
+    """NEST's per-compartment sub-dictionaries ({"soma": {"g_L": x}}) as the core's
+    flat keys ("soma.g_L"); other values pass through unchanged."""
+    flat = {}
+    for key, value in params.items():
+        if isinstance(value, dict):
+            for sub, v in value.items():
+                flat[f"{key}.{sub}"] = v
+        else:
+            flat[key] = value
+    return flat
+
+
+def _nest_compartments(status: dict, key: str) -> dict | None:
+    prefix = key + "."
+    sub = {k[len(prefix):]: v for k, v in status.items() if k.startswith(prefix)}
+    return sub or None
+
+
 class NodeCollection:
     """An ordered set of nodes, as PyNEST's NodeCollection."""
 
@@ -92,7 +111,14 @@ class NodeCollection:
     def _get_one(self, key: str) -> list:
         if key == "events":
             return [self._kernel.events(g) for g in self.tolist()]
-        return [d[key] for d in self._kernel.get_status(self._ids, [key])]
+        try:
+            return [d[key] for d in self._kernel.get_status(self._ids, [key])]
+        except _core.UnknownParameter:
+            # A compartment name ("soma") gathers its flat keys into a dictionary.
+            subs = [_nest_compartments(d, key) for d in self._kernel.get_status(self._ids, [])]
+            if any(x is None for x in subs):
+                raise
+            return subs
 
     def get(self, *keys, output: str = ""):
         """As PyNEST: one key gives a value (tuple over nodes), several a dict."""
@@ -119,11 +145,11 @@ class NodeCollection:
         if isinstance(params, (list, tuple)):
             if kwargs:
                 raise TypeError("give either a list of dictionaries or keyword arguments")
-            self._kernel.set_status_each(self._ids, list(params))
+            self._kernel.set_status_each(self._ids, [flatten_params(p) for p in params])
             return
         merged = dict(params or {})
         merged.update(kwargs)
-        self._kernel.set_status(self._ids, merged)
+        self._kernel.set_status(self._ids, flatten_params(merged))
 
     def __getattr__(self, name: str):
         if name.startswith("_"):

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _core
-from ._collections import NodeCollection, SynapseCollection
+from ._collections import NodeCollection, SynapseCollection, flatten_params
 from ._connect import connect as _connect
 
 
@@ -104,7 +104,7 @@ class Simulator:
 
     # --- building ---
     def create(self, model: str, n: int = 1, **params) -> NodeCollection:
-        return NodeCollection(self._kernel, self._kernel.create(model, int(n), params))
+        return NodeCollection(self._kernel, self._kernel.create(model, int(n), flatten_params(params)))
 
     def connect(self, pre, post, rule: str = "all_to_all", *, synapse: str = "static_synapse", weight=None,
                 delay=None, receptor: int | None = None, **rule_params) -> None:

@@ -840,3 +840,15 @@ def test_iaf_psc_alpha_matches_nest_reference(nest, case):
         assert_close(ev[key], rev[key])
     assert_close(np.sort(sr.get("events")["times"]), np.sort(ref["events"]["sr"]["times"]), tol=1e-6)
     assert_close([n.get("V_m")], ref["status"]["n"]["V_m"])
+
+
+def test_compartment_subdictionaries_as_in_nest(nest):
+    # iaf_cond_alpha_mc: NEST groups per-compartment parameters in sub-dictionaries.
+    n = nest.Create("iaf_cond_alpha_mc", params={"soma": {"g_L": 12.0}, "distal": {"V_m": -60.0}})
+    soma = n.get("soma")
+    assert soma["g_L"] == 12.0
+    assert n.get("distal")["V_m"] == -60.0
+    n.set({"proximal": {"C_m": 90.0}})
+    assert n.get("proximal")["C_m"] == 90.0
+    with pytest.raises(nest.NESTErrors.UnknownParameter):
+        n.get("dendrite")

@@ -11,7 +11,7 @@ import types
 
 from .. import _core, units
 from .. import random as random  # noqa: PLC0414 - nest.random
-from .._collections import NodeCollection, SynapseCollection
+from .._collections import NodeCollection, SynapseCollection, flatten_params
 from .._connect import connect as _connect
 
 NESTError = _core.NESTError
@@ -115,7 +115,7 @@ def GetDefaults(model, keys=None, output=""):
 def SetDefaults(model, params, val=None):
     if val is not None:
         params = {params: val}
-    _kernel.set_defaults(model, dict(params))
+    _kernel.set_defaults(model, flatten_params(dict(params)))
 
 
 def CopyModel(existing, new, params=None):
@@ -133,8 +133,8 @@ def Create(model, n=1, params=None, positions=None):
         else:
             raise TypeError("Create: n must be an integer")
     if isinstance(params, (list, tuple)):
-        return NodeCollection(_kernel, _kernel.create(model, n, list(params)))
-    return NodeCollection(_kernel, _kernel.create(model, n, dict(params or {})))
+        return NodeCollection(_kernel, _kernel.create(model, n, [flatten_params(p) for p in params]))
+    return NodeCollection(_kernel, _kernel.create(model, n, flatten_params(dict(params or {}))))
 
 
 def GetStatus(nodes, keys=None, output=""):
