@@ -10,15 +10,6 @@
 
 namespace nestkit::integrators {
 
-// Synaptic-current-to-membrane propagator of an exponential PSC over h. Equal to
-// IafPropagator::p32 without its tau_m == tau_syn branch, written in the
-// association order NEST's MAT model uses: the last bits then agree, which keeps
-// threshold crossings that sit within an ulp of the threshold on NEST's step.
-inline double mat_psc_propagator(double h, double tau_m, double tau_syn, double c_m) {
-  return tau_m / (c_m * (tau_m / tau_syn - 1.0)) * std::exp(-h / tau_syn) *
-         std::expm1(h * (1.0 / tau_syn - 1.0 / tau_m));
-}
-
 // Propagator matrix entries of AMAT's linear subsystem over one step h. Indices
 // follow the state numbering 0 = I0 (constant input), 1 = I_ex, 2 = I_in, 3 = V,
 // 6 = dtheta, 7 = theta_v; e.g. p71 is the gain from I_ex to theta_v.

@@ -94,14 +94,5 @@ INSTANTIATE_TEST_SUITE_P(Parameters, Amat2PropagatorTest,
                                            Case{1.0, 50.0, 0.1, 3.0, 10.0, 30.0, 7.0},
                                            Case{0.1, 200.0, 0.0, 10.0, 1.0, 3.0, 5.0}));
 
-TEST(MatPscPropagator, EqualsTheRegularIafPropagator) {
-  for (double h : {0.05, 0.1, 0.25, 1.0})
-    for (double tau_s : {0.5, 1.0, 3.0, 8.0}) {
-      const double tau_m = 5.0, c = 100.0;
-      EXPECT_NEAR(mat_psc_propagator(h, tau_m, tau_s, c), IafPropagator(tau_s, tau_m, c).p32(h),
-                  1e-14 * IafPropagator(tau_s, tau_m, c).p32(h));
-    }
-}
-
 }  // namespace
 }  // namespace nestkit::integrators

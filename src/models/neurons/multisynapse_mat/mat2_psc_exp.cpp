@@ -65,8 +65,8 @@ class Mat2PscExp final : public mat::MatPopulation {
       c(P11_ex) = std::exp(-h / c(tau_syn_ex));
       c(P11_in) = std::exp(-h / c(tau_syn_in));
       c(P22_expm1) = std::expm1(-h / c(tau_m));
-      c(P21_ex) = integrators::mat_psc_propagator(h, c(tau_m), c(tau_syn_ex), c(C_m));
-      c(P21_in) = integrators::mat_psc_propagator(h, c(tau_m), c(tau_syn_in), c(C_m));
+      c(P21_ex) = integrators::IafPropagator(c(tau_syn_ex), c(tau_m), c(C_m)).p32(h);
+      c(P21_in) = integrators::IafPropagator(c(tau_syn_in), c(tau_m), c(C_m)).p32(h);
       c(P20) = integrators::leak_current_propagator(h, c(tau_m), c(C_m));
       c(P11_th) = std::exp(-h / c(tau_1));
       c(P22_th) = std::exp(-h / c(tau_2));
