@@ -8,6 +8,8 @@
 // Both models forbid the time constants whose equality makes these forms singular.
 #include <cmath>
 
+#include "integrators/iaf_propagator.hpp"
+
 namespace nestkit::integrators {
 
 // Propagator matrix entries of AMAT's linear subsystem over one step h. Indices
@@ -47,7 +49,7 @@ struct Amat2Propagator {
     auto synapse = [&](double tau_s, double& p3, double& p6, double& p7) {
       const double a_s = 1.0 / tau_s;
       const double d = c_m * (a_m - a_s);
-      p3 = (std::exp(-h * a_s) - e_m) / d;
+      p3 = IafPropagator(tau_s, tau_m, c_m).p32(h);  // the shared current-to-voltage propagator
       p6 = beta * (a_m * k1m - a_s * k1(a_s)) / d;
       p7 = beta * (a_m * k2m - a_s * k2(a_s)) / d;
     };
