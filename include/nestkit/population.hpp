@@ -5,6 +5,8 @@
 // population and slice, never once per node.
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -150,12 +152,24 @@ class Population {
 
   std::vector<SamplerLink>& samplers() { return samplers_; }
 
+  // An error found inside update() (which runs in the kernel's parallel region and
+  // cannot throw): the kernel raises it as soon as the threads have joined.
+  std::string take_error() {
+    std::lock_guard<std::mutex> lock(error_mutex_);
+    return std::exchange(error_, {});
+  }
+
  protected:
   // Derived entries (values computed from internal state) go through these.
   virtual void read_derived(std::size_t, std::vector<Value>&) const {}
   virtual void write_derived(std::size_t, const std::vector<Value>&) {}
   // Samples the recordables for all sampler links, for node block [begin,end) at `step`.
   void sample(long step, std::size_t begin, std::size_t end);
+
+  void report_error(const std::string& message) {
+    std::lock_guard<std::mutex> lock(error_mutex_);
+    if (error_.empty()) error_ = message;
+  }
 
   double* col(int c) { return num_[c].data(); }
   const double* col(int c) const { return num_[c].data(); }
@@ -169,6 +183,10 @@ class Population {
   std::vector<std::vector<double>> num_;
   std::vector<std::vector<Value>> obj_;
   std::vector<SamplerLink> samplers_;
+
+ private:
+  std::mutex error_mutex_;
+  std::string error_;
 };
 
 }  // namespace nestkit

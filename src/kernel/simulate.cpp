@@ -192,6 +192,8 @@ void Simulator::run_chunk(long from, long to, bool slice_end) {
     if (slice_end)
       for (const EmittedSpike& sp : slice_spikes_) route(spike_event(sp), tid, nt, false, scratch);
   }
+  for (auto& p : pops_)
+    if (std::string error = p->take_error(); !error.empty()) throw KernelException(error);
 }
 
 void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vector<uint32_t>& scratch) {

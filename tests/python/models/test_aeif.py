@@ -216,3 +216,12 @@ def test_defaults_match_nest():
         assert d[k] == v, k
     c = nest.GetDefaults("aeif_psc_delta_clopath")
     assert c["V_peak"] == 33.0 and c["V_clamp"] == 33.0 and c["u_bar_bar"] == -70.6
+
+
+def test_runaway_membrane_raises_numerical_instability_in_the_same_simulate():
+    # NEST's guard: V_m < -1e3 mV (or |w| > 1e6 pA) is a NumericalInstability, raised
+    # by the Simulate call in which it happens.
+    nest.ResetKernel()
+    nest.Create("aeif_cond_alpha", params={"I_e": -1.0e9})
+    with pytest.raises(nest.NESTErrors.KernelException, match="NumericalInstability"):
+        nest.Simulate(5.0)

@@ -159,9 +159,8 @@ inline int advance(const Rhs& f, const integrators::ErrorControl& c, double step
   return spikes;
 }
 
-// Base of the AdEx populations: integration-step bookkeeping and the runaway
-// error, which cannot leave the kernel's parallel update, so the node is stopped
-// and the error raised when the next run is prepared.
+// Base of the AdEx populations: integration-step bookkeeping and NEST's runaway
+// guard (the node stops; the kernel raises the error when the update threads join).
 class AeifPopulation : public NeuronPopulation {
  public:
   using NeuronPopulation::NeuronPopulation;
@@ -169,11 +168,6 @@ class AeifPopulation : public NeuronPopulation {
  protected:
   // First run of a node: integration step = resolution, tolerance fixed (NEST's init_buffers_).
   void prepare_common(const RunContext& rc) {
-    if (failed_.load()) {
-      failed_ = false;
-      throw KernelException("NumericalInstability in " + model_name_ + ": V_m or w out of range (node " +
-                            std::to_string(first_gid_ + failed_node_) + ")");
-    }
     const double res = rc.grid->resolution();
     for (std::size_t i = 0; i < n_; ++i) {
       if (num_[h_int][i] <= 0.0) {
@@ -185,16 +179,11 @@ class AeifPopulation : public NeuronPopulation {
   }
   void fail(std::size_t i) {
     num_[halted][i] = 1.0;
-    std::lock_guard<std::mutex> lock(fail_mutex_);
-    if (!failed_.load()) failed_node_ = i;
-    failed_ = true;
+    report_error("NumericalInstability in " + model_name_ + ": V_m or w out of range (node " +
+                 std::to_string(first_gid_ + i) + ")");
   }
   static integrators::ErrorControl control(double tol) { return integrators::ErrorControl::yp(tol, tol); }
 
- private:
-  std::atomic<bool> failed_{false};
-  std::size_t failed_node_ = 0;
-  std::mutex fail_mutex_;
 };
 
 }  // namespace nestkit::aeif
