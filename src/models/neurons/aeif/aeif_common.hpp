@@ -183,7 +183,6 @@ class AeifPopulation : public NeuronPopulation {
                  std::to_string(first_gid_ + i) + ")");
   }
   static integrators::ErrorControl control(double tol) { return integrators::ErrorControl::yp(tol, tol); }
-
 };
 
 }  // namespace nestkit::aeif
