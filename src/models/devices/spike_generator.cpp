@@ -21,11 +21,8 @@ class SpikeGenerator final : public Population {
     for (std::size_t i = 0; i < n_; ++i) {
       const auto& times = std::get<std::vector<double>>(obj_[0][i]);
       const long org = rc.grid->ms_to_steps(num_[origin][i]);
-      for (double t : times) {
-        long s = rc.grid->ms_to_steps(t);
-        if (!rc.grid->on_grid(t)) s = rc.grid->ms_to_steps(t);  // rounded up to the step's end
-        stamps_[i].push_back(org + s);
-      }
+      // Off-grid times (allowed by allow_offgrid_times) round up to the end of their step.
+      for (double t : times) stamps_[i].push_back(org + rc.grid->ms_to_steps(t));
       window_[i] = devices::window_of(*rc.grid, num_[origin][i], num_[start][i], num_[stop][i]);
     }
   }
