@@ -16,10 +16,10 @@ const std::vector<double>& vec(const ParamRow& row, const std::string& name) {
 }
 }  // namespace
 
-void declare_common(ModelInfo& m) {
+void declare_mechanism_parameters(ModelInfo& m, const std::string& conductance) {
   // Range checks live in validate(), which reproduces NEST's order and wording.
   m.param(V_th, "V_th", -51.68, "mV", {}, "Instantaneous threshold")
-      .param(g, "g", 9.43, "nS", {}, "Membrane conductance")
+      .param(g, conductance, 9.43, "nS", {}, "Membrane conductance")
       .param(E_L, "E_L", kDefaultEL, "mV", {}, "Resting membrane potential")
       .param(C_m, "C_m", 58.72, "pF", {}, "Capacitance of the membrane")
       .param(t_ref, "t_ref", 3.75, "ms", {}, "Duration of refractory time")
@@ -48,6 +48,8 @@ void declare_common(ModelInfo& m) {
       .object("asc_r", PType::kDoubleVec, std::vector<double>{1.0, 1.0}, "",
               "Fraction of each after-spike current kept at a spike");
 }
+
+void declare_common(ModelInfo& m) { declare_mechanism_parameters(m, "g"); }
 
 void declare_state(ModelInfo& m) {
   m.state(threshold_spike, "threshold_spike", 0.0, "mV", "Spike-dependent threshold component")

@@ -60,6 +60,10 @@ enum ObjCol : int { kAscInit, kAscDecay, kAscAmps, kAscR, kTauSyn, kTauSlow, kAm
 // Parameters common to both models (declared before the model's tau lists), then
 // the state, derived entries and recordables (declared after them).
 void declare_common(ModelInfo& m);
+// The parameters every GLIF model declares first, in this column order (V_th ..
+// tau_minus_triplet), then asc_init/asc_decay/asc_amps/asc_r as the first list
+// parameters; `conductance` is the membrane conductance's name ("g" or "g_m").
+void declare_mechanism_parameters(ModelInfo& m, const std::string& conductance);
 void declare_state(ModelInfo& m);
 // NEST's parameter and state checks, in NEST's order; `double_alpha` adds the
 // checks of tau_syn_slow and amp_slow.

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/neurons/glif/glif_psc_schema.hpp"
 #include "models/neurons/misc_ode/misc_ode.hpp"
 #include "models/neurons/misc_ode/padded_evolve.hpp"
 #include "models/neurons/neuron_base.hpp"
@@ -432,37 +433,13 @@ void validate(const ParamRow& row) {
 ModelInfo make_info() {
   ModelInfo m("glif_cond", NodeKind::kNeuron, "https://nest-simulator.readthedocs.io/en/stable/models/glif_cond.html");
   m.family = "glif";
-  m.param(V_th, "V_th", -51.68, "mV", {}, "Instantaneous threshold")
-      .param(g_m, "g_m", 9.43, "nS", {}, "Membrane conductance")
-      .param(E_L, "E_L", kDefaultEL, "mV", {}, "Resting membrane potential")
-      .param(C_m, "C_m", 58.72, "pF", {}, "Capacitance of the membrane")
-      .param(t_ref, "t_ref", 3.75, "ms", {}, "Duration of refractory time")
-      .param(V_reset, "V_reset", kDefaultEL, "mV", {}, "Reset potential of the membrane (GLIF 1 and 3)")
-      .param(th_spike_add, "th_spike_add", 0.37, "mV", {}, "Threshold addition following a spike")
-      .param(th_spike_decay, "th_spike_decay", 0.009, "1/ms", {}, "Decay rate of the spike-induced threshold")
-      .param(voltage_reset_fraction, "voltage_reset_fraction", 0.20, "", {},
-             "Fraction of the pre-spike voltage kept at reset (GLIF 2, 4, 5)")
-      .param(voltage_reset_add, "voltage_reset_add", 18.51, "mV", {}, "Voltage addition following a spike")
-      .param(th_voltage_index, "th_voltage_index", 0.005, "1/ms", {},
-             "Adaptation index of the voltage-dependent threshold component")
-      .param(th_voltage_decay, "th_voltage_decay", 0.09, "1/ms", {},
-             "Decay rate of the voltage-dependent threshold component")
-      .flag(spike_dependent_threshold, "spike_dependent_threshold", false,
-            "Biologically defined reset rules with a spike-dependent threshold component")
-      .flag(after_spike_currents, "after_spike_currents", false, "After-spike currents")
-      .flag(adapting_threshold, "adapting_threshold", false, "Voltage-dependent threshold component")
-      .param(tau_minus, "tau_minus", 20.0, "ms", {}, "Time constant of the STDP post-synaptic trace")
-      .param(tau_minus_triplet, "tau_minus_triplet", 110.0, "ms", {}, "Triplet-STDP post-synaptic time constant");
-  m.object("asc_init", PType::kDoubleVec, std::vector<double>{0.0, 0.0}, "pA",
-           "Initial values of the after-spike currents (as in NEST, not applied to existing state)")
-      .object("asc_decay", PType::kDoubleVec, std::vector<double>{0.003, 0.1}, "1/ms",
-              "Decay rates of the after-spike currents")
-      .object("asc_amps", PType::kDoubleVec, std::vector<double>{-9.18, -198.94}, "pA",
-              "Amplitudes added to the after-spike currents at a spike")
-      .object("asc_r", PType::kDoubleVec, std::vector<double>{1.0, 1.0}, "",
-              "Fraction of each after-spike current kept at a spike")
-      .object("tau_syn", PType::kDoubleVec, std::vector<double>{0.2, 2.0}, "ms",
-              "Rise times of the synaptic alpha conductances, one per port (ports 1..n)")
+  // Same leading columns as glif_psc (checked below), declared once for both.
+  static_assert(int{V_th} == int{glif::V_th} && int{g_m} == int{glif::g} &&
+                int{tau_minus_triplet} == int{glif::tau_minus_triplet});
+  static_assert(int{kAscInit} == int{glif::kAscInit} && int{kAscR} == int{glif::kAscR});
+  glif::declare_mechanism_parameters(m, "g_m");
+  m.object("tau_syn", PType::kDoubleVec, std::vector<double>{0.2, 2.0}, "ms",
+           "Rise times of the synaptic alpha conductances, one per port (ports 1..n)")
       .object("E_rev", PType::kDoubleVec, std::vector<double>{0.0, -85.0}, "mV", "Reversal potentials, one per port");
   m.state(threshold_spike, "threshold_spike", 0.0, "mV", "Spike-dependent threshold component")
       .state(threshold_voltage, "threshold_voltage", 0.0, "mV", "Voltage-dependent threshold component");
