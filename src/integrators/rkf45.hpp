@@ -86,16 +86,9 @@ template <std::size_t N, typename Rhs>
 
 enum class Adjust { kDecrease, kNone, kIncrease };
 
-// GSL's standard control: proposes a new h from the error estimate.
-template <std::size_t N>
-Adjust adjust_step(const ErrorControl& c, const double* y, const double* yerr, const double* yp, double& h) {
-  const double h_old = h;
-  double rmax = std::numeric_limits<double>::min();
-  for (std::size_t i = 0; i < N; ++i) {
-    const double d0 = c.eps_rel * (c.a_y * std::fabs(y[i]) + c.a_dydt * std::fabs(h_old * yp[i])) + c.eps_abs;
-    const double r = std::fabs(yerr[i]) / std::fabs(d0);
-    rmax = r > rmax ? r : rmax;  // as GSL: a NaN ratio leaves the maximum unchanged
-  }
+// GSL's standard control given the largest error ratio of a trial step of size
+// h_old: proposes the next step in h.
+inline Adjust propose_step(double rmax, double h_old, double& h) {
   if (rmax > 1.1) {
     double r = 0.9 / std::pow(rmax, 1.0 / fehlberg::kOrder);
     if (r < 0.2) r = 0.2;
@@ -108,7 +101,29 @@ Adjust adjust_step(const ErrorControl& c, const double* y, const double* yerr, c
     h = r * h_old;
     return Adjust::kIncrease;
   }
+  h = h_old;
   return Adjust::kNone;
+}
+
+// GSL's standard control: proposes a new h from the error estimate.
+template <std::size_t N>
+Adjust adjust_step(const ErrorControl& c, const double* y, const double* yerr, const double* yp, double& h) {
+  const double h_old = h;
+  double rmax = std::numeric_limits<double>::min();
+  for (std::size_t i = 0; i < N; ++i) {
+    const double d0 = c.eps_rel * (c.a_y * std::fabs(y[i]) + c.a_dydt * std::fabs(h_old * yp[i])) + c.eps_abs;
+    const double r = std::fabs(yerr[i]) / std::fabs(d0);
+    rmax = r > rmax ? r : rmax;  // as GSL: a NaN ratio leaves the maximum unchanged
+  }
+  return propose_step(rmax, h_old, h);
+}
+
+// After a decrease: GSL retries only if the step really shrank and still moves t
+// (the end of the rejected step) by at least one ulp.
+inline bool worth_retry(double t, double h_old, double h_new) {
+  const volatile double t_curr = t;
+  const volatile double t_next = t + h_new;
+  return std::fabs(h_new) < std::fabs(h_old) && t_next != t_curr;
 }
 
 // Advances (t, y) towards t1 by one accepted step, as gsl_odeiv_evolve_apply;
@@ -133,10 +148,7 @@ bool evolve_apply(const Rhs& f, const ErrorControl& c, double& t, double t1, dou
     t = final_step ? t1 : t0 + h0;
     const double h_old = h0;
     if (adjust_step<N>(c, y, yerr.data(), dydt_out.data(), h0) == Adjust::kDecrease) {
-      // Retry only if the step really shrank and still moves t by at least one ulp.
-      const volatile double t_curr = t;
-      const volatile double t_next = t + h0;
-      if (std::fabs(h0) < std::fabs(h_old) && t_next != t_curr) {
+      if (worth_retry(t, h_old, h0)) {
         std::copy(y0.begin(), y0.end(), y);
         continue;
       }

@@ -132,6 +132,24 @@ struct SpikeRule {
 // NEST's runaway guard after each accepted integration step (V_m may explode upwards).
 inline bool runaway(double v, double w_) { return v < -1e3 || w_ < -1e6 || w_ > 1e6; }
 
+// NEST's handling after every accepted integration step: runaway guard, clamp
+// while refractory, reset and adaptation jump at the spike threshold. Returns
+// -1 for a runaway (the node stops), else the number of spikes (0 or 1).
+inline int after_accepted(double& v, double& w_, long& r, const SpikeRule& s) {
+  if (runaway(v, w_)) return -1;
+  if (r > 0) {
+    v = s.V_reset;
+  } else if (v >= s.V_peak_eff) {
+    v = s.V_reset;
+    w_ += s.b;
+    // One more than the count, as the count-down follows the loop; without
+    // refractoriness 0, so the clamp never acts inside this loop.
+    r = s.refr_counts > 0 ? s.refr_counts + 1 : 0;
+    return 1;
+  }
+  return 0;
+}
+
 // One simulation step of the standard AdEx models: integrates y over [0, step],
 // clamping V_m while refractory and resetting at V_peak after every accepted
 // integration step. `r` is the refractory count the right-hand side reads.
@@ -144,17 +162,9 @@ inline int advance(const Rhs& f, const integrators::ErrorControl& c, double step
   double t = 0.0;
   while (t < step) {
     integrators::evolve_apply<N>(f, c, t, step, h, y);  // the AdEx right-hand sides cannot fail
-    if (runaway(y[kV], y[kW])) return -1;
-    if (r > 0) {
-      y[kV] = s.V_reset;
-    } else if (y[kV] >= s.V_peak_eff) {
-      y[kV] = s.V_reset;
-      y[kW] += s.b;
-      // One more than the count, as the count-down follows the loop; without
-      // refractoriness 0, so the clamp never acts inside this loop.
-      r = s.refr_counts > 0 ? s.refr_counts + 1 : 0;
-      ++spikes;
-    }
+    const int outcome = after_accepted(y[kV], y[kW], r, s);
+    if (outcome < 0) return -1;
+    spikes += outcome;
   }
   return spikes;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "integrators/rkf45_lanes.hpp"
 #include "models/neurons/aeif/aeif_common.hpp"
 #include "models/neurons/aeif/models.hpp"
 
@@ -60,10 +61,10 @@ class TwoPort final : public AeifPopulation {
       double* in_ex = input_.row(kEx, step);
       double* in_in = input_.row(kIn, step);
       double* in_cur = input_.row(kCurrent, step);
-      for (std::size_t i = begin; i < end; ++i) {
-        if (num_[halted][i] == 0.0) step_node(ctx, i, step, in_ex[i], in_in[i], in_cur[i]);
-        in_ex[i] = in_in[i] = in_cur[i] = 0.0;
-      }
+      LaneDriver d{*this, ctx, step, in_ex, in_in, in_cur};
+      // GSL's yp control: a_y = 0, a_dydt = 1.
+      integrators::evolve_lanes<L::N, kLanes>(d, 0.0, 1.0, ctx.grid->resolution(), begin, end);
+      for (std::size_t i = begin; i < end; ++i) in_ex[i] = in_in[i] = in_cur[i] = 0.0;
       sample(step, begin, end);
     }
   }
@@ -86,85 +87,141 @@ class TwoPort final : public AeifPopulation {
   }
 
  private:
-  void step_node(StepContext& ctx, std::size_t i, long step, double ex, double in, double cur) {
-    auto c = [&](int k) { return num_[k][i]; };
-    const double p_V_peak = c(V_peak), p_V_reset = c(V_reset), p_g_L = c(g_L), p_C_m = c(C_m), p_E_L = c(E_L);
-    const double p_Delta_T = c(Delta_T), p_tau_w = c(tau_w), p_a = c(a), p_V_th = c(V_th), p_I_e = c(I_e);
-    const double E_ex = L::kCond ? c(L::kEex) : 0.0, E_in = L::kCond ? c(L::kEin) : 0.0;
-    const double tau_ex = c(L::kTauEx), tau_in = c(L::kTauIn);
-    const double I_stim_now = c(I_stim);
-    long refr = static_cast<long>(c(r));
+  static constexpr int kLanes = integrators::kLanes;
 
-    double y[L::N];
-    y[L::yV] = c(V_m);
-    y[L::yW] = c(w);
-    y[L::yXex] = c(L::kXex);
-    y[L::yXin] = c(L::kXin);
-    if constexpr (L::kAlpha) {
-      y[L::yDex] = c(L::kDex);
-      y[L::yDin] = c(L::kDin);
-    }
+  // What the right-hand side reads besides y, per lane (V = lane vector) or
+  // for one neuron (V = double).
+  template <class V>
+  struct RhsParams {
+    V V_peak, V_reset, g_L, C_m, E_L, Delta_T, tau_w, a, V_th, I_e, E_ex, E_in, tau_ex, tau_in, I_stim;
+    V refractory;  // the refractory count, read live: a spike inside the step clamps the rest
+  };
 
-    // NEST's right-hand side, term by term in its order (bit-identical sums).
-    // The refractory count is read live: a spike inside the step clamps the rest.
-    auto f = [&](double, const double* s, double* d) {
-      const bool is_refractory = refr > 0;
-      const double V = is_refractory ? p_V_reset : std::min(s[L::yV], p_V_peak);
-      const double x_ex = s[L::yXex], x_in = s[L::yXin], w_ = s[L::yW];
-      const double I_spike = p_Delta_T == 0. ? 0. : (p_g_L * p_Delta_T * std::exp((V - p_V_th) / p_Delta_T));
-      if constexpr (L::kCond) {
-        const double I_syn_exc = x_ex * (V - E_ex);
-        const double I_syn_inh = x_in * (V - E_in);
-        d[L::yV] = is_refractory
-                       ? 0.
-                       : (-p_g_L * (V - p_E_L) + I_spike - I_syn_exc - I_syn_inh - w_ + p_I_e + I_stim_now) / p_C_m;
-      } else {
-        d[L::yV] =
-            is_refractory ? 0. : (-p_g_L * (V - p_E_L) + I_spike + x_ex - x_in - w_ + p_I_e + I_stim_now) / p_C_m;
-      }
-      if constexpr (L::kAlpha) {
-        d[L::yDex] = -s[L::yDex] / tau_ex;
-        d[L::yXex] = s[L::yDex] - x_ex / tau_ex;
-        d[L::yDin] = -s[L::yDin] / tau_in;
-        d[L::yXin] = s[L::yDin] - x_in / tau_in;
-      } else {
-        d[L::yXex] = -x_ex / tau_ex;
-        d[L::yXin] = -x_in / tau_in;
-      }
-      d[L::yW] = (p_a * (V - p_E_L) - w_) / p_tau_w;
-      return true;
-    };
-
-    const SpikeRule rule{p_V_reset, c(V_peak_eff), c(b), static_cast<long>(c(refr_counts))};
-    double h = c(h_int);
-    const int spikes = advance<L::N, L::yV, L::yW>(f, control(c(tol_used)), ctx.grid->resolution(), h, y, refr, rule);
-    if (spikes < 0) {
-      fail(i);
+  // NEST's right-hand side, term by term in its order (bit-identical sums).
+  template <class V>
+  [[gnu::always_inline]] static void rhs(const RhsParams<V>& p, const V* s, V* d) {
+    using namespace integrators;
+    const auto is_refractory = p.refractory > 0.0;
+    const V V_ = select(is_refractory, p.V_reset, lane_min(s[L::yV], p.V_peak));
+    const V x_ex = s[L::yXex], x_in = s[L::yXin], w_ = s[L::yW];
+    const V I_spike = select(p.Delta_T == 0.0, splat<V>(0.0), p.g_L * p.Delta_T * lane_exp((V_ - p.V_th) / p.Delta_T));
+    V dv;
+    if constexpr (L::kCond) {
+      const V I_syn_exc = x_ex * (V_ - p.E_ex);
+      const V I_syn_inh = x_in * (V_ - p.E_in);
+      dv = (-p.g_L * (V_ - p.E_L) + I_spike - I_syn_exc - I_syn_inh - w_ + p.I_e + p.I_stim) / p.C_m;
     } else {
-      for (int s = 0; s < spikes; ++s) emit(ctx, i, step + 1);
-      if (refr > 0) --refr;
-      // Input of this step enters after the integration (NEST's order); the
-      // inhibitory row holds the (negative) weights, NEST adds their magnitude.
+      dv = (-p.g_L * (V_ - p.E_L) + I_spike + x_ex - x_in - w_ + p.I_e + p.I_stim) / p.C_m;
+    }
+    d[L::yV] = select(is_refractory, splat<V>(0.0), dv);
+    if constexpr (L::kAlpha) {
+      d[L::yDex] = -s[L::yDex] / p.tau_ex;
+      d[L::yXex] = s[L::yDex] - x_ex / p.tau_ex;
+      d[L::yDin] = -s[L::yDin] / p.tau_in;
+      d[L::yXin] = s[L::yDin] - x_in / p.tau_in;
+    } else {
+      d[L::yXex] = -x_ex / p.tau_ex;
+      d[L::yXin] = -x_in / p.tau_in;
+    }
+    d[L::yW] = (p.a * (V_ - p.E_L) - w_) / p.tau_w;
+  }
+
+  // Connects the population to the lock-step stepper for one simulation step.
+  struct LaneDriver {
+    using V = integrators::Lanes<kLanes>::V;
+    TwoPort& pop;
+    StepContext& ctx;
+    long step;
+    const double *in_ex, *in_in, *in_cur;
+    RhsParams<V> p{};
+    SpikeRule rule[kLanes]{};
+    long refr[kLanes]{};
+    int spikes[kLanes]{};
+
+    bool load(int l, std::size_t i, V* y, integrators::LaneStart& s) {
+      const auto& num = pop.num_;
+      if (num[halted][i] != 0.0) return false;
+      auto c = [&](int k) { return num[k][i]; };
+      p.V_peak[l] = c(V_peak);
+      p.V_reset[l] = c(V_reset);
+      p.g_L[l] = c(g_L);
+      p.C_m[l] = c(C_m);
+      p.E_L[l] = c(E_L);
+      p.Delta_T[l] = c(Delta_T);
+      p.tau_w[l] = c(tau_w);
+      p.a[l] = c(a);
+      p.V_th[l] = c(V_th);
+      p.I_e[l] = c(I_e);
+      p.E_ex[l] = L::kCond ? c(L::kEex) : 0.0;
+      p.E_in[l] = L::kCond ? c(L::kEin) : 0.0;
+      p.tau_ex[l] = c(L::kTauEx);
+      p.tau_in[l] = c(L::kTauIn);
+      p.I_stim[l] = c(I_stim);
+      refr[l] = static_cast<long>(c(r));
+      p.refractory[l] = static_cast<double>(refr[l]);
+      rule[l] = SpikeRule{c(V_reset), c(V_peak_eff), c(b), static_cast<long>(c(refr_counts))};
+      spikes[l] = 0;
+      y[L::yV][l] = c(V_m);
+      y[L::yW][l] = c(w);
+      y[L::yXex][l] = c(L::kXex);
+      y[L::yXin][l] = c(L::kXin);
       if constexpr (L::kAlpha) {
-        y[L::yDex] += ex * c(L::kJumpEx);
-        y[L::yDin] += -in * c(L::kJumpIn);
+        y[L::yDex][l] = c(L::kDex);
+        y[L::yDin][l] = c(L::kDin);
+      }
+      s = {c(h_int), c(tol_used), c(tol_used)};
+      return true;
+    }
+
+    [[gnu::always_inline]] void rhs(const V&, const V* y, V* f) const { TwoPort::rhs<V>(p, y, f); }
+
+    bool accepted(int l, V* y) {
+      double v = y[L::yV][l], w_ = y[L::yW][l];
+      const int outcome = after_accepted(v, w_, refr[l], rule[l]);
+      y[L::yV][l] = v;
+      y[L::yW][l] = w_;
+      p.refractory[l] = static_cast<double>(refr[l]);
+      if (outcome < 0) {
+        spikes[l] = -1;
+        return false;
+      }
+      spikes[l] += outcome;
+      return true;
+    }
+
+    void finish(int l, std::size_t i, const V* y, double h) {
+      auto& num = pop.num_;
+      double ys[L::N];
+      for (std::size_t k = 0; k < L::N; ++k) ys[k] = y[k][l];
+      long rr = refr[l];
+      if (spikes[l] < 0) {
+        pop.fail(i);
       } else {
-        y[L::yXex] += ex;
-        y[L::yXin] += -in;
+        for (int s = 0; s < spikes[l]; ++s) pop.emit(ctx, i, step + 1);
+        if (rr > 0) --rr;
+        // Input of this step enters after the integration (NEST's order); the
+        // inhibitory row holds the (negative) weights, NEST adds their magnitude.
+        if constexpr (L::kAlpha) {
+          ys[L::yDex] += in_ex[i] * num[L::kJumpEx][i];
+          ys[L::yDin] += -in_in[i] * num[L::kJumpIn][i];
+        } else {
+          ys[L::yXex] += in_ex[i];
+          ys[L::yXin] += -in_in[i];
+        }
+      }
+      num[h_int][i] = h;
+      num[r][i] = static_cast<double>(rr);
+      num[I_stim][i] = in_cur[i];
+      num[V_m][i] = ys[L::yV];
+      num[w][i] = ys[L::yW];
+      num[L::kXex][i] = ys[L::yXex];
+      num[L::kXin][i] = ys[L::yXin];
+      if constexpr (L::kAlpha) {
+        num[L::kDex][i] = ys[L::yDex];
+        num[L::kDin][i] = ys[L::yDin];
       }
     }
-    num_[h_int][i] = h;
-    num_[r][i] = static_cast<double>(refr);
-    num_[I_stim][i] = cur;
-    num_[V_m][i] = y[L::yV];
-    num_[w][i] = y[L::yW];
-    num_[L::kXex][i] = y[L::yXex];
-    num_[L::kXin][i] = y[L::yXin];
-    if constexpr (L::kAlpha) {
-      num_[L::kDex][i] = y[L::yDex];
-      num_[L::kDin][i] = y[L::yDin];
-    }
-  }
+  };
 };
 
 template <Kind K>

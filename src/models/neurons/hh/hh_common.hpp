@@ -1,7 +1,8 @@
 #pragma once
 // Shared stepping of NEST's Hodgkin-Huxley models. All five integrate their ODE
 // vector with GSL's RKF45 (gsl_odeiv_evolve_apply in a `while (t < h)` loop per
-// simulation step), carry each node's last accepted integration step over to the
+// simulation step; here the lock-step stepper of integrators/rkf45_lanes.hpp,
+// bit-identical per neuron), carry each node's last accepted integration step over to the
 // next step, add the step's spike input to the synaptic state after integrating,
 // and detect a spike after the step from the membrane potential: above a
 // threshold and falling (a local maximum was passed), outside refractoriness.
@@ -11,8 +12,9 @@
 //    in NEST's vector order, then the internals r, h_int, I_stim, psc_ex, psc_in,
 //    ref_counts (named so in M);
 //  - M::kEpsAbs: the absolute tolerance of gsl_odeiv_control_y_new(eps, 0);
-//  - M::rhs(p, i_stim, y, f): NEST's right-hand side, p = the node's parameter
-//    columns, y = the ODE state (index 0 = V_m);
+//  - M::rhs<T>(p, i_stim, y, f): NEST's right-hand side for one neuron (T =
+//    double) or a lane vector of neurons, p = the parameter columns' values,
+//    y = the ODE state (index 0 = V_m);
 //  - M::psc_norm(p, ex): the per-weight increment of the synaptic state;
 //  - M::receive(y, ex, in, psc_ex, psc_in): adds one step's summed spike weights
 //    (ex > 0, in <= 0 as buffered) to y;
@@ -26,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include "integrators/rkf45.hpp"
+#include "integrators/rkf45_lanes.hpp"
 #include "models/neurons/neuron_base.hpp"
 #include "nestkit/errors.hpp"
 #include "nestkit/registry.hpp"
@@ -54,41 +56,15 @@ class HhPopulation final : public NeuronPopulation {
   }
 
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
-    const integrators::ErrorControl control = integrators::ErrorControl::y(M::kEpsAbs, 0.0);
-    const double step_ms = step_;
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
       double* in_ex = input_.row(kEx, step);
       double* in_in = input_.row(kIn, step);
       double* in_cur = input_.row(kCurrent, step);
-      for (std::size_t i = begin; i < end; ++i) {
-        double p[M::kY0];
-        for (int k = 0; k < M::kY0; ++k) p[k] = num_[k][i];
-        double y[M::N];
-        for (std::size_t k = 0; k < M::N; ++k) y[k] = num_[M::kY0 + k][i];
-        const double i_stim = num_[M::I_stim][i];
-        const double u_old = y[0];
-        auto rhs = [&p, i_stim](double, const double* s, double* f) {
-          M::rhs(p, i_stim, s, f);
-          return true;
-        };
-        double& h_int = num_[M::h_int][i];
-        double t = 0.0;
-        // The right-hand sides cannot fail, so every call makes progress.
-        while (t < step_ms) integrators::evolve_apply<M::N>(rhs, control, t, step_ms, h_int, y);
-
-        M::receive(y, in_ex[i], in_in[i], num_[M::psc_ex][i], num_[M::psc_in][i]);
-        double& r = num_[M::r][i];
-        if (r > 0.0) {
-          r -= 1.0;
-        } else if (y[0] >= M::threshold(p) && u_old > y[0]) {
-          r = num_[M::ref_counts][i];
-          emit(ctx, i, step + 1);
-        }
-        for (std::size_t k = 0; k < M::N; ++k) num_[M::kY0 + k][i] = y[k];
-        num_[M::I_stim][i] = in_cur[i];
-        in_ex[i] = in_in[i] = in_cur[i] = 0.0;
-      }
+      LaneDriver d{*this, ctx, step, in_ex, in_in, in_cur};
+      // GSL's y_new(eps_abs, 0) control: a_y = 1, a_dydt = 0.
+      integrators::evolve_lanes<M::N, integrators::kLanes>(d, 1.0, 0.0, step_, begin, end);
+      for (std::size_t i = begin; i < end; ++i) in_ex[i] = in_in[i] = in_cur[i] = 0.0;
       sample(step, begin, end);
     }
   }
@@ -101,6 +77,49 @@ class HhPopulation final : public NeuronPopulation {
  private:
   enum Channel : int { kEx, kIn, kCurrent, kChannels };
   double step_ = 0.1;
+
+  // Connects the population to the lock-step stepper for one simulation step.
+  struct LaneDriver {
+    using V = integrators::Lanes<integrators::kLanes>::V;
+    HhPopulation& pop;
+    StepContext& ctx;
+    long step;
+    const double *in_ex, *in_in, *in_cur;
+    V p[M::kY0] = {};
+    V i_stim = {};
+    double u_old[integrators::kLanes] = {};
+
+    bool load(int l, std::size_t i, V* y, integrators::LaneStart& s) {
+      const auto& num = pop.num_;
+      for (int k = 0; k < M::kY0; ++k) p[k][l] = num[k][i];
+      for (std::size_t k = 0; k < M::N; ++k) y[k][l] = num[M::kY0 + k][i];
+      i_stim[l] = num[M::I_stim][i];
+      u_old[l] = y[0][l];
+      s = {num[M::h_int][i], M::kEpsAbs, 0.0};
+      return true;
+    }
+    [[gnu::always_inline]] void rhs(const V&, const V* y, V* f) const { M::template rhs<V>(p, i_stim, y, f); }
+    // The spike is detected after the whole simulation step, not inside it.
+    bool accepted(int, V*) { return true; }
+
+    void finish(int l, std::size_t i, const V* y, double h) {
+      auto& num = pop.num_;
+      double ys[M::N], ps[M::kY0];
+      for (std::size_t k = 0; k < M::N; ++k) ys[k] = y[k][l];
+      for (int k = 0; k < M::kY0; ++k) ps[k] = p[k][l];
+      num[M::h_int][i] = h;
+      M::receive(ys, in_ex[i], in_in[i], num[M::psc_ex][i], num[M::psc_in][i]);
+      double& r = num[M::r][i];
+      if (r > 0.0) {
+        r -= 1.0;
+      } else if (ys[0] >= M::threshold(ps) && u_old[l] > ys[0]) {
+        r = num[M::ref_counts][i];
+        pop.emit(ctx, i, step + 1);
+      }
+      for (std::size_t k = 0; k < M::N; ++k) num[M::kY0 + k][i] = ys[k];
+      num[M::I_stim][i] = in_cur[i];
+    }
+  };
 };
 
 // Declares the internal columns every HH model carries after its ODE state.

@@ -8,43 +8,46 @@
 namespace nestkit {
 namespace {
 
+using integrators::lane_exp;
+
 // Rate functions of the squid-axon kinetics, written in NEST's operation order so
 // that results agree bit for bit.
+template <class T>
 struct SquidRates {
-  double alpha_n, beta_n, alpha_m, beta_m, alpha_h, beta_h;
-  explicit SquidRates(double V)
-      : alpha_n((0.01 * (V + 55.)) / (1. - std::exp(-(V + 55.) / 10.))),
-        beta_n(0.125 * std::exp(-(V + 65.) / 80.)),
-        alpha_m((0.1 * (V + 40.)) / (1. - std::exp(-(V + 40.) / 10.))),
-        beta_m(4. * std::exp(-(V + 65.) / 18.)),
-        alpha_h(0.07 * std::exp(-(V + 65.) / 20.)),
-        beta_h(1. / (1. + std::exp(-(V + 35.) / 10.))) {}
+  T alpha_n, beta_n, alpha_m, beta_m, alpha_h, beta_h;
+  [[gnu::always_inline]] explicit SquidRates(T V)
+      : alpha_n((0.01 * (V + 55.)) / (1. - lane_exp(-(V + 55.) / 10.))),
+        beta_n(0.125 * lane_exp(-(V + 65.) / 80.)),
+        alpha_m((0.1 * (V + 40.)) / (1. - lane_exp(-(V + 40.) / 10.))),
+        beta_m(4. * lane_exp(-(V + 65.) / 18.)),
+        alpha_h(0.07 * lane_exp(-(V + 65.) / 20.)),
+        beta_h(1. / (1. + lane_exp(-(V + 35.) / 10.))) {}
 };
 
 // NEST starts both models at V_m = -65 mV with the gates at their steady state there.
 constexpr double kV0 = -65.0;
 double m_inf(double v) {
-  const SquidRates r(v);
+  const SquidRates<double> r(v);
   return r.alpha_m / (r.alpha_m + r.beta_m);
 }
 double h_inf(double v) {
-  const SquidRates r(v);
+  const SquidRates<double> r(v);
   return r.alpha_h / (r.alpha_h + r.beta_h);
 }
 double n_inf(double v) {
-  const SquidRates r(v);
+  const SquidRates<double> r(v);
   return r.alpha_n / (r.alpha_n + r.beta_n);
 }
 
 // Membrane and gate derivatives shared by both models. `iv` indexes y/f as
 // V, m, h, n, I_ex, I_in; p's columns are given by the model's enum.
-template <class C>
-inline void squid_rhs(const double* p, double i_stim, double V, double m, double h, double n, double I_ex, double I_in,
-                      double* f_v, double* f_m, double* f_h, double* f_n) {
-  const SquidRates r(V);
-  const double I_Na = p[C::g_Na] * m * m * m * h * (V - p[C::E_Na]);
-  const double I_K = p[C::g_K] * n * n * n * n * (V - p[C::E_K]);
-  const double I_L = p[C::g_L] * (V - p[C::E_L]);
+template <class C, class T>
+[[gnu::always_inline]] inline void squid_rhs(const T* p, T i_stim, T V, T m, T h, T n, T I_ex, T I_in, T* f_v, T* f_m,
+                                             T* f_h, T* f_n) {
+  const SquidRates<T> r(V);
+  const T I_Na = p[C::g_Na] * m * m * m * h * (V - p[C::E_Na]);
+  const T I_K = p[C::g_K] * n * n * n * n * (V - p[C::E_K]);
+  const T I_L = p[C::g_L] * (V - p[C::E_L]);
   *f_v = (-(I_Na + I_K + I_L) + i_stim + p[C::I_e] + I_ex + I_in) / p[C::C_m];
   *f_m = r.alpha_m * (1 - m) - r.beta_m * m;
   *f_h = r.alpha_h * (1 - h) - r.beta_h * h;
@@ -88,8 +91,9 @@ struct PscAlpha {
   static constexpr int kRecCols[] = {V_m, I_syn_ex, I_syn_in, Act_m, Inact_h, Act_n};
   enum Y : int { yV, yM, yH, yN, yDIex, yIex, yDIin, yIin };
 
-  static void rhs(const double* p, double i_stim, const double* y, double* f) {
-    squid_rhs<PscAlpha>(p, i_stim, y[yV], y[yM], y[yH], y[yN], y[yIex], y[yIin], &f[yV], &f[yM], &f[yH], &f[yN]);
+  template <class T>
+  [[gnu::always_inline]] static void rhs(const T* p, T i_stim, const T* y, T* f) {
+    squid_rhs<PscAlpha, T>(p, i_stim, y[yV], y[yM], y[yH], y[yN], y[yIex], y[yIin], &f[yV], &f[yM], &f[yH], &f[yN]);
     f[yDIex] = -y[yDIex] / p[tau_syn_ex];
     f[yIex] = y[yDIex] - (y[yIex] / p[tau_syn_ex]);
     f[yDIin] = -y[yDIin] / p[tau_syn_in];
@@ -155,8 +159,9 @@ struct Clopath {
                                      Act_n, u_bar_plus, u_bar_minus, u_bar_bar};
   enum Y : int { yV, yM, yH, yN, yDIex, yIex, yDIin, yIin, yUp, yUm, yUbb };
 
-  static void rhs(const double* p, double i_stim, const double* y, double* f) {
-    squid_rhs<Clopath>(p, i_stim, y[yV], y[yM], y[yH], y[yN], y[yIex], y[yIin], &f[yV], &f[yM], &f[yH], &f[yN]);
+  template <class T>
+  [[gnu::always_inline]] static void rhs(const T* p, T i_stim, const T* y, T* f) {
+    squid_rhs<Clopath, T>(p, i_stim, y[yV], y[yM], y[yH], y[yN], y[yIex], y[yIin], &f[yV], &f[yM], &f[yH], &f[yN]);
     f[yUp] = (-y[yUp] + y[yV]) / p[tau_u_bar_plus];
     f[yUm] = (-y[yUm] + y[yV]) / p[tau_u_bar_minus];
     f[yUbb] = (-y[yUbb] + y[yUm]) / p[tau_u_bar_bar];

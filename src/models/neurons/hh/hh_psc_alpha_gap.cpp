@@ -9,37 +9,40 @@
 namespace nestkit {
 namespace {
 
+using integrators::lane_exp;
+
 // Rate functions, in NEST's operation order.
+template <class T>
 struct Rates {
-  double alpha_m, beta_m, alpha_h, beta_h, alpha_p, beta_p, alpha_n, beta_n;
-  explicit Rates(double V)
-      : alpha_m(40. * (V - 75.5) / (1. - std::exp(-(V - 75.5) / 13.5))),
-        beta_m(1.2262 / std::exp(V / 42.248)),
-        alpha_h(0.0035 / std::exp(V / 24.186)),
-        beta_h(0.017 * (51.25 + V) / (1. - std::exp(-(51.25 + V) / 5.2))),
-        alpha_p((V - 95.) / (1. - std::exp(-(V - 95.) / 11.8))),
-        beta_p(0.025 / std::exp(V / 22.222)),
-        alpha_n(0.014 * (V + 44.) / (1. - std::exp(-(V + 44.) / 2.3))),
-        beta_n(0.0043 / std::exp((V + 44.) / 34.)) {}
+  T alpha_m, beta_m, alpha_h, beta_h, alpha_p, beta_p, alpha_n, beta_n;
+  [[gnu::always_inline]] explicit Rates(T V)
+      : alpha_m(40. * (V - 75.5) / (1. - lane_exp(-(V - 75.5) / 13.5))),
+        beta_m(1.2262 / lane_exp(V / 42.248)),
+        alpha_h(0.0035 / lane_exp(V / 24.186)),
+        beta_h(0.017 * (51.25 + V) / (1. - lane_exp(-(51.25 + V) / 5.2))),
+        alpha_p((V - 95.) / (1. - lane_exp(-(V - 95.) / 11.8))),
+        beta_p(0.025 / lane_exp(V / 22.222)),
+        alpha_n(0.014 * (V + 44.) / (1. - lane_exp(-(V + 44.) / 2.3))),
+        beta_n(0.0043 / lane_exp((V + 44.) / 34.)) {}
 };
 
 // NEST's initial potential (the model's resting state) and the gates' steady
 // states there.
 constexpr double kV0 = -69.60401191631222;
 double m0() {
-  const Rates r(kV0);
+  const Rates<double> r(kV0);
   return r.alpha_m / (r.alpha_m + r.beta_m);
 }
 double h0() {
-  const Rates r(kV0);
+  const Rates<double> r(kV0);
   return r.alpha_h / (r.alpha_h + r.beta_h);
 }
 double n0() {
-  const Rates r(kV0);
+  const Rates<double> r(kV0);
   return r.alpha_n / (r.alpha_n + r.beta_n);
 }
 double p0() {
-  const Rates r(kV0);
+  const Rates<double> r(kV0);
   return r.alpha_p / (r.alpha_p + r.beta_p);
 }
 
@@ -83,12 +86,13 @@ struct PscAlphaGap {
   enum Y : int { yV, yM, yH, yN, yP, yDIex, yIex, yDIin, yIin };
   static constexpr double kNoGap = 0.0;
 
-  static void rhs(const double* p, double i_stim, const double* y, double* f) {
-    const double V = y[yV], m = y[yM], h = y[yH], n = y[yN], q = y[yP];
-    const Rates r(V);
-    const double I_Na = p[g_Na] * m * m * m * h * (V - p[E_Na]);
-    const double I_K = (p[g_Kv1] * n * n * n * n + p[g_Kv3] * q * q) * (V - p[E_K]);
-    const double I_L = p[g_L] * (V - p[E_L]);
+  template <class T>
+  [[gnu::always_inline]] static void rhs(const T* p, T i_stim, const T* y, T* f) {
+    const T V = y[yV], m = y[yM], h = y[yH], n = y[yN], q = y[yP];
+    const Rates<T> r(V);
+    const T I_Na = p[g_Na] * m * m * m * h * (V - p[E_Na]);
+    const T I_K = (p[g_Kv1] * n * n * n * n + p[g_Kv3] * q * q) * (V - p[E_K]);
+    const T I_L = p[g_L] * (V - p[E_L]);
     f[yV] = (-(I_Na + I_K + I_L) + i_stim + p[I_e] + y[yIex] + y[yIin] + kNoGap) / p[C_m];
     f[yM] = r.alpha_m * (1 - m) - r.beta_m * m;
     f[yH] = r.alpha_h * (1 - h) - r.beta_h * h;

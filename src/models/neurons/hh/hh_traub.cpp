@@ -9,37 +9,41 @@
 namespace nestkit {
 namespace {
 
+using integrators::lane_exp;
+
 // Traub-Miles rate functions of u = V_m - V_T, in NEST's operation order.
+template <class T>
 struct TraubRates {
-  double alpha_n, beta_n, alpha_m, beta_m, alpha_h, beta_h;
-  explicit TraubRates(double u)
-      : alpha_n(0.032 * (15. - u) / (std::exp((15. - u) / 5.) - 1.)),
-        beta_n(0.5 * std::exp((10. - u) / 40.)),
-        alpha_m(0.32 * (13. - u) / (std::exp((13. - u) / 4.) - 1.)),
-        beta_m(0.28 * (u - 40.) / (std::exp((u - 40.) / 5.) - 1.)),
-        alpha_h(0.128 * std::exp((17. - u) / 18.)),
-        beta_h(4. / (1. + std::exp((40. - u) / 5.))) {}
+  T alpha_n, beta_n, alpha_m, beta_m, alpha_h, beta_h;
+  [[gnu::always_inline]] explicit TraubRates(T u)
+      : alpha_n(0.032 * (15. - u) / (lane_exp((15. - u) / 5.) - 1.)),
+        beta_n(0.5 * lane_exp((10. - u) / 40.)),
+        alpha_m(0.32 * (13. - u) / (lane_exp((13. - u) / 4.) - 1.)),
+        beta_m(0.28 * (u - 40.) / (lane_exp((u - 40.) / 5.) - 1.)),
+        alpha_h(0.128 * lane_exp((17. - u) / 18.)),
+        beta_h(4. / (1. + lane_exp((40. - u) / 5.))) {}
 };
 
 // NEST's initial state: V_m = E_L (-60 mV) and the gates at the steady state of
 // the rates evaluated at V_m itself (NEST does not subtract V_T there).
 constexpr double kV0 = -60.0;
 double m0() {
-  const TraubRates r(kV0);
+  const TraubRates<double> r(kV0);
   return r.alpha_m / (r.alpha_m + r.beta_m);
 }
 double h0() {
-  const TraubRates r(kV0);
+  const TraubRates<double> r(kV0);
   return r.alpha_h / (r.alpha_h + r.beta_h);
 }
 double n0() {
-  const TraubRates r(kV0);
+  const TraubRates<double> r(kV0);
   return r.alpha_n / (r.alpha_n + r.beta_n);
 }
 
 // Gate derivatives, y = {V, m, h, n, ...}.
-inline void traub_gates(double v_t, const double* y, double* f) {
-  const TraubRates r(y[0] - v_t);
+template <class T>
+[[gnu::always_inline]] inline void traub_gates(T v_t, const T* y, T* f) {
+  const TraubRates<T> r(y[0] - v_t);
   f[1] = r.alpha_m - (r.alpha_m + r.beta_m) * y[1];
   f[2] = r.alpha_h - (r.alpha_h + r.beta_h) * y[2];
   f[3] = r.alpha_n - (r.alpha_n + r.beta_n) * y[3];
@@ -83,13 +87,14 @@ struct CondExp {
   static constexpr int kRecCols[] = {V_m, g_ex, g_in, Act_m, Inact_h, Act_n};
   enum Y : int { yV, yM, yH, yN, yGex, yGin };
 
-  static void rhs(const double* p, double i_stim, const double* y, double* f) {
-    const double V = y[yV];
-    const double I_Na = p[g_Na] * y[yM] * y[yM] * y[yM] * y[yH] * (V - p[E_Na]);
-    const double I_K = p[g_K] * y[yN] * y[yN] * y[yN] * y[yN] * (V - p[E_K]);
-    const double I_L = p[g_L] * (V - p[E_L]);
-    const double I_syn_exc = y[yGex] * (V - p[E_ex]);
-    const double I_syn_inh = y[yGin] * (V - p[E_in]);
+  template <class T>
+  [[gnu::always_inline]] static void rhs(const T* p, T i_stim, const T* y, T* f) {
+    const T V = y[yV];
+    const T I_Na = p[g_Na] * y[yM] * y[yM] * y[yM] * y[yH] * (V - p[E_Na]);
+    const T I_K = p[g_K] * y[yN] * y[yN] * y[yN] * y[yN] * (V - p[E_K]);
+    const T I_L = p[g_L] * (V - p[E_L]);
+    const T I_syn_exc = y[yGex] * (V - p[E_ex]);
+    const T I_syn_inh = y[yGin] * (V - p[E_in]);
     f[yV] = (-I_Na - I_K - I_L - I_syn_exc - I_syn_inh + i_stim + p[I_e]) / p[C_m];
     traub_gates(p[V_T], y, f);
     f[yGex] = -y[yGex] / p[tau_syn_ex];
@@ -149,13 +154,14 @@ struct CondBetaGap {
   // interpolation then has all coefficients and sum_j g_ij equal to zero.
   static constexpr double kNoGap = 0.0;
 
-  static void rhs(const double* p, double i_stim, const double* y, double* f) {
-    const double V = y[yV];
-    const double I_Na = p[g_Na] * y[yM] * y[yM] * y[yM] * y[yH] * (V - p[E_Na]);
-    const double I_K = p[g_K] * y[yN] * y[yN] * y[yN] * y[yN] * (V - p[E_K]);
-    const double I_L = p[g_L] * (V - p[E_L]);
-    const double I_syn_exc = y[yGex] * (V - p[E_ex]);
-    const double I_syn_inh = y[yGin] * (V - p[E_in]);
+  template <class T>
+  [[gnu::always_inline]] static void rhs(const T* p, T i_stim, const T* y, T* f) {
+    const T V = y[yV];
+    const T I_Na = p[g_Na] * y[yM] * y[yM] * y[yM] * y[yH] * (V - p[E_Na]);
+    const T I_K = p[g_K] * y[yN] * y[yN] * y[yN] * y[yN] * (V - p[E_K]);
+    const T I_L = p[g_L] * (V - p[E_L]);
+    const T I_syn_exc = y[yGex] * (V - p[E_ex]);
+    const T I_syn_inh = y[yGin] * (V - p[E_in]);
     f[yV] = (-I_Na - I_K - I_L - I_syn_exc - I_syn_inh + i_stim + kNoGap + p[I_e]) / p[C_m];
     traub_gates(p[V_T], y, f);
     f[yDGex] = -y[yDGex] / p[tau_decay_ex];

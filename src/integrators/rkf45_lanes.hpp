@@ -1,0 +1,140 @@
+#pragma once
+// The RKF45 stepper of rkf45.hpp run over W neurons in lock-step: every lane
+// holds one neuron with its own time, step size, tolerances and trial/retry
+// state, and the right-hand side is evaluated for all lanes at once (one GCC
+// vector operation per term instead of W scalar ones, W independent chains for
+// the out-of-order core to overlap). Lanes never wait for each other: when a
+// neuron has finished its simulation step, its lane takes the next neuron of the
+// block at once, so neurons needing many integration steps (near a spike) do
+// not stall the others.
+//
+// Each lane performs exactly the operations the scalar evolve_apply performs,
+// in the same order, so every neuron's result is bit-identical to the scalar
+// stepper's (and to NEST's GSL run): the only deviation from the scalar
+// control flow is that k1 = f(t0, y0) is evaluated again for a lane that
+// retries a rejected step, which reproduces the same k1 because the right-hand
+// side is a pure function of (t, y) and of lane state changed only between
+// accepted steps.
+//
+// A driver connects a model to the stepper (V = Lanes<W>::V):
+//   bool load(int l, std::size_t i, V* y, LaneStart& s);
+//       puts node i into lane l of y and its lane parameters; false skips node i
+//   void rhs(const V& t, const V* y, V* dydt);      all lanes; cannot fail
+//   bool accepted(int l, V* y);
+//       after every accepted integration step of lane l (NEST's in-loop spike
+//       handling); false ends the node's step at once (runaway guard)
+//   void finish(int l, std::size_t i, const V* y, double h);
+//       node i's step is over: lane l of y is its state, h its carried step
+#include <cstddef>
+#include <limits>
+
+#include "integrators/lanes.hpp"
+#include "integrators/rkf45.hpp"
+
+namespace nestkit::integrators {
+
+// Lanes per stepper: with SSE2 (the baseline x86-64 target) one vector register
+// holds two doubles; 4 or 8 lanes spill registers and measured slower
+// (benchmarks/ODE.md).
+inline constexpr int kLanes = 2;
+
+// A node's carried integration step and its tolerances (GSL's eps_abs, eps_rel).
+struct LaneStart {
+  double h = 0.0;
+  double eps_abs = 0.0;
+  double eps_rel = 0.0;
+};
+
+// Advances every node in [begin, end) from t = 0 to t1 (one simulation step),
+// as the scalar `while (t < t1) evolve_apply(...)` loop with the driver's hooks.
+// a_y and a_dydt select GSL's y_new (1, 0) or yp_new (0, 1) control.
+template <std::size_t N, int W, class Driver>
+void evolve_lanes(Driver& d, double a_y, double a_dydt, double t1, std::size_t begin, std::size_t end) {
+  using V = typename Lanes<W>::V;
+  using namespace fehlberg;
+  // Idle lanes keep computing on zeros or a finished node's state; never read.
+  V y[N] = {}, y0[N] = {}, k1[N] = {}, k2[N] = {}, k3[N] = {}, k4[N] = {}, k5[N] = {}, k6[N] = {}, ytmp[N] = {},
+    dydt_out[N] = {};
+  V t0 = {}, h0 = {}, eps_abs = {}, eps_rel = {};
+  std::size_t node[W] = {};
+  bool live[W] = {};
+  std::size_t next = begin;
+  int n_live = 0;
+
+  auto start = [&](int l) {
+    while (next < end) {
+      const std::size_t i = next++;
+      LaneStart s;
+      if (!d.load(l, i, y, s)) continue;
+      node[l] = i;
+      t0[l] = 0.0;
+      h0[l] = s.h;
+      eps_abs[l] = s.eps_abs;
+      eps_rel[l] = s.eps_rel;
+      for (std::size_t k = 0; k < N; ++k) y0[k][l] = y[k][l];
+      return true;
+    }
+    return false;
+  };
+  for (int l = 0; l < W; ++l) n_live += (live[l] = start(l));
+
+  while (n_live > 0) {
+    // One trial step in every lane, with the expressions of rkf45_step.
+    d.rhs(t0, y, k1);
+    const V dt = t1 - t0;
+    const auto final_step = ((dt >= 0.0) & (h0 > dt)) | ((dt < 0.0) & (h0 < dt));
+    h0 = final_step ? dt : h0;
+    for (std::size_t i = 0; i < N; ++i) ytmp[i] = y[i] + ah[0] * h0 * k1[i];
+    d.rhs(t0 + ah[0] * h0, ytmp, k2);
+    for (std::size_t i = 0; i < N; ++i) ytmp[i] = y[i] + h0 * (b3[0] * k1[i] + b3[1] * k2[i]);
+    d.rhs(t0 + ah[1] * h0, ytmp, k3);
+    for (std::size_t i = 0; i < N; ++i) ytmp[i] = y[i] + h0 * (b4[0] * k1[i] + b4[1] * k2[i] + b4[2] * k3[i]);
+    d.rhs(t0 + ah[2] * h0, ytmp, k4);
+    for (std::size_t i = 0; i < N; ++i)
+      ytmp[i] = y[i] + h0 * (b5[0] * k1[i] + b5[1] * k2[i] + b5[2] * k3[i] + b5[3] * k4[i]);
+    d.rhs(t0 + ah[3] * h0, ytmp, k5);
+    for (std::size_t i = 0; i < N; ++i)
+      ytmp[i] = y[i] + h0 * (b6[0] * k1[i] + b6[1] * k2[i] + b6[2] * k3[i] + b6[3] * k4[i] + b6[4] * k5[i]);
+    d.rhs(t0 + ah[4] * h0, ytmp, k6);
+    for (std::size_t i = 0; i < N; ++i) {
+      const V dd = c1 * k1[i] + c3 * k3[i] + c4 * k4[i] + c5 * k5[i] + c6 * k6[i];
+      y[i] += h0 * dd;
+    }
+    d.rhs(t0 + h0, y, dydt_out);
+
+    // The largest error ratio per lane (adjust_step's loop).
+    V rmax = splat<V>(std::numeric_limits<double>::min());
+    for (std::size_t i = 0; i < N; ++i) {
+      const V yerr = h0 * (e1 * k1[i] + e3 * k3[i] + e4 * k4[i] + e5 * k5[i] + e6 * k6[i]);
+      const V d0 = eps_rel * (a_y * lane_abs(y[i]) + a_dydt * lane_abs(h0 * dydt_out[i])) + eps_abs;
+      const V r = lane_abs(yerr) / lane_abs(d0);
+      rmax = r > rmax ? r : rmax;
+    }
+
+    // Step control and the model's hooks, lane by lane.
+    for (int l = 0; l < W; ++l) {
+      if (!live[l]) continue;
+      const double h_old = h0[l];
+      const double t = final_step[l] ? t1 : t0[l] + h_old;
+      double h_next;
+      if (propose_step(rmax[l], h_old, h_next) == Adjust::kDecrease) {
+        if (worth_retry(t, h_old, h_next)) {
+          h0[l] = h_next;
+          for (std::size_t k = 0; k < N; ++k) y[k][l] = y0[k][l];
+          continue;
+        }
+        h_next = h_old;
+      }
+      if (d.accepted(l, y) && t < t1) {
+        t0[l] = t;
+        h0[l] = h_next;
+        for (std::size_t k = 0; k < N; ++k) y0[k][l] = y[k][l];
+        continue;
+      }
+      d.finish(l, node[l], y, h_next);
+      if (!(live[l] = start(l))) --n_live;
+    }
+  }
+}
+
+}  // namespace nestkit::integrators
