@@ -1,12 +1,13 @@
 // Neuron updates per second of the RKF45-integrated models (aeif_cond_alpha,
 // hh_psc_alpha) under DC drive: nestkit's production path (structure-of-arrays
-// populations, right-hand side inlined into the templated stepper) against a
-// straightforward baseline written here: one object per neuron holding its own
-// parameters and state, the right-hand side reached through a function pointer
-// plus void* (the shape of GSL's gsl_odeiv_system, as NEST uses it), stepped with
-// the same integrators::evolve_apply and the same per-step spike logic, looped
-// neuron by neuron. Both paths must produce the same spikes; the program checks
-// the total count and every neuron's count.
+// populations stepped by the lock-step lane stepper, integrators/rkf45_lanes.hpp)
+// against a straightforward baseline written here: one object per neuron
+// holding its own parameters and state, the right-hand side reached through a
+// function pointer plus void* (the shape of GSL's gsl_odeiv_system, as NEST uses
+// it), stepped with the scalar integrators::evolve_apply and the same per-step
+// spike logic, looped neuron by neuron. Both paths must produce the same spikes;
+// the program checks the total count and every neuron's count, and exits
+// non-zero on a mismatch.
 //
 //   nestkit_ode_update [reps=3] [scale=1.0]
 // `scale` multiplies the simulated biological times (see kCases). One JSON line
@@ -261,15 +262,16 @@ struct Case {
   double sim_ms;  // biological time; shorter for the large populations to bound the run
 };
 
-// Windows sized so that 3 repetitions of everything take about two minutes on
-// 2 cores (about 1 us per neuron update). They start from rest, so the 10^5
-// windows see mostly the approach to the first spike: updates/s compare the
-// two variants within a row, not rows with each other.
+// Windows: 20 ms for AdEx and 10 ms for HH at both sizes, so that every
+// neuron fires within the window (the per-neuron spike counts are then a real
+// check) and the integration covers the approach to threshold, the spikes and
+// the adaptive step sequences around them. Three repetitions of everything take
+// about three minutes on 2 cores.
 constexpr Case kCases[] = {
     {"aeif_cond_alpha", 700.0, 10000, 20.0},
-    {"aeif_cond_alpha", 700.0, 100000, 4.0},
+    {"aeif_cond_alpha", 700.0, 100000, 20.0},
     {"hh_psc_alpha", 1000.0, 10000, 10.0},
-    {"hh_psc_alpha", 1000.0, 100000, 2.0},
+    {"hh_psc_alpha", 1000.0, 100000, 10.0},
 };
 
 }  // namespace
@@ -302,7 +304,7 @@ int main(int argc, char** argv) {
       const bool same = prod.per_neuron == base.per_neuron;
       if (!same) ++mismatches;
       const Result* rs[] = {&prod, &base};
-      const char* names[] = {"production_soa", "baseline_aos_erased"};
+      const char* names[] = {"production_soa_lanes", "baseline_aos_erased"};
       for (int v = 0; v < 2; ++v) {
         std::printf(
             "{\"model\": \"%s\", \"n\": %zu, \"threads\": %d, \"variant\": \"%s\", \"sim_ms\": %.1f, \"steps\": %ld, "
