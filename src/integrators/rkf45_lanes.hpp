@@ -33,9 +33,9 @@
 
 namespace nestkit::integrators {
 
-// Lanes per stepper: with SSE2 (the baseline x86-64 target) one vector register
-// holds two doubles; 4 or 8 lanes spill registers and measured slower
-// (benchmarks/ODE.md).
+// Lanes per stepper on the baseline x86-64 target (SSE2: one register holds two
+// doubles; more lanes spill registers). evolve_population picks wider lanes
+// where the CPU has AVX2 (4) or AVX-512 (8).
 inline constexpr int kLanes = 2;
 
 // A node's carried integration step and its tolerances (GSL's eps_abs, eps_rel).
@@ -49,7 +49,8 @@ struct LaneStart {
 // as the scalar `while (t < t1) evolve_apply(...)` loop with the driver's hooks.
 // a_y and a_dydt select GSL's y_new (1, 0) or yp_new (0, 1) control.
 template <std::size_t N, int W, class Driver>
-void evolve_lanes(Driver& d, double a_y, double a_dydt, double t1, std::size_t begin, std::size_t end) {
+[[gnu::always_inline]] inline void evolve_lanes(Driver& d, double a_y, double a_dydt, double t1, std::size_t begin,
+                                                std::size_t end) {
   using V = typename Lanes<W>::V;
   using namespace fehlberg;
   // Idle lanes keep computing on zeros or a finished node's state; never read.
@@ -135,6 +136,52 @@ void evolve_lanes(Driver& d, double a_y, double a_dydt, double t1, std::size_t b
       if (!(live[l] = start(l))) --n_live;
     }
   }
+}
+
+// The lane width evolve_population uses: 8 with AVX-512, 4 with AVX2, else 2;
+// NESTKIT_LANES=2|4|8 in the environment caps it (for benchmarks and tests).
+// Results do not depend on it: every lane computes the scalar stepper's bits.
+int lane_width();
+
+namespace detail {
+#if defined(__x86_64__)
+// The stepper compiled for a wider instruction set: evolve_lanes and the
+// driver's right-hand side are inlined here, so their vector code uses the
+// wide registers. (GCC enables no FMA with these targets, and the library is
+// built with -ffp-contract=off in any case.)
+template <std::size_t N, class Make>
+[[gnu::target("avx512f")]] void evolve_lanes_avx512(const Make& make, double a_y, double a_dydt, double t1,
+                                                    std::size_t begin, std::size_t end) {
+  auto d = make.template operator()<8>();
+  evolve_lanes<N, 8>(d, a_y, a_dydt, t1, begin, end);
+}
+template <std::size_t N, class Make>
+[[gnu::target("avx2")]] void evolve_lanes_avx2(const Make& make, double a_y, double a_dydt, double t1,
+                                               std::size_t begin, std::size_t end) {
+  auto d = make.template operator()<4>();
+  evolve_lanes<N, 4>(d, a_y, a_dydt, t1, begin, end);
+}
+#endif
+template <std::size_t N, class Make>
+void evolve_lanes_sse2(const Make& make, double a_y, double a_dydt, double t1, std::size_t begin, std::size_t end) {
+  auto d = make.template operator()<kLanes>();
+  evolve_lanes<N, kLanes>(d, a_y, a_dydt, t1, begin, end);
+}
+}  // namespace detail
+
+// evolve_lanes at the widest lane count the CPU supports. `make` is a generic
+// callable, make.template operator()<W>() returning the model's driver for W lanes.
+template <std::size_t N, class Make>
+void evolve_population(const Make& make, double a_y, double a_dydt, double t1, std::size_t begin, std::size_t end) {
+#if defined(__x86_64__)
+  switch (lane_width()) {
+    case 8:
+      return detail::evolve_lanes_avx512<N>(make, a_y, a_dydt, t1, begin, end);
+    case 4:
+      return detail::evolve_lanes_avx2<N>(make, a_y, a_dydt, t1, begin, end);
+  }
+#endif
+  detail::evolve_lanes_sse2<N>(make, a_y, a_dydt, t1, begin, end);
 }
 
 }  // namespace nestkit::integrators

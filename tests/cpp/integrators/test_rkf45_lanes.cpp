@@ -129,15 +129,54 @@ std::vector<Node> make_nodes(std::size_t n) {
   return nodes;
 }
 
+// Which compiled form of the stepper runs the lanes.
+enum class Path { kTemplate, kSse2, kAvx2, kAvx512, kDispatched };
+
+bool path_available(Path p) {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (p == Path::kAvx2) return __builtin_cpu_supports("avx2");
+  if (p == Path::kAvx512) return __builtin_cpu_supports("avx512f");
+#else
+  if (p == Path::kAvx2 || p == Path::kAvx512) return false;
+#endif
+  return true;
+}
+
 template <int W>
-void check_lanes_match_scalar(std::size_t n, double resolution, int steps) {
+void run_lanes(Path path, std::vector<Node>& nodes, double resolution) {
+  const std::size_t n = nodes.size();
+  auto make = [&nodes]<int X>() { return TrackingDriver<X>{{nodes}}; };
+  switch (path) {
+    case Path::kTemplate: {
+      TrackingDriver<W> d{{nodes}};
+      ig::evolve_lanes<2, W>(d, 0.0, 1.0, resolution, 0, n);
+      break;
+    }
+    case Path::kSse2:
+      ig::detail::evolve_lanes_sse2<2>(make, 0.0, 1.0, resolution, 0, n);
+      break;
+#if defined(__x86_64__)
+    case Path::kAvx2:
+      ig::detail::evolve_lanes_avx2<2>(make, 0.0, 1.0, resolution, 0, n);
+      break;
+    case Path::kAvx512:
+      ig::detail::evolve_lanes_avx512<2>(make, 0.0, 1.0, resolution, 0, n);
+      break;
+#endif
+    default:
+      ig::evolve_population<2>(make, 0.0, 1.0, resolution, 0, n);
+  }
+}
+
+template <int W>
+void check_lanes_match_scalar(std::size_t n, double resolution, int steps, Path path = Path::kTemplate) {
   std::vector<Node> scalar = make_nodes(n), lanes = make_nodes(n);
   long total_spikes = 0;
   int total_halted = 0;
   for (int s = 0; s < steps; ++s) {
     for (Node& node : scalar) scalar_step(node, resolution);
-    TrackingDriver<W> d{{lanes}};
-    ig::evolve_lanes<2, W>(d, 0.0, 1.0, resolution, 0, n);
+    run_lanes<W>(path, lanes, resolution);
     for (std::size_t i = 0; i < n; ++i) {
       ASSERT_EQ(lanes[i].y[0], scalar[i].y[0]) << "node " << i << " step " << s;
       ASSERT_EQ(lanes[i].y[1], scalar[i].y[1]) << "node " << i << " step " << s;
@@ -161,6 +200,20 @@ TEST(Rkf45Lanes, FourLanesMatchScalarStepperBitForBit) { check_lanes_match_scala
 TEST(Rkf45Lanes, EightLanesMatchScalarStepperBitForBit) { check_lanes_match_scalar<8>(37, 0.25, 200); }
 
 TEST(Rkf45Lanes, FewerNodesThanLanes) { check_lanes_match_scalar<8>(3, 0.1, 1000); }
+
+// The instruction-set variants evolve_population chooses from (those this CPU
+// can run) and the dispatcher itself give the scalar stepper's bits too.
+TEST(Rkf45Lanes, EveryCompiledVariantMatchesScalarStepper) {
+  int checked = 0;
+  for (Path p : {Path::kSse2, Path::kAvx2, Path::kAvx512, Path::kDispatched}) {
+    if (!path_available(p)) continue;
+    SCOPED_TRACE(static_cast<int>(p));
+    check_lanes_match_scalar<2>(45, 0.1, 300, p);
+    ++checked;
+  }
+  EXPECT_GE(checked, 2);
+  EXPECT_TRUE(ig::lane_width() == 2 || ig::lane_width() == 4 || ig::lane_width() == 8);
+}
 
 TEST(Rkf45Lanes, LaneHelpersMatchScalarFunctions) {
   using V = ig::Lanes<4>::V;

@@ -61,9 +61,9 @@ class TwoPort final : public AeifPopulation {
       double* in_ex = input_.row(kEx, step);
       double* in_in = input_.row(kIn, step);
       double* in_cur = input_.row(kCurrent, step);
-      LaneDriver d{*this, ctx, step, in_ex, in_in, in_cur};
+      auto make = [&]<int W>() { return LaneDriver<W>{*this, ctx, step, in_ex, in_in, in_cur}; };
       // GSL's yp control: a_y = 0, a_dydt = 1.
-      integrators::evolve_lanes<L::N, kLanes>(d, 0.0, 1.0, ctx.grid->resolution(), begin, end);
+      integrators::evolve_population<L::N>(make, 0.0, 1.0, ctx.grid->resolution(), begin, end);
       for (std::size_t i = begin; i < end; ++i) in_ex[i] = in_in[i] = in_cur[i] = 0.0;
       sample(step, begin, end);
     }
@@ -87,8 +87,6 @@ class TwoPort final : public AeifPopulation {
   }
 
  private:
-  static constexpr int kLanes = integrators::kLanes;
-
   // What the right-hand side reads besides y, per lane (V = lane vector) or
   // for one neuron (V = double).
   template <class V>
@@ -127,16 +125,17 @@ class TwoPort final : public AeifPopulation {
   }
 
   // Connects the population to the lock-step stepper for one simulation step.
+  template <int W>
   struct LaneDriver {
-    using V = integrators::Lanes<kLanes>::V;
+    using V = typename integrators::Lanes<W>::V;
     TwoPort& pop;
     StepContext& ctx;
     long step;
     const double *in_ex, *in_in, *in_cur;
     RhsParams<V> p{};
-    SpikeRule rule[kLanes]{};
-    long refr[kLanes]{};
-    int spikes[kLanes]{};
+    SpikeRule rule[W]{};
+    long refr[W]{};
+    int spikes[W]{};
 
     bool load(int l, std::size_t i, V* y, integrators::LaneStart& s) {
       const auto& num = pop.num_;
@@ -173,7 +172,7 @@ class TwoPort final : public AeifPopulation {
       return true;
     }
 
-    [[gnu::always_inline]] void rhs(const V&, const V* y, V* f) const { TwoPort::rhs<V>(p, y, f); }
+    [[gnu::always_inline]] void rhs(const V&, const V* y, V* f) const { TwoPort::template rhs<V>(p, y, f); }
 
     bool accepted(int l, V* y) {
       double v = y[L::yV][l], w_ = y[L::yW][l];

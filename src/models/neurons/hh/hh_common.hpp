@@ -61,9 +61,9 @@ class HhPopulation final : public NeuronPopulation {
       double* in_ex = input_.row(kEx, step);
       double* in_in = input_.row(kIn, step);
       double* in_cur = input_.row(kCurrent, step);
-      LaneDriver d{*this, ctx, step, in_ex, in_in, in_cur};
+      auto make = [&]<int W>() { return LaneDriver<W>{*this, ctx, step, in_ex, in_in, in_cur}; };
       // GSL's y_new(eps_abs, 0) control: a_y = 1, a_dydt = 0.
-      integrators::evolve_lanes<M::N, integrators::kLanes>(d, 1.0, 0.0, step_, begin, end);
+      integrators::evolve_population<M::N>(make, 1.0, 0.0, step_, begin, end);
       for (std::size_t i = begin; i < end; ++i) in_ex[i] = in_in[i] = in_cur[i] = 0.0;
       sample(step, begin, end);
     }
@@ -79,15 +79,16 @@ class HhPopulation final : public NeuronPopulation {
   double step_ = 0.1;
 
   // Connects the population to the lock-step stepper for one simulation step.
+  template <int W>
   struct LaneDriver {
-    using V = integrators::Lanes<integrators::kLanes>::V;
+    using V = typename integrators::Lanes<W>::V;
     HhPopulation& pop;
     StepContext& ctx;
     long step;
     const double *in_ex, *in_in, *in_cur;
     V p[M::kY0] = {};
     V i_stim = {};
-    double u_old[integrators::kLanes] = {};
+    double u_old[W] = {};
 
     bool load(int l, std::size_t i, V* y, integrators::LaneStart& s) {
       const auto& num = pop.num_;
