@@ -3,6 +3,9 @@
 // GSL's RKF45 under gsl_odeiv_control_y_new(1e-3, 0): per node and simulation
 // step, repeated evolve_apply calls from t = 0 to t = h, each node carrying its
 // last accepted integration step size over to the next step (B_.IntegrationStep_).
+// Here that loop runs in the lock-step stepper of integrators/rkf45_lanes.hpp
+// (bit-identical per node): each model has a lane driver whose `finish` does
+// what NEST does after integrating (input, threshold, refractoriness, I_stim).
 #include <cmath>
 #include <cstddef>
 #include <initializer_list>
@@ -10,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "integrators/rkf45.hpp"
+#include "integrators/rkf45_lanes.hpp"
 #include "models/neurons/neuron_base.hpp"
 #include "nestkit/errors.hpp"
 #include "nestkit/registry.hpp"
@@ -19,12 +22,19 @@ namespace nestkit::iaf_cond {
 
 inline const integrators::ErrorControl kControl = integrators::ErrorControl::y(1e-3, 0.0);
 
-// Integrates y over one simulation step of length `step`. The right-hand sides
-// of these models cannot fail, so evolve_apply always makes progress.
-template <std::size_t N, typename Rhs>
-inline void advance(const Rhs& f, double step, double& h_int, double* y) {
-  double t = 0.0;
-  while (t < step) integrators::evolve_apply<N>(f, kControl, t, step, h_int, y);
+inline constexpr int kLanes = integrators::kLanes;
+using Lane = integrators::Lanes<kLanes>::V;  // one double per lane (node)
+
+// A node's lane start: its carried integration step and kControl's tolerances.
+inline integrators::LaneStart lane_start(double h_int) { return {h_int, kControl.eps_abs, kControl.eps_rel}; }
+
+// Integrates every node in [begin, end) over one simulation step of length
+// `step` under kControl (y_new: a_y = 1, a_dydt = 0). The right-hand sides of
+// these models cannot fail and have no in-loop hooks (the driver's `accepted`
+// returns true), so this is the scalar `while (t < step) evolve_apply` per node.
+template <std::size_t N, class Driver>
+inline void advance_lanes(Driver& d, double step, std::size_t begin, std::size_t end) {
+  integrators::evolve_lanes<N, kLanes>(d, kControl.a_y, kControl.a_dydt, step, begin, end);
 }
 
 // Peak normalisation of the beta kernel (NEST's beta_normalization_factor): the

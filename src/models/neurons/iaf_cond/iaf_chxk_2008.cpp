@@ -66,51 +66,9 @@ class IafChxk2008 final : public NeuronPopulation {
       double* in_ex = input_.row(kEx, step);
       double* in_in = input_.row(kIn, step);
       double* in_cur = input_.row(kCurrent, step);
-      for (std::size_t i = begin; i < end; ++i) {
-        auto c = [&](int k) -> double& { return num_[k][i]; };
-        double y[kN] = {c(V_m), c(dg_ex), c(g_ex), c(dg_in), c(g_in), c(dg_ahp), c(g_ahp_state)};
-        const double vth = c(V_th), gl = c(g_L), cm = c(C_m), eex = c(E_ex), ein = c(E_in), el = c(E_L),
-                     tex = c(tau_syn_ex), tin = c(tau_syn_in), tahp = c(tau_ahp), eahp = c(E_ahp), drive = c(I_stim),
-                     ie = c(I_e);
-        auto rhs = [&](double, const double* s, double* f) {
-          const double i_ex = s[yGex] * (s[yV] - eex);
-          const double i_in = s[yGin] * (s[yV] - ein);
-          const double i_ahp = s[yGahp] * (s[yV] - eahp);
-          const double i_leak = gl * (s[yV] - el);
-          f[yV] = (-i_leak - i_ex - i_in - i_ahp + drive + ie) / cm;
-          f[yDGex] = -s[yDGex] / tex;
-          f[yGex] = s[yDGex] - (s[yGex] / tex);
-          f[yDGin] = -s[yDGin] / tin;
-          f[yGin] = s[yDGin] - (s[yGin] / tin);
-          f[yDGahp] = -s[yDGahp] / tahp;
-          f[yGahp] = s[yDGahp] - (s[yGahp] / tahp);
-          return true;
-        };
-        const double v_prev = y[yV];
-        iaf_cond::advance<kN>(rhs, h_, c(h_int), y);
-        if (v_prev < vth && y[yV] >= vth) {
-          // Time of the crossing, measured back from the end of the step.
-          const double dt = h_ * (y[yV] - vth) / (y[yV] - v_prev);
-          const double delta_dg = c(psc_ahp) * std::exp(-dt / tahp);
-          const double delta_g = delta_dg * dt;
-          if (c(ahp_bug) != 0.0) {
-            // NEST's option to reproduce the original model code, which replaced
-            // the AHP conductance instead of adding to it.
-            y[yGahp] = delta_g;
-            y[yDGahp] = delta_dg;
-          } else {
-            y[yGahp] += delta_g;
-            y[yDGahp] += delta_dg;
-          }
-          ctx.spikes->push_back({first_gid_ + static_cast<uint32_t>(i), 1u, step + 1, dt});
-        }
-        y[yDGex] += in_ex[i] * c(psc_ex);
-        y[yDGin] += -in_in[i] * c(psc_in);  // inhibitory weights arrive negative
-        c(I_stim) = in_cur[i];
-        in_ex[i] = in_in[i] = in_cur[i] = 0.0;
-        c(V_m) = y[yV], c(dg_ex) = y[yDGex], c(g_ex) = y[yGex], c(dg_in) = y[yDGin], c(g_in) = y[yGin];
-        c(dg_ahp) = y[yDGahp], c(g_ahp_state) = y[yGahp];
-      }
+      LaneDriver d{*this, ctx, step, in_ex, in_in, in_cur};
+      iaf_cond::advance_lanes<kN>(d, h_, begin, end);
+      for (std::size_t i = begin; i < end; ++i) in_ex[i] = in_in[i] = in_cur[i] = 0.0;
       sample(step, begin, end);
     }
   }
@@ -139,6 +97,85 @@ class IafChxk2008 final : public NeuronPopulation {
   }
 
  private:
+  using Lane = iaf_cond::Lane;
+
+  // What the right-hand side reads besides y, for one node (T = double) or one
+  // per lane (T = Lane).
+  template <class T>
+  struct RhsParams {
+    T g_L, C_m, E_ex, E_in, E_L, tau_ex, tau_in, tau_ahp, E_ahp, I_stim, I_e;
+  };
+
+  // NEST's right-hand side, term by term in its order (bit-identical sums).
+  template <class T>
+  [[gnu::always_inline]] static void rhs(const RhsParams<T>& p, const T* s, T* f) {
+    const T i_ex = s[yGex] * (s[yV] - p.E_ex);
+    const T i_in = s[yGin] * (s[yV] - p.E_in);
+    const T i_ahp = s[yGahp] * (s[yV] - p.E_ahp);
+    const T i_leak = p.g_L * (s[yV] - p.E_L);
+    f[yV] = (-i_leak - i_ex - i_in - i_ahp + p.I_stim + p.I_e) / p.C_m;
+    f[yDGex] = -s[yDGex] / p.tau_ex;
+    f[yGex] = s[yDGex] - (s[yGex] / p.tau_ex);
+    f[yDGin] = -s[yDGin] / p.tau_in;
+    f[yGin] = s[yDGin] - (s[yGin] / p.tau_in);
+    f[yDGahp] = -s[yDGahp] / p.tau_ahp;
+    f[yGahp] = s[yDGahp] - (s[yGahp] / p.tau_ahp);
+  }
+
+  // Connects the population to the lock-step stepper for one simulation step.
+  struct LaneDriver {
+    IafChxk2008& pop;
+    StepContext& ctx;
+    long step;
+    const double *in_ex, *in_in, *in_cur;
+    RhsParams<Lane> p{};
+    double v_prev[iaf_cond::kLanes] = {};  // V_m at the start of the step
+
+    bool load(int l, std::size_t i, Lane* y, integrators::LaneStart& s) {
+      auto c = [&](int k) { return pop.num_[k][i]; };
+      y[yV][l] = c(V_m), y[yDGex][l] = c(dg_ex), y[yGex][l] = c(g_ex), y[yDGin][l] = c(dg_in), y[yGin][l] = c(g_in);
+      y[yDGahp][l] = c(dg_ahp), y[yGahp][l] = c(g_ahp_state);
+      v_prev[l] = c(V_m);
+      p.g_L[l] = c(g_L), p.C_m[l] = c(C_m), p.E_ex[l] = c(E_ex), p.E_in[l] = c(E_in), p.E_L[l] = c(E_L);
+      p.tau_ex[l] = c(tau_syn_ex), p.tau_in[l] = c(tau_syn_in), p.tau_ahp[l] = c(tau_ahp), p.E_ahp[l] = c(E_ahp);
+      p.I_stim[l] = c(I_stim), p.I_e[l] = c(I_e);
+      s = iaf_cond::lane_start(c(h_int));
+      return true;
+    }
+
+    [[gnu::always_inline]] void rhs(const Lane&, const Lane* y, Lane* f) const { IafChxk2008::rhs<Lane>(p, y, f); }
+    bool accepted(int, Lane*) { return true; }
+
+    void finish(int l, std::size_t i, const Lane* ys, double h) {
+      auto c = [&](int k) -> double& { return pop.num_[k][i]; };
+      double y[kN];
+      for (int k = 0; k < kN; ++k) y[k] = ys[k][l];
+      c(h_int) = h;
+      const double vth = c(V_th);
+      if (v_prev[l] < vth && y[yV] >= vth) {
+        // Time of the crossing, measured back from the end of the step.
+        const double dt = pop.h_ * (y[yV] - vth) / (y[yV] - v_prev[l]);
+        const double delta_dg = c(psc_ahp) * std::exp(-dt / c(tau_ahp));
+        const double delta_g = delta_dg * dt;
+        if (c(ahp_bug) != 0.0) {
+          // NEST's option to reproduce the original model code, which replaced
+          // the AHP conductance instead of adding to it.
+          y[yGahp] = delta_g;
+          y[yDGahp] = delta_dg;
+        } else {
+          y[yGahp] += delta_g;
+          y[yDGahp] += delta_dg;
+        }
+        ctx.spikes->push_back({pop.first_gid_ + static_cast<uint32_t>(i), 1u, step + 1, dt});
+      }
+      y[yDGex] += in_ex[i] * c(psc_ex);
+      y[yDGin] += -in_in[i] * c(psc_in);  // inhibitory weights arrive negative
+      c(I_stim) = in_cur[i];
+      c(V_m) = y[yV], c(dg_ex) = y[yDGex], c(g_ex) = y[yGex], c(dg_in) = y[yDGin], c(g_in) = y[yGin];
+      c(dg_ahp) = y[yDGahp], c(g_ahp_state) = y[yGahp];
+    }
+  };
+
   double h_ = 0.1;
 };
 

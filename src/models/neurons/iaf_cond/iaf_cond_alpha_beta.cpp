@@ -3,8 +3,6 @@
 // The alpha kernel is the beta kernel with equal rise and decay times (NEST's
 // right-hand sides and kernel normalisations coincide then), so one population
 // class serves both models.
-#include <algorithm>
-
 #include "models/neurons/iaf_cond/cond_common.hpp"
 #include "models/neurons/iaf_cond/models.hpp"
 
@@ -75,45 +73,9 @@ class IafCondAlphaBeta final : public NeuronPopulation {
       double* in_ex = input_.row(kEx, step);
       double* in_in = input_.row(kIn, step);
       double* in_cur = input_.row(kCurrent, step);
-      for (std::size_t i = begin; i < end; ++i) {
-        auto c = [&](int k) -> double& { return num_[k][i]; };
-        double y[kN] = {c(V_m), c(dg_ex), c(g_ex), c(dg_in), c(g_in)};
-        const bool refractory = c(r) > 0.0;
-        const double vth = c(V_th), vreset = c(V_reset), gl = c(g_L), cm = c(C_m), eex = c(E_ex), ein = c(E_in),
-                     el = c(E_L), tre = c(tau_rise_ex), tde = c(tau_decay_ex), tri = c(tau_rise_in),
-                     tdi = c(tau_decay_in), drive = c(I_stim), ie = c(I_e);
-        auto rhs = [&](double, const double* s, double* f) {
-          const double v = refractory ? vreset : std::min(s[yV], vth);
-          const double i_ex = s[yGex] * (v - eex);
-          const double i_in = s[yGin] * (v - ein);
-          const double i_leak = gl * (v - el);
-          f[yV] = refractory ? 0.0 : (-i_leak - i_ex - i_in + drive + ie) / cm;
-          f[yDGex] = -s[yDGex] / tde;
-          f[yGex] = s[yDGex] - (s[yGex] / tre);
-          f[yDGin] = -s[yDGin] / tdi;
-          f[yGin] = s[yDGin] - (s[yGin] / tri);
-          return true;
-        };
-        iaf_cond::advance<kN>(rhs, h_, c(h_int), y);
-        if (refractory) {
-          c(r) -= 1.0;
-          y[yV] = vreset;
-        } else if (y[yV] >= vth) {
-          c(r) = c(ref_counts);
-          y[yV] = vreset;
-          emit(ctx, i, step + 1);
-        }
-        // Inhibitory weights arrive negative; NEST buffers their magnitudes.
-        y[yDGex] += in_ex[i] * c(psc_ex);
-        y[yDGin] += -in_in[i] * c(psc_in);
-        c(I_stim) = in_cur[i];
-        in_ex[i] = in_in[i] = in_cur[i] = 0.0;
-        c(V_m) = y[yV];
-        c(dg_ex) = y[yDGex];
-        c(g_ex) = y[yGex];
-        c(dg_in) = y[yDGin];
-        c(g_in) = y[yGin];
-      }
+      LaneDriver d{*this, ctx, step, in_ex, in_in, in_cur};
+      iaf_cond::advance_lanes<kN>(d, h_, begin, end);
+      for (std::size_t i = begin; i < end; ++i) in_ex[i] = in_in[i] = in_cur[i] = 0.0;
       sample(step, begin, end);
     }
   }
@@ -135,6 +97,81 @@ class IafCondAlphaBeta final : public NeuronPopulation {
   }
 
  private:
+  using Lane = iaf_cond::Lane;
+
+  // What the right-hand side reads besides y, for one node (T = double) or one
+  // per lane (T = Lane). `refractory` is 1 or 0, fixed for the simulation step.
+  template <class T>
+  struct RhsParams {
+    T refractory, V_reset, V_th, g_L, C_m, E_ex, E_in, E_L, tau_rise_ex, tau_decay_ex, tau_rise_in, tau_decay_in,
+        I_stim, I_e;
+  };
+
+  // NEST's right-hand side, term by term in its order (bit-identical sums).
+  template <class T>
+  [[gnu::always_inline]] static void rhs(const RhsParams<T>& p, const T* s, T* f) {
+    using namespace integrators;
+    const auto refractory = p.refractory > 0.0;
+    const T v = select(refractory, p.V_reset, lane_min(s[yV], p.V_th));
+    const T i_ex = s[yGex] * (v - p.E_ex);
+    const T i_in = s[yGin] * (v - p.E_in);
+    const T i_leak = p.g_L * (v - p.E_L);
+    f[yV] = select(refractory, splat<T>(0.0), (-i_leak - i_ex - i_in + p.I_stim + p.I_e) / p.C_m);
+    f[yDGex] = -s[yDGex] / p.tau_decay_ex;
+    f[yGex] = s[yDGex] - (s[yGex] / p.tau_rise_ex);
+    f[yDGin] = -s[yDGin] / p.tau_decay_in;
+    f[yGin] = s[yDGin] - (s[yGin] / p.tau_rise_in);
+  }
+
+  // Connects the population to the lock-step stepper for one simulation step.
+  struct LaneDriver {
+    IafCondAlphaBeta& pop;
+    StepContext& ctx;
+    long step;
+    const double *in_ex, *in_in, *in_cur;
+    RhsParams<Lane> p{};
+
+    bool load(int l, std::size_t i, Lane* y, integrators::LaneStart& s) {
+      auto c = [&](int k) { return pop.num_[k][i]; };
+      y[yV][l] = c(V_m), y[yDGex][l] = c(dg_ex), y[yGex][l] = c(g_ex), y[yDGin][l] = c(dg_in), y[yGin][l] = c(g_in);
+      p.refractory[l] = c(r) > 0.0 ? 1.0 : 0.0;
+      p.V_reset[l] = c(V_reset), p.V_th[l] = c(V_th), p.g_L[l] = c(g_L), p.C_m[l] = c(C_m);
+      p.E_ex[l] = c(E_ex), p.E_in[l] = c(E_in), p.E_L[l] = c(E_L);
+      p.tau_rise_ex[l] = c(tau_rise_ex), p.tau_decay_ex[l] = c(tau_decay_ex);
+      p.tau_rise_in[l] = c(tau_rise_in), p.tau_decay_in[l] = c(tau_decay_in);
+      p.I_stim[l] = c(I_stim), p.I_e[l] = c(I_e);
+      s = iaf_cond::lane_start(c(h_int));
+      return true;
+    }
+
+    [[gnu::always_inline]] void rhs(const Lane&, const Lane* y, Lane* f) const { IafCondAlphaBeta::rhs<Lane>(p, y, f); }
+    bool accepted(int, Lane*) { return true; }
+
+    void finish(int l, std::size_t i, const Lane* ys, double h) {
+      auto c = [&](int k) -> double& { return pop.num_[k][i]; };
+      double y[kN];
+      for (int k = 0; k < kN; ++k) y[k] = ys[k][l];
+      c(h_int) = h;
+      if (p.refractory[l] > 0.0) {
+        c(r) -= 1.0;
+        y[yV] = c(V_reset);
+      } else if (y[yV] >= c(V_th)) {
+        c(r) = c(ref_counts);
+        y[yV] = c(V_reset);
+        pop.emit(ctx, i, step + 1);
+      }
+      // Inhibitory weights arrive negative; NEST buffers their magnitudes.
+      y[yDGex] += in_ex[i] * c(psc_ex);
+      y[yDGin] += -in_in[i] * c(psc_in);
+      c(I_stim) = in_cur[i];
+      c(V_m) = y[yV];
+      c(dg_ex) = y[yDGex];
+      c(g_ex) = y[yGex];
+      c(dg_in) = y[yDGin];
+      c(g_in) = y[yGin];
+    }
+  };
+
   bool beta_;
   double h_ = 0.1;
 };

@@ -7,8 +7,6 @@
 // NEST groups the per-compartment parameters and V_m in sub-dictionaries "soma",
 // "proximal" and "distal"; nestkit's parameter values are flat, so they appear
 // here as "soma.g_L", "proximal.V_m", ... (the path into NEST's dictionary).
-#include <algorithm>
-
 #include "models/neurons/iaf_cond/cond_common.hpp"
 #include "models/neurons/iaf_cond/models.hpp"
 
@@ -61,62 +59,11 @@ class IafCondAlphaMc final : public NeuronPopulation {
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
-      double* in[kChannels];
-      for (int ch = 0; ch < kChannels; ++ch) in[ch] = input_.row(ch, step);
-      for (std::size_t i = begin; i < end; ++i) {
-        auto c = [&](int k) -> double& { return num_[k][i]; };
-        double y[kN];
-        for (int k = 0; k < kN; ++k) y[k] = c(kStateBase + k);
-        double p[kComps][kCompParams], drive[kComps];
-        for (int n = 0; n < kComps; ++n) {
-          for (int k = 0; k < kCompParams; ++k) p[n][k] = c(param_col(n, k));
-          drive[n] = c(I_stim + n);
-        }
-        const bool refractory = c(r) > 0.0;
-        const double vth = c(V_th), vreset = c(V_reset), gsp = c(g_sp), gpd = c(g_pd);
-        auto rhs = [&](double, const double* s, double* f) {
-          auto at = [](int n, int k) { return n * kCompStates + k; };
-          for (int n = 0; n < kComps; ++n) {
-            double v, i_conn;
-            if (n == 0) {
-              v = refractory ? vreset : std::min(s[at(0, yV)], vth);
-              i_conn = gsp * (v - s[at(1, yV)]);
-            } else if (n == 1) {
-              v = s[at(1, yV)];
-              i_conn = gsp * (v - s[at(0, yV)]) + gpd * (v - s[at(2, yV)]);
-            } else {
-              v = s[at(2, yV)];
-              i_conn = gpd * (v - s[at(1, yV)]);
-            }
-            const double i_ex = s[at(n, yGex)] * (v - p[n][E_ex]);
-            const double i_in = s[at(n, yGin)] * (v - p[n][E_in]);
-            const double i_leak = p[n][g_L] * (v - p[n][E_L]);
-            // The soma's refractoriness freezes all three membrane potentials.
-            f[at(n, yV)] = refractory ? 0.0 : (-i_leak - i_ex - i_in - i_conn + drive[n] + p[n][I_e]) / p[n][C_m];
-            f[at(n, yDGex)] = -s[at(n, yDGex)] / p[n][tau_syn_ex];
-            f[at(n, yGex)] = s[at(n, yDGex)] - s[at(n, yGex)] / p[n][tau_syn_ex];
-            f[at(n, yDGin)] = -s[at(n, yDGin)] / p[n][tau_syn_in];
-            f[at(n, yGin)] = s[at(n, yDGin)] - s[at(n, yGin)] / p[n][tau_syn_in];
-          }
-          return true;
-        };
-        iaf_cond::advance<kN>(rhs, h_, c(h_int), y);
-        for (int n = 0; n < kComps; ++n) {
-          y[n * kCompStates + yDGex] += in[2 * n][i] * c(psc_ex + n);
-          y[n * kCompStates + yDGin] += in[2 * n + 1][i] * c(psc_in + n);
-        }
-        if (refractory) {
-          c(r) -= 1.0;
-          y[yV] = vreset;
-        } else if (y[yV] >= vth) {
-          c(r) = c(ref_counts);
-          y[yV] = vreset;
-          emit(ctx, i, step + 1);
-        }
-        for (int n = 0; n < kComps; ++n) c(I_stim + n) = in[kSpikeChannels + n][i];
-        for (int ch = 0; ch < kChannels; ++ch) in[ch][i] = 0.0;
-        for (int k = 0; k < kN; ++k) c(kStateBase + k) = y[k];
-      }
+      LaneDriver d{*this, ctx, step};
+      for (int ch = 0; ch < kChannels; ++ch) d.in[ch] = input_.row(ch, step);
+      iaf_cond::advance_lanes<kN>(d, h_, begin, end);
+      for (int ch = 0; ch < kChannels; ++ch)
+        for (std::size_t i = begin; i < end; ++i) d.in[ch][i] = 0.0;
       sample(step, begin, end);
     }
   }
@@ -143,6 +90,95 @@ class IafCondAlphaMc final : public NeuronPopulation {
   }
 
  private:
+  using Lane = iaf_cond::Lane;
+
+  // What the right-hand side reads besides y, for one node (T = double) or one
+  // per lane (T = Lane). `refractory` is 1 or 0, fixed for the simulation step.
+  template <class T>
+  struct RhsParams {
+    T refractory, V_reset, V_th, g_sp, g_pd;
+    T comp[kComps][kCompParams];  // per-compartment parameters
+    T I_stim[kComps];
+  };
+
+  // NEST's right-hand side, term by term in its order (bit-identical sums).
+  template <class T>
+  [[gnu::always_inline]] static void rhs(const RhsParams<T>& p, const T* s, T* f) {
+    using namespace integrators;
+    auto at = [](int n, int k) { return n * kCompStates + k; };
+    const auto refractory = p.refractory > 0.0;
+    for (int n = 0; n < kComps; ++n) {
+      const T* q = p.comp[n];
+      T v, i_conn;
+      if (n == 0) {
+        v = select(refractory, p.V_reset, lane_min(s[at(0, yV)], p.V_th));
+        i_conn = p.g_sp * (v - s[at(1, yV)]);
+      } else if (n == 1) {
+        v = s[at(1, yV)];
+        i_conn = p.g_sp * (v - s[at(0, yV)]) + p.g_pd * (v - s[at(2, yV)]);
+      } else {
+        v = s[at(2, yV)];
+        i_conn = p.g_pd * (v - s[at(1, yV)]);
+      }
+      const T i_ex = s[at(n, yGex)] * (v - q[E_ex]);
+      const T i_in = s[at(n, yGin)] * (v - q[E_in]);
+      const T i_leak = q[g_L] * (v - q[E_L]);
+      // The soma's refractoriness freezes all three membrane potentials.
+      f[at(n, yV)] =
+          select(refractory, splat<T>(0.0), (-i_leak - i_ex - i_in - i_conn + p.I_stim[n] + q[I_e]) / q[C_m]);
+      f[at(n, yDGex)] = -s[at(n, yDGex)] / q[tau_syn_ex];
+      f[at(n, yGex)] = s[at(n, yDGex)] - s[at(n, yGex)] / q[tau_syn_ex];
+      f[at(n, yDGin)] = -s[at(n, yDGin)] / q[tau_syn_in];
+      f[at(n, yGin)] = s[at(n, yDGin)] - s[at(n, yGin)] / q[tau_syn_in];
+    }
+  }
+
+  // Connects the population to the lock-step stepper for one simulation step.
+  struct LaneDriver {
+    IafCondAlphaMc& pop;
+    StepContext& ctx;
+    long step;
+    double* in[kChannels] = {};
+    RhsParams<Lane> p{};
+
+    bool load(int l, std::size_t i, Lane* y, integrators::LaneStart& s) {
+      auto c = [&](int k) { return pop.num_[k][i]; };
+      for (int k = 0; k < kN; ++k) y[k][l] = c(kStateBase + k);
+      for (int n = 0; n < kComps; ++n) {
+        for (int k = 0; k < kCompParams; ++k) p.comp[n][k][l] = c(param_col(n, k));
+        p.I_stim[n][l] = c(I_stim + n);
+      }
+      p.refractory[l] = c(r) > 0.0 ? 1.0 : 0.0;
+      p.V_reset[l] = c(V_reset), p.V_th[l] = c(V_th), p.g_sp[l] = c(g_sp), p.g_pd[l] = c(g_pd);
+      s = iaf_cond::lane_start(c(h_int));
+      return true;
+    }
+
+    [[gnu::always_inline]] void rhs(const Lane&, const Lane* y, Lane* f) const { IafCondAlphaMc::rhs<Lane>(p, y, f); }
+    bool accepted(int, Lane*) { return true; }
+
+    void finish(int l, std::size_t i, const Lane* ys, double h) {
+      auto c = [&](int k) -> double& { return pop.num_[k][i]; };
+      double y[kN];
+      for (int k = 0; k < kN; ++k) y[k] = ys[k][l];
+      c(h_int) = h;
+      for (int n = 0; n < kComps; ++n) {
+        y[n * kCompStates + yDGex] += in[2 * n][i] * c(psc_ex + n);
+        y[n * kCompStates + yDGin] += in[2 * n + 1][i] * c(psc_in + n);
+      }
+      if (p.refractory[l] > 0.0) {
+        c(r) -= 1.0;
+        y[yV] = c(V_reset);
+      } else if (y[yV] >= c(V_th)) {
+        c(r) = c(ref_counts);
+        y[yV] = c(V_reset);
+        pop.emit(ctx, i, step + 1);
+      }
+      for (int n = 0; n < kComps; ++n) c(I_stim + n) = in[kSpikeChannels + n][i];
+      for (int k = 0; k < kN; ++k) c(kStateBase + k) = y[k];
+    }
+  };
+
   double h_ = 0.1;
 };
 

@@ -2,8 +2,6 @@
 // exponentially decaying synaptic conductances, integrated by RKF45 as NEST 3.10
 // does; the _sfa_rr variant adds spike-frequency adaptation and relative
 // refractoriness conductances that jump by q_sfa / q_rr at each spike.
-#include <algorithm>
-
 #include "models/neurons/iaf_cond/cond_common.hpp"
 #include "models/neurons/iaf_cond/models.hpp"
 
@@ -66,55 +64,9 @@ class IafCondExpLike final : public NeuronPopulation {
       double* in_ex = input_.row(kEx, step);
       double* in_in = input_.row(kIn, step);
       double* in_cur = input_.row(kCurrent, step);
-      for (std::size_t i = begin; i < end; ++i) {
-        auto c = [&](int k) -> double& { return num_[k][i]; };
-        double y[kN];
-        y[0] = c(V_m), y[1] = c(g_ex), y[2] = c(g_in);
-        if constexpr (kSfaRr) y[3] = c(g_sfa), y[4] = c(g_rr);
-        const bool refractory = c(r) > 0.0;
-        const double vth = c(V_th), vreset = c(V_reset), gl = c(g_L), cm = c(C_m), eex = c(E_ex), ein = c(E_in),
-                     el = c(E_L), tex = c(tau_syn_ex), tin = c(tau_syn_in), drive = c(I_stim), ie = c(I_e);
-        double esfa = 0.0, err = 0.0, tsfa = 1.0, trr = 1.0;
-        if constexpr (kSfaRr) esfa = c(E_sfa), err = c(E_rr), tsfa = c(tau_sfa), trr = c(tau_rr);
-        auto rhs = [&](double, const double* s, double* f) {
-          const double v = refractory ? vreset : std::min(s[0], vth);
-          const double i_ex = s[1] * (v - eex);
-          const double i_in = s[2] * (v - ein);
-          const double i_leak = gl * (v - el);
-          if constexpr (kSfaRr) {
-            const double i_sfa = s[3] * (v - esfa);
-            const double i_rr = s[4] * (v - err);
-            f[0] = refractory ? 0.0 : (-i_leak + drive + ie - i_ex - i_in - i_sfa - i_rr) / cm;
-            f[3] = -s[3] / tsfa;
-            f[4] = -s[4] / trr;
-          } else {
-            f[0] = refractory ? 0.0 : (-i_leak + drive + ie - i_ex - i_in) / cm;
-          }
-          f[1] = -s[1] / tex;
-          f[2] = -s[2] / tin;
-          return true;
-        };
-        iaf_cond::advance<kN>(rhs, h_, c(h_int), y);
-        // Unlike the alpha models, input lands before the threshold test.
-        y[1] += in_ex[i];
-        y[2] += -in_in[i];  // inhibitory weights arrive negative; NEST buffers magnitudes
-        if (refractory) {
-          c(r) -= 1.0;
-          y[0] = vreset;
-        } else if (y[0] >= vth) {
-          c(r) = c(ref_counts);
-          y[0] = vreset;
-          if constexpr (kSfaRr) {
-            y[3] += c(q_sfa);
-            y[4] += c(q_rr);
-          }
-          emit(ctx, i, step + 1);
-        }
-        c(I_stim) = in_cur[i];
-        in_ex[i] = in_in[i] = in_cur[i] = 0.0;
-        c(V_m) = y[0], c(g_ex) = y[1], c(g_in) = y[2];
-        if constexpr (kSfaRr) c(g_sfa) = y[3], c(g_rr) = y[4];
-      }
+      LaneDriver d{*this, ctx, step, in_ex, in_in, in_cur};
+      iaf_cond::advance_lanes<kN>(d, h_, begin, end);
+      for (std::size_t i = begin; i < end; ++i) in_ex[i] = in_in[i] = in_cur[i] = 0.0;
       sample(step, begin, end);
     }
   }
@@ -129,6 +81,92 @@ class IafCondExpLike final : public NeuronPopulation {
   }
 
  private:
+  using Lane = iaf_cond::Lane;
+
+  // What the right-hand side reads besides y, for one node (T = double) or one
+  // per lane (T = Lane). `refractory` is 1 or 0, fixed for the simulation step.
+  template <class T>
+  struct RhsParams {
+    T refractory, V_reset, V_th, g_L, C_m, E_ex, E_in, E_L, tau_ex, tau_in, I_stim, I_e;
+    T E_sfa, E_rr, tau_sfa, tau_rr;  // _sfa_rr only
+  };
+
+  // NEST's right-hand side, term by term in its order (bit-identical sums).
+  template <class T>
+  [[gnu::always_inline]] static void rhs(const RhsParams<T>& p, const T* s, T* f) {
+    using namespace integrators;
+    const auto refractory = p.refractory > 0.0;
+    const T v = select(refractory, p.V_reset, lane_min(s[0], p.V_th));
+    const T i_ex = s[1] * (v - p.E_ex);
+    const T i_in = s[2] * (v - p.E_in);
+    const T i_leak = p.g_L * (v - p.E_L);
+    if constexpr (kSfaRr) {
+      const T i_sfa = s[3] * (v - p.E_sfa);
+      const T i_rr = s[4] * (v - p.E_rr);
+      f[0] = select(refractory, splat<T>(0.0), (-i_leak + p.I_stim + p.I_e - i_ex - i_in - i_sfa - i_rr) / p.C_m);
+      f[3] = -s[3] / p.tau_sfa;
+      f[4] = -s[4] / p.tau_rr;
+    } else {
+      f[0] = select(refractory, splat<T>(0.0), (-i_leak + p.I_stim + p.I_e - i_ex - i_in) / p.C_m);
+    }
+    f[1] = -s[1] / p.tau_ex;
+    f[2] = -s[2] / p.tau_in;
+  }
+
+  // Connects the population to the lock-step stepper for one simulation step.
+  struct LaneDriver {
+    IafCondExpLike& pop;
+    StepContext& ctx;
+    long step;
+    const double *in_ex, *in_in, *in_cur;
+    RhsParams<Lane> p{};
+
+    bool load(int l, std::size_t i, Lane* y, integrators::LaneStart& s) {
+      auto c = [&](int k) { return pop.num_[k][i]; };
+      y[0][l] = c(V_m), y[1][l] = c(g_ex), y[2][l] = c(g_in);
+      if constexpr (kSfaRr) y[3][l] = c(g_sfa), y[4][l] = c(g_rr);
+      p.refractory[l] = c(r) > 0.0 ? 1.0 : 0.0;
+      p.V_reset[l] = c(V_reset), p.V_th[l] = c(V_th), p.g_L[l] = c(g_L), p.C_m[l] = c(C_m);
+      p.E_ex[l] = c(E_ex), p.E_in[l] = c(E_in), p.E_L[l] = c(E_L);
+      p.tau_ex[l] = c(tau_syn_ex), p.tau_in[l] = c(tau_syn_in), p.I_stim[l] = c(I_stim), p.I_e[l] = c(I_e);
+      if constexpr (kSfaRr) {
+        p.E_sfa[l] = c(E_sfa), p.E_rr[l] = c(E_rr), p.tau_sfa[l] = c(tau_sfa), p.tau_rr[l] = c(tau_rr);
+      } else {
+        p.E_sfa[l] = p.E_rr[l] = 0.0, p.tau_sfa[l] = p.tau_rr[l] = 1.0;
+      }
+      s = iaf_cond::lane_start(c(h_int));
+      return true;
+    }
+
+    [[gnu::always_inline]] void rhs(const Lane&, const Lane* y, Lane* f) const { IafCondExpLike::rhs<Lane>(p, y, f); }
+    bool accepted(int, Lane*) { return true; }
+
+    void finish(int l, std::size_t i, const Lane* ys, double h) {
+      auto c = [&](int k) -> double& { return pop.num_[k][i]; };
+      double y[kN];
+      for (std::size_t k = 0; k < kN; ++k) y[k] = ys[k][l];
+      c(h_int) = h;
+      // Unlike the alpha models, input lands before the threshold test.
+      y[1] += in_ex[i];
+      y[2] += -in_in[i];  // inhibitory weights arrive negative; NEST buffers magnitudes
+      if (p.refractory[l] > 0.0) {
+        c(r) -= 1.0;
+        y[0] = c(V_reset);
+      } else if (y[0] >= c(V_th)) {
+        c(r) = c(ref_counts);
+        y[0] = c(V_reset);
+        if constexpr (kSfaRr) {
+          y[3] += c(q_sfa);
+          y[4] += c(q_rr);
+        }
+        pop.emit(ctx, i, step + 1);
+      }
+      c(I_stim) = in_cur[i];
+      c(V_m) = y[0], c(g_ex) = y[1], c(g_in) = y[2];
+      if constexpr (kSfaRr) c(g_sfa) = y[3], c(g_rr) = y[4];
+    }
+  };
+
   double h_ = 0.1;
 };
 
