@@ -2,7 +2,7 @@
 
 The lane width (2, 4 or 8 neurons per vector, chosen from the CPU once per process)
 can be capped with NESTKIT_LANES; each width runs in its own interpreter. A recurrent
-network of AdEx and Hodgkin-Huxley neurons with spread drives (so that lanes take
+network of AdEx, Hodgkin-Huxley and conductance-based IAF neurons with spread drives (so that lanes take
 different step sequences and swap neurons at different times) must give bit-identical
 spikes and membrane traces for every width and for 1 and 2 threads.
 """
@@ -22,7 +22,8 @@ threads = int(sys.argv[1])
 nest.ResetKernel()
 nest.SetKernelStatus({"rng_seed": 7, "local_num_threads": threads})
 out = {}
-for model, dc in (("aeif_cond_alpha", 520.0), ("hh_psc_alpha", 700.0)):
+models = (("aeif_cond_alpha", 520.0), ("hh_psc_alpha", 700.0), ("iaf_cond_exp", 420.0))
+for model, dc in models:
     n = nest.Create(model, 23, params={"I_e": [dc + 11.0 * i for i in range(23)]})
     pg = nest.Create("poisson_generator", params={"rate": 3000.0})
     nest.Connect(pg, n, syn_spec={"weight": 30.0})
@@ -60,7 +61,7 @@ def reference():
 
 
 def test_network_fires(reference):
-    for model in ("aeif_cond_alpha", "hh_psc_alpha"):
+    for model in ("aeif_cond_alpha", "hh_psc_alpha", "iaf_cond_exp"):
         assert len(reference[model]["times"]) > 100, model
 
 

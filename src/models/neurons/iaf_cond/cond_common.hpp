@@ -22,9 +22,6 @@ namespace nestkit::iaf_cond {
 
 inline const integrators::ErrorControl kControl = integrators::ErrorControl::y(1e-3, 0.0);
 
-inline constexpr int kLanes = integrators::kLanes;
-using Lane = integrators::Lanes<kLanes>::V;  // one double per lane (node)
-
 // A node's lane start: its carried integration step and kControl's tolerances.
 inline integrators::LaneStart lane_start(double h_int) { return {h_int, kControl.eps_abs, kControl.eps_rel}; }
 
@@ -32,9 +29,10 @@ inline integrators::LaneStart lane_start(double h_int) { return {h_int, kControl
 // `step` under kControl (y_new: a_y = 1, a_dydt = 0). The right-hand sides of
 // these models cannot fail and have no in-loop hooks (the driver's `accepted`
 // returns true), so this is the scalar `while (t < step) evolve_apply` per node.
-template <std::size_t N, class Driver>
-inline void advance_lanes(Driver& d, double step, std::size_t begin, std::size_t end) {
-  integrators::evolve_lanes<N, kLanes>(d, kControl.a_y, kControl.a_dydt, step, begin, end);
+// `make.template operator()<W>()` returns the model's driver for W lanes.
+template <std::size_t N, class Make>
+inline void advance_lanes(const Make& make, double step, std::size_t begin, std::size_t end) {
+  integrators::evolve_population<N>(make, kControl.a_y, kControl.a_dydt, step, begin, end);
 }
 
 // Peak normalisation of the beta kernel (NEST's beta_normalization_factor): the

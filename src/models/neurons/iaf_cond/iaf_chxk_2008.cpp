@@ -66,8 +66,8 @@ class IafChxk2008 final : public NeuronPopulation {
       double* in_ex = input_.row(kEx, step);
       double* in_in = input_.row(kIn, step);
       double* in_cur = input_.row(kCurrent, step);
-      LaneDriver d{*this, ctx, step, in_ex, in_in, in_cur};
-      iaf_cond::advance_lanes<kN>(d, h_, begin, end);
+      auto make = [&]<int W>() { return LaneDriver<W>{*this, ctx, step, in_ex, in_in, in_cur}; };
+      iaf_cond::advance_lanes<kN>(make, h_, begin, end);
       for (std::size_t i = begin; i < end; ++i) in_ex[i] = in_in[i] = in_cur[i] = 0.0;
       sample(step, begin, end);
     }
@@ -97,10 +97,8 @@ class IafChxk2008 final : public NeuronPopulation {
   }
 
  private:
-  using Lane = iaf_cond::Lane;
-
   // What the right-hand side reads besides y, for one node (T = double) or one
-  // per lane (T = Lane).
+  // per lane (T = a lane vector).
   template <class T>
   struct RhsParams {
     T g_L, C_m, E_ex, E_in, E_L, tau_ex, tau_in, tau_ahp, E_ahp, I_stim, I_e;
@@ -123,13 +121,15 @@ class IafChxk2008 final : public NeuronPopulation {
   }
 
   // Connects the population to the lock-step stepper for one simulation step.
+  template <int W>
   struct LaneDriver {
+    using Lane = typename integrators::Lanes<W>::V;
     IafChxk2008& pop;
     StepContext& ctx;
     long step;
     const double *in_ex, *in_in, *in_cur;
     RhsParams<Lane> p{};
-    double v_prev[iaf_cond::kLanes] = {};  // V_m at the start of the step
+    double v_prev[W] = {};  // V_m at the start of the step
 
     bool load(int l, std::size_t i, Lane* y, integrators::LaneStart& s) {
       auto c = [&](int k) { return pop.num_[k][i]; };

@@ -59,11 +59,16 @@ class IafCondAlphaMc final : public NeuronPopulation {
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
-      LaneDriver d{*this, ctx, step};
-      for (int ch = 0; ch < kChannels; ++ch) d.in[ch] = input_.row(ch, step);
-      iaf_cond::advance_lanes<kN>(d, h_, begin, end);
+      double* rows[kChannels];
+      for (int ch = 0; ch < kChannels; ++ch) rows[ch] = input_.row(ch, step);
+      auto make = [&]<int W>() {
+        LaneDriver<W> d{*this, ctx, step};
+        for (int ch = 0; ch < kChannels; ++ch) d.in[ch] = rows[ch];
+        return d;
+      };
+      iaf_cond::advance_lanes<kN>(make, h_, begin, end);
       for (int ch = 0; ch < kChannels; ++ch)
-        for (std::size_t i = begin; i < end; ++i) d.in[ch][i] = 0.0;
+        for (std::size_t i = begin; i < end; ++i) rows[ch][i] = 0.0;
       sample(step, begin, end);
     }
   }
@@ -90,10 +95,8 @@ class IafCondAlphaMc final : public NeuronPopulation {
   }
 
  private:
-  using Lane = iaf_cond::Lane;
-
   // What the right-hand side reads besides y, for one node (T = double) or one
-  // per lane (T = Lane). `refractory` is 1 or 0, fixed for the simulation step.
+  // per lane (T = a lane vector). `refractory` is 1 or 0, fixed for the simulation step.
   template <class T>
   struct RhsParams {
     T refractory, V_reset, V_th, g_sp, g_pd;
@@ -134,7 +137,9 @@ class IafCondAlphaMc final : public NeuronPopulation {
   }
 
   // Connects the population to the lock-step stepper for one simulation step.
+  template <int W>
   struct LaneDriver {
+    using Lane = typename integrators::Lanes<W>::V;
     IafCondAlphaMc& pop;
     StepContext& ctx;
     long step;

@@ -64,8 +64,8 @@ class IafCondExpLike final : public NeuronPopulation {
       double* in_ex = input_.row(kEx, step);
       double* in_in = input_.row(kIn, step);
       double* in_cur = input_.row(kCurrent, step);
-      LaneDriver d{*this, ctx, step, in_ex, in_in, in_cur};
-      iaf_cond::advance_lanes<kN>(d, h_, begin, end);
+      auto make = [&]<int W>() { return LaneDriver<W>{*this, ctx, step, in_ex, in_in, in_cur}; };
+      iaf_cond::advance_lanes<kN>(make, h_, begin, end);
       for (std::size_t i = begin; i < end; ++i) in_ex[i] = in_in[i] = in_cur[i] = 0.0;
       sample(step, begin, end);
     }
@@ -81,10 +81,8 @@ class IafCondExpLike final : public NeuronPopulation {
   }
 
  private:
-  using Lane = iaf_cond::Lane;
-
   // What the right-hand side reads besides y, for one node (T = double) or one
-  // per lane (T = Lane). `refractory` is 1 or 0, fixed for the simulation step.
+  // per lane (T = a lane vector). `refractory` is 1 or 0, fixed for the simulation step.
   template <class T>
   struct RhsParams {
     T refractory, V_reset, V_th, g_L, C_m, E_ex, E_in, E_L, tau_ex, tau_in, I_stim, I_e;
@@ -114,7 +112,9 @@ class IafCondExpLike final : public NeuronPopulation {
   }
 
   // Connects the population to the lock-step stepper for one simulation step.
+  template <int W>
   struct LaneDriver {
+    using Lane = typename integrators::Lanes<W>::V;
     IafCondExpLike& pop;
     StepContext& ctx;
     long step;
