@@ -2,9 +2,9 @@
 // (mV), as NEST 3.10. The jump is applied inside the integration loop, after
 // the first accepted integration step of the simulation step, with the optional
 // buffering of input arriving during refractoriness (refractory_input).
-#include <algorithm>
 #include <cmath>
 
+#include "integrators/rkf45_lanes.hpp"
 #include "models/neurons/aeif/aeif_common.hpp"
 #include "models/neurons/aeif/models.hpp"
 
@@ -43,10 +43,10 @@ class AeifPscDelta final : public AeifPopulation {
       const long step = ctx.slice_origin + lag;
       double* in_sp = input_.row(kSpike, step);
       double* in_cur = input_.row(kCurrent, step);
-      for (std::size_t i = begin; i < end; ++i) {
-        if (num_[halted][i] == 0.0) step_node(ctx, i, step, in_sp[i], in_cur[i]);
-        in_sp[i] = in_cur[i] = 0.0;
-      }
+      LaneDriver d{*this, ctx, step, ctx.grid->resolution(), in_sp, in_cur};
+      // GSL's yp control: a_y = 0, a_dydt = 1.
+      integrators::evolve_lanes<kN, kLanes>(d, 0.0, 1.0, d.h_res, begin, end);
+      for (std::size_t i = begin; i < end; ++i) in_sp[i] = in_cur[i] = 0.0;
       sample(step, begin, end);
     }
   }
@@ -58,72 +58,132 @@ class AeifPscDelta final : public AeifPopulation {
   double recordable(int k, std::size_t i) const override { return k == 0 ? num_[V_m][i] : num_[w][i]; }
 
  private:
-  void step_node(StepContext& ctx, std::size_t i, long step, double spikes_in, double cur) {
-    auto c = [&](int k) { return num_[k][i]; };
-    const double p_V_peak = c(V_peak), p_V_reset = c(V_reset), p_g_L = c(g_L), p_E_L = c(E_L);
-    const double p_Delta_T = c(Delta_T), p_a = c(a), p_V_th = c(V_th), p_I_e = c(I_e), p_b = c(b);
-    const double dT_inv = c(Delta_T_inv), Cm_inv = c(C_m_inv), tw_inv = c(tau_w_inv);
-    const double I_stim_now = c(I_stim), V_spike = c(V_peak_eff);
-    const bool with_refr_input = c(refractory_input) != 0.0;
-    const long counts = static_cast<long>(c(refr_counts));
-    long refr = static_cast<long>(c(r));
-    double buffer = c(refr_buffer);
-    double y[2] = {c(V_m), c(w)};
+  static constexpr int kLanes = integrators::kLanes;
+  static constexpr std::size_t kN = 2;  // ODE vector: V_m, w
 
-    auto f = [&](double, const double* s, double* d) {
-      const bool is_refractory = refr > 0;
-      const double V = is_refractory ? p_V_reset : std::min(s[0], p_V_peak);
-      const double I_spike = p_Delta_T == 0. ? 0. : p_g_L * p_Delta_T * std::exp((V - p_V_th) * dT_inv);
-      d[0] = is_refractory ? 0.0 : (-p_g_L * (V - p_E_L) + I_spike - s[1] + p_I_e + I_stim_now) * Cm_inv;
-      d[1] = (p_a * (V - p_E_L) - s[1]) * tw_inv;
+  // What the right-hand side reads besides y, per lane (V = lane vector) or
+  // for one neuron (V = double).
+  template <class V>
+  struct RhsParams {
+    V V_peak, V_reset, g_L, E_L, Delta_T, a, V_th, I_e, Delta_T_inv, C_m_inv, tau_w_inv, I_stim;
+    V refractory;  // the refractory count, read live: a spike inside the step clamps the rest
+  };
+
+  // NEST's right-hand side, term by term in its order (bit-identical sums).
+  template <class V>
+  [[gnu::always_inline]] static void rhs(const RhsParams<V>& p, const V* s, V* d) {
+    using namespace integrators;
+    const auto is_refractory = p.refractory > 0.0;
+    const V V_ = select(is_refractory, p.V_reset, lane_min(s[0], p.V_peak));
+    const V I_spike =
+        select(p.Delta_T == 0.0, splat<V>(0.0), p.g_L * p.Delta_T * lane_exp((V_ - p.V_th) * p.Delta_T_inv));
+    d[0] =
+        select(is_refractory, splat<V>(0.0), (-p.g_L * (V_ - p.E_L) + I_spike - s[1] + p.I_e + p.I_stim) * p.C_m_inv);
+    d[1] = (p.a * (V_ - p.E_L) - s[1]) * p.tau_w_inv;
+  }
+
+  // Connects the population to the lock-step stepper for one simulation step.
+  struct LaneDriver {
+    using V = integrators::Lanes<kLanes>::V;
+    AeifPscDelta& pop;
+    StepContext& ctx;
+    long step;
+    double h_res;
+    const double *in_sp, *in_cur;
+    RhsParams<V> p{};
+    // Per lane: the spike rule, the refractory count, the input not yet applied
+    // (the step's input enters after the first accepted integration step only),
+    // the refractory buffer, spikes so far, and whether the runaway guard fired.
+    SpikeRule rule[kLanes]{};
+    double tau_m[kLanes]{}, pending[kLanes]{}, buffer[kLanes]{};
+    long refr[kLanes]{};
+    bool with_refr_input[kLanes]{}, failed[kLanes]{};
+    int spikes[kLanes]{};
+
+    bool load(int l, std::size_t i, V* y, integrators::LaneStart& s) {
+      const auto& num = pop.num_;
+      if (num[halted][i] != 0.0) return false;
+      auto c = [&](int k) { return num[k][i]; };
+      p.V_peak[l] = c(V_peak);
+      p.V_reset[l] = c(V_reset);
+      p.g_L[l] = c(g_L);
+      p.E_L[l] = c(E_L);
+      p.Delta_T[l] = c(Delta_T);
+      p.a[l] = c(a);
+      p.V_th[l] = c(V_th);
+      p.I_e[l] = c(I_e);
+      p.Delta_T_inv[l] = c(Delta_T_inv);
+      p.C_m_inv[l] = c(C_m_inv);
+      p.tau_w_inv[l] = c(tau_w_inv);
+      p.I_stim[l] = c(I_stim);
+      refr[l] = static_cast<long>(c(r));
+      p.refractory[l] = static_cast<double>(refr[l]);
+      rule[l] = SpikeRule{c(V_reset), c(V_peak_eff), c(b), static_cast<long>(c(refr_counts))};
+      tau_m[l] = c(C_m) / c(g_L);
+      pending[l] = in_sp[i];
+      buffer[l] = c(refr_buffer);
+      with_refr_input[l] = c(refractory_input) != 0.0;
+      failed[l] = false;
+      spikes[l] = 0;
+      y[0][l] = c(V_m);
+      y[1][l] = c(w);
+      s = {c(h_int), c(tol_used), c(tol_used)};
       return true;
-    };
+    }
 
-    const double h_res = ctx.grid->resolution();
-    const double tau_m = c(C_m) / p_g_L;
-    const auto ctrl = control(c(tol_used));
-    double h = c(h_int);
-    double pending = spikes_in;  // the step's input is consumed by the first pass only
-    bool ok = true;
-    double t = 0.0;
-    while (t < h_res) {
-      integrators::evolve_apply<2>(f, ctrl, t, h_res, h, y);
-      if (runaway(y[0], y[1])) {
-        ok = false;
-        break;
+    [[gnu::always_inline]] void rhs(const V&, const V* y, V* f) const { AeifPscDelta::rhs<V>(p, y, f); }
+
+    // After every accepted integration step: runaway guard, the delta input (or
+    // the clamp and buffering while refractory), then spike detection.
+    bool accepted(int l, V* y) {
+      double v = y[0][l], w_ = y[1][l];
+      if (runaway(v, w_)) {
+        failed[l] = true;
+        return false;
       }
-      if (refr == 0) {
-        y[0] = y[0] + pending;
-        if (with_refr_input && buffer != 0.0) {
-          y[0] += buffer;
-          buffer = 0.0;
+      if (refr[l] == 0) {
+        v = v + pending[l];
+        if (with_refr_input[l] && buffer[l] != 0.0) {
+          v += buffer[l];
+          buffer[l] = 0.0;
         }
       } else {
-        y[0] = p_V_reset;  // clamped while refractory
+        v = rule[l].V_reset;  // clamped while refractory
         // Input during refractoriness decays with the membrane time constant
         // until the refractory period ends (see the report on NEST's unsigned r).
-        if (with_refr_input) buffer += pending * std::exp(-static_cast<double>(refr) * h_res / tau_m);
+        if (with_refr_input[l]) buffer[l] += pending[l] * std::exp(-static_cast<double>(refr[l]) * h_res / tau_m[l]);
       }
-      pending = 0.0;
-      if (refr == 0 && y[0] >= V_spike) {
-        y[0] = p_V_reset;
-        refr = counts > 0 ? counts + 1 : 0;
-        y[1] += p_b;
-        emit(ctx, i, step + 1);
+      pending[l] = 0.0;
+      if (refr[l] == 0 && v >= rule[l].V_peak_eff) {
+        v = rule[l].V_reset;
+        refr[l] = rule[l].refr_counts > 0 ? rule[l].refr_counts + 1 : 0;
+        w_ += rule[l].b;
+        ++spikes[l];
       }
+      y[0][l] = v;
+      y[1][l] = w_;
+      p.refractory[l] = static_cast<double>(refr[l]);
+      return true;
     }
-    if (!ok) {
-      fail(i);
-    } else if (refr > 0) {
-      --refr;
+
+    void finish(int l, std::size_t i, const V* y, double h) {
+      auto& num = pop.num_;
+      // Spikes before a runaway in the same step are still sent (NEST emits them in the loop).
+      for (int s = 0; s < spikes[l]; ++s) pop.emit(ctx, i, step + 1);
+      long rr = refr[l];
+      if (failed[l]) {
+        pop.fail(i);
+      } else if (rr > 0) {
+        --rr;
+      }
+      num[h_int][i] = h;
+      num[r][i] = static_cast<double>(rr);
+      num[refr_buffer][i] = buffer[l];
+      num[I_stim][i] = in_cur[i];
+      num[V_m][i] = y[0][l];
+      num[w][i] = y[1][l];
     }
-    num_[h_int][i] = h;
-    num_[r][i] = static_cast<double>(refr);
-    num_[refr_buffer][i] = buffer;
-    num_[I_stim][i] = cur;
-    num_[V_m][i] = y[0];
-    num_[w][i] = y[1];
-  }
+  };
 };
 
 ModelInfo make_info() {

@@ -3,9 +3,9 @@
 // V_th and the low-pass filtered membrane traces of the Clopath et al. (2010)
 // plasticity rule, as NEST 3.10. The Clopath plasticity parameters are kept for
 // GetStatus; the voltage history read by clopath_synapse is not recorded here.
-#include <algorithm>
 #include <cmath>
 
+#include "integrators/rkf45_lanes.hpp"
 #include "models/neurons/aeif/aeif_common.hpp"
 #include "models/neurons/aeif/models.hpp"
 
@@ -61,10 +61,10 @@ class AeifPscDeltaClopath final : public AeifPopulation {
       const long step = ctx.slice_origin + lag;
       double* in_sp = input_.row(kSpike, step);
       double* in_cur = input_.row(kCurrent, step);
-      for (std::size_t i = begin; i < end; ++i) {
-        if (num_[halted][i] == 0.0) step_node(ctx, i, step, in_sp[i], in_cur[i]);
-        in_sp[i] = in_cur[i] = 0.0;
-      }
+      LaneDriver d{*this, ctx, step, in_sp, in_cur};
+      // GSL's yp control: a_y = 0, a_dydt = 1.
+      integrators::evolve_lanes<kN, kLanes>(d, 0.0, 1.0, ctx.grid->resolution(), begin, end);
+      for (std::size_t i = begin; i < end; ++i) in_sp[i] = in_cur[i] = 0.0;
       sample(step, begin, end);
     }
   }
@@ -79,83 +79,159 @@ class AeifPscDeltaClopath final : public AeifPopulation {
   }
 
  private:
-  void step_node(StepContext& ctx, std::size_t i, long step, double spikes_in, double cur) {
-    auto c = [&](int k) { return num_[k][i]; };
-    const double p_V_peak = c(V_peak), p_V_reset = c(V_reset), p_g_L = c(g_L), p_C_m = c(C_m), p_E_L = c(E_L);
-    const double p_Delta_T = c(Delta_T), p_tau_w = c(tau_w), p_a = c(a), p_I_e = c(I_e), p_b = c(b);
-    const double p_V_clamp = c(V_clamp), p_tau_z = c(tau_z), p_tau_Vth = c(tau_V_th), p_Vth_rest = c(V_th_rest);
-    const double p_tup = c(tau_u_bar_plus), p_tum = c(tau_u_bar_minus), p_tubb = c(tau_u_bar_bar);
-    const double I_stim_now = c(I_stim);
-    const long counts = static_cast<long>(c(refr_counts)), ccounts = static_cast<long>(c(clamp_counts));
-    long refr = static_cast<long>(c(r)), clamp = static_cast<long>(c(clamp_r));
-    double V_spike = c(V_peak_eff);
-    double y[kN] = {c(V_m), c(w), c(z), c(V_th), c(u_bar_plus), c(u_bar_minus), c(u_bar_bar)};
+  static constexpr int kLanes = integrators::kLanes;
 
-    auto f = [&](double, const double* s, double* d) {
-      const bool is_refractory = refr > 0, is_clamped = clamp > 0;
-      const double V = (is_refractory || is_clamped) ? (is_clamped ? p_V_clamp : p_V_reset) : std::min(s[yV], p_V_peak);
-      const double I_spike = p_Delta_T == 0. ? 0. : (p_g_L * p_Delta_T * std::exp((V - s[yVth]) / p_Delta_T));
-      d[yV] = (is_refractory || is_clamped)
-                  ? 0.0
-                  : (-p_g_L * (V - p_E_L) + I_spike - s[yW] + s[yZ] + p_I_e + I_stim_now) / p_C_m;
-      d[yW] = is_clamped ? 0.0 : (p_a * (V - p_E_L) - s[yW]) / p_tau_w;
-      d[yZ] = -s[yZ] / p_tau_z;
-      d[yVth] = -(s[yVth] - p_Vth_rest) / p_tau_Vth;
-      d[yUp] = (-s[yUp] + V) / p_tup;
-      d[yUm] = (-s[yUm] + V) / p_tum;
-      d[yUbb] = (-s[yUbb] + s[yUm]) / p_tubb;
-      return true;
-    };
+  // What the right-hand side reads besides y, per lane (V = lane vector) or
+  // for one neuron (V = double).
+  template <class V>
+  struct RhsParams {
+    V V_peak, V_reset, g_L, C_m, E_L, Delta_T, tau_w, a, I_e, V_clamp, tau_z, tau_V_th, V_th_rest, tau_up, tau_um,
+        tau_ubb, I_stim;
+    V refractory, clamped;  // the refractory and clamp counts, read live (a spike inside the step changes them)
+  };
 
-    const double h_res = ctx.grid->resolution();
-    const auto ctrl = control(c(tol_used));
-    double h = c(h_int);
-    double pending = spikes_in;  // consumed by the first pass only
-    bool ok = true;
-    double t = 0.0;
-    while (t < h_res) {
-      integrators::evolve_apply<kN>(f, ctrl, t, h_res, h, y);
-      if (runaway(y[yV], y[yW])) {
-        ok = false;
-        break;
-      }
-      if (refr == 0 && clamp == 0) y[yV] = y[yV] + pending;  // input during refractoriness or clamp is lost
-      pending = 0.0;
-      if (p_Delta_T == 0.) V_spike = y[yVth];  // plain threshold crossing at the adaptive threshold
-      if (y[yV] >= V_spike && clamp == 0) {
-        y[yV] = p_V_clamp;
-        y[yW] += p_b;
-        y[yZ] = c(I_sp);
-        y[yVth] = c(V_th_max);
-        clamp = ccounts > 0 ? ccounts + 1 : 0;
-        emit(ctx, i, step + 1);
-      } else if (clamp == 1) {
-        // End of the clamped spike: reset, then the refractory period.
-        y[yV] = p_V_reset;
-        clamp = 0;
-        refr = counts > 0 ? counts + 1 : 0;
-      }
-      if (refr > 0) y[yV] = p_V_reset;
-    }
-    if (!ok) {
-      fail(i);
-    } else {
-      if (clamp > 0) --clamp;
-      if (refr > 0) --refr;
-    }
-    num_[h_int][i] = h;
-    num_[r][i] = static_cast<double>(refr);
-    num_[clamp_r][i] = static_cast<double>(clamp);
-    num_[V_peak_eff][i] = V_spike;
-    num_[I_stim][i] = cur;
-    num_[V_m][i] = y[yV];
-    num_[w][i] = y[yW];
-    num_[z][i] = y[yZ];
-    num_[V_th][i] = y[yVth];
-    num_[u_bar_plus][i] = y[yUp];
-    num_[u_bar_minus][i] = y[yUm];
-    num_[u_bar_bar][i] = y[yUbb];
+  // NEST's right-hand side, term by term in its order (bit-identical sums).
+  template <class V>
+  [[gnu::always_inline]] static void rhs(const RhsParams<V>& p, const V* s, V* d) {
+    using namespace integrators;
+    const auto is_refractory = p.refractory > 0.0, is_clamped = p.clamped > 0.0;
+    const auto held = is_refractory | is_clamped;
+    const V V_ = select(held, select(is_clamped, p.V_clamp, p.V_reset), lane_min(s[yV], p.V_peak));
+    const V I_spike = select(p.Delta_T == 0.0, splat<V>(0.0), p.g_L * p.Delta_T * lane_exp((V_ - s[yVth]) / p.Delta_T));
+    d[yV] = select(held, splat<V>(0.0), (-p.g_L * (V_ - p.E_L) + I_spike - s[yW] + s[yZ] + p.I_e + p.I_stim) / p.C_m);
+    d[yW] = select(is_clamped, splat<V>(0.0), (p.a * (V_ - p.E_L) - s[yW]) / p.tau_w);
+    d[yZ] = -s[yZ] / p.tau_z;
+    d[yVth] = -(s[yVth] - p.V_th_rest) / p.tau_V_th;
+    d[yUp] = (-s[yUp] + V_) / p.tau_up;
+    d[yUm] = (-s[yUm] + V_) / p.tau_um;
+    d[yUbb] = (-s[yUbb] + s[yUm]) / p.tau_ubb;
   }
+
+  // Connects the population to the lock-step stepper for one simulation step.
+  struct LaneDriver {
+    using V = integrators::Lanes<kLanes>::V;
+    AeifPscDeltaClopath& pop;
+    StepContext& ctx;
+    long step;
+    const double *in_sp, *in_cur;
+    RhsParams<V> p{};
+    // Per lane: what the in-loop spike handling reads, the refractory and clamp
+    // counts, the threshold in use, the input not yet applied (the step's input
+    // enters after the first accepted integration step only), spikes so far,
+    // and whether the runaway guard fired.
+    double V_reset_[kLanes]{}, V_clamp_[kLanes]{}, b_[kLanes]{}, I_sp_[kLanes]{}, V_th_max_[kLanes]{};
+    double V_spike[kLanes]{}, pending[kLanes]{};
+    long counts[kLanes]{}, ccounts[kLanes]{}, refr[kLanes]{}, clamp[kLanes]{};
+    bool plain_threshold[kLanes]{}, failed[kLanes]{};
+    int spikes[kLanes]{};
+
+    bool load(int l, std::size_t i, V* y, integrators::LaneStart& s) {
+      const auto& num = pop.num_;
+      if (num[halted][i] != 0.0) return false;
+      auto c = [&](int k) { return num[k][i]; };
+      p.V_peak[l] = c(V_peak);
+      p.V_reset[l] = c(V_reset);
+      p.g_L[l] = c(g_L);
+      p.C_m[l] = c(C_m);
+      p.E_L[l] = c(E_L);
+      p.Delta_T[l] = c(Delta_T);
+      p.tau_w[l] = c(tau_w);
+      p.a[l] = c(a);
+      p.I_e[l] = c(I_e);
+      p.V_clamp[l] = c(V_clamp);
+      p.tau_z[l] = c(tau_z);
+      p.tau_V_th[l] = c(tau_V_th);
+      p.V_th_rest[l] = c(V_th_rest);
+      p.tau_up[l] = c(tau_u_bar_plus);
+      p.tau_um[l] = c(tau_u_bar_minus);
+      p.tau_ubb[l] = c(tau_u_bar_bar);
+      p.I_stim[l] = c(I_stim);
+      V_reset_[l] = c(V_reset);
+      V_clamp_[l] = c(V_clamp);
+      b_[l] = c(b);
+      I_sp_[l] = c(I_sp);
+      V_th_max_[l] = c(V_th_max);
+      counts[l] = static_cast<long>(c(refr_counts));
+      ccounts[l] = static_cast<long>(c(clamp_counts));
+      refr[l] = static_cast<long>(c(r));
+      clamp[l] = static_cast<long>(c(clamp_r));
+      p.refractory[l] = static_cast<double>(refr[l]);
+      p.clamped[l] = static_cast<double>(clamp[l]);
+      V_spike[l] = c(V_peak_eff);
+      plain_threshold[l] = c(Delta_T) == 0.;
+      pending[l] = in_sp[i];
+      failed[l] = false;
+      spikes[l] = 0;
+      y[yV][l] = c(V_m);
+      y[yW][l] = c(w);
+      y[yZ][l] = c(z);
+      y[yVth][l] = c(V_th);
+      y[yUp][l] = c(u_bar_plus);
+      y[yUm][l] = c(u_bar_minus);
+      y[yUbb][l] = c(u_bar_bar);
+      s = {c(h_int), c(tol_used), c(tol_used)};
+      return true;
+    }
+
+    [[gnu::always_inline]] void rhs(const V&, const V* y, V* f) const { AeifPscDeltaClopath::rhs<V>(p, y, f); }
+
+    // After every accepted integration step: runaway guard, the delta input,
+    // spike detection, the end of the clamp, the refractory clamp.
+    bool accepted(int l, V* y) {
+      double ys[kN];
+      for (std::size_t k = 0; k < kN; ++k) ys[k] = y[k][l];
+      if (runaway(ys[yV], ys[yW])) {
+        failed[l] = true;
+        return false;
+      }
+      if (refr[l] == 0 && clamp[l] == 0) ys[yV] = ys[yV] + pending[l];  // input during refractoriness or clamp is lost
+      pending[l] = 0.0;
+      if (plain_threshold[l]) V_spike[l] = ys[yVth];  // plain threshold crossing at the adaptive threshold
+      if (ys[yV] >= V_spike[l] && clamp[l] == 0) {
+        ys[yV] = V_clamp_[l];
+        ys[yW] += b_[l];
+        ys[yZ] = I_sp_[l];
+        ys[yVth] = V_th_max_[l];
+        clamp[l] = ccounts[l] > 0 ? ccounts[l] + 1 : 0;
+        ++spikes[l];
+      } else if (clamp[l] == 1) {
+        // End of the clamped spike: reset, then the refractory period.
+        ys[yV] = V_reset_[l];
+        clamp[l] = 0;
+        refr[l] = counts[l] > 0 ? counts[l] + 1 : 0;
+      }
+      if (refr[l] > 0) ys[yV] = V_reset_[l];
+      for (std::size_t k = 0; k < kN; ++k) y[k][l] = ys[k];
+      p.refractory[l] = static_cast<double>(refr[l]);
+      p.clamped[l] = static_cast<double>(clamp[l]);
+      return true;
+    }
+
+    void finish(int l, std::size_t i, const V* y, double h) {
+      auto& num = pop.num_;
+      // Spikes before a runaway in the same step are still sent (NEST emits them in the loop).
+      for (int s = 0; s < spikes[l]; ++s) pop.emit(ctx, i, step + 1);
+      long rr = refr[l], cc = clamp[l];
+      if (failed[l]) {
+        pop.fail(i);
+      } else {
+        if (cc > 0) --cc;
+        if (rr > 0) --rr;
+      }
+      num[h_int][i] = h;
+      num[r][i] = static_cast<double>(rr);
+      num[clamp_r][i] = static_cast<double>(cc);
+      num[V_peak_eff][i] = V_spike[l];
+      num[I_stim][i] = in_cur[i];
+      num[V_m][i] = y[yV][l];
+      num[w][i] = y[yW][l];
+      num[z][i] = y[yZ][l];
+      num[V_th][i] = y[yVth][l];
+      num[u_bar_plus][i] = y[yUp][l];
+      num[u_bar_minus][i] = y[yUm][l];
+      num[u_bar_bar][i] = y[yUbb][l];
+    }
+  };
 };
 
 ModelInfo make_info() {

@@ -11,7 +11,7 @@
 #include <string>
 #include <utility>
 
-#include "integrators/rkf45.hpp"
+#include "integrators/rkf45_lanes.hpp"
 #include "models/neurons/misc_ode/misc_ode.hpp"
 #include "models/neurons/neuron_base.hpp"
 #include "nestkit/errors.hpp"
@@ -108,19 +108,46 @@ enum Col : int {
 constexpr int kDim = h_IT - V_m + 1;
 enum Channel : int { kCurrent = 0, kChannels = 5 };  // spike port p is channel p
 
-// Equilibrium gating functions (Hill & Tononi 2005; I_T after Compte et al.).
-double m_eq_h(double v) { return 1.0 / (1.0 + std::exp((v - -75.0) / 5.5)); }
-double h_eq_T(double v) { return 1.0 / (1.0 + std::exp((v + 83.0) / 4)); }
-double m_eq_T(double v) { return 1.0 / (1.0 + std::exp(-(v + 59.0) / 6.2)); }
-double D_eq_KNa(double v, double tau_d) {
-  const double influx = 0.025 / (1.0 + std::exp(-(v - -10.0) / 5.0));
+using integrators::lane_exp;
+
+// std::pow lane by lane (as lane_exp does for std::exp).
+inline double lane_pow(double x, double y) { return std::pow(x, y); }
+template <integrators::LaneVector V>
+[[gnu::always_inline]] inline V lane_pow(V x, V y) {
+  V r;
+  for (int l = 0; l < integrators::lane_count<V>; ++l) r[l] = std::pow(x[l], y[l]);
+  return r;
+}
+
+// Equilibrium gating functions (Hill & Tononi 2005; I_T after Compte et al.),
+// on one neuron (T = double) or on lanes.
+template <class T>
+[[gnu::always_inline]] inline T m_eq_h(T v) {
+  return 1.0 / (1.0 + lane_exp((v - -75.0) / 5.5));
+}
+template <class T>
+[[gnu::always_inline]] inline T h_eq_T(T v) {
+  return 1.0 / (1.0 + lane_exp((v + 83.0) / 4.0));
+}
+template <class T>
+[[gnu::always_inline]] inline T m_eq_T(T v) {
+  return 1.0 / (1.0 + lane_exp(-(v + 59.0) / 6.2));
+}
+template <class T>
+[[gnu::always_inline]] inline T D_eq_KNa(T v, T tau_d) {
+  const T influx = 0.025 / (1.0 + lane_exp(-(v - -10.0) / 5.0));
   return tau_d * influx + 0.001;
 }
-double m_eq_NMDA(double v, double v_act, double s_act) { return 1.0 / (1.0 + std::exp(-s_act * (v - v_act))); }
-double m_NMDA(double v, double m_eq, double m_fast, double m_slow, bool instant) {
-  const double a1 = 0.51 - 0.0028 * v;
-  const double a2 = 1 - a1;
-  return instant ? m_eq : a1 * m_fast + a2 * m_slow;
+template <class T>
+[[gnu::always_inline]] inline T m_eq_NMDA(T v, T v_act, T s_act) {
+  return 1.0 / (1.0 + lane_exp(-s_act * (v - v_act)));
+}
+// `instant` is a bool or a lane mask.
+template <class T, class C>
+[[gnu::always_inline]] inline T m_NMDA(T v, T m_eq, T m_fast, T m_slow, C instant) {
+  const T a1 = 0.51 - 0.0028 * v;
+  const T a2 = 1.0 - a1;
+  return integrators::select(instant, m_eq, a1 * m_fast + a2 * m_slow);
 }
 
 // Same arithmetic as NEST's beta_normalization_factor: the dg jump per unit weight
@@ -159,7 +186,9 @@ class HtNeuron final : public NeuronPopulation {
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
-      for (std::size_t i = begin; i < end; ++i) update_node(ctx, i, step);
+      LaneDriver d{*this, ctx, step};
+      // GSL's y_new(1e-3, 0) control: a_y = 1, a_dydt = 0.
+      integrators::evolve_lanes<kDim, integrators::kLanes>(d, 1.0, 0.0, step_, begin, end);
       for (int ch = 0; ch < kChannels; ++ch) {
         double* row = input_.row(ch, step);
         for (std::size_t i = begin; i < end; ++i) row[i] = 0.0;
@@ -212,95 +241,177 @@ class HtNeuron final : public NeuronPopulation {
   }
 
  private:
-  void update_node(StepContext& ctx, std::size_t i, long step) {
-    auto c = [&](int k) -> double& { return num_[k][i]; };
-    double y[kDim];
-    for (int k = 0; k < kDim; ++k) y[k] = c(V_m + k);
-    const bool clamp = c(voltage_clamp) != 0.0, instant = c(instant_unblock_NMDA) != 0.0;
-    const double v_clamp = c(V_clamp), i_stim = c(I_stim);
-    const double v_act = c(V_act_NMDA), s_act = c(S_act_NMDA), tau_d = c(tau_D_KNa);
-    long refr = static_cast<long>(c(ref_steps));
-    double i_nap = c(I_NaP), i_kna = c(I_KNa), i_t = c(I_T), i_h = c(I_h);
-    // Parameters by value so the right-hand side does not reload them per call.
-    const double ena = c(E_Na), ek = c(E_K), gnal = c(g_NaL), gkl = c(g_KL), taum = c(tau_m), teq = c(theta_eq),
-                 tth = c(tau_theta), tsp = c(tau_spike);
-    const double e_ampa = c(E_rev_AMPA), e_nmda = c(E_rev_NMDA), e_ga = c(E_rev_GABA_A), e_gb = c(E_rev_GABA_B);
-    const double tr_a = c(tau_rise_AMPA), td_a = c(tau_decay_AMPA), tr_n = c(tau_rise_NMDA), td_n = c(tau_decay_NMDA);
-    const double tr_ga = c(tau_rise_GABA_A), td_ga = c(tau_decay_GABA_A), tr_gb = c(tau_rise_GABA_B),
-                 td_gb = c(tau_decay_GABA_B);
-    const double t_fast = c(tau_Mg_fast_NMDA), t_slow = c(tau_Mg_slow_NMDA);
-    const double gnap = c(g_peak_NaP), enap = c(E_rev_NaP), nnap = c(N_NaP), gkna = c(g_peak_KNa), ekna = c(E_rev_KNa),
-                 gt = c(g_peak_T), et = c(E_rev_T), nt = c(N_T), gh = c(g_peak_h), eh = c(E_rev_h);
+  // What the right-hand side reads besides y, per lane (T = lane vector) or for
+  // one neuron (T = double); flags are 1 or 0.
+  template <class T>
+  struct RhsParams {
+    T clamp, instant, v_clamp, i_stim, v_act, s_act, tau_d;
+    T ena, ek, gnal, gkl, taum, teq, tth, tsp;
+    T e_ampa, e_nmda, e_ga, e_gb, tr_a, td_a, tr_n, td_n, tr_ga, td_ga, tr_gb, td_gb, t_fast, t_slow;
+    T gnap, enap, nnap, gkna, ekna, gt, et, nt, gh, eh;
+    T refractory;  // the refractory count, read live: a spike inside the step switches on I_spike
+  };
+  // The intrinsic currents of a right-hand side evaluation (NEST records those
+  // of the last one).
+  template <class T>
+  struct Currents {
+    T i_nap, i_kna, i_t, i_h;
+  };
 
-    auto rhs = [&](double, const double* s, double* f) {
-      const double v = clamp ? v_clamp : s[0];
-      // Instantaneous NMDA block: gating above the equilibrium is cut locally; the
-      // state itself is clipped only after each accepted step.
-      const double m_eq = m_eq_NMDA(v, v_act, s_act);
-      const double mf = std::min(m_eq, s[m_fast_NMDA - V_m]);
-      const double ms = std::min(m_eq, s[m_slow_NMDA - V_m]);
-      const double m_nmda = m_NMDA(v, m_eq, mf, ms, instant);
-      const double i_syn = -s[g_AMPA - V_m] * (v - e_ampa) - s[g_NMDA_tc - V_m] * m_nmda * (v - e_nmda) -
-                           s[g_GABA_A - V_m] * (v - e_ga) - s[g_GABA_B - V_m] * (v - e_gb);
-      const double i_spike = refr > 0 ? -(v - ek) / tsp : 0.0;
-      const double i_na = -gnal * (v - ena);
-      const double i_k = -gkl * (v - ek);
-      const double m_inf_nap = 1.0 / (1.0 + std::exp(-(v - -55.7) / 7.7));
-      i_nap = -gnap * std::pow(m_inf_nap, nnap) * (v - enap);
-      const double m_inf_kna = 1.0 / (1.0 + std::pow(0.25 / s[D_IKNa - V_m], 3.5));
-      i_kna = -gkna * m_inf_kna * (v - ekna);
-      i_t = -gt * std::pow(s[m_IT - V_m], nt) * s[h_IT - V_m] * (v - et);
-      i_h = -gh * s[m_Ih - V_m] * (v - eh);
-      f[0] = (i_na + i_k + i_syn + i_nap + i_kna + i_t + i_h + i_stim) / taum + i_spike;
-      f[theta - V_m] = -(s[theta - V_m] - teq) / tth;
-      f[dg_AMPA - V_m] = -s[dg_AMPA - V_m] / tr_a;
-      f[g_AMPA - V_m] = s[dg_AMPA - V_m] - s[g_AMPA - V_m] / td_a;
-      f[dg_NMDA - V_m] = -s[dg_NMDA - V_m] / tr_n;
-      f[g_NMDA_tc - V_m] = s[dg_NMDA - V_m] - s[g_NMDA_tc - V_m] / td_n;
-      f[m_fast_NMDA - V_m] = (m_eq - mf) / t_fast;
-      f[m_slow_NMDA - V_m] = (m_eq - ms) / t_slow;
-      f[dg_GABA_A - V_m] = -s[dg_GABA_A - V_m] / tr_ga;
-      f[g_GABA_A - V_m] = s[dg_GABA_A - V_m] - s[g_GABA_A - V_m] / td_ga;
-      f[dg_GABA_B - V_m] = -s[dg_GABA_B - V_m] / tr_gb;
-      f[g_GABA_B - V_m] = s[dg_GABA_B - V_m] - s[g_GABA_B - V_m] / td_gb;
-      f[D_IKNa - V_m] = (D_eq_KNa(v, tau_d) - s[D_IKNa - V_m]) / tau_d;
-      const double tau_m_t = 0.22 / (std::exp(-(v + 132.0) / 16.7) + std::exp((v + 16.8) / 18.2)) + 0.13;
-      const double tau_h_t = 8.2 + (56.6 + 0.27 * std::exp((v + 115.2) / 5.0)) / (1.0 + std::exp((v + 86.0) / 3.2));
-      f[m_IT - V_m] = (m_eq_T(v) - s[m_IT - V_m]) / tau_m_t;
-      f[h_IT - V_m] = (h_eq_T(v) - s[h_IT - V_m]) / tau_h_t;
-      const double tau_m_h = 1.0 / (std::exp(-14.59 - 0.086 * v) + std::exp(-1.87 + 0.0701 * v));
-      f[m_Ih - V_m] = (m_eq_h(v) - s[m_Ih - V_m]) / tau_m_h;
-      return true;
-    };
-
-    const auto control = integrators::ErrorControl::y(1e-3, 0.0);
-    double t = 0.0;
-    while (t < step_) {
-      integrators::evolve_apply<kDim>(rhs, control, t, step_, c(integration_step), y);
-      if (clamp) y[0] = v_clamp;
-      const double m_eq = m_eq_NMDA(y[0], v_act, s_act);
-      y[m_fast_NMDA - V_m] = std::min(m_eq, y[m_fast_NMDA - V_m]);
-      y[m_slow_NMDA - V_m] = std::min(m_eq, y[m_slow_NMDA - V_m]);
-      if (refr == 0 && y[0] >= y[theta - V_m]) {
-        y[0] = ena;
-        y[theta - V_m] = ena;
-        refr = static_cast<long>(c(refr_counts)) + 1;  // the decrement below eats one
-        emit(ctx, i, step + 1);
-      }
-    }
-    if (refr > 0) --refr;
-    y[dg_AMPA - V_m] += c(cond_AMPA) * input_.row(1, step)[i];
-    y[dg_NMDA - V_m] += c(cond_NMDA) * input_.row(2, step)[i];
-    y[dg_GABA_A - V_m] += c(cond_GABA_A) * input_.row(3, step)[i];
-    y[dg_GABA_B - V_m] += c(cond_GABA_B) * input_.row(4, step)[i];
-    for (int k = 0; k < kDim; ++k) c(V_m + k) = y[k];
-    c(ref_steps) = static_cast<double>(refr);
-    c(I_NaP) = i_nap;
-    c(I_KNa) = i_kna;
-    c(I_T) = i_t;
-    c(I_h) = i_h;
-    c(I_stim) = input_.row(kCurrent, step)[i];
+  // NEST's right-hand side, term by term in its order (bit-identical sums).
+  template <class T>
+  [[gnu::always_inline]] static void rhs(const RhsParams<T>& p, const T* s, T* f, Currents<T>& cur) {
+    using integrators::lane_min;
+    using integrators::select;
+    using integrators::splat;
+    const T v = select(p.clamp != 0.0, p.v_clamp, s[0]);
+    // Instantaneous NMDA block: gating above the equilibrium is cut locally; the
+    // state itself is clipped only after each accepted step.
+    const T m_eq = m_eq_NMDA(v, p.v_act, p.s_act);
+    const T mf = lane_min(m_eq, s[m_fast_NMDA - V_m]);
+    const T ms = lane_min(m_eq, s[m_slow_NMDA - V_m]);
+    const T m_nmda = m_NMDA(v, m_eq, mf, ms, p.instant != 0.0);
+    const T i_syn = -s[g_AMPA - V_m] * (v - p.e_ampa) - s[g_NMDA_tc - V_m] * m_nmda * (v - p.e_nmda) -
+                    s[g_GABA_A - V_m] * (v - p.e_ga) - s[g_GABA_B - V_m] * (v - p.e_gb);
+    const T i_spike = select(p.refractory > 0.0, -(v - p.ek) / p.tsp, splat<T>(0.0));
+    const T i_na = -p.gnal * (v - p.ena);
+    const T i_k = -p.gkl * (v - p.ek);
+    const T m_inf_nap = 1.0 / (1.0 + lane_exp(-(v - -55.7) / 7.7));
+    const T i_nap = -p.gnap * lane_pow(m_inf_nap, p.nnap) * (v - p.enap);
+    const T m_inf_kna = 1.0 / (1.0 + lane_pow(0.25 / s[D_IKNa - V_m], splat<T>(3.5)));
+    const T i_kna = -p.gkna * m_inf_kna * (v - p.ekna);
+    const T i_t = -p.gt * lane_pow(s[m_IT - V_m], p.nt) * s[h_IT - V_m] * (v - p.et);
+    const T i_h = -p.gh * s[m_Ih - V_m] * (v - p.eh);
+    f[0] = (i_na + i_k + i_syn + i_nap + i_kna + i_t + i_h + p.i_stim) / p.taum + i_spike;
+    f[theta - V_m] = -(s[theta - V_m] - p.teq) / p.tth;
+    f[dg_AMPA - V_m] = -s[dg_AMPA - V_m] / p.tr_a;
+    f[g_AMPA - V_m] = s[dg_AMPA - V_m] - s[g_AMPA - V_m] / p.td_a;
+    f[dg_NMDA - V_m] = -s[dg_NMDA - V_m] / p.tr_n;
+    f[g_NMDA_tc - V_m] = s[dg_NMDA - V_m] - s[g_NMDA_tc - V_m] / p.td_n;
+    f[m_fast_NMDA - V_m] = (m_eq - mf) / p.t_fast;
+    f[m_slow_NMDA - V_m] = (m_eq - ms) / p.t_slow;
+    f[dg_GABA_A - V_m] = -s[dg_GABA_A - V_m] / p.tr_ga;
+    f[g_GABA_A - V_m] = s[dg_GABA_A - V_m] - s[g_GABA_A - V_m] / p.td_ga;
+    f[dg_GABA_B - V_m] = -s[dg_GABA_B - V_m] / p.tr_gb;
+    f[g_GABA_B - V_m] = s[dg_GABA_B - V_m] - s[g_GABA_B - V_m] / p.td_gb;
+    f[D_IKNa - V_m] = (D_eq_KNa(v, p.tau_d) - s[D_IKNa - V_m]) / p.tau_d;
+    const T tau_m_t = 0.22 / (lane_exp(-(v + 132.0) / 16.7) + lane_exp((v + 16.8) / 18.2)) + 0.13;
+    const T tau_h_t = 8.2 + (56.6 + 0.27 * lane_exp((v + 115.2) / 5.0)) / (1.0 + lane_exp((v + 86.0) / 3.2));
+    f[m_IT - V_m] = (m_eq_T(v) - s[m_IT - V_m]) / tau_m_t;
+    f[h_IT - V_m] = (h_eq_T(v) - s[h_IT - V_m]) / tau_h_t;
+    const T tau_m_h = 1.0 / (lane_exp(-14.59 - 0.086 * v) + lane_exp(-1.87 + 0.0701 * v));
+    f[m_Ih - V_m] = (m_eq_h(v) - s[m_Ih - V_m]) / tau_m_h;
+    cur = {i_nap, i_kna, i_t, i_h};
   }
+
+  // Connects the population to the lock-step stepper for one simulation step.
+  struct LaneDriver {
+    using V = integrators::Lanes<integrators::kLanes>::V;
+    static constexpr int kLanes = integrators::kLanes;
+    HtNeuron& pop;
+    StepContext& ctx;
+    long step;
+    RhsParams<V> p{};
+    // Written by every right-hand side evaluation: when a node's step ends, its
+    // lane holds the currents at the accepted end point (the last evaluation).
+    Currents<V> cur{};
+    long refr[kLanes]{}, refr_counts_[kLanes]{};
+    int spikes[kLanes]{};
+
+    bool load(int l, std::size_t i, V* y, integrators::LaneStart& s) {
+      auto c = [&](int k) { return pop.num_[k][i]; };
+      for (int k = 0; k < kDim; ++k) y[k][l] = c(V_m + k);
+      p.clamp[l] = c(voltage_clamp) != 0.0 ? 1.0 : 0.0;
+      p.instant[l] = c(instant_unblock_NMDA) != 0.0 ? 1.0 : 0.0;
+      p.v_clamp[l] = c(V_clamp);
+      p.i_stim[l] = c(I_stim);
+      p.v_act[l] = c(V_act_NMDA);
+      p.s_act[l] = c(S_act_NMDA);
+      p.tau_d[l] = c(tau_D_KNa);
+      p.ena[l] = c(E_Na);
+      p.ek[l] = c(E_K);
+      p.gnal[l] = c(g_NaL);
+      p.gkl[l] = c(g_KL);
+      p.taum[l] = c(tau_m);
+      p.teq[l] = c(theta_eq);
+      p.tth[l] = c(tau_theta);
+      p.tsp[l] = c(tau_spike);
+      p.e_ampa[l] = c(E_rev_AMPA);
+      p.e_nmda[l] = c(E_rev_NMDA);
+      p.e_ga[l] = c(E_rev_GABA_A);
+      p.e_gb[l] = c(E_rev_GABA_B);
+      p.tr_a[l] = c(tau_rise_AMPA);
+      p.td_a[l] = c(tau_decay_AMPA);
+      p.tr_n[l] = c(tau_rise_NMDA);
+      p.td_n[l] = c(tau_decay_NMDA);
+      p.tr_ga[l] = c(tau_rise_GABA_A);
+      p.td_ga[l] = c(tau_decay_GABA_A);
+      p.tr_gb[l] = c(tau_rise_GABA_B);
+      p.td_gb[l] = c(tau_decay_GABA_B);
+      p.t_fast[l] = c(tau_Mg_fast_NMDA);
+      p.t_slow[l] = c(tau_Mg_slow_NMDA);
+      p.gnap[l] = c(g_peak_NaP);
+      p.enap[l] = c(E_rev_NaP);
+      p.nnap[l] = c(N_NaP);
+      p.gkna[l] = c(g_peak_KNa);
+      p.ekna[l] = c(E_rev_KNa);
+      p.gt[l] = c(g_peak_T);
+      p.et[l] = c(E_rev_T);
+      p.nt[l] = c(N_T);
+      p.gh[l] = c(g_peak_h);
+      p.eh[l] = c(E_rev_h);
+      refr[l] = static_cast<long>(c(ref_steps));
+      p.refractory[l] = static_cast<double>(refr[l]);
+      refr_counts_[l] = static_cast<long>(c(refr_counts));
+      spikes[l] = 0;
+      s = {c(integration_step), 1e-3, 0.0};
+      return true;
+    }
+
+    [[gnu::always_inline]] void rhs(const V&, const V* y, V* f) { HtNeuron::rhs<V>(p, y, f, cur); }
+
+    // After every accepted integration step: the voltage clamp, the NMDA gating
+    // clipped at its equilibrium, the spike test.
+    bool accepted(int l, V* y) {
+      double ys[kDim];
+      for (int k = 0; k < kDim; ++k) ys[k] = y[k][l];
+      if (p.clamp[l] != 0.0) ys[0] = p.v_clamp[l];
+      const double m_eq = m_eq_NMDA(ys[0], p.v_act[l], p.s_act[l]);
+      ys[m_fast_NMDA - V_m] = std::min(m_eq, ys[m_fast_NMDA - V_m]);
+      ys[m_slow_NMDA - V_m] = std::min(m_eq, ys[m_slow_NMDA - V_m]);
+      if (refr[l] == 0 && ys[0] >= ys[theta - V_m]) {
+        ys[0] = p.ena[l];
+        ys[theta - V_m] = p.ena[l];
+        refr[l] = refr_counts_[l] + 1;  // the decrement in finish eats one
+        ++spikes[l];
+      }
+      for (int k = 0; k < kDim; ++k) y[k][l] = ys[k];
+      p.refractory[l] = static_cast<double>(refr[l]);
+      return true;
+    }
+
+    void finish(int l, std::size_t i, const V* yl, double h) {
+      auto c = [&](int k) -> double& { return pop.num_[k][i]; };
+      auto in = [&](int ch) { return pop.input_.row(ch, step)[i]; };
+      double y[kDim];
+      for (int k = 0; k < kDim; ++k) y[k] = yl[k][l];
+      for (int s = 0; s < spikes[l]; ++s) pop.emit(ctx, i, step + 1);
+      long rr = refr[l];
+      if (rr > 0) --rr;
+      c(integration_step) = h;
+      y[dg_AMPA - V_m] += c(cond_AMPA) * in(1);
+      y[dg_NMDA - V_m] += c(cond_NMDA) * in(2);
+      y[dg_GABA_A - V_m] += c(cond_GABA_A) * in(3);
+      y[dg_GABA_B - V_m] += c(cond_GABA_B) * in(4);
+      for (int k = 0; k < kDim; ++k) c(V_m + k) = y[k];
+      c(ref_steps) = static_cast<double>(rr);
+      c(I_NaP) = cur.i_nap[l];
+      c(I_KNa) = cur.i_kna[l];
+      c(I_T) = cur.i_t[l];
+      c(I_h) = cur.i_h[l];
+      c(I_stim) = in(kCurrent);
+    }
+  };
 
   double step_ = 0.1;
   const TimeGrid* grid_ = nullptr;

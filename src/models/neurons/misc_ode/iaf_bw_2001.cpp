@@ -6,7 +6,7 @@
 #include <cmath>
 #include <string>
 
-#include "integrators/rkf45.hpp"
+#include "integrators/rkf45_lanes.hpp"
 #include "models/neurons/misc_ode/bw_common.hpp"
 #include "models/neurons/misc_ode/misc_ode.hpp"
 #include "models/neurons/misc_ode/special_functions.hpp"
@@ -81,10 +81,15 @@ class IafBw2001 final : public NeuronPopulation {
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
-      const double* in_ampa = input_.row(kAMPA, step);
-      const double* in_gaba = input_.row(kGABA, step);
-      const double* in_nmda = input_.row(kNMDA, step);
-      for (std::size_t i = begin; i < end; ++i) update_node(ctx, i, step, in_ampa[i], in_gaba[i], in_nmda[i]);
+      LaneDriver d{*this,
+                   ctx,
+                   step,
+                   input_.row(kAMPA, step),
+                   input_.row(kGABA, step),
+                   input_.row(kNMDA, step),
+                   input_.row(kCurrent, step)};
+      // GSL's y_new(gsl_error_tol, 0) control: a_y = 1, a_dydt = 0.
+      integrators::evolve_lanes<kN, integrators::kLanes>(d, 1.0, 0.0, step_, begin, end);
       for (int ch = 0; ch < kChannels; ++ch) {
         double* row = input_.row(ch, step);
         for (std::size_t i = begin; i < end; ++i) row[i] = 0.0;
@@ -111,52 +116,96 @@ class IafBw2001 final : public NeuronPopulation {
   }
 
  private:
-  void update_node(StepContext& ctx, std::size_t i, long step, double ampa, double gaba, double nmda) {
-    auto c = [&](int k) -> double& { return num_[k][i]; };
-    double y[4] = {c(V_m), c(s_AMPA), c(s_GABA), c(s_NMDA)};
-    const double el = c(E_L), eex = c(E_ex), ein = c(E_in), gl = c(g_L), cm = c(C_m), mg = c(conc_Mg2);
-    const double tau_a = c(tau_AMPA), tau_g = c(tau_GABA), tau_n = c(tau_decay_NMDA), drive = c(I_stim);
-    auto rhs = [&](double, const double* s, double* f) {
-      const double i_ampa = (s[0] - eex) * s[1];
-      const double i_gaba = (s[0] - ein) * s[2];
-      const double i_nmda = (s[0] - eex) / (1 + mg * std::exp(-0.062 * s[0]) / 3.57) * s[3];
-      const double i_syn = i_ampa + i_gaba + i_nmda;
-      f[0] = (-gl * (s[0] - el) - i_syn + drive) / cm;
-      f[1] = -s[1] / tau_a;
-      f[3] = -s[3] / tau_n;
-      f[2] = -s[2] / tau_g;
-      return true;
-    };
-    const auto control = integrators::ErrorControl::y(c(gsl_error_tol), 0.0);
-    double t = 0.0;
-    while (t < step_) integrators::evolve_apply<4>(rhs, control, t, step_, c(integration_step), y);
-    // NEST keeps the currents of the last right-hand side evaluation, which is at
-    // the accepted end point of the step.
-    c(I_AMPA) = (y[0] - eex) * y[1];
-    c(I_GABA) = (y[0] - ein) * y[2];
-    c(I_NMDA) = (y[0] - eex) / (1 + mg * std::exp(-0.062 * y[0]) / 3.57) * y[3];
-    y[1] += ampa;
-    y[2] += gaba;
-    y[3] += nmda;
-    if (c(r) != 0.0) {
-      c(r) -= 1.0;
-      y[0] = c(V_reset);
-    } else if (y[0] >= c(V_th)) {
-      c(r) = c(refr_counts);
-      y[0] = c(V_reset);
-      const double t_spike = grid_->steps_to_ms(step + 1);
-      c(s_NMDA_pre) = c(s_NMDA_pre) * std::exp(-(t_spike - c(last_spike)) / tau_n);
-      const double delta = c(k0) + c(k1) * c(s_NMDA_pre);
-      c(s_NMDA_pre) += delta;
-      c(last_spike) = t_spike;
-      ctx.spikes->push_back({first_gid_ + static_cast<uint32_t>(i), 1u, step + 1, delta});
-    }
-    c(V_m) = y[0];
-    c(s_AMPA) = y[1];
-    c(s_GABA) = y[2];
-    c(s_NMDA) = y[3];
-    c(I_stim) = input_.row(kCurrent, step)[i];
+  static constexpr std::size_t kN = 4;  // ODE vector: V_m, s_AMPA, s_GABA, s_NMDA
+
+  // What the right-hand side reads besides y, per lane (V = lane vector) or
+  // for one neuron (V = double).
+  template <class V>
+  struct RhsParams {
+    V E_L, E_ex, E_in, g_L, C_m, conc_Mg2, tau_AMPA, tau_GABA, tau_NMDA, I_stim;
+  };
+
+  // NEST's right-hand side, term by term in its order (bit-identical sums).
+  template <class V>
+  [[gnu::always_inline]] static void rhs(const RhsParams<V>& p, const V* s, V* f) {
+    using integrators::lane_exp;
+    const V i_ampa = (s[0] - p.E_ex) * s[1];
+    const V i_gaba = (s[0] - p.E_in) * s[2];
+    const V i_nmda = (s[0] - p.E_ex) / (1.0 + p.conc_Mg2 * lane_exp(-0.062 * s[0]) / 3.57) * s[3];
+    const V i_syn = i_ampa + i_gaba + i_nmda;
+    f[0] = (-p.g_L * (s[0] - p.E_L) - i_syn + p.I_stim) / p.C_m;
+    f[1] = -s[1] / p.tau_AMPA;
+    f[3] = -s[3] / p.tau_NMDA;
+    f[2] = -s[2] / p.tau_GABA;
   }
+
+  // Connects the population to the lock-step stepper for one simulation step.
+  struct LaneDriver {
+    using V = integrators::Lanes<integrators::kLanes>::V;
+    IafBw2001& pop;
+    StepContext& ctx;
+    long step;
+    const double *in_ampa, *in_gaba, *in_nmda, *in_cur;
+    RhsParams<V> p{};
+
+    bool load(int l, std::size_t i, V* y, integrators::LaneStart& s) {
+      auto c = [&](int k) { return pop.num_[k][i]; };
+      p.E_L[l] = c(E_L);
+      p.E_ex[l] = c(E_ex);
+      p.E_in[l] = c(E_in);
+      p.g_L[l] = c(g_L);
+      p.C_m[l] = c(C_m);
+      p.conc_Mg2[l] = c(conc_Mg2);
+      p.tau_AMPA[l] = c(tau_AMPA);
+      p.tau_GABA[l] = c(tau_GABA);
+      p.tau_NMDA[l] = c(tau_decay_NMDA);
+      p.I_stim[l] = c(I_stim);
+      y[0][l] = c(V_m);
+      y[1][l] = c(s_AMPA);
+      y[2][l] = c(s_GABA);
+      y[3][l] = c(s_NMDA);
+      s = {c(integration_step), c(gsl_error_tol), 0.0};
+      return true;
+    }
+
+    [[gnu::always_inline]] void rhs(const V&, const V* y, V* f) const { IafBw2001::rhs<V>(p, y, f); }
+    // The spike is detected after the whole simulation step, not inside it.
+    bool accepted(int, V*) { return true; }
+
+    void finish(int l, std::size_t i, const V* yl, double h) {
+      auto c = [&](int k) -> double& { return pop.num_[k][i]; };
+      double y[kN];
+      for (std::size_t k = 0; k < kN; ++k) y[k] = yl[k][l];
+      const double eex = c(E_ex), ein = c(E_in), mg = c(conc_Mg2), tau_n = c(tau_decay_NMDA);
+      c(integration_step) = h;
+      // NEST keeps the currents of the last right-hand side evaluation, which is at
+      // the accepted end point of the step.
+      c(I_AMPA) = (y[0] - eex) * y[1];
+      c(I_GABA) = (y[0] - ein) * y[2];
+      c(I_NMDA) = (y[0] - eex) / (1 + mg * std::exp(-0.062 * y[0]) / 3.57) * y[3];
+      y[1] += in_ampa[i];
+      y[2] += in_gaba[i];
+      y[3] += in_nmda[i];
+      if (c(r) != 0.0) {
+        c(r) -= 1.0;
+        y[0] = c(V_reset);
+      } else if (y[0] >= c(V_th)) {
+        c(r) = c(refr_counts);
+        y[0] = c(V_reset);
+        const double t_spike = pop.grid_->steps_to_ms(step + 1);
+        c(s_NMDA_pre) = c(s_NMDA_pre) * std::exp(-(t_spike - c(last_spike)) / tau_n);
+        const double delta = c(k0) + c(k1) * c(s_NMDA_pre);
+        c(s_NMDA_pre) += delta;
+        c(last_spike) = t_spike;
+        ctx.spikes->push_back({pop.first_gid_ + static_cast<uint32_t>(i), 1u, step + 1, delta});
+      }
+      c(V_m) = y[0];
+      c(s_AMPA) = y[1];
+      c(s_GABA) = y[2];
+      c(s_NMDA) = y[3];
+      c(I_stim) = in_cur[i];
+    }
+  };
 
   double step_ = 0.1;
   const TimeGrid* grid_ = nullptr;
