@@ -22,13 +22,19 @@ threads = int(sys.argv[1])
 nest.ResetKernel()
 nest.SetKernelStatus({"rng_seed": 7, "local_num_threads": threads})
 out = {}
-models = (("aeif_cond_alpha", 520.0), ("hh_psc_alpha", 700.0), ("iaf_cond_exp", 420.0))
-for model, dc in models:
+# (model, base drive in pA, weight scale: aeif_psc_delta's weights are voltage jumps in mV)
+models = (
+    ("aeif_cond_alpha", 520.0, 1.0),
+    ("hh_psc_alpha", 700.0, 1.0),
+    ("iaf_cond_exp", 420.0, 1.0),
+    ("aeif_psc_delta", 520.0, 0.05),
+)
+for model, dc, scale in models:
     n = nest.Create(model, 23, params={"I_e": [dc + 11.0 * i for i in range(23)]})
     pg = nest.Create("poisson_generator", params={"rate": 3000.0})
-    nest.Connect(pg, n, syn_spec={"weight": 30.0})
+    nest.Connect(pg, n, syn_spec={"weight": 30.0 * scale})
     nest.Connect(n, n, {"rule": "fixed_indegree", "indegree": 4},
-                 {"weight": nest.random.uniform(-40.0, 40.0), "delay": 1.5})
+                 {"weight": nest.random.uniform(-40.0 * scale, 40.0 * scale), "delay": 1.5})
     sr = nest.Create("spike_recorder")
     mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": 0.5})
     nest.Connect(n, sr)
@@ -61,7 +67,7 @@ def reference():
 
 
 def test_network_fires(reference):
-    for model in ("aeif_cond_alpha", "hh_psc_alpha", "iaf_cond_exp"):
+    for model in ("aeif_cond_alpha", "hh_psc_alpha", "iaf_cond_exp", "aeif_psc_delta"):
         assert len(reference[model]["times"]) > 100, model
 
 

@@ -43,9 +43,9 @@ class AeifPscDelta final : public AeifPopulation {
       const long step = ctx.slice_origin + lag;
       double* in_sp = input_.row(kSpike, step);
       double* in_cur = input_.row(kCurrent, step);
-      LaneDriver d{*this, ctx, step, ctx.grid->resolution(), in_sp, in_cur};
+      auto make = [&]<int W>() { return LaneDriver<W>{*this, ctx, step, ctx.grid->resolution(), in_sp, in_cur}; };
       // GSL's yp control: a_y = 0, a_dydt = 1.
-      integrators::evolve_lanes<kN, kLanes>(d, 0.0, 1.0, d.h_res, begin, end);
+      integrators::evolve_population<kN>(make, 0.0, 1.0, ctx.grid->resolution(), begin, end);
       for (std::size_t i = begin; i < end; ++i) in_sp[i] = in_cur[i] = 0.0;
       sample(step, begin, end);
     }
@@ -58,7 +58,6 @@ class AeifPscDelta final : public AeifPopulation {
   double recordable(int k, std::size_t i) const override { return k == 0 ? num_[V_m][i] : num_[w][i]; }
 
  private:
-  static constexpr int kLanes = integrators::kLanes;
   static constexpr std::size_t kN = 2;  // ODE vector: V_m, w
 
   // What the right-hand side reads besides y, per lane (V = lane vector) or
@@ -83,8 +82,9 @@ class AeifPscDelta final : public AeifPopulation {
   }
 
   // Connects the population to the lock-step stepper for one simulation step.
+  template <int W>
   struct LaneDriver {
-    using V = integrators::Lanes<kLanes>::V;
+    using V = typename integrators::Lanes<W>::V;
     AeifPscDelta& pop;
     StepContext& ctx;
     long step;
@@ -94,11 +94,11 @@ class AeifPscDelta final : public AeifPopulation {
     // Per lane: the spike rule, the refractory count, the input not yet applied
     // (the step's input enters after the first accepted integration step only),
     // the refractory buffer, spikes so far, and whether the runaway guard fired.
-    SpikeRule rule[kLanes]{};
-    double tau_m[kLanes]{}, pending[kLanes]{}, buffer[kLanes]{};
-    long refr[kLanes]{};
-    bool with_refr_input[kLanes]{}, failed[kLanes]{};
-    int spikes[kLanes]{};
+    SpikeRule rule[W]{};
+    double tau_m[W]{}, pending[W]{}, buffer[W]{};
+    long refr[W]{};
+    bool with_refr_input[W]{}, failed[W]{};
+    int spikes[W]{};
 
     bool load(int l, std::size_t i, V* y, integrators::LaneStart& s) {
       const auto& num = pop.num_;

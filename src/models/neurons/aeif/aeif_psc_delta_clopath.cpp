@@ -61,9 +61,9 @@ class AeifPscDeltaClopath final : public AeifPopulation {
       const long step = ctx.slice_origin + lag;
       double* in_sp = input_.row(kSpike, step);
       double* in_cur = input_.row(kCurrent, step);
-      LaneDriver d{*this, ctx, step, in_sp, in_cur};
+      auto make = [&]<int W>() { return LaneDriver<W>{*this, ctx, step, in_sp, in_cur}; };
       // GSL's yp control: a_y = 0, a_dydt = 1.
-      integrators::evolve_lanes<kN, kLanes>(d, 0.0, 1.0, ctx.grid->resolution(), begin, end);
+      integrators::evolve_population<kN>(make, 0.0, 1.0, ctx.grid->resolution(), begin, end);
       for (std::size_t i = begin; i < end; ++i) in_sp[i] = in_cur[i] = 0.0;
       sample(step, begin, end);
     }
@@ -79,8 +79,6 @@ class AeifPscDeltaClopath final : public AeifPopulation {
   }
 
  private:
-  static constexpr int kLanes = integrators::kLanes;
-
   // What the right-hand side reads besides y, per lane (V = lane vector) or
   // for one neuron (V = double).
   template <class V>
@@ -108,8 +106,9 @@ class AeifPscDeltaClopath final : public AeifPopulation {
   }
 
   // Connects the population to the lock-step stepper for one simulation step.
+  template <int W>
   struct LaneDriver {
-    using V = integrators::Lanes<kLanes>::V;
+    using V = typename integrators::Lanes<W>::V;
     AeifPscDeltaClopath& pop;
     StepContext& ctx;
     long step;
@@ -119,11 +118,11 @@ class AeifPscDeltaClopath final : public AeifPopulation {
     // counts, the threshold in use, the input not yet applied (the step's input
     // enters after the first accepted integration step only), spikes so far,
     // and whether the runaway guard fired.
-    double V_reset_[kLanes]{}, V_clamp_[kLanes]{}, b_[kLanes]{}, I_sp_[kLanes]{}, V_th_max_[kLanes]{};
-    double V_spike[kLanes]{}, pending[kLanes]{};
-    long counts[kLanes]{}, ccounts[kLanes]{}, refr[kLanes]{}, clamp[kLanes]{};
-    bool plain_threshold[kLanes]{}, failed[kLanes]{};
-    int spikes[kLanes]{};
+    double V_reset_[W]{}, V_clamp_[W]{}, b_[W]{}, I_sp_[W]{}, V_th_max_[W]{};
+    double V_spike[W]{}, pending[W]{};
+    long counts[W]{}, ccounts[W]{}, refr[W]{}, clamp[W]{};
+    bool plain_threshold[W]{}, failed[W]{};
+    int spikes[W]{};
 
     bool load(int l, std::size_t i, V* y, integrators::LaneStart& s) {
       const auto& num = pop.num_;

@@ -186,9 +186,9 @@ class HtNeuron final : public NeuronPopulation {
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
-      LaneDriver d{*this, ctx, step};
+      auto make = [&]<int W>() { return LaneDriver<W>{*this, ctx, step}; };
       // GSL's y_new(1e-3, 0) control: a_y = 1, a_dydt = 0.
-      integrators::evolve_lanes<kDim, integrators::kLanes>(d, 1.0, 0.0, step_, begin, end);
+      integrators::evolve_population<kDim>(make, 1.0, 0.0, step_, begin, end);
       for (int ch = 0; ch < kChannels; ++ch) {
         double* row = input_.row(ch, step);
         for (std::size_t i = begin; i < end; ++i) row[i] = 0.0;
@@ -305,9 +305,9 @@ class HtNeuron final : public NeuronPopulation {
   }
 
   // Connects the population to the lock-step stepper for one simulation step.
+  template <int W>
   struct LaneDriver {
-    using V = integrators::Lanes<integrators::kLanes>::V;
-    static constexpr int kLanes = integrators::kLanes;
+    using V = typename integrators::Lanes<W>::V;
     HtNeuron& pop;
     StepContext& ctx;
     long step;
@@ -315,8 +315,8 @@ class HtNeuron final : public NeuronPopulation {
     // Written by every right-hand side evaluation: when a node's step ends, its
     // lane holds the currents at the accepted end point (the last evaluation).
     Currents<V> cur{};
-    long refr[kLanes]{}, refr_counts_[kLanes]{};
-    int spikes[kLanes]{};
+    long refr[W]{}, refr_counts_[W]{};
+    int spikes[W]{};
 
     bool load(int l, std::size_t i, V* y, integrators::LaneStart& s) {
       auto c = [&](int k) { return pop.num_[k][i]; };

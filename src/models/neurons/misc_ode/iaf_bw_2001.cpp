@@ -81,15 +81,17 @@ class IafBw2001 final : public NeuronPopulation {
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
-      LaneDriver d{*this,
-                   ctx,
-                   step,
-                   input_.row(kAMPA, step),
-                   input_.row(kGABA, step),
-                   input_.row(kNMDA, step),
-                   input_.row(kCurrent, step)};
+      auto make = [&]<int W>() {
+        return LaneDriver<W>{*this,
+                             ctx,
+                             step,
+                             input_.row(kAMPA, step),
+                             input_.row(kGABA, step),
+                             input_.row(kNMDA, step),
+                             input_.row(kCurrent, step)};
+      };
       // GSL's y_new(gsl_error_tol, 0) control: a_y = 1, a_dydt = 0.
-      integrators::evolve_lanes<kN, integrators::kLanes>(d, 1.0, 0.0, step_, begin, end);
+      integrators::evolve_population<kN>(make, 1.0, 0.0, step_, begin, end);
       for (int ch = 0; ch < kChannels; ++ch) {
         double* row = input_.row(ch, step);
         for (std::size_t i = begin; i < end; ++i) row[i] = 0.0;
@@ -140,8 +142,9 @@ class IafBw2001 final : public NeuronPopulation {
   }
 
   // Connects the population to the lock-step stepper for one simulation step.
+  template <int W>
   struct LaneDriver {
-    using V = integrators::Lanes<integrators::kLanes>::V;
+    using V = typename integrators::Lanes<W>::V;
     IafBw2001& pop;
     StepContext& ctx;
     long step;
