@@ -21,6 +21,8 @@
 #include <cstddef>
 #include <limits>
 
+#include "integrators/lanes.hpp"
+
 namespace nestkit::integrators {
 
 // GSL's "standard" error control. y_new(abs, rel) = {abs, rel, 1, 0};
@@ -49,44 +51,67 @@ inline constexpr double e1 = 1.0 / 360.0, e3 = -128.0 / 4275.0, e4 = -2197.0 / 7
 inline constexpr unsigned kOrder = 5;
 }  // namespace fehlberg
 
-// One RKF45 trial step from (t, y) with k1 = f(t, y): y becomes the 5th-order
-// solution, yerr the error estimate, dydt_out = f(t + h, y_new).
+// One RKF45 trial step from (t, y) with k1 = f(t, y), for one neuron (T = double)
+// or for a lane vector of neurons (T = Lanes<W>::V; rkf45_lanes.hpp): y becomes
+// the 5th-order solution, yerr the error estimate, dydt_out = f(t + h, y_new).
 // `f(t, y, dydt)` returns false if the model cannot evaluate (then y is restored).
-// Flattened so that the model's right-hand side is inlined into the stages (the
-// compiler otherwise keeps large lambdas out of line, costing ~10 %).
-template <std::size_t N, typename Rhs>
-[[gnu::flatten]] bool rkf45_step(const Rhs& f, double t, double h, double* y, double* yerr, const double* k1,
-                                 double* dydt_out) {
+// The expressions are GSL's, in its order; each lane computes the scalar bits.
+template <std::size_t N, class T, typename Rhs>
+[[gnu::always_inline]] inline bool fehlberg_step(const Rhs& f, T t, T h, T* y, T* yerr, const T* k1, T* dydt_out) {
   using namespace fehlberg;
-  std::array<double, N> y0, ytmp, k2, k3, k4, k5, k6;
-  std::copy(y, y + N, y0.begin());
+  T y0[N], ytmp[N], k2[N], k3[N], k4[N], k5[N], k6[N];
+  std::copy(y, y + N, y0);
   for (std::size_t i = 0; i < N; ++i) ytmp[i] = y[i] + ah[0] * h * k1[i];
-  if (!f(t + ah[0] * h, ytmp.data(), k2.data())) return false;
+  if (!f(t + ah[0] * h, ytmp, k2)) return false;
   for (std::size_t i = 0; i < N; ++i) ytmp[i] = y[i] + h * (b3[0] * k1[i] + b3[1] * k2[i]);
-  if (!f(t + ah[1] * h, ytmp.data(), k3.data())) return false;
+  if (!f(t + ah[1] * h, ytmp, k3)) return false;
   for (std::size_t i = 0; i < N; ++i) ytmp[i] = y[i] + h * (b4[0] * k1[i] + b4[1] * k2[i] + b4[2] * k3[i]);
-  if (!f(t + ah[2] * h, ytmp.data(), k4.data())) return false;
+  if (!f(t + ah[2] * h, ytmp, k4)) return false;
   for (std::size_t i = 0; i < N; ++i)
     ytmp[i] = y[i] + h * (b5[0] * k1[i] + b5[1] * k2[i] + b5[2] * k3[i] + b5[3] * k4[i]);
-  if (!f(t + ah[3] * h, ytmp.data(), k5.data())) return false;
+  if (!f(t + ah[3] * h, ytmp, k5)) return false;
   for (std::size_t i = 0; i < N; ++i)
     ytmp[i] = y[i] + h * (b6[0] * k1[i] + b6[1] * k2[i] + b6[2] * k3[i] + b6[3] * k4[i] + b6[4] * k5[i]);
-  if (!f(t + ah[4] * h, ytmp.data(), k6.data())) return false;
+  if (!f(t + ah[4] * h, ytmp, k6)) return false;
   for (std::size_t i = 0; i < N; ++i) {
-    const double d = c1 * k1[i] + c3 * k3[i] + c4 * k4[i] + c5 * k5[i] + c6 * k6[i];
+    const T d = c1 * k1[i] + c3 * k3[i] + c4 * k4[i] + c5 * k5[i] + c6 * k6[i];
     y[i] += h * d;
   }
   if (!f(t + h, y, dydt_out)) {
-    std::copy(y0.begin(), y0.end(), y);
+    std::copy(y0, y0 + N, y);
     return false;
   }
   for (std::size_t i = 0; i < N; ++i) yerr[i] = h * (e1 * k1[i] + e3 * k3[i] + e4 * k4[i] + e5 * k5[i] + e6 * k6[i]);
   return true;
 }
 
+// The scalar trial step. Flattened so that the model's right-hand side is
+// inlined into the stages (the compiler otherwise keeps large lambdas out of
+// line, costing ~10 %).
+template <std::size_t N, typename Rhs>
+[[gnu::flatten]] bool rkf45_step(const Rhs& f, double t, double h, double* y, double* yerr, const double* k1,
+                                 double* dydt_out) {
+  return fehlberg_step<N, double>(f, t, h, y, yerr, k1, dydt_out);
+}
+
+// GSL's standard control, first half: the largest ratio of the error estimate to
+// the tolerance D_i = eps_rel (a_y |y_i| + a_dydt |h y'_i|) + eps_abs, for one
+// neuron or per lane. As GSL, `r > rmax ? r : rmax`: a NaN ratio is ignored.
+template <std::size_t N, class T>
+[[gnu::always_inline]] inline T error_ratio(T eps_abs, T eps_rel, double a_y, double a_dydt, const T* y, const T* yerr,
+                                            const T* yp, T h) {
+  T rmax = splat<T>(std::numeric_limits<double>::min());
+  for (std::size_t i = 0; i < N; ++i) {
+    const T d0 = eps_rel * (a_y * lane_abs(y[i]) + a_dydt * lane_abs(h * yp[i])) + eps_abs;
+    const T r = lane_abs(yerr[i]) / lane_abs(d0);
+    rmax = r > rmax ? r : rmax;
+  }
+  return rmax;
+}
+
 enum class Adjust { kDecrease, kNone, kIncrease };
 
-// GSL's standard control given the largest error ratio of a trial step of size
+// GSL's standard control, second half: given the largest error ratio of a trial step of size
 // h_old: proposes the next step in h.
 inline Adjust propose_step(double rmax, double h_old, double& h) {
   if (rmax > 1.1) {
@@ -109,13 +134,7 @@ inline Adjust propose_step(double rmax, double h_old, double& h) {
 template <std::size_t N>
 Adjust adjust_step(const ErrorControl& c, const double* y, const double* yerr, const double* yp, double& h) {
   const double h_old = h;
-  double rmax = std::numeric_limits<double>::min();
-  for (std::size_t i = 0; i < N; ++i) {
-    const double d0 = c.eps_rel * (c.a_y * std::fabs(y[i]) + c.a_dydt * std::fabs(h_old * yp[i])) + c.eps_abs;
-    const double r = std::fabs(yerr[i]) / std::fabs(d0);
-    rmax = r > rmax ? r : rmax;  // as GSL: a NaN ratio leaves the maximum unchanged
-  }
-  return propose_step(rmax, h_old, h);
+  return propose_step(error_ratio<N, double>(c.eps_abs, c.eps_rel, c.a_y, c.a_dydt, y, yerr, yp, h_old), h_old, h);
 }
 
 // After a decrease: GSL retries only if the step really shrank and still moves t

@@ -45,6 +45,16 @@ struct LaneStart {
   double eps_rel = 0.0;
 };
 
+// The driver's right-hand side in the form fehlberg_step calls (it cannot fail).
+template <class Driver, class V>
+struct LaneRhs {
+  Driver& d;
+  [[gnu::always_inline]] bool operator()(const V& t, const V* y, V* dydt) const {
+    d.rhs(t, y, dydt);
+    return true;
+  }
+};
+
 // Advances every node in [begin, end) from t = 0 to t1 (one simulation step),
 // as the scalar `while (t < t1) evolve_apply(...)` loop with the driver's hooks.
 // a_y and a_dydt select GSL's y_new (1, 0) or yp_new (0, 1) control.
@@ -52,15 +62,14 @@ template <std::size_t N, int W, class Driver>
 [[gnu::always_inline]] inline void evolve_lanes(Driver& d, double a_y, double a_dydt, double t1, std::size_t begin,
                                                 std::size_t end) {
   using V = typename Lanes<W>::V;
-  using namespace fehlberg;
   // Idle lanes keep computing on zeros or a finished node's state; never read.
-  V y[N] = {}, y0[N] = {}, k1[N] = {}, k2[N] = {}, k3[N] = {}, k4[N] = {}, k5[N] = {}, k6[N] = {}, ytmp[N] = {},
-    dydt_out[N] = {};
+  V y[N] = {}, y0[N] = {}, k1[N] = {}, yerr[N] = {}, dydt_out[N] = {};
   V t0 = {}, h0 = {}, eps_abs = {}, eps_rel = {};
   std::size_t node[W] = {};
   bool live[W] = {};
   std::size_t next = begin;
   int n_live = 0;
+  const LaneRhs<Driver, V> f{d};
 
   auto start = [&](int l) {
     while (next < end) {
@@ -80,37 +89,13 @@ template <std::size_t N, int W, class Driver>
   for (int l = 0; l < W; ++l) n_live += (live[l] = start(l));
 
   while (n_live > 0) {
-    // One trial step in every lane, with the expressions of rkf45_step.
+    // One trial step in every lane (evolve_apply's clipping, then rkf45_step).
     d.rhs(t0, y, k1);
     const V dt = t1 - t0;
     const auto final_step = ((dt >= 0.0) & (h0 > dt)) | ((dt < 0.0) & (h0 < dt));
     h0 = final_step ? dt : h0;
-    for (std::size_t i = 0; i < N; ++i) ytmp[i] = y[i] + ah[0] * h0 * k1[i];
-    d.rhs(t0 + ah[0] * h0, ytmp, k2);
-    for (std::size_t i = 0; i < N; ++i) ytmp[i] = y[i] + h0 * (b3[0] * k1[i] + b3[1] * k2[i]);
-    d.rhs(t0 + ah[1] * h0, ytmp, k3);
-    for (std::size_t i = 0; i < N; ++i) ytmp[i] = y[i] + h0 * (b4[0] * k1[i] + b4[1] * k2[i] + b4[2] * k3[i]);
-    d.rhs(t0 + ah[2] * h0, ytmp, k4);
-    for (std::size_t i = 0; i < N; ++i)
-      ytmp[i] = y[i] + h0 * (b5[0] * k1[i] + b5[1] * k2[i] + b5[2] * k3[i] + b5[3] * k4[i]);
-    d.rhs(t0 + ah[3] * h0, ytmp, k5);
-    for (std::size_t i = 0; i < N; ++i)
-      ytmp[i] = y[i] + h0 * (b6[0] * k1[i] + b6[1] * k2[i] + b6[2] * k3[i] + b6[3] * k4[i] + b6[4] * k5[i]);
-    d.rhs(t0 + ah[4] * h0, ytmp, k6);
-    for (std::size_t i = 0; i < N; ++i) {
-      const V dd = c1 * k1[i] + c3 * k3[i] + c4 * k4[i] + c5 * k5[i] + c6 * k6[i];
-      y[i] += h0 * dd;
-    }
-    d.rhs(t0 + h0, y, dydt_out);
-
-    // The largest error ratio per lane (adjust_step's loop).
-    V rmax = splat<V>(std::numeric_limits<double>::min());
-    for (std::size_t i = 0; i < N; ++i) {
-      const V yerr = h0 * (e1 * k1[i] + e3 * k3[i] + e4 * k4[i] + e5 * k5[i] + e6 * k6[i]);
-      const V d0 = eps_rel * (a_y * lane_abs(y[i]) + a_dydt * lane_abs(h0 * dydt_out[i])) + eps_abs;
-      const V r = lane_abs(yerr) / lane_abs(d0);
-      rmax = r > rmax ? r : rmax;
-    }
+    fehlberg_step<N, V>(f, t0, h0, y, yerr, k1, dydt_out);
+    const V rmax = error_ratio<N, V>(eps_abs, eps_rel, a_y, a_dydt, y, yerr, dydt_out, h0);
 
     // Step control and the model's hooks, lane by lane.
     for (int l = 0; l < W; ++l) {
