@@ -10,6 +10,7 @@ export NESTKIT_PARITY_DIR="${NESTKIT_PARITY_DIR:-$ROOT/../shared/parity}"
 
 echo "== style: ruff, clang-format"
 ruff check python tests examples benchmarks
+ruff format --check python tests examples benchmarks
 find include src python/src tests/cpp examples/cpp benchmarks -name '*.[ch]pp' -print0 |
   xargs -0 clang-format --dry-run --Werror
 

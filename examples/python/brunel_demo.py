@@ -21,8 +21,11 @@ def psp_norm(tau_m, tau_syn, c_m):
     x = tau_m / tau_syn
     b = 1.0 / tau_syn - 1.0 / tau_m
     t_max = 1.0 / b * (-lambertw(-np.exp(-1.0 / x) / x, k=-1).real - 1.0 / x)
-    return 1.0 / (np.exp(1.0) / (tau_syn * c_m * b)
-                  * ((np.exp(-t_max / tau_m) - np.exp(-t_max / tau_syn)) / b - t_max * np.exp(-t_max / tau_syn)))
+    return 1.0 / (
+        np.exp(1.0)
+        / (tau_syn * c_m * b)
+        * ((np.exp(-t_max / tau_m) - np.exp(-t_max / tau_syn)) / b - t_max * np.exp(-t_max / tau_syn))
+    )
 
 
 def main():
@@ -46,8 +49,17 @@ def main():
     nest.ResetKernel()
     nest.set_verbosity("M_ERROR")
     nest.SetKernelStatus({"resolution": 0.1, "local_num_threads": a.threads, "rng_seed": a.seed})
-    params = {"C_m": c_m, "tau_m": tau_m, "tau_syn_ex": tau_syn, "tau_syn_in": tau_syn, "t_ref": 2.0,
-              "E_L": 0.0, "V_reset": 0.0, "V_m": 0.0, "V_th": theta}
+    params = {
+        "C_m": c_m,
+        "tau_m": tau_m,
+        "tau_syn_ex": tau_syn,
+        "tau_syn_in": tau_syn,
+        "t_ref": 2.0,
+        "E_L": 0.0,
+        "V_reset": 0.0,
+        "V_m": 0.0,
+        "V_th": theta,
+    }
     exc = nest.Create("iaf_psc_alpha", n_ex, params=params)
     inh = nest.Create("iaf_psc_alpha", n_in, params=params)
     noise = nest.Create("poisson_generator", params={"rate": p_rate})

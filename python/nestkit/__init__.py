@@ -25,7 +25,23 @@ from .simulator import Result, Simulator, Trace
 __version__ = "0.1.0"
 
 __all__ = [
-    "Simulator", "Result", "Trace", "NodeCollection", "SynapseCollection", "units", "NESTError",
-    "UnknownModelName", "UnknownParameter", "BadProperty", "BadParameterValue", "BadDelay", "KernelException",
-    "IllegalConnection", "UnitError", "UnknownNode", "TypeMismatch", "UnknownReceptorType", "_core",
+    "Simulator",
+    "Result",
+    "Trace",
+    "NodeCollection",
+    "SynapseCollection",
+    "units",
+    "NESTError",
+    "UnknownModelName",
+    "UnknownParameter",
+    "BadProperty",
+    "BadParameterValue",
+    "BadDelay",
+    "KernelException",
+    "IllegalConnection",
+    "UnitError",
+    "UnknownNode",
+    "TypeMismatch",
+    "UnknownReceptorType",
+    "_core",
 ]

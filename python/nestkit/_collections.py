@@ -32,7 +32,7 @@ def flatten_params(params: dict) -> dict:
 
 def _nest_compartments(status: dict, key: str) -> dict | None:
     prefix = key + "."
-    sub = {k[len(prefix):]: v for k, v in status.items() if k.startswith(prefix)}
+    sub = {k[len(prefix) :]: v for k, v in status.items() if k.startswith(prefix)}
     return sub or None
 
 

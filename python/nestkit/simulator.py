@@ -1,11 +1,11 @@
 """The native Python API.
 
-    sim = nestkit.Simulator(dt=0.1 * ms, seed=12)
-    n = sim.create("iaf_psc_alpha", 10, I_e=376.0 * pA)
-    mm = sim.create("multimeter", record_from=["V_m"], interval=0.1 * ms)
-    sim.connect(mm, n)
-    result = sim.simulate(100 * ms)
-    trace = result.trace(mm, "V_m")
+sim = nestkit.Simulator(dt=0.1 * ms, seed=12)
+n = sim.create("iaf_psc_alpha", 10, I_e=376.0 * pA)
+mm = sim.create("multimeter", record_from=["V_m"], interval=0.1 * ms)
+sim.connect(mm, n)
+result = sim.simulate(100 * ms)
+trace = result.trace(mm, "V_m")
 """
 
 from __future__ import annotations
@@ -56,8 +56,10 @@ class Result:
     def trace(self, recorder: NodeCollection, name: str) -> Trace:
         ev = self.events(recorder)
         if name not in ev:
-            raise KeyError(f"'{name}' is not recorded by this recorder (recorded: "
-                           f"{[k for k in ev if k not in ('senders', 'times')]})")
+            raise KeyError(
+                f"'{name}' is not recorded by this recorder (recorded: "
+                f"{[k for k in ev if k not in ('senders', 'times')]})"
+            )
         senders = np.asarray(ev["senders"])
         order = list(dict.fromkeys(senders.tolist()))
         if not order:
@@ -106,8 +108,18 @@ class Simulator:
     def create(self, model: str, n: int = 1, **params) -> NodeCollection:
         return NodeCollection(self._kernel, self._kernel.create(model, int(n), flatten_params(params)))
 
-    def connect(self, pre, post, rule: str = "all_to_all", *, synapse: str = "static_synapse", weight=None,
-                delay=None, receptor: int | None = None, **rule_params) -> None:
+    def connect(
+        self,
+        pre,
+        post,
+        rule: str = "all_to_all",
+        *,
+        synapse: str = "static_synapse",
+        weight=None,
+        delay=None,
+        receptor: int | None = None,
+        **rule_params,
+    ) -> None:
         syn = {"synapse_model": synapse}
         if weight is not None:
             syn["weight"] = weight
@@ -118,8 +130,12 @@ class Simulator:
         _connect(self._kernel, pre, post, {"rule": rule, **rule_params}, syn)
 
     def connections(self, source=None, target=None, synapse: str | None = None) -> SynapseCollection:
-        return SynapseCollection(self._kernel, self._kernel.get_connections(
-            source._ids if source is not None else None, target._ids if target is not None else None, synapse))
+        return SynapseCollection(
+            self._kernel,
+            self._kernel.get_connections(
+                source._ids if source is not None else None, target._ids if target is not None else None, synapse
+            ),
+        )
 
     # --- running ---
     def simulate(self, t) -> Result:

@@ -137,5 +137,27 @@ GOhm = _unit(1e9, _OHM, "GOhm")
 m = _unit(1.0, (1, 0, 0, 0), "m")
 mm = _unit(1e-3, (1, 0, 0, 0), "mm")
 
-__all__ = ["Quantity", "s", "ms", "us", "Hz", "kHz", "V", "mV", "A", "nA", "pA", "F", "nF", "pF", "S", "uS",
-           "nS", "Ohm", "MOhm", "GOhm", "m", "mm"]
+__all__ = [
+    "Quantity",
+    "s",
+    "ms",
+    "us",
+    "Hz",
+    "kHz",
+    "V",
+    "mV",
+    "A",
+    "nA",
+    "pA",
+    "F",
+    "nF",
+    "pF",
+    "S",
+    "uS",
+    "nS",
+    "Ohm",
+    "MOhm",
+    "GOhm",
+    "m",
+    "mm",
+]

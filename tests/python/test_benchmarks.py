@@ -18,8 +18,13 @@ BENCH = Path(os.environ.get("NESTKIT_PARITY_DIR", REPO.parent / "shared" / "pari
 def run_brunel(*args: str) -> dict:
     if not BENCH.is_file():
         pytest.fail(f"benchmark script not found at {BENCH}")
-    out = subprocess.run([sys.executable, str(BENCH), "--backend", "nestkit", *args], check=True,
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, str(BENCH), "--backend", "nestkit", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -38,13 +38,29 @@ _kernel = _core.Kernel()
 _verbosity = "M_ERROR"
 
 _KERNEL_ATTRIBUTES = (
-    "resolution", "rng_seed", "local_num_threads", "total_num_virtual_procs", "biological_time", "time",
-    "num_connections", "min_delay", "max_delay", "network_size", "tics_per_ms", "tics_per_step", "ms_per_tic",
-    "num_processes", "rng_type", "rng_types", "connection_rules", "off_grid_spiking",
+    "resolution",
+    "rng_seed",
+    "local_num_threads",
+    "total_num_virtual_procs",
+    "biological_time",
+    "time",
+    "num_connections",
+    "min_delay",
+    "max_delay",
+    "network_size",
+    "tics_per_ms",
+    "tics_per_step",
+    "ms_per_tic",
+    "num_processes",
+    "rng_type",
+    "rng_types",
+    "connection_rules",
+    "off_grid_spiking",
 )
 
 
 # --- kernel -----------------------------------------------------------------------
+
 
 def ResetKernel():
     _kernel.reset()
@@ -90,6 +106,7 @@ def get(*keys):
 
 # --- models -----------------------------------------------------------------------
 
+
 def Models(mtype="all", sel=None):
     names = []
     if mtype in ("all", "nodes"):
@@ -124,6 +141,7 @@ def CopyModel(existing, new, params=None):
 
 # --- nodes ------------------------------------------------------------------------
 
+
 def Create(model, n=1, params=None, positions=None):
     if positions is not None:
         raise NotImplementedError("spatial node layers (positions=...) are not supported by nestkit yet")
@@ -157,6 +175,7 @@ def SetStatus(nodes, params, val=None):
 
 # --- connections ------------------------------------------------------------------
 
+
 def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=False):
     _connect(_kernel, pre, post, conn_spec, syn_spec)
     if return_synapsecollection:
@@ -171,6 +190,7 @@ def GetConnections(source=None, target=None, synapse_model=None, synapse_label=N
 
 
 # --- simulation -------------------------------------------------------------------
+
 
 def _ms(t) -> float:
     if hasattr(t, "_nestkit_dim"):
@@ -225,8 +245,31 @@ class _FacadeModule(types.ModuleType):
 sys.modules[__name__].__class__ = _FacadeModule
 
 __all__ = [
-    "ResetKernel", "set_verbosity", "get_verbosity", "SetKernelStatus", "GetKernelStatus", "set", "get",
-    "Models", "GetDefaults", "SetDefaults", "CopyModel", "Create", "GetStatus", "SetStatus", "Connect",
-    "GetConnections", "Simulate", "Run", "Prepare", "Cleanup", "RunManager", "NodeCollection",
-    "SynapseCollection", "NESTError", "NESTErrors", "random", "units",
+    "ResetKernel",
+    "set_verbosity",
+    "get_verbosity",
+    "SetKernelStatus",
+    "GetKernelStatus",
+    "set",
+    "get",
+    "Models",
+    "GetDefaults",
+    "SetDefaults",
+    "CopyModel",
+    "Create",
+    "GetStatus",
+    "SetStatus",
+    "Connect",
+    "GetConnections",
+    "Simulate",
+    "Run",
+    "Prepare",
+    "Cleanup",
+    "RunManager",
+    "NodeCollection",
+    "SynapseCollection",
+    "NESTError",
+    "NESTErrors",
+    "random",
+    "units",
 ]

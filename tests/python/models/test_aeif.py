@@ -19,8 +19,14 @@ import nestkit.nest as nest
 import numpy as np
 import pytest
 
-AEIF = ["aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha", "aeif_psc_exp", "aeif_psc_delta",
-        "aeif_psc_delta_clopath"]
+AEIF = [
+    "aeif_cond_alpha",
+    "aeif_cond_exp",
+    "aeif_psc_alpha",
+    "aeif_psc_exp",
+    "aeif_psc_delta",
+    "aeif_psc_delta_clopath",
+]
 TWO_PORT = ["aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha", "aeif_psc_exp"]
 
 
@@ -35,14 +41,28 @@ def record(n, names, res):
     return mm
 
 
-@pytest.mark.parametrize("model", ["aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha", "aeif_psc_exp",
-                                   "aeif_psc_delta"])
+@pytest.mark.parametrize(
+    "model", ["aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha", "aeif_psc_exp", "aeif_psc_delta"]
+)
 @pytest.mark.parametrize("res", [0.1, 0.25])
 def test_subthreshold_relaxation_is_leaky_solution(model, res):
     reset(res)
     g_L, C_m, E_L, I_e, V0 = 25.0, 200.0, -70.0, 150.0, -65.0
-    n = nest.Create(model, params={"Delta_T": 0.0, "a": 0.0, "b": 0.0, "V_th": 0.0, "V_peak": 10.0, "g_L": g_L,
-                                   "C_m": C_m, "E_L": E_L, "I_e": I_e, "V_m": V0})
+    n = nest.Create(
+        model,
+        params={
+            "Delta_T": 0.0,
+            "a": 0.0,
+            "b": 0.0,
+            "V_th": 0.0,
+            "V_peak": 10.0,
+            "g_L": g_L,
+            "C_m": C_m,
+            "E_L": E_L,
+            "I_e": I_e,
+            "V_m": V0,
+        },
+    )
     mm = record(n, ["V_m", "w"], res)
     nest.Simulate(50.0)
     ev = mm.get("events")
@@ -53,8 +73,10 @@ def test_subthreshold_relaxation_is_leaky_solution(model, res):
     assert np.all(np.asarray(ev["w"]) == 0.0)
 
 
-@pytest.mark.parametrize("model,alpha", [("aeif_cond_alpha", True), ("aeif_cond_exp", False),
-                                         ("aeif_psc_alpha", True), ("aeif_psc_exp", False)])
+@pytest.mark.parametrize(
+    "model,alpha",
+    [("aeif_cond_alpha", True), ("aeif_cond_exp", False), ("aeif_psc_alpha", True), ("aeif_psc_exp", False)],
+)
 def test_synaptic_kernel_closed_form(model, alpha):
     reset(0.1)
     tau, q = 1.0, 3.0
@@ -137,8 +159,11 @@ def network(model, threads, chunks, res=0.1):
     for c in chunks:
         nest.Simulate(c)
     ev, sp = mm.get("events"), sr.get("events")
-    return ([np.asarray(ev[k]) for k in ("times", "senders", "V_m", "w")],
-            [np.asarray(sp[k]) for k in ("times", "senders")], nest.GetStatus(n, "V_m"))
+    return (
+        [np.asarray(ev[k]) for k in ("times", "senders", "V_m", "w")],
+        [np.asarray(sp[k]) for k in ("times", "senders")],
+        nest.GetStatus(n, "V_m"),
+    )
 
 
 def same(a, b):
@@ -164,9 +189,9 @@ def test_two_threads_equal_one(model):
 
 
 BAD = [
-    {"V_reset": 1.0},            # V_reset >= V_peak
+    {"V_reset": 1.0},  # V_reset >= V_peak
     {"Delta_T": -1.0},
-    {"V_peak": -55.0},           # V_peak < V_th
+    {"V_peak": -55.0},  # V_peak < V_th
     {"C_m": 0.0},
     {"t_ref": -0.1},
     {"tau_w": 0.0},
@@ -186,9 +211,16 @@ def test_bad_parameters_rejected_node_unchanged(model, bad):
     assert n.get() == before
 
 
-@pytest.mark.parametrize("model,key", [("aeif_cond_alpha", "g_ex"), ("aeif_cond_exp", "g_in"),
-                                       ("aeif_psc_alpha", "I_syn_ex"), ("aeif_psc_exp", "I_syn_in"),
-                                       ("aeif_cond_alpha", "tau_syn_ex")])
+@pytest.mark.parametrize(
+    "model,key",
+    [
+        ("aeif_cond_alpha", "g_ex"),
+        ("aeif_cond_exp", "g_in"),
+        ("aeif_psc_alpha", "I_syn_ex"),
+        ("aeif_psc_exp", "I_syn_in"),
+        ("aeif_cond_alpha", "tau_syn_ex"),
+    ],
+)
 def test_negative_synaptic_state_or_tau_rejected(model, key):
     reset()
     n = nest.Create(model)
@@ -209,9 +241,27 @@ def test_clopath_bad_parameters():
 def test_defaults_match_nest():
     reset()
     d = nest.GetDefaults("aeif_cond_alpha")
-    expected = {"V_peak": 0.0, "V_reset": -60.0, "t_ref": 0.0, "g_L": 30.0, "C_m": 281.0, "E_ex": 0.0, "E_in": -85.0,
-                "E_L": -70.6, "Delta_T": 2.0, "tau_w": 144.0, "a": 4.0, "b": 80.5, "V_th": -50.4,
-                "tau_syn_ex": 0.2, "tau_syn_in": 2.0, "I_e": 0.0, "gsl_error_tol": 1e-6, "V_m": -70.6, "w": 0.0}
+    expected = {
+        "V_peak": 0.0,
+        "V_reset": -60.0,
+        "t_ref": 0.0,
+        "g_L": 30.0,
+        "C_m": 281.0,
+        "E_ex": 0.0,
+        "E_in": -85.0,
+        "E_L": -70.6,
+        "Delta_T": 2.0,
+        "tau_w": 144.0,
+        "a": 4.0,
+        "b": 80.5,
+        "V_th": -50.4,
+        "tau_syn_ex": 0.2,
+        "tau_syn_in": 2.0,
+        "I_e": 0.0,
+        "gsl_error_tol": 1e-6,
+        "V_m": -70.6,
+        "w": 0.0,
+    }
     for k, v in expected.items():
         assert d[k] == v, k
     c = nest.GetDefaults("aeif_psc_delta_clopath")

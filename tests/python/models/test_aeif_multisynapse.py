@@ -83,8 +83,20 @@ def test_subthreshold_relaxation_is_leaky_solution(model, res):
     reset(res)
     g_L, C_m, E_L, I_e, V0 = 25.0, 200.0, -70.0, 150.0, -65.0
     p = ports(model, [1.0, 2.0], [5.0, 8.0], [0.0, -85.0])
-    p.update({"Delta_T": 0.0, "a": 0.0, "b": 0.0, "V_th": 0.0, "V_peak": 10.0, "g_L": g_L, "C_m": C_m,
-              "E_L": E_L, "I_e": I_e, "V_m": V0})
+    p.update(
+        {
+            "Delta_T": 0.0,
+            "a": 0.0,
+            "b": 0.0,
+            "V_th": 0.0,
+            "V_peak": 10.0,
+            "g_L": g_L,
+            "C_m": C_m,
+            "E_L": E_L,
+            "I_e": I_e,
+            "V_m": V0,
+        }
+    )
     n = nest.Create(model, params=p)
     mm = record(n, ["V_m", "w"], res)
     nest.Simulate(50.0)
@@ -169,8 +181,11 @@ BETA_BAD = [
 ]
 
 
-@pytest.mark.parametrize("model,bad,why", [("aeif_cond_alpha_multisynapse", b, w) for b, w in ALPHA_BAD]
-                         + [("aeif_cond_beta_multisynapse", b, w) for b, w in BETA_BAD])
+@pytest.mark.parametrize(
+    "model,bad,why",
+    [("aeif_cond_alpha_multisynapse", b, w) for b, w in ALPHA_BAD]
+    + [("aeif_cond_beta_multisynapse", b, w) for b, w in BETA_BAD],
+)
 def test_inconsistent_receptor_lists_rejected_node_unchanged(model, bad, why):
     reset()
     n = nest.Create(model)
@@ -202,8 +217,16 @@ def test_connected_node_cannot_lose_ports(model):
     assert n.get("n_receptors") == 3
 
 
-BAD = [{"V_reset": 1.0}, {"Delta_T": -1.0}, {"V_peak": -55.0}, {"C_m": 0.0}, {"t_ref": -0.1}, {"tau_w": 0.0},
-       {"gsl_error_tol": 0.0}, {"Delta_T": 0.01, "V_peak": 20.0}]
+BAD = [
+    {"V_reset": 1.0},
+    {"Delta_T": -1.0},
+    {"V_peak": -55.0},
+    {"C_m": 0.0},
+    {"t_ref": -0.1},
+    {"tau_w": 0.0},
+    {"gsl_error_tol": 0.0},
+    {"Delta_T": 0.01, "V_peak": 20.0},
+]
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -234,8 +257,11 @@ def network(model, threads, chunks, res=0.1):
     for c in chunks:
         nest.Simulate(c)
     ev, sp = mm.get("events"), sr.get("events")
-    return ([np.asarray(ev[k]) for k in ("times", "senders", "V_m", "w", "g_1", "g_2")],
-            [np.asarray(sp[k]) for k in ("times", "senders")], nest.GetStatus(n, "V_m"))
+    return (
+        [np.asarray(ev[k]) for k in ("times", "senders", "V_m", "w", "g_1", "g_2")],
+        [np.asarray(sp[k]) for k in ("times", "senders")],
+        nest.GetStatus(n, "V_m"),
+    )
 
 
 def same(a, b):

@@ -18,8 +18,14 @@ import nestkit.nest as nest
 import numpy as np
 import pytest
 
-COND_MODELS = ["iaf_cond_alpha", "iaf_cond_exp", "iaf_cond_beta", "iaf_cond_exp_sfa_rr", "iaf_cond_alpha_mc",
-               "iaf_chxk_2008"]
+COND_MODELS = [
+    "iaf_cond_alpha",
+    "iaf_cond_exp",
+    "iaf_cond_beta",
+    "iaf_cond_exp_sfa_rr",
+    "iaf_cond_alpha_mc",
+    "iaf_chxk_2008",
+]
 ALL_MODELS = COND_MODELS + ["izhikevich"]
 
 
@@ -63,12 +69,21 @@ def beta_peak_normalised(s, tau_r, tau_d):
 
 KERNELS = [
     ("iaf_cond_exp", {"tau_syn_ex": 2.0, "tau_syn_in": 5.0}, lambda s, ex: np.exp(-s / (2.0 if ex else 5.0))),
-    ("iaf_cond_alpha", {"tau_syn_ex": 2.0, "tau_syn_in": 5.0},
-     lambda s, ex: (s / (2.0 if ex else 5.0)) * np.exp(1.0 - s / (2.0 if ex else 5.0))),
-    ("iaf_cond_beta", {"tau_rise_ex": 0.5, "tau_decay_ex": 3.0, "tau_rise_in": 1.0, "tau_decay_in": 6.0},
-     lambda s, ex: beta_peak_normalised(s, 0.5, 3.0) if ex else beta_peak_normalised(s, 1.0, 6.0)),
-    ("iaf_cond_beta", {"tau_rise_ex": 2.0, "tau_decay_ex": 2.0, "tau_rise_in": 2.0, "tau_decay_in": 2.0},
-     lambda s, ex: (s / 2.0) * np.exp(1.0 - s / 2.0)),
+    (
+        "iaf_cond_alpha",
+        {"tau_syn_ex": 2.0, "tau_syn_in": 5.0},
+        lambda s, ex: (s / (2.0 if ex else 5.0)) * np.exp(1.0 - s / (2.0 if ex else 5.0)),
+    ),
+    (
+        "iaf_cond_beta",
+        {"tau_rise_ex": 0.5, "tau_decay_ex": 3.0, "tau_rise_in": 1.0, "tau_decay_in": 6.0},
+        lambda s, ex: beta_peak_normalised(s, 0.5, 3.0) if ex else beta_peak_normalised(s, 1.0, 6.0),
+    ),
+    (
+        "iaf_cond_beta",
+        {"tau_rise_ex": 2.0, "tau_decay_ex": 2.0, "tau_rise_in": 2.0, "tau_decay_in": 2.0},
+        lambda s, ex: (s / 2.0) * np.exp(1.0 - s / 2.0),
+    ),
 ]
 
 
@@ -110,7 +125,7 @@ def test_refractory_period_clamps_v_for_t_ref_steps(model, t_ref, res):
     ev = events(mm)
     steps = round(t_ref / res)
     k = int(np.argmin(np.abs(ev["times"] - spikes[0])))
-    assert np.all(ev["V_m"][k:k + steps + 1] == -65.0)
+    assert np.all(ev["V_m"][k : k + steps + 1] == -65.0)
     assert ev["V_m"][k + steps + 1] > -65.0
     assert np.min(np.diff(spikes)) >= t_ref + res - 1e-9
 
@@ -128,7 +143,7 @@ def test_t_ref_remaining_counts_down(model):
     t_s = sr.get("events")["times"][0]
     ev = events(mm)
     k = int(np.argmin(np.abs(ev["times"] - t_s)))
-    assert np.allclose(ev["t_ref_remaining"][k:k + 21], 2.0 - res * np.arange(21), atol=1e-12)
+    assert np.allclose(ev["t_ref_remaining"][k : k + 21], 2.0 - res * np.arange(21), atol=1e-12)
     assert ev["t_ref_remaining"][k - 1] == 0.0
 
 
@@ -278,8 +293,10 @@ def driven_run(model, chunks, threads=1, res=0.1):
     ev = mm.get("events")
     se = sr.get("events")
     order = np.lexsort((np.asarray(se["senders"]), np.asarray(se["times"])))
-    return ({k: np.asarray(v).tolist() for k, v in ev.items()},
-            (np.asarray(se["times"])[order].tolist(), np.asarray(se["senders"])[order].tolist()))
+    return (
+        {k: np.asarray(v).tolist() for k, v in ev.items()},
+        (np.asarray(se["times"])[order].tolist(), np.asarray(se["senders"])[order].tolist()),
+    )
 
 
 @pytest.mark.parametrize("model", ALL_MODELS)
@@ -329,13 +346,35 @@ def test_invalid_parameters_are_rejected_and_leave_the_node_unchanged(model, par
 def test_defaults_match_nest():
     nest.ResetKernel()
     d = nest.GetDefaults("iaf_cond_alpha")
-    assert (d["V_th"], d["V_reset"], d["g_L"], d["C_m"], d["E_ex"], d["E_in"], d["tau_syn_ex"], d["tau_syn_in"],
-            d["V_m"]) == (-55.0, -60.0, 16.6667, 250.0, 0.0, -85.0, 0.2, 2.0, -70.0)
+    assert (
+        d["V_th"],
+        d["V_reset"],
+        d["g_L"],
+        d["C_m"],
+        d["E_ex"],
+        d["E_in"],
+        d["tau_syn_ex"],
+        d["tau_syn_in"],
+        d["V_m"],
+    ) == (-55.0, -60.0, 16.6667, 250.0, 0.0, -85.0, 0.2, 2.0, -70.0)
     d = nest.GetDefaults("iaf_cond_exp_sfa_rr")
-    assert (d["q_sfa"], d["q_rr"], d["tau_sfa"], d["tau_rr"], d["V_th"], d["V_reset"]) == (14.48, 3214.0, 110.0,
-                                                                                           1.97, -57.0, -70.0)
+    assert (d["q_sfa"], d["q_rr"], d["tau_sfa"], d["tau_rr"], d["V_th"], d["V_reset"]) == (
+        14.48,
+        3214.0,
+        110.0,
+        1.97,
+        -57.0,
+        -70.0,
+    )
     d = nest.GetDefaults("izhikevich")
     assert (d["V_m"], d["U_m"], d["a"], d["b"], d["c"], d["d"], d["consistent_integration"]) == (
-        -65.0, -13.0, 0.02, 0.2, -65.0, 8.0, True)
+        -65.0,
+        -13.0,
+        0.02,
+        0.2,
+        -65.0,
+        8.0,
+        True,
+    )
     d = nest.GetDefaults("iaf_chxk_2008")
     assert (d["g_ahp"], d["tau_ahp"], d["E_ahp"], d["ahp_bug"], d["V_m"]) == (443.8, 0.5, -95.0, False, -60.0)

@@ -10,8 +10,14 @@ import nestkit.nest as nest
 import numpy as np
 import pytest
 
-MODELS = ["iaf_cond_alpha", "iaf_cond_exp", "iaf_cond_beta", "iaf_cond_exp_sfa_rr", "iaf_cond_alpha_mc",
-          "iaf_chxk_2008"]
+MODELS = [
+    "iaf_cond_alpha",
+    "iaf_cond_exp",
+    "iaf_cond_beta",
+    "iaf_cond_exp_sfa_rr",
+    "iaf_cond_alpha_mc",
+    "iaf_chxk_2008",
+]
 N = 5
 
 
@@ -19,8 +25,11 @@ def node_setup(model, k):
     rng = np.random.default_rng(100 + k)
     ie = float(rng.uniform(0.0, 2500.0))
     if model == "iaf_cond_alpha_mc":
-        params = {"soma.I_e": 0.4 * ie, "distal.I_e": float(rng.uniform(0.0, 300.0)),
-                  "soma.V_m": float(rng.uniform(-75.0, -56.0))}
+        params = {
+            "soma.I_e": 0.4 * ie,
+            "distal.I_e": float(rng.uniform(0.0, 300.0)),
+            "soma.V_m": float(rng.uniform(-75.0, -56.0)),
+        }
         ports = [1, 2, 3, 4, 5, 6]
     elif model == "iaf_chxk_2008":
         params = {"I_e": ie, "V_m": float(rng.uniform(-70.0, -40.0)), "ahp_bug": k % 3 == 0}

@@ -95,8 +95,9 @@ def glif5_run(chunks, threads=1):
     nest.Connect(sg, n, syn_spec={"weight": 2.0, "delay": 2.0, "receptor_type": 3})
     dc = nest.Create("dc_generator", params={"amplitude": 250.0})
     nest.Connect(dc, n)
-    mm = nest.Create("multimeter",
-                     params={"record_from": ["V_m", "threshold", "ASCurrents_sum", "g_1", "g_3"], "interval": 0.1})
+    mm = nest.Create(
+        "multimeter", params={"record_from": ["V_m", "threshold", "ASCurrents_sum", "g_1", "g_3"], "interval": 0.1}
+    )
     sr = nest.Create("spike_recorder")
     nest.Connect(mm, n)
     nest.Connect(n, sr)

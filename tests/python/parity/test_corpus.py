@@ -18,17 +18,45 @@ CORPUS = Path(os.environ.get("NESTKIT_PARITY_DIR", REPO.parent / "shared" / "par
 
 # Cases promised by the foundation issue and the exact-integration issue.
 PROMISED = {
-    "iaf_psc_alpha__dc", "iaf_psc_alpha__inputs", "parrot_neuron__relay", "dc_generator__window",
-    "poisson_generator__stats", "recorders__offset", "recorders__windows", "kernel__delay_chain",
-    "kernel__resolution_0_25", "network__explicit_iaf_psc_alpha", "network__rules_stats",
-    "iaf_psc_exp__dc", "iaf_psc_exp__inputs", "iaf_psc_delta__dc", "iaf_psc_delta__inputs",
-    "iaf_psc_exp_htum__dc", "iaf_psc_exp_htum__inputs", "iaf_tum_2000__dc", "iaf_tum_2000__inputs",
-    "ignore_and_fire__rate", "ac_generator__sine", "step_current_generator__steps", "static_synapse__train",
-    "spike_generator__weights", "network__explicit_iaf_psc_exp", "network__brunel_delta_small",
-    "glif_psc__dc", "glif_psc__inputs", "glif_psc_double_alpha__dc", "glif_psc_double_alpha__inputs",
-    "iaf_psc_alpha_multisynapse__dc", "iaf_psc_alpha_multisynapse__inputs", "iaf_psc_exp_multisynapse__dc",
-    "iaf_psc_exp_multisynapse__inputs", "mat2_psc_exp__dc", "mat2_psc_exp__inputs", "amat2_psc_exp__dc",
-    "amat2_psc_exp__inputs", "iaf_chs_2007__stats",
+    "iaf_psc_alpha__dc",
+    "iaf_psc_alpha__inputs",
+    "parrot_neuron__relay",
+    "dc_generator__window",
+    "poisson_generator__stats",
+    "recorders__offset",
+    "recorders__windows",
+    "kernel__delay_chain",
+    "kernel__resolution_0_25",
+    "network__explicit_iaf_psc_alpha",
+    "network__rules_stats",
+    "iaf_psc_exp__dc",
+    "iaf_psc_exp__inputs",
+    "iaf_psc_delta__dc",
+    "iaf_psc_delta__inputs",
+    "iaf_psc_exp_htum__dc",
+    "iaf_psc_exp_htum__inputs",
+    "iaf_tum_2000__dc",
+    "iaf_tum_2000__inputs",
+    "ignore_and_fire__rate",
+    "ac_generator__sine",
+    "step_current_generator__steps",
+    "static_synapse__train",
+    "spike_generator__weights",
+    "network__explicit_iaf_psc_exp",
+    "network__brunel_delta_small",
+    "glif_psc__dc",
+    "glif_psc__inputs",
+    "glif_psc_double_alpha__dc",
+    "glif_psc_double_alpha__inputs",
+    "iaf_psc_alpha_multisynapse__dc",
+    "iaf_psc_alpha_multisynapse__inputs",
+    "iaf_psc_exp_multisynapse__dc",
+    "iaf_psc_exp_multisynapse__inputs",
+    "mat2_psc_exp__dc",
+    "mat2_psc_exp__inputs",
+    "amat2_psc_exp__dc",
+    "amat2_psc_exp__inputs",
+    "iaf_chs_2007__stats",
 }
 
 
@@ -37,8 +65,9 @@ def corpus_results(tmp_path_factory):
     if not (CORPUS / "scenarios").is_dir():
         pytest.fail(f"parity corpus not found at {CORPUS} (set NESTKIT_PARITY_DIR)")
     out = tmp_path_factory.mktemp("parity") / "results.json"
-    code = main(["run", "--scenarios", str(CORPUS / "scenarios"), "--reference", str(CORPUS / "reference"),
-                 "--json", str(out)])
+    code = main(
+        ["run", "--scenarios", str(CORPUS / "scenarios"), "--reference", str(CORPUS / "reference"), "--json", str(out)]
+    )
     return code, json.loads(out.read_text())
 
 
