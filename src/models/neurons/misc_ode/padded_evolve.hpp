@@ -11,6 +11,7 @@
 #include <string>
 
 #include "integrators/rkf45.hpp"
+#include "integrators/rkf45_lanes.hpp"
 
 namespace nestkit::misc_ode {
 
@@ -58,6 +59,37 @@ bool integrate_step(const Rhs& rhs, const integrators::ErrorControl& c, double s
       return run.template operator()<257>();
     default:
       return run.template operator()<513>();
+  }
+}
+
+// The lock-step stepper is instantiated for the padded sizes up to this one
+// (systems of up to 17 variables: 7 receptor ports of a multisynapse AdEx model,
+// 8 of glif_cond); larger systems take the scalar integrate_step. Each size costs
+// three compiled copies of the stepper (SSE2, AVX2, AVX-512), hence the limit.
+inline constexpr std::size_t kMaxLanePadded = 17;
+
+// integrators::evolve_population at a padded size <= kMaxLanePadded. The drivers
+// `make` returns must load only nodes of this padded size (load() returns false
+// for others, which another call handles), zero the padding in load and in rhs.
+template <class Make>
+void evolve_population_padded(std::size_t padded, const Make& make, double a_y, double a_dydt, double t1,
+                              std::size_t begin, std::size_t end) {
+  auto run = [&]<std::size_t N>() { integrators::evolve_population<N>(make, a_y, a_dydt, t1, begin, end); };
+  switch (padded) {
+    case 3:
+      return run.template operator()<3>();
+    case 5:
+      return run.template operator()<5>();
+    case 7:
+      return run.template operator()<7>();
+    case 9:
+      return run.template operator()<9>();
+    case 13:
+      return run.template operator()<13>();
+    case 17:
+      return run.template operator()<17>();
+    default:
+      throw std::logic_error("evolve_population_padded: no lane stepper for size " + std::to_string(padded));
   }
 }
 
