@@ -2,12 +2,14 @@
 // 2018) with alpha-shaped synaptic conductances on ports 1..n, n = len(tau_syn),
 // as NEST 3.10's model. V and the conductances are integrated with RKF45 (GSL's
 // control y(1e-3, 0)); threshold components and after-spike currents use NEST's
-// exact per-step updates afterwards.
+// exact per-step updates afterwards. Nodes with up to 8 ports (ODE systems of up
+// to 17 variables) are integrated in lock-step lanes, larger ones one by one.
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include "integrators/rkf45_lanes.hpp"
 #include "models/neurons/glif/glif_psc_schema.hpp"
 #include "models/neurons/misc_ode/misc_ode.hpp"
 #include "models/neurons/misc_ode/padded_evolve.hpp"
@@ -77,6 +79,7 @@ class GlifCond final : public NeuronPopulation {
     prepare_ring(rc);
     step_ = h;
     cond0_.assign(n_ * stride_, 0.0);
+    padded_.assign(n_, 0);
     for (std::size_t i = 0; i < n_; ++i) {
       auto c = [&](int k) -> double& { return num_[k][i]; };
       if (c(integration_step) == 0.0) c(integration_step) = h;  // NEST's init_buffers, once per node
@@ -89,29 +92,38 @@ class GlifCond final : public NeuronPopulation {
       c(refr_counts) = static_cast<double>(rc.grid->ms_to_steps(c(t_ref)));
       const auto& tau = list(kTauSyn, i);
       for (std::size_t r = 0; r < tau.size(); ++r) cond0_[i * stride_ + r] = 1.0 * M_E / tau[r];
+      padded_[i] = padded_of(ports_[i]);
       prepare_asc(i, h);
     }
   }
 
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
-    const auto control = integrators::ErrorControl::y(1e-3, 0.0);
+    // The padded ODE sizes present in [begin, end): one lane run per size up to
+    // kMaxLanePadded, the scalar stepper for the nodes above it.
+    std::vector<std::size_t> lane_sizes;
+    bool any_scalar = false;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (padded_[i] > misc_ode::kMaxLanePadded)
+        any_scalar = true;
+      else if (std::find(lane_sizes.begin(), lane_sizes.end(), padded_[i]) == lane_sizes.end())
+        lane_sizes.push_back(padded_[i]);
+    }
+    std::sort(lane_sizes.begin(), lane_sizes.end());
     std::vector<double> y;
     std::vector<double*> port_in(stride_);
     for (std::size_t i = begin; i < end; ++i) v_old_[i] = num_[U][i];
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
-      double* in_cur = input_.row(0, step);
+      StepInput in{step, input_.row(0, step), port_in.data()};
       for (std::size_t r = 0; r < stride_; ++r) port_in[r] = input_.row(static_cast<int>(r) + 1, step);
-      for (std::size_t i = begin; i < end; ++i) {
-        update_node(ctx, i, step, control, y);
-        const std::size_t pb = i * stride_;
-        for (std::size_t r = 0; r < ports_[i]; ++r) {
-          dg_[pb + r] += port_in[r][i] * cond0_[pb + r];
-          port_in[r][i] = 0.0;
-        }
-        num_[I][i] = in_cur[i];
-        in_cur[i] = 0.0;
+      for (const std::size_t padded : lane_sizes) {
+        auto make = [&]<int W>() { return LaneDriver<W>{*this, ctx, in, padded}; };
+        // GSL's y_new(1e-3, 0) control: a_y = 1, a_dydt = 0.
+        misc_ode::evolve_population_padded(padded, make, 1.0, 0.0, step_, begin, end);
       }
+      if (any_scalar)
+        for (std::size_t i = begin; i < end; ++i)
+          if (padded_[i] > misc_ode::kMaxLanePadded) update_node_scalar(ctx, i, in, y);
       sample(step, begin, end);
       for (std::size_t i = begin; i < end; ++i) v_old_[i] = num_[U][i];
     }
@@ -214,41 +226,150 @@ class GlifCond final : public NeuronPopulation {
  private:
   const std::vector<double>& list(int c, std::size_t i) const { return std::get<std::vector<double>>(obj_[c][i]); }
 
-  void update_node(StepContext& ctx, std::size_t i, long step, const integrators::ErrorControl& control,
-                   std::vector<double>& y) {
-    auto c = [&](int k) -> double& { return num_[k][i]; };
+  // The inputs of one simulation step: the current channel and the spike port rows.
+  struct StepInput {
+    long step;
+    double* cur;
+    double* const* port;
+  };
+
+  // The padded ODE size of a node with np ports (1 + 2 np variables).
+  static std::size_t padded_of(std::size_t np) { return misc_ode::padded_size(1 + 2 * np); }
+
+  // What the right-hand side reads besides y, per lane (T = lane vector) or for
+  // one node (T = double): the refractory flag (1 or 0), the drive and ASC sum as
+  // they stand before the step's update, the port count.
+  template <class T>
+  struct RhsParams {
+    T refractory, vreset, el, G, cm, drive, asum, ports;
+  };
+
+  // NEST's right-hand side, term by term in its order (bit-identical sums), over
+  // `nloop` ports: ports at or above a lane's count add nothing to the synaptic
+  // current (the sum is not touched, not even by a zero) and have derivative 0.
+  template <class T>
+  [[gnu::always_inline]] static void rhs(const RhsParams<T>& p, std::size_t nloop, const T* tau, const T* erev,
+                                         const T* s, T* f) {
+    using integrators::select;
+    using integrators::splat;
+    const auto refractory = p.refractory != 0.0;
+    const T v = select(refractory, p.vreset, s[0]);
+    T i_syn = splat<T>(0.0);
+    for (std::size_t r = 0; r < nloop; ++r)
+      i_syn = select(p.ports > static_cast<double>(r), i_syn + s[2 + 2 * r] * (v + p.el - erev[r]), i_syn);
+    const T i_leak = p.G * v;
+    f[0] = select(refractory, splat<T>(0.0), (-i_leak - i_syn + p.drive + p.asum) / p.cm);
+    for (std::size_t r = 0; r < nloop; ++r) {
+      const auto live = p.ports > static_cast<double>(r);
+      f[1 + 2 * r] = select(live, -s[1 + 2 * r] / tau[r], splat<T>(0.0));
+      f[2 + 2 * r] = select(live, s[1 + 2 * r] - s[2 + 2 * r] / tau[r], splat<T>(0.0));
+    }
+  }
+
+  // Node i's right-hand side parameters into p (into lane l for lane vectors).
+  template <class T>
+  void load_params(std::size_t i, RhsParams<T>& p, int l) const {
+    auto c = [&](int k) { return num_[k][i]; };
+    auto set = [&](T& x, double v) {
+      if constexpr (integrators::LaneVector<T>)
+        x[l] = v;
+      else
+        x = v;
+    };
+    const double el = c(E_L);
+    set(p.refractory, c(refr) > 0.0 ? 1.0 : 0.0);
+    set(p.vreset, c(V_reset) - el);
+    set(p.el, el);
+    set(p.G, c(g_m));
+    set(p.cm, c(C_m));
+    set(p.drive, c(I));
+    set(p.asum, c(asc_sum));
+    set(p.ports, static_cast<double>(ports_[i]));
+  }
+
+  // Connects the population to the lock-step stepper for one simulation step and
+  // one padded size (nodes of other sizes are left to other runs).
+  template <int W>
+  struct LaneDriver {
+    using V = typename integrators::Lanes<W>::V;
+    static constexpr std::size_t kMaxPorts = (misc_ode::kMaxLanePadded - 1) / 2;
+    GlifCond& pop;
+    StepContext& ctx;
+    const StepInput& in;
+    std::size_t padded;
+    std::size_t nloop = (padded - 1) / 2;  // port slots of this size
+    RhsParams<V> p{};
+    V tau[kMaxPorts]{}, erev[kMaxPorts]{};
+
+    // Out of line: the stepper of each padded size inlines what it calls, and the
+    // port loop below, bounded at run time, would draw GCC's array-bounds warning
+    // for slots beyond the smaller sizes (never reached: only nodes of size
+    // `padded` load).
+    [[gnu::noinline]] bool load(int l, std::size_t i, V* y, integrators::LaneStart& s) {
+      if (pop.padded_[i] != padded) return false;
+      pop.load_params(i, p, l);
+      const std::size_t np = pop.ports_[i], pb = i * pop.stride_;
+      const double* t = pop.list(kTauSyn, i).data();
+      const double* e = pop.list(kERev, i).data();
+      y[0][l] = pop.num_[U][i];
+      for (std::size_t r = 0; r < nloop; ++r) {
+        const bool live = r < np;
+        y[1 + 2 * r][l] = live ? pop.dg_[pb + r] : 0.0;
+        y[2 + 2 * r][l] = live ? pop.g_[pb + r] : 0.0;
+        tau[r][l] = live ? t[r] : 1.0;
+        erev[r][l] = live ? e[r] : 0.0;
+      }
+      s = {pop.num_[integration_step][i], 1e-3, 0.0};
+      return true;
+    }
+
+    [[gnu::always_inline]] void rhs(const V&, const V* y, V* f) const { GlifCond::rhs<V>(p, nloop, tau, erev, y, f); }
+    // The GLIF mechanisms act after the whole simulation step, not inside it.
+    bool accepted(int, V*) { return true; }
+
+    void finish(int l, std::size_t i, const V* yl, double h) {
+      double y[misc_ode::kMaxLanePadded];
+      for (std::size_t k = 0; k < padded; ++k) y[k] = yl[k][l];
+      pop.num_[integration_step][i] = h;
+      pop.after_step(ctx, i, in, y);
+    }
+  };
+
+  // A node whose system is too large for the lanes, with the scalar stepper.
+  void update_node_scalar(StepContext& ctx, std::size_t i, const StepInput& in, std::vector<double>& y) {
     const std::size_t np = ports_[i], pb = i * stride_;
-    const std::size_t dim = 1 + 2 * np, padded = misc_ode::padded_size(dim);
+    const std::size_t dim = 1 + 2 * np, padded = padded_[i];
     y.assign(padded, 0.0);
-    y[0] = c(U);
+    y[0] = num_[U][i];
     for (std::size_t r = 0; r < np; ++r) {
       y[1 + 2 * r] = dg_[pb + r];
       y[2 + 2 * r] = g_[pb + r];
     }
-    // The right-hand side sees the refractory state, drive and ASC sum as they
-    // stand before this step's update.
-    const bool refractory = c(refr) > 0.0;
-    const double G = c(g_m), el = c(E_L), cm = c(C_m), vreset = c(V_reset) - el, drive = c(I), asum = c(asc_sum);
+    RhsParams<double> p;
+    load_params(i, p, 0);
     const double* tau = list(kTauSyn, i).data();
     const double* erev = list(kERev, i).data();
-    auto rhs = [&](double, const double* s, double* f) {
-      const double v = refractory ? vreset : s[0];
-      double i_syn = 0.0;
-      for (std::size_t r = 0; r < np; ++r) i_syn += s[2 + 2 * r] * (v + el - erev[r]);
-      const double i_leak = G * v;
-      f[0] = refractory ? 0.0 : (-i_leak - i_syn + drive + asum) / cm;
-      for (std::size_t r = 0; r < np; ++r) {
-        f[1 + 2 * r] = -s[1 + 2 * r] / tau[r];
-        f[2 + 2 * r] = s[1 + 2 * r] - s[2 + 2 * r] / tau[r];
-      }
-      for (std::size_t k = dim; k < padded; ++k) f[k] = 0.0;
+    auto f = [&](double, const double* s, double* d) {
+      GlifCond::rhs<double>(p, np, tau, erev, s, d);
+      for (std::size_t k = dim; k < padded; ++k) d[k] = 0.0;
       return true;
     };
-    misc_ode::integrate_step(rhs, control, step_, c(integration_step), y.data(), padded);
+    const auto control = integrators::ErrorControl::y(1e-3, 0.0);
+    misc_ode::integrate_step(f, control, step_, num_[integration_step][i], y.data(), padded);
+    after_step(ctx, i, in, y.data());
+  }
+
+  // Node i's step after the integration (y: its ODE state at the end of the
+  // step): the GLIF mechanisms, the spike test, then this step's input.
+  void after_step(StepContext& ctx, std::size_t i, const StepInput& in, const double* y) {
+    auto c = [&](int k) -> double& { return num_[k][i]; };
+    const std::size_t np = ports_[i], pb = i * stride_;
     for (std::size_t r = 0; r < np; ++r) {
       dg_[pb + r] = y[1 + 2 * r];
       g_[pb + r] = y[2 + 2 * r];
     }
+    const double el = c(E_L), vreset = c(V_reset) - el, G = c(g_m);
+    const long step = in.step;
     const double v_old = v_old_[i];
     double& v = c(U);
     v = y[0];
@@ -292,6 +413,12 @@ class GlifCond final : public NeuronPopulation {
       v = v_old;
       c(threshold) = c(threshold_spike) + c(threshold_voltage) + th_inf;
     }
+    for (std::size_t r = 0; r < np; ++r) {
+      dg_[pb + r] += in.port[r][i] * cond0_[pb + r];
+      in.port[r][i] = 0.0;
+    }
+    c(I) = in.cur[i];
+    in.cur[i] = 0.0;
   }
 
   void restride_asc(std::size_t stride) {
@@ -359,6 +486,7 @@ class GlifCond final : public NeuronPopulation {
   double step_ = 0.1;
   std::vector<double> dg_, g_, cond0_;  // per port, [i * stride_ + r]
   std::vector<uint32_t> ports_;         // ports per node, as laid out
+  std::vector<std::size_t> padded_;     // padded ODE size per node (padded_of(ports_))
   std::size_t stride_ = 0;
   std::vector<double> asc_, asc_rate_, asc_stable_, asc_refr_, asc_amp_;
   std::vector<uint32_t> asc_count_;
