@@ -1,7 +1,16 @@
-// iaf_psc_exp: leaky integrate-and-fire neuron with exponentially decaying
-// synaptic currents, integrated exactly, as NEST 3.10's model. Current input on
-// receptor 1 is filtered through the excitatory synapse; delta > 0 replaces the
-// hard threshold by escape noise with intensity rho exp((V - V_th) / delta).
+// iaf_psc_exp and iaf_tum_2000: leaky integrate-and-fire neurons with
+// exponentially decaying synaptic currents, integrated exactly, as NEST 3.10's
+// models. Current input on receptor 1 is filtered through the excitatory
+// synapse; delta > 0 replaces the hard threshold by escape noise with intensity
+// rho exp((V - V_th) / delta).
+//
+// iaf_tum_2000 adds Tsodyks-Markram short-term plasticity computed on the
+// presynaptic side (Tsodyks, Uziel & Markram 2000): at each spike the neuron
+// advances its resources (x free, y active, z = 1 - x - y recovering) and
+// utilisation u from its previous spike, and sends the released fraction u x as
+// the spike's offset; a receiving iaf_tum_2000 scales the weight of spikes on
+// receptor 1 by it. Both share one population template; the membrane and
+// synapses are the same.
 #include <cmath>
 
 #include "integrators/iaf_propagator.hpp"
@@ -13,53 +22,70 @@
 namespace nestkit {
 namespace {
 
-// Columns, grouped by role.
-// clang-format off
-enum Col : int {
+enum class Kind { kPlain, kTum };
+
+// Columns, grouped by role, in declaration order. iaf_tum_2000 inserts its
+// resource parameters after delta, its visible resource state x, y, u before the
+// membrane, and the time of its last spike after the refractory count.
+template <Kind K>
+struct Cols {
+  static constexpr bool kTum = K == Kind::kTum;
   // parameters
-  C_m, tau_m, t_ref, E_L, V_reset, V_th, I_e, tau_syn_ex, tau_syn_in, rho, delta, tau_minus, tau_minus_triplet,
+  enum : int { C_m, tau_m, t_ref, E_L, V_reset, V_th, I_e, tau_syn_ex, tau_syn_in, rho, delta, kShared };
+  static constexpr int tau_fac = kShared, tau_psc = kShared + 1, tau_rec = kShared + 2, U = kShared + 3;  // tum
+  static constexpr int tau_minus = kTum ? U + 1 : kShared, tau_minus_triplet = tau_minus + 1;
+  static constexpr int x = tau_minus_triplet + 1, y = x + 1, u = x + 2;  // tum: presynaptic resources
   // state: V relative to E_L, synaptic currents, piecewise-constant inputs, refractory steps left
-  y, i_ex, i_in, i0, i1, r,
+  static constexpr int v = kTum ? u + 1 : tau_minus_triplet + 1;
+  static constexpr int i_ex = v + 1, i_in = v + 2, i0 = v + 3, i1 = v + 4, r = v + 5;
+  static constexpr int t_last = r + 1, has_spiked = r + 2;  // tum: time of the last spike (ms), whether any
   // constants derived before each run
-  P11_ex, P11_in, P22, P21_ex, P21_in, P20, theta, reset, refractory_steps,
+  static constexpr int P11_ex = kTum ? has_spiked + 1 : r + 1;
+  static constexpr int P11_in = P11_ex + 1, P22 = P11_ex + 2, P21_ex = P11_ex + 3, P21_in = P11_ex + 4,
+                       P20 = P11_ex + 5, theta = P11_ex + 6, reset = P11_ex + 7, refractory_steps = P11_ex + 8;
 };
-// clang-format on
+
 enum Rec : int { kV_m, kI_syn_ex, kI_syn_in };
 enum Channel : int { kEx, kIn, kI0, kI1, kChannels };
 
-class IafPscExp final : public iaf::RelativeVmPopulation<y, E_L> {
+template <Kind K>
+class IafPscExp final : public iaf::RelativeVmPopulation<Cols<K>::v, Cols<K>::E_L> {
+  using C = Cols<K>;
+  using Base = iaf::RelativeVmPopulation<C::v, C::E_L>;
+
  public:
-  using RelativeVmPopulation::RelativeVmPopulation;
+  using Base::Base;
 
   void prepare(const RunContext& rc) override {
-    prepare_input(rc, kChannels);
+    this->prepare_input(rc, kChannels);
     seed_ = rc.seed;
     h_ = rc.grid->resolution();
-    for (std::size_t i = 0; i < n_; ++i) {
-      auto c = [&](int k) -> double& { return num_[k][i]; };
-      c(P11_ex) = std::exp(-h_ / c(tau_syn_ex));
-      c(P11_in) = std::exp(-h_ / c(tau_syn_in));
-      c(P22) = std::exp(-h_ / c(tau_m));
-      c(P21_ex) = integrators::IafPropagator(c(tau_syn_ex), c(tau_m), c(C_m)).p32(h_);
-      c(P21_in) = integrators::IafPropagator(c(tau_syn_in), c(tau_m), c(C_m)).p32(h_);
-      c(P20) = integrators::leak_current_propagator_tau_first(c(tau_m), c(C_m), c(P22));
-      c(theta) = c(V_th) - c(E_L);
-      c(reset) = c(V_reset) - c(E_L);
-      c(refractory_steps) = static_cast<double>(rc.grid->ms_to_steps(c(t_ref)));
+    for (std::size_t i = 0; i < this->n_; ++i) {
+      auto c = [&](int k) -> double& { return this->num_[k][i]; };
+      c(C::P11_ex) = std::exp(-h_ / c(C::tau_syn_ex));
+      c(C::P11_in) = std::exp(-h_ / c(C::tau_syn_in));
+      c(C::P22) = std::exp(-h_ / c(C::tau_m));
+      c(C::P21_ex) = integrators::IafPropagator(c(C::tau_syn_ex), c(C::tau_m), c(C::C_m)).p32(h_);
+      c(C::P21_in) = integrators::IafPropagator(c(C::tau_syn_in), c(C::tau_m), c(C::C_m)).p32(h_);
+      c(C::P20) = integrators::leak_current_propagator_tau_first(c(C::tau_m), c(C::C_m), c(C::P22));
+      c(C::theta) = c(C::V_th) - c(C::E_L);
+      c(C::reset) = c(C::V_reset) - c(C::E_L);
+      c(C::refractory_steps) = static_cast<double>(rc.grid->ms_to_steps(c(C::t_ref)));
     }
   }
 
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
-    double *V = col(y), *Iex = col(i_ex), *Iin = col(i_in), *I0 = col(i0), *I1 = col(i1), *R = col(r);
-    const double *p11e = col(P11_ex), *p11i = col(P11_in), *p22 = col(P22), *p21e = col(P21_ex);
-    const double *p21i = col(P21_in), *p20 = col(P20), *ie = col(I_e), *th = col(theta), *rs = col(reset);
-    const double *refr = col(refractory_steps), *dl = col(delta), *rh = col(rho);
+    double *V = col(C::v), *Iex = col(C::i_ex), *Iin = col(C::i_in), *I0 = col(C::i0), *I1 = col(C::i1), *R = col(C::r);
+    const double *p11e = col(C::P11_ex), *p11i = col(C::P11_in), *p22 = col(C::P22), *p21e = col(C::P21_ex);
+    const double *p21i = col(C::P21_in), *p20 = col(C::P20), *ie = col(C::I_e), *th = col(C::theta),
+                 *rs = col(C::reset);
+    const double *refr = col(C::refractory_steps), *dl = col(C::delta), *rh = col(C::rho);
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
-      double* in_ex = input_.row(kEx, step);
-      double* in_in = input_.row(kIn, step);
-      double* in_i0 = input_.row(kI0, step);
-      double* in_i1 = input_.row(kI1, step);
+      double* in_ex = this->input_.row(kEx, step);
+      double* in_in = this->input_.row(kIn, step);
+      double* in_i0 = this->input_.row(kI0, step);
+      double* in_i1 = this->input_.row(kI1, step);
       for (std::size_t i = begin; i < end; ++i) {
         if (R[i] == 0.0) {
           V[i] = V[i] * p22[i] + Iex[i] * p21e[i] + Iin[i] * p21i[i] + (ie[i] + I0[i]) * p20[i];
@@ -75,77 +101,153 @@ class IafPscExp final : public iaf::RelativeVmPopulation<y, E_L> {
         if (fires(V[i], th[i], dl[i], rh[i], i, step)) {
           R[i] = refr[i];
           V[i] = rs[i];
-          emit(ctx, i, step + 1);
+          if constexpr (C::kTum) {
+            const double released = release(i, ctx.grid->steps_to_ms(step + 1));
+            ctx.spikes->push_back({this->first_gid_ + static_cast<uint32_t>(i), 1u, step + 1, released});
+          } else {
+            this->emit(ctx, i, step + 1);
+          }
         }
         I0[i] = in_i0[i];
         I1[i] = in_i1[i];
         in_ex[i] = in_in[i] = in_i0[i] = in_i1[i] = 0.0;
       }
-      sample(step, begin, end);
+      this->sample(step, begin, end);
     }
   }
 
-  void deliver_spikes(const SpikeBatch& b) override { deliver_sign_split(b, kEx, kIn); }
+  void deliver_spikes(const SpikeBatch& b) override {
+    if constexpr (!C::kTum) {
+      this->deliver_sign_split(b, kEx, kIn);
+    } else {
+      // On receptor 1 the weight is scaled by the efficacy the sender attached to the spike.
+      for (std::size_t k = 0; k < b.count; ++k) {
+        const uint32_t m = this->multiplicity(b, k);
+        if (m == 0) continue;
+        double s = b.weight[k] * b.weight_factor * m;
+        if (b.receptor[k] == 1) s *= b.offset;
+        this->input_.add(s > 0.0 ? kEx : kIn, b.stamp + b.delay[k] - 1, b.target[k] - this->first_gid_, s);
+      }
+    }
+  }
   void deliver_current(const CurrentBatch& b) override {
     for (std::size_t k = 0; k < b.count; ++k)
-      input_.add(b.receptor[k] == 1 ? kI1 : kI0, b.stamp + b.delay[k] - 1, b.target[k] - first_gid_,
-                 b.weight[k] * b.amplitude);
+      this->input_.add(b.receptor[k] == 1 ? kI1 : kI0, b.stamp + b.delay[k] - 1, b.target[k] - this->first_gid_,
+                       b.weight[k] * b.amplitude);
   }
 
   double recordable(int k, std::size_t i) const override {
     switch (k) {
       case kV_m:
-        return v_m(i);
+        return this->v_m(i);
       case kI_syn_ex:
-        return num_[i_ex][i];
+        return this->num_[C::i_ex][i];
       default:
-        return num_[i_in][i];
+        return this->num_[C::i_in][i];
     }
   }
 
  private:
+  using Base::col;
+
   // Hard threshold for delta ~ 0, else a spike with probability rho exp((V - theta) / delta) h.
   bool fires(double v, double th, double dl, double rh, std::size_t i, long step) const {
     if (dl < 1e-10) return v >= th;
     if (!(dl > 1e-10)) return false;  // exactly 1e-10: neither branch of NEST's test
-    RandomStream rng(seed_, iaf::kEscapeNoise, first_gid_ + static_cast<uint32_t>(i), static_cast<uint64_t>(step));
+    RandomStream rng(seed_, iaf::kEscapeNoise, this->first_gid_ + static_cast<uint32_t>(i),
+                     static_cast<uint64_t>(step));
     const double phi = rh * std::exp(1.0 / dl * (v - th));
     return rng.uniform() < phi * h_ * 1e-3;
+  }
+
+  // iaf_tum_2000: advances x, y, u exactly from the previous spike (time 0 before
+  // the first) to t_spike, applies the spike and returns the released fraction u x.
+  double release(std::size_t i, double t_spike) {
+    auto c = [&](int k) -> double& { return this->num_[k][i]; };
+    const double dt = t_spike - (c(C::has_spiked) != 0.0 ? c(C::t_last) : 0.0);
+    const double Puu = c(C::tau_fac) == 0.0 ? 0.0 : std::exp(-dt / c(C::tau_fac));
+    const double Pyy = std::exp(-dt / c(C::tau_psc));
+    const double Pzz = std::expm1(-dt / c(C::tau_rec));
+    const double Pxy = (Pzz * c(C::tau_rec) - (Pyy - 1.0) * c(C::tau_psc)) / (c(C::tau_psc) - c(C::tau_rec));
+    const double z = 1.0 - c(C::x) - c(C::y);
+    c(C::u) *= Puu;
+    c(C::x) += Pxy * c(C::y) - Pzz * z;
+    c(C::y) *= Pyy;
+    c(C::u) += c(C::U) * (1.0 - c(C::u));
+    const double released = c(C::u) * c(C::x);
+    c(C::x) -= released;
+    c(C::y) += released;
+    c(C::t_last) = t_spike;
+    c(C::has_spiked) = 1.0;
+    return released;
   }
 
   uint32_t seed_ = 0;
   double h_ = 0.1;
 };
 
-ModelInfo make_info() {
-  ModelInfo m("iaf_psc_exp", NodeKind::kNeuron,
-              "https://nest-simulator.readthedocs.io/en/stable/models/iaf_psc_exp.html");
+template <Kind K>
+ModelInfo make_info(const char* name) {
+  using C = Cols<K>;
+  ModelInfo m(name, NodeKind::kNeuron,
+              std::string("https://nest-simulator.readthedocs.io/en/stable/models/") + name + ".html");
   m.family = "iaf_current";
-  m.param(C_m, "C_m", 250.0, "pF", positive(), "Capacitance of the membrane")
-      .param(tau_m, "tau_m", 10.0, "ms", positive(), "Membrane time constant")
-      .param(t_ref, "t_ref", 2.0, "ms", non_negative(), "Duration of refractory period")
-      .param(E_L, "E_L", -70.0, "mV", {}, "Resting membrane potential")
-      .param(V_reset, "V_reset", -70.0, "mV", {}, "Reset potential of the membrane")
-      .param(V_th, "V_th", -55.0, "mV", {}, "Spike threshold")
-      .param(I_e, "I_e", 0.0, "pA", {}, "Constant input current")
-      .param(tau_syn_ex, "tau_syn_ex", 2.0, "ms", positive(), "Time constant of the excitatory synaptic current")
-      .param(tau_syn_in, "tau_syn_in", 2.0, "ms", positive(), "Time constant of the inhibitory synaptic current")
-      .param(rho, "rho", 0.01, "1/s", non_negative(), "Stochastic firing intensity at threshold")
-      .param(delta, "delta", 0.0, "mV", non_negative(), "Width of the threshold region (0: hard threshold)");
-  iaf::declare_archiving(m, tau_minus);
-  iaf::declare_internals(m, y, refractory_steps);
+  m.param(C::C_m, "C_m", 250.0, "pF", positive(), "Capacitance of the membrane")
+      .param(C::tau_m, "tau_m", 10.0, "ms", positive(), "Membrane time constant")
+      .param(C::t_ref, "t_ref", 2.0, "ms", non_negative(), "Duration of refractory period")
+      .param(C::E_L, "E_L", -70.0, "mV", {}, "Resting membrane potential")
+      .param(C::V_reset, "V_reset", -70.0, "mV", {}, "Reset potential of the membrane")
+      .param(C::V_th, "V_th", -55.0, "mV", {}, "Spike threshold")
+      .param(C::I_e, "I_e", 0.0, "pA", {}, "Constant input current")
+      .param(C::tau_syn_ex, "tau_syn_ex", 2.0, "ms", positive(), "Time constant of the excitatory synaptic current")
+      .param(C::tau_syn_in, "tau_syn_in", 2.0, "ms", positive(), "Time constant of the inhibitory synaptic current")
+      .param(C::rho, "rho", 0.01, "1/s", non_negative(), "Stochastic firing intensity at threshold")
+      .param(C::delta, "delta", 0.0, "mV", non_negative(), "Width of the threshold region (0: hard threshold)");
+  if constexpr (C::kTum) {
+    m.param(C::tau_fac, "tau_fac", 1000.0, "ms", non_negative(), "Facilitation time constant (0: none)")
+        .param(C::tau_psc, "tau_psc", 2.0, "ms", positive(), "Time constant of the active resources")
+        .param(C::tau_rec, "tau_rec", 400.0, "ms", positive(), "Recovery time constant of the resources")
+        .param(C::U, "U", 0.5, "", in_range(0.0, 1.0), "Utilisation increment per spike");
+  }
+  iaf::declare_archiving(m, C::tau_minus);
+  if constexpr (C::kTum) {
+    m.state(C::x, "x", 0.0, "", "Fraction of resources available")
+        .state(C::y, "y", 0.0, "", "Fraction of resources active")
+        .state(C::u, "u", 0.0, "", "Utilisation of the available resources");
+  }
+  iaf::declare_internals(m, C::v, C::refractory_steps);
   m.derived_state("V_m", -70.0, "mV", "Membrane potential");
   m.recordables = {"V_m", "I_syn_ex", "I_syn_in"};
   m.current_receptors = {0, 1};  // 1: filtered through the excitatory synapse
-  m.validate = [](const ParamRow& row) { iaf::require_reset_below_threshold(row, "iaf_psc_exp"); };
-  m.make = [](const ModelInfo& info) { return std::make_unique<IafPscExp>(info); };
+  const std::string model = name;
+  if constexpr (C::kTum) {
+    m.spike_receptors = {0, 1};  // 1: input from iaf_tum_2000, scaled by the released fraction
+    m.validate = [model](const ParamRow& row) {
+      iaf::require_reset_below_threshold(row, model);
+      if (row.num("x") + row.num("y") > 1.0) throw BadProperty(model + ": x + y must be <= 1.0.");
+      if (row.num("u") > 1.0 || row.num("u") < 0.0) throw BadProperty(model + ": 'u' must be in [0,1].");
+    };
+    m.check_source = [](const ModelInfo& source, long receptor) -> std::string {
+      if (source.name == "iaf_tum_2000" && receptor != 1)
+        return "iaf_tum_2000 neurons must be connected via receptor_type 1.";
+      return "";
+    };
+  } else {
+    m.validate = [model](const ParamRow& row) { iaf::require_reset_below_threshold(row, model); };
+  }
+  m.make = [](const ModelInfo& info) { return std::make_unique<IafPscExp<K>>(info); };
   return m;
 }
 
 }  // namespace
 
 const ModelInfo& iaf_psc_exp_model() {
-  static const ModelInfo info = make_info();
+  static const ModelInfo info = make_info<Kind::kPlain>("iaf_psc_exp");
+  return info;
+}
+
+const ModelInfo& iaf_tum_2000_model() {
+  static const ModelInfo info = make_info<Kind::kTum>("iaf_tum_2000");
   return info;
 }
 
