@@ -19,6 +19,7 @@ from ._core import (
     UnknownNode,
     UnknownParameter,
     UnknownReceptorType,
+    ode_lane_width,
 )
 from .simulator import Result, Simulator, Trace
 
@@ -43,5 +44,6 @@ __all__ = [
     "UnknownNode",
     "TypeMismatch",
     "UnknownReceptorType",
+    "ode_lane_width",
     "_core",
 ]

@@ -7,6 +7,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "convert.hpp"
+#include "nestkit/platform.hpp"
 #include "nestkit/registry.hpp"
 
 namespace nb = nanobind;
@@ -204,6 +205,8 @@ NB_MODULE(_core, m) {
       .def_prop_ro("biological_time", &Simulator::biological_time)
       .def_prop_ro("resolution", &Simulator::resolution);
 
+  m.def("ode_lane_width", &ode_lane_width,
+        "Neurons the ODE models' RKF45 stepper advances together (2, 4 or 8; NESTKIT_LANES caps it).");
   m.def("model_schema", &model_schema, "Parameter declarations of a built-in model (for generated docs).");
   m.def("builtin_models", []() {
     std::vector<std::pair<std::string, std::string>> out;

@@ -2,6 +2,7 @@
 #include <cstdlib>
 
 #include "integrators/rkf45_lanes.hpp"
+#include "nestkit/platform.hpp"
 
 namespace nestkit::integrators {
 
@@ -29,3 +30,7 @@ int lane_width() {
 }
 
 }  // namespace nestkit::integrators
+
+namespace nestkit {
+int ode_lane_width() { return integrators::lane_width(); }
+}  // namespace nestkit
