@@ -78,6 +78,7 @@ class ModelInfo {
   std::vector<std::string> recordables;
   std::vector<long> spike_receptors{0};    // accepted receptor_type values for spikes
   std::vector<long> current_receptors{0};  // ... and for currents
+  NameMap receptor_types;                  // NEST's receptor_types dictionary (port names), if the model has one
   bool accepts_current = true;
   bool emits_spikes = true;
   bool emits_current = false;

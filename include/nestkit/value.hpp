@@ -20,8 +20,11 @@ struct Quantity {
   bool is_array = false;
 };
 
+// Name -> integer maps, read-only (NEST's receptor_types dictionaries).
+using NameMap = std::map<std::string, long>;
+
 using Value = std::variant<std::monostate, bool, long, double, std::string, std::vector<double>, std::vector<long>,
-                           std::vector<std::string>, Quantity>;
+                           std::vector<std::string>, Quantity, NameMap>;
 using Dict = std::map<std::string, Value>;
 
 inline bool is_none(const Value& v) { return std::holds_alternative<std::monostate>(v); }

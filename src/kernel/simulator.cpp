@@ -161,6 +161,7 @@ Dict Simulator::get_defaults(const std::string& model) const {
                                     : p.info->kind == NodeKind::kRecorder ? "recorder"
                                                                           : "stimulator");
     if (!p.info->recordables.empty()) d["recordables"] = p.info->recordables;
+    if (!p.info->receptor_types.empty()) d["receptor_types"] = p.info->receptor_types;
     return d;
   }
   const SynapseProto& s = synapse_protos_[synapse_id(model)];
@@ -329,6 +330,8 @@ std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::
                                                                 : "stimulator");
       else if (key == "recordables" && !info.recordables.empty())
         d[key] = info.recordables;
+      else if (key == "receptor_types" && !info.receptor_types.empty())
+        d[key] = info.receptor_types;
       else if (key == "local")
         d[key] = true;
       else if (key == "frozen")
@@ -340,6 +343,7 @@ std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::
         for (auto& e : p.extra_keys()) names.push_back(e);
         for (const char* e : {"global_id", "model", "element_type", "local", "frozen", "thread", "vp"})
           names.push_back(e);
+        if (!info.receptor_types.empty()) names.push_back("receptor_types");
         throw UnknownParameter("'" + key + "' is not a property of " + p.model_name() + " (node " +
                                std::to_string(gid) + ")." + did_you_mean(key, names));
       }
@@ -349,6 +353,7 @@ std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::
       for (auto& e : p.extra_keys()) put(e);
       for (const char* e : {"global_id", "model", "element_type", "local", "frozen", "thread", "vp"}) put(e);
       if (!info.recordables.empty()) put("recordables");
+      if (!info.receptor_types.empty()) put("receptor_types");
     } else {
       for (auto& k : keys) put(k);
     }

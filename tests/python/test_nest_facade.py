@@ -852,3 +852,66 @@ def test_compartment_subdictionaries_as_in_nest(nest):
     assert n.get("proximal")["C_m"] == 90.0
     with pytest.raises(nest.NESTErrors.UnknownParameter):
         n.get("dendrite")
+
+
+# receptor_types: NEST 3.10's port dictionaries (names and numbers from NEST's model
+# sources: ht_neuron.h, iaf_bw_2001.h, iaf_cond_alpha_mc.h).
+NEST_RECEPTOR_TYPES = {
+    "ht_neuron": {"AMPA": 1, "NMDA": 2, "GABA_A": 3, "GABA_B": 4},
+    "iaf_bw_2001": {"AMPA": 1, "GABA": 2, "NMDA": 3},
+    "iaf_bw_2001_exact": {"AMPA": 1, "GABA": 2, "NMDA": 3},
+    "iaf_cond_alpha_mc": {
+        "soma_exc": 1,
+        "soma_inh": 2,
+        "proximal_exc": 3,
+        "proximal_inh": 4,
+        "distal_exc": 5,
+        "distal_inh": 6,
+        "soma_curr": 7,
+        "proximal_curr": 8,
+        "distal_curr": 9,
+    },
+}
+
+
+@pytest.mark.parametrize("model", list(NEST_RECEPTOR_TYPES))
+def test_receptor_types_dictionary(nest, model):
+    assert nest.GetDefaults(model)["receptor_types"] == NEST_RECEPTOR_TYPES[model]
+    n = nest.Create(model)
+    assert n.get("receptor_types") == NEST_RECEPTOR_TYPES[model]
+    assert nest.GetStatus(n)[0]["receptor_types"] == NEST_RECEPTOR_TYPES[model]
+    nest.CopyModel(model, model + "_copy")
+    assert nest.GetDefaults(model + "_copy")["receptor_types"] == NEST_RECEPTOR_TYPES[model]
+
+
+def test_models_without_ports_have_no_receptor_types(nest):
+    assert "receptor_types" not in nest.GetDefaults("iaf_psc_alpha")
+    with pytest.raises(nestkit.UnknownParameter):
+        nest.Create("iaf_psc_alpha").get("receptor_types")
+
+
+def test_receptor_types_select_the_compartment(nest):
+    # A script in NEST's style: look the port up by name, connect through it.
+    ports = nest.GetDefaults("iaf_cond_alpha_mc")["receptor_types"]
+    n = nest.Create("iaf_cond_alpha_mc", 2)
+    dc = nest.Create("dc_generator", params={"amplitude": 200.0})
+    nest.Connect(dc, n[0], syn_spec={"receptor_type": ports["distal_curr"]})
+    nest.Connect(dc, n[1], syn_spec={"receptor_type": ports["soma_curr"]})
+    nest.Simulate(50.0)
+    v = [{c: n[k].get(c)["V_m"] for c in ("soma", "proximal", "distal")} for k in (0, 1)]
+    # The injected compartment is depolarised most, the farthest one least.
+    assert v[0]["distal"] > v[0]["proximal"] > v[0]["soma"]
+    assert v[1]["soma"] > v[1]["proximal"] > v[1]["distal"]
+
+
+def test_receptor_types_route_spikes_to_the_named_synapse(nest):
+    ports = nest.GetDefaults("ht_neuron")["receptor_types"]
+    n = nest.Create("ht_neuron")
+    sg = nest.Create("spike_generator", params={"spike_times": [2.0]})
+    nest.Connect(sg, n, syn_spec={"receptor_type": ports["GABA_A"], "weight": 1.0})
+    mm = nest.Create("multimeter", params={"record_from": ["g_AMPA", "g_NMDA", "g_GABA_A", "g_GABA_B"]})
+    nest.Connect(mm, n)
+    nest.Simulate(10.0)
+    ev = mm.get("events")
+    assert max(ev["g_GABA_A"]) > 0.0
+    assert max(ev["g_AMPA"]) == max(ev["g_NMDA"]) == max(ev["g_GABA_B"]) == 0.0

@@ -220,6 +220,8 @@ ModelInfo make_info() {
   m.recordables.push_back("t_ref_remaining");
   m.spike_receptors = {1, 2, 3, 4, 5, 6};
   m.current_receptors = {7, 8, 9};
+  m.receptor_types = {{"soma_exc", 1},   {"soma_inh", 2},  {"proximal_exc", 3},  {"proximal_inh", 4}, {"distal_exc", 5},
+                      {"distal_inh", 6}, {"soma_curr", 7}, {"proximal_curr", 8}, {"distal_curr", 9}};
   m.validate = [](const ParamRow& row) {
     const std::string model = "iaf_cond_alpha_mc";
     iaf_cond::check_reset(row, model);

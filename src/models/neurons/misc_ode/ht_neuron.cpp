@@ -504,6 +504,7 @@ ModelInfo make_info() {
   m.specs.back().default_value = false;
   m.recordables = {"I_KNa", "I_NaP", "I_T", "I_h", "V_m", "g_AMPA", "g_GABA_A", "g_GABA_B", "g_NMDA", "theta"};
   m.spike_receptors = {1, 2, 3, 4};
+  m.receptor_types = {{"AMPA", 1}, {"NMDA", 2}, {"GABA_A", 3}, {"GABA_B", 4}};
   m.validate = validate;
   m.make = [](const ModelInfo& info) { return std::make_unique<HtNeuron>(info); };
   return m;

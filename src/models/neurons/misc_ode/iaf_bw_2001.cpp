@@ -231,6 +231,7 @@ ModelInfo make_info() {
   for (int c = I_stim; c < kNumCols; ++c) m.internal(c, "_internal_" + std::to_string(c));
   m.recordables = {"V_m", "s_AMPA", "s_GABA", "s_NMDA", "I_NMDA", "I_AMPA", "I_GABA"};
   m.spike_receptors = {kAMPA, kGABA, kNMDA};
+  m.receptor_types = {{"AMPA", kAMPA}, {"GABA", kGABA}, {"NMDA", kNMDA}};
   m.validate = [](const ParamRow& row) { misc_ode::validate_bw(row, "iaf_bw_2001"); };
   m.make = [](const ModelInfo& info) { return std::make_unique<IafBw2001>(info); };
   m.check_source = [](const ModelInfo& source, long receptor) -> std::string {
