@@ -282,3 +282,15 @@ def test_chunked_equals_single_run(model):
 @pytest.mark.parametrize("model", MODELS)
 def test_two_threads_equal_one(model):
     same(network(model, 1, [30.0]), network(model, 2, [30.0]))
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_negative_weight_rejected_when_the_spike_arrives(model):
+    # NEST accepts the connection and raises BadProperty when the spike is delivered.
+    reset()
+    n = nest.Create(model, params=ports(model, [1.0, 2.0], [2.0, 3.0], [0.0, -85.0]))
+    sg = nest.Create("spike_generator", params={"spike_times": [5.0]})
+    nest.Connect(sg, n, syn_spec={"weight": -1.0, "receptor_type": 2})
+    nest.Simulate(3.0)  # the spike has not arrived yet
+    with pytest.raises(nest.NESTError, match="must be positive"):
+        nest.Simulate(10.0)

@@ -124,6 +124,12 @@ class AeifCondMultisynapse final : public AeifPopulation {
     for (std::size_t k = 0; k < b.count; ++k) {
       const uint32_t m = multiplicity(b, k);
       if (m == 0) continue;
+      if (b.weight[k] < 0.0) {
+        // NEST rejects the spike when it arrives; the kernel raises this after the slice.
+        report_error("BadProperty in " + model_name_ +
+                     ": Synaptic weights for conductance-based multisynapse models must be positive.");
+        continue;
+      }
       input_.add(b.receptor[k], b.stamp + b.delay[k] - 1, b.target[k] - first_gid_, b.weight[k] * b.weight_factor * m);
     }
   }
