@@ -1,6 +1,8 @@
 #pragma once
 // Shared plumbing of spiking neuron populations: the input ring and the
 // standard ways incoming spikes and currents land in it.
+#include <algorithm>
+
 #include "nestkit/errors.hpp"
 #include "nestkit/population.hpp"
 
@@ -12,12 +14,17 @@ class NeuronPopulation : public Population {
   bool parallel() const override { return true; }
 
  protected:
-  // Sizes the ring on the first run; later runs keep pending input.
+  // Sizes the ring on the first run; later runs keep pending input, also when the
+  // channel count changes (ports added or removed between runs keep their overlap).
   void prepare_input(const RunContext& rc, int channels) {
-    if (input_.ring_size() != rc.ring_size || channels != channels_) {
-      input_.resize(channels, n_, rc.ring_size);
-      channels_ = channels;
-    }
+    if (input_.ring_size() == rc.ring_size && channels == channels_) return;
+    InputRing next;
+    next.resize(channels, n_, rc.ring_size);
+    if (input_.ring_size() == rc.ring_size)
+      for (int ch = 0; ch < std::min(channels, channels_); ++ch)
+        for (long s = 0; s < rc.ring_size; ++s) std::copy_n(input_.row(ch, s), n_, next.row(ch, s));
+    input_ = std::move(next);
+    channels_ = channels;
   }
   void emit(StepContext& ctx, std::size_t i, long stamp, uint32_t multiplicity = 1) {
     ctx.spikes->push_back({first_gid_ + static_cast<uint32_t>(i), multiplicity, stamp});

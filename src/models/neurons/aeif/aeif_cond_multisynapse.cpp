@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -90,7 +89,7 @@ class AeifCondMultisynapse final : public AeifPopulation {
       auto c = [&](int k) -> double& { return num_[k][i]; };
       c(V_peak_eff) = c(Delta_T) > 0.0 ? c(V_peak) : c(V_th);  // plain IAF threshold without the exponential
     }
-    prepare_channels(rc, 1 + static_cast<int>(k_max));
+    prepare_input(rc, 1 + static_cast<int>(k_max));
   }
 
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
@@ -198,18 +197,6 @@ class AeifCondMultisynapse final : public AeifPopulation {
   const std::vector<double>& rise(std::size_t i) const { return std::get<std::vector<double>>(obj_[rise_col_][i]); }
   const std::vector<double>& decay(std::size_t i) const { return std::get<std::vector<double>>(obj_[decay_col_][i]); }
   const std::vector<double>& erev(std::size_t i) const { return std::get<std::vector<double>>(obj_[erev_col_][i]); }
-
-  // Sizes the input ring; input already queued survives a change of port count.
-  void prepare_channels(const RunContext& rc, int channels) {
-    if (input_.ring_size() == rc.ring_size && channels_ == channels) return;
-    InputRing next;
-    next.resize(channels, n_, rc.ring_size);
-    if (input_.ring_size() == rc.ring_size)
-      for (int ch = 0; ch < std::min(channels, channels_); ++ch)
-        for (long s = 0; s < rc.ring_size; ++s) std::memcpy(next.row(ch, s), input_.row(ch, s), n_ * sizeof(double));
-    input_ = std::move(next);
-    channels_ = channels;
-  }
 
   // The index in kPaddedSizes of the size a system of n variables is padded to
   // (prepare() has rejected systems above the largest).

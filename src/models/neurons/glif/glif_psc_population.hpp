@@ -254,19 +254,8 @@ class GlifPscPopulation final : public NeuronPopulation {
     stride_ = stride;
   }
 
-  // Channel 0 carries currents, channel r spikes for port r. Pending input survives
-  // a change of the channel count (ports added between runs).
-  void prepare_ring(const RunContext& rc) {
-    const int channels = static_cast<int>(stride_) + 1;
-    if (input_.ring_size() == rc.ring_size && channels_ == channels) return;
-    InputRing next;
-    next.resize(channels, n_, rc.ring_size);
-    if (input_.ring_size() == rc.ring_size)
-      for (int c = 0; c < std::min(channels, channels_); ++c)
-        for (long s = 0; s < rc.ring_size; ++s) std::copy_n(input_.row(c, s), n_, next.row(c, s));
-    input_ = std::move(next);
-    channels_ = channels;
-  }
+  // Channel 0 carries currents, channel r spikes for port r.
+  void prepare_ring(const RunContext& rc) { prepare_input(rc, static_cast<int>(stride_) + 1); }
 
   void prepare_ports(std::size_t i, double h, double tau_m) {
     const auto& tau = port_list(i);

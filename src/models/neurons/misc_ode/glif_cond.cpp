@@ -450,18 +450,8 @@ class GlifCond final : public NeuronPopulation {
     stride_ = stride;
   }
 
-  // Channel 0 carries currents, channel r spikes for port r; pending input survives.
-  void prepare_ring(const RunContext& rc) {
-    const int channels = static_cast<int>(stride_) + 1;
-    if (input_.ring_size() == rc.ring_size && channels_ == channels) return;
-    InputRing next;
-    next.resize(channels, n_, rc.ring_size);
-    if (input_.ring_size() == rc.ring_size)
-      for (int ch = 0; ch < std::min(channels, channels_); ++ch)
-        for (long s = 0; s < rc.ring_size; ++s) std::copy_n(input_.row(ch, s), n_, next.row(ch, s));
-    input_ = std::move(next);
-    channels_ = channels;
-  }
+  // Channel 0 carries currents, channel r spikes for port r.
+  void prepare_ring(const RunContext& rc) { prepare_input(rc, static_cast<int>(stride_) + 1); }
 
   void prepare_asc(std::size_t i, double h) {
     if (asc_rate_.size() != asc_.size())
