@@ -1,7 +1,11 @@
 #pragma once
 // Synapses stored by source in compressed form. A source's row is a list of
-// segments, one per Connect call that gave it outgoing synapses; within a segment
-// the targets are ascending and delay, receptor port and synapse model are shared.
+// segments, one per Connect call that gave it outgoing synapses and per block of
+// targets that one thread delivers to (a population's thread block); within a
+// segment the targets are ascending and delay, receptor port and synapse model are
+// shared. A synapse model's further columns (parameters and state, e.g. Kplus or
+// u, x) form a record: kept once for the whole segment while all its synapses hold
+// the same values (state driven by the source alone), else once per synapse.
 // Weight and delay are stored once per segment when the call gave one value for
 // all (the common case), else once per synapse. A static synapse therefore costs
 // 4 bytes (the 32-bit target id) plus, only where needed, 8 bytes of weight and
@@ -16,13 +20,17 @@ struct Segment {
   uint64_t each = 0;   // first per-synapse weight/delay, when stored per synapse
   uint32_t count = 0;
   uint32_t source = 0;
+  uint64_t rec = 0;     // the record(s): one shared, or one per synapse (kRecEach)
   uint32_t pop = 0;     // index of the population all targets belong to
   double weight = 0.0;  // shared weight, unless kWeightEach
   uint16_t delay = 1;   // shared delay in steps, unless kDelayEach
   uint8_t receptor = 0;
   uint8_t synapse_model = 0;
   uint8_t flags = 0;
-  static constexpr uint8_t kWeightEach = 1, kDelayEach = 2;
+  uint8_t rec_size = 0;  // doubles per record
+  uint8_t thread = 0;    // the thread that delivers to these targets
+  static constexpr uint8_t kWeightEach = 1, kDelayEach = 2, kRecEach = 4;
+  bool rec_each() const { return flags & kRecEach; }
   bool weight_each() const { return flags & kWeightEach; }
   bool delay_each() const { return flags & kDelayEach; }
 };
@@ -40,16 +48,27 @@ struct StagedCall {
   uint16_t delay = 1;
   uint8_t receptor = 0;
   uint8_t synapse_model = 0;
+  uint8_t rec_size = 0;
+  std::vector<double> record;   // the shared record (rec_size values)
+  std::vector<double> records;  // or one record per synapse, in generation order
   std::size_t size() const { return partners.size(); }
+};
+
+// Where targets are delivered from: ascending first ids of blocks of nodes, each
+// within one population and delivered by one thread.
+struct DeliveryBlocks {
+  std::vector<uint32_t> first;
+  std::vector<uint32_t> pop;
+  std::vector<uint8_t> thread;
 };
 
 class ConnectionStore {
  public:
   void stage(StagedCall&& call);
-  // Merges staged calls into the rows and splits segments at population
-  // boundaries (`pop_first`: ascending first ids of the populations), so that each
-  // segment targets one population. Invalidates synapse indices.
-  void finalize(uint32_t max_gid, const std::vector<uint32_t>& pop_first, int threads = 1);
+  // Merges staged calls into the rows and splits segments at block boundaries, so
+  // that each segment targets one population and is delivered by one thread.
+  // Invalidates synapse indices.
+  void finalize(uint32_t max_gid, const DeliveryBlocks& blocks, int threads = 1);
   bool has_staged() const { return !staged_.empty(); }
   void clear() { *this = ConnectionStore{}; }
 
@@ -64,6 +83,16 @@ class ConnectionStore {
   const uint32_t* targets(const Segment& s) const { return targets_.data() + s.begin; }
   const double* weights(const Segment& s) const { return weights_.data() + s.each; }
   const uint16_t* delays(const Segment& s) const { return delays_.data() + s.each; }
+  double* weights_mut(const Segment& s) { return weights_.data() + s.each; }
+  double* record(const Segment& s) { return records_.data() + s.rec; }
+  // Record of synapse `syn` (its own, or its segment's shared one).
+  const double* record_of(uint64_t syn) const;
+  // Sets column `col` of synapse `syn`'s record; a shared record becomes one per synapse first.
+  void set_record_value(uint64_t syn, int col, double v);
+  // Removes the synapses at these (finalized) indices. Invalidates synapse indices.
+  void remove(std::vector<uint64_t> synapses);
+  // A plastic model's segments keep one weight per synapse.
+  void make_weights_each(Segment& s) { make_each(s); }
 
   // Synapse-level access by global index (for GetConnections and set).
   const Segment& segment_of(uint64_t syn) const;
@@ -84,9 +113,10 @@ class ConnectionStore {
   std::vector<uint32_t> targets_;
   std::vector<double> weights_;   // per-synapse weights of kWeightEach segments (and room for delays' twins)
   std::vector<uint16_t> delays_;  // per-synapse delays, parallel to weights_
+  std::vector<double> records_;   // records of all segments
   std::vector<StagedCall> staged_;
   std::size_t staged_count_ = 0;
-  std::size_t pops_seen_ = 0;
+  std::size_t blocks_seen_ = 0;
   uint64_t generation_ = 0;
 };
 

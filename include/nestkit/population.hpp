@@ -4,6 +4,7 @@
 // implement update() as a loop over a block of nodes; the kernel calls it once per
 // population and slice, never once per node.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -11,12 +12,22 @@
 #include <vector>
 
 #include "nestkit/schema.hpp"
+#include "nestkit/spike_archive.hpp"
 #include "nestkit/time_grid.hpp"
 
 namespace nestkit {
 
 class Simulator;
-class Multimeter;
+
+// Where sampled recordables go (a multimeter): the node samples when told to.
+class SampleSink {
+ public:
+  virtual ~SampleSink() = default;
+  // Whether device node m samples in the step starting at `step`.
+  virtual bool samples_at(std::size_t m, long step) const = 0;
+  virtual void push_sample(std::size_t m, uint32_t target_slot, uint32_t gid, long stamp, const double* v,
+                           std::size_t k) = 0;
+};
 
 // A per-synapse column of a batch: either one value per synapse or one value
 // shared by the whole batch (synapses of one Connect call often share weight and
@@ -65,7 +76,32 @@ struct EmittedSpike {
   uint32_t gid;
   uint32_t multiplicity;
   long stamp;
-  double offset = 0.0;  // e.g. iaf_tum_2000's emitted efficacy
+  double offset = 0.0;  // ms before the stamp (precise spikes; NEST also ships some models' payloads here)
+};
+
+// A recorder's events as handed to users: NEST's `events` dictionary (floating
+// columns, and integer ones such as a weight_recorder's targets and ports).
+struct Events {
+  std::vector<long> senders;
+  std::vector<double> times;
+  std::vector<std::pair<std::string, std::vector<double>>> values;
+  std::vector<std::pair<std::string, std::vector<long>>> int_values;
+};
+
+class Population;
+// What the kernel offers a sampling device (multimeter) to wire itself to the
+// nodes it records: its connection targets and the population of a node.
+struct SamplingWiring {
+  std::function<std::vector<uint32_t>(uint32_t)> targets_of;
+  std::function<Population&(uint32_t)> population_of;
+};
+
+// What a synapse that names a weight_recorder reports at each transmitted spike.
+struct WeightRecord {
+  long stamp;
+  uint32_t sender, target;
+  double weight;
+  long receptor, port;
 };
 
 // Time-sliced input buffer: `channels` rows of a ring indexed by absolute step.
@@ -100,7 +136,7 @@ struct StepContext {
 
 // A multimeter's view of the nodes it samples in one population.
 struct SamplerLink {
-  Multimeter* meter = nullptr;
+  SampleSink* meter = nullptr;
   uint32_t meter_index = 0;           // which multimeter of its population
   std::vector<uint32_t> local;        // node indices in this population, ascending
   std::vector<uint32_t> target_slot;  // index of each node among the meter's targets
@@ -152,6 +188,32 @@ class Population {
 
   std::vector<SamplerLink>& samplers() { return samplers_; }
 
+  // The spike history for plastic synapses, once one targets this population.
+  SpikeArchive* archive() { return archive_.get(); }
+  SpikeArchive& enable_archive() {
+    if (!archive_) archive_ = std::make_unique<SpikeArchive>();
+    archive_->resize(n_);
+    return *archive_;
+  }
+  // The kernel's time grid and min delay, set before prepare().
+  void set_timing(const TimeGrid* grid, double min_delay_ms) {
+    grid_ptr_ = grid;
+    min_delay_ms_ = min_delay_ms;
+  }
+  // --- the recorder interface: recording devices implement these; the kernel
+  // knows no device class.
+  // Recorders of synapse events (weight_recorder) receive them here, node i.
+  virtual void record_weights(std::size_t, const WeightRecord*, std::size_t) {}
+  // What recorder node i holds (NEST's `events`); only recorders have any.
+  virtual Events recorded_events(std::size_t i) const;
+  // Called at the start of every min-delay slice (a multimeter hands over the
+  // previous slice's samples then, as NEST).
+  virtual void on_slice_start() {}
+  // A sampling device's recordables for node i (checked at Connect), or null.
+  virtual const std::vector<std::string>* sampled_names(std::size_t) const { return nullptr; }
+  // A sampling device links itself to the nodes it records before a run.
+  virtual void wire_sampling(const SamplingWiring&) {}
+
   // An error found inside update() (which runs in the kernel's parallel region and
   // cannot throw): the kernel raises it as soon as the threads have joined.
   std::string take_error() {
@@ -183,6 +245,9 @@ class Population {
   std::vector<std::vector<double>> num_;
   std::vector<std::vector<Value>> obj_;
   std::vector<SamplerLink> samplers_;
+  std::unique_ptr<SpikeArchive> archive_;
+  const TimeGrid* grid_ptr_ = nullptr;
+  double min_delay_ms_ = 0.1;
 
  private:
   std::mutex error_mutex_;

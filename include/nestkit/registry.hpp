@@ -27,5 +27,6 @@ const ModelInfo& poisson_generator_model();
 const ModelInfo& multimeter_model();
 const ModelInfo& voltmeter_model();
 const ModelInfo& spike_recorder_model();
+const ModelInfo& weight_recorder_model();
 
 }  // namespace nestkit

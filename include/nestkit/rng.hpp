@@ -35,6 +35,8 @@ enum class Purpose : uint32_t {
   kWeight = 6,
   kDelay = 7,
   kEscapeNoise = 8,
+  kSynapseRelease = 9,
+  kSynapseParam = 10,
 };
 
 class RandomStream {

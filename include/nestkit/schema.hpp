@@ -68,7 +68,7 @@ using Factory = std::function<std::unique_ptr<Population>(const ModelInfo&)>;
 class ModelInfo {
  public:
   ModelInfo(std::string name, NodeKind kind, std::string doc_url = "")
-      : name(std::move(name)), kind(kind), doc_url(std::move(doc_url)) {}
+      : name(std::move(name)), kind(kind), doc_url(std::move(doc_url)), archiving(kind == NodeKind::kNeuron) {}
 
   std::string name;
   NodeKind kind;
@@ -82,7 +82,9 @@ class ModelInfo {
   bool accepts_current = true;
   bool emits_spikes = true;
   bool emits_current = false;
-  bool samples = false;  // multimeter-like: connects to the nodes it records
+  bool samples = false;          // multimeter-like: connects to the nodes it records
+  bool archiving = true;         // keeps a spike history for plastic synapses (NEST's ArchivingNode)
+  bool records_weights = false;  // a weight_recorder: receives the events of synapses that name it
   Validator validate;
   Factory make;
   // Extra rule on incoming connections that depends on the source model; returns

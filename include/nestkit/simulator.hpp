@@ -11,7 +11,7 @@
 #include "nestkit/node_collection.hpp"
 #include "nestkit/poisson.hpp"
 #include "nestkit/population.hpp"
-#include "nestkit/recorders.hpp"
+#include "nestkit/synapse_model.hpp"
 #include "nestkit/time_grid.hpp"
 #include "nestkit/value.hpp"
 
@@ -46,6 +46,8 @@ struct SynSpec {
   std::string synapse_model = "static_synapse";
   ParamSource weight, delay;
   std::optional<long> receptor_type;
+  // Every other per-synapse value the model declares (tau_plus, U, Kplus, ...).
+  std::map<std::string, ParamSource> params;
 };
 
 // Connections found by get_connections; valid until connections change.
@@ -81,6 +83,8 @@ class Simulator {
   // --- models -------------------------------------------------------------------
   std::vector<std::string> node_models() const;
   std::vector<std::string> synapse_models() const;
+  // The unit a synapse model declares for `param` ("" if none or unknown).
+  std::string synapse_param_unit(const std::string& model, const std::string& param) const;
   Dict get_defaults(const std::string& model) const;
   void set_defaults(const std::string& model, const Dict& params);
   void copy_model(const std::string& existing, const std::string& new_name, const Dict& params = {});
@@ -107,8 +111,10 @@ class Simulator {
   void connect_arrays(const std::vector<uint32_t>& sources, const std::vector<uint32_t>& targets,
                       const SynSpec& syn = {});
   SynapseCollection get_connections(const NodeCollection* sources = nullptr, const NodeCollection* targets = nullptr,
-                                    const std::string* synapse_model = nullptr);
+                                    const std::string* synapse_model = nullptr, const long* synapse_label = nullptr);
   ConnectionTable connection_values(const SynapseCollection& c, const std::vector<std::string>& keys) const;
+  // Removes these connections (NEST's Disconnect / SynapseCollection.disconnect).
+  void disconnect(const SynapseCollection& c);
   // Scalar values apply to all; a list gives one value per connection.
   void set_connections(const SynapseCollection& c, const Dict& params);
   // Connection storage (finalized) divided by the number of connections.
@@ -135,14 +141,25 @@ class Simulator {
   };
   struct SynapseProto {
     std::string name;
-    std::string base;
+    const SynapseInfo* info = nullptr;
     double weight = 1.0;
     double delay = 1.0;
     long receptor_type = 0;
+    std::vector<double> record;  // defaults of the per-synapse columns
+    std::vector<double> common;  // the model's common properties
+    uint32_t weight_recorder = 0;
+    uint32_t volume_transmitter = 0;
+  };
+  // A weight_recorder event, gathered per thread during delivery.
+  struct WeightEvent {
+    long stamp;
+    uint32_t sender, target;
+    double weight;
+    long receptor, port;
+    uint32_t recorder;
   };
 
   std::vector<uint32_t> pop_starts() const;
-  void compute_splits();
   Population& pop_of(uint32_t gid);
   const Population& pop_of(uint32_t gid) const;
   std::size_t pop_index(uint32_t gid) const;
@@ -156,6 +173,16 @@ class Simulator {
   void commit(StagedCall&& call);
   void prepare();
   void wire_samplers();
+  DeliveryBlocks delivery_blocks() const;
+  void finalize_store() { store_.finalize(next_gid_ - 1, delivery_blocks(), threads_); }
+  double syn_value(const SynapseProto& p, const std::string& key, const std::vector<double>& record, double weight,
+                   double delay) const;
+  void check_synapse_values(const SynapseProto& p, const std::vector<double>& record, double weight,
+                            double delay) const;
+  void set_synapse_defaults(SynapseProto& p, const Dict& params) const;
+  void deliver_plastic(const Segment& sg, uint32_t source, long stamp, uint32_t multiplicity, double offset, int tid,
+                       uint64_t row_begin);
+  void flush_weight_events();
   // An event from a device or a spike, routed through the source's synapses.
   struct Event {
     enum Kind : uint8_t { kSpike, kPoisson, kCurrent } kind = kSpike;
@@ -189,9 +216,14 @@ class Simulator {
   std::vector<std::vector<EmittedSpike>> thread_spikes_;
   std::vector<EmittedSpike> slice_spikes_;
   std::vector<Event> device_events_;
-  // Per segment, threads_+1 offsets: thread t delivers synapses [split[t], split[t+1]).
-  std::vector<uint32_t> seg_split_;
-  int split_threads_ = 0;
+  // Per thread: scratch of the plastic delivery path and weight_recorder events.
+  struct ThreadScratch {
+    std::vector<double> out_weight;
+    std::vector<uint8_t> out_sent;
+    std::vector<uint32_t> mult;
+    std::vector<WeightEvent> weight_events;
+  };
+  std::vector<ThreadScratch> scratch_;
 };
 
 }  // namespace nestkit

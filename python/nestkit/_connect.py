@@ -1,4 +1,8 @@
-"""Translating PyNEST-style conn_spec/syn_spec into one kernel call."""
+"""Translating PyNEST-style conn_spec/syn_spec into one kernel call.
+
+The syn_spec dictionary goes to the core whole: which keys a synapse model accepts,
+their units and their constraints come from the model's C++ declaration.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +11,18 @@ import numpy as np
 from . import _core
 from ._collections import NodeCollection
 
-_SYN_KEYS = ("synapse_model", "weight", "delay", "receptor_type")
 
-
-def _split_syn_spec(syn_spec):
-    if syn_spec is None:
-        return "static_synapse", None, None, None
-    if isinstance(syn_spec, str):
-        return syn_spec, None, None, None
-    spec = dict(syn_spec)
-    unknown = [k for k in spec if k not in _SYN_KEYS]
-    if unknown:
-        raise _core.UnknownParameter(
-            f"syn_spec key(s) {unknown} not supported for static synapses; valid keys: {list(_SYN_KEYS)}"
+def _syn_spec(syn_spec):
+    if syn_spec is None or isinstance(syn_spec, str):
+        return syn_spec
+    if not isinstance(syn_spec, dict):
+        raise _core.TypeMismatch(
+            f"syn_spec must be a dictionary or a synapse model name, got {type(syn_spec).__name__}"
         )
-    return (
-        spec.get("synapse_model", "static_synapse"),
-        spec.get("weight"),
-        spec.get("delay"),
-        spec.get("receptor_type"),
-    )
+    spec = {}
+    for key, value in syn_spec.items():
+        spec[key] = value.ravel() if isinstance(value, np.ndarray) else value
+    return spec
 
 
 def _split_conn_spec(conn_spec):
@@ -39,18 +35,14 @@ def _split_conn_spec(conn_spec):
 
 
 def connect(kernel: _core.Kernel, pre, post, conn_spec=None, syn_spec=None):
-    model, weight, delay, receptor = _split_syn_spec(syn_spec)
-    if isinstance(weight, np.ndarray):
-        weight = weight.ravel()
-    if isinstance(delay, np.ndarray):
-        delay = delay.ravel()
+    spec = _syn_spec(syn_spec)
     if not isinstance(pre, NodeCollection) or not isinstance(post, NodeCollection):
         rule, params = _split_conn_spec(conn_spec)
         if rule != "one_to_one" or params:
             raise _core.BadProperty("arrays of node ids can only be connected one_to_one")
         src = [int(x) for x in np.asarray(pre).ravel()]
         tgt = [int(x) for x in np.asarray(post).ravel()]
-        kernel.connect_arrays(src, tgt, model, weight, delay, receptor)
+        kernel.connect_arrays(src, tgt, spec)
         return
     rule, params = _split_conn_spec(conn_spec)
-    kernel.connect(pre._ids, post._ids, rule, params, model, weight, delay, receptor)
+    kernel.connect(pre._ids, post._ids, rule, params, spec)

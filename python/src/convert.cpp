@@ -87,7 +87,7 @@ nb::dict from_dict(const Dict& d) {
   return out;
 }
 
-ParamSource to_param_source(nb::handle h, const char* what) {
+ParamSource to_param_source(nb::handle h, const char* what, const std::string& unit) {
   if (h.is_none()) return {};
   // A random parameter from nestkit.nest.random / nestkit.random.
   if (nb::hasattr(h, "_nestkit_distribution")) {
@@ -95,7 +95,6 @@ ParamSource to_param_source(nb::handle h, const char* what) {
     Distribution d{nb::cast<std::string>(t[0]), nb::cast<double>(t[1]), nb::cast<double>(t[2])};
     return ParamSource::of(d);
   }
-  const std::string unit = std::string(what) == "delay" ? "ms" : "";
   Value v = to_value(h);
   if (auto q = std::get_if<Quantity>(&v)) {
     auto vals = convert_quantity(*q, unit, what);

@@ -7,6 +7,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "convert.hpp"
+#include "nestkit/coerce.hpp"
 #include "nestkit/platform.hpp"
 #include "nestkit/registry.hpp"
 
@@ -29,15 +30,34 @@ nb::dict events_dict(const Events& ev) {
   d["senders"] = to_numpy(ev.senders);
   d["times"] = to_numpy(ev.times);
   for (auto& [name, values] : ev.values) d[name.c_str()] = to_numpy(values);
+  for (auto& [name, values] : ev.int_values) d[name.c_str()] = to_numpy(values);
   return d;
 }
 
-SynSpec make_syn_spec(const std::string& model, nb::handle weight, nb::handle delay, nb::handle receptor) {
+// A syn_spec dictionary as the core's SynSpec; the core checks the keys against
+// the synapse model's declaration.
+SynSpec make_syn_spec(const Simulator& sim, nb::handle spec) {
   SynSpec s;
-  s.synapse_model = model;
-  s.weight = to_param_source(weight, "weight");
-  s.delay = to_param_source(delay, "delay");
-  if (!receptor.is_none()) s.receptor_type = nb::cast<long>(receptor);
+  if (spec.is_none()) return s;
+  if (nb::isinstance<nb::str>(spec)) {
+    s.synapse_model = nb::cast<std::string>(spec);
+    return s;
+  }
+  nb::dict d = nb::cast<nb::dict>(spec);
+  if (d.contains("synapse_model")) s.synapse_model = nb::cast<std::string>(d["synapse_model"]);
+  for (auto [k, v] : d) {
+    const std::string key = nb::cast<std::string>(k);
+    if (key == "synapse_model") continue;
+    if (key == "weight") {
+      s.weight = to_param_source(v, "weight", "");
+    } else if (key == "delay") {
+      s.delay = to_param_source(v, "delay", "ms");
+    } else if (key == "receptor_type") {
+      if (!v.is_none()) s.receptor_type = static_cast<long>(coerce_number(to_value(v), "", "receptor_type"));
+    } else {
+      s.params[key] = to_param_source(v, key.c_str(), sim.synapse_param_unit(s.synapse_model, key));
+    }
+  }
   return s;
 }
 
@@ -109,9 +129,29 @@ NB_MODULE(_core, m) {
       .def("tolist", [](const NodeCollection& c) { return c.ids(); })
       .def("array", [](const NodeCollection& c) { return to_numpy(c.ids()); });
 
-  nb::class_<SynapseCollection>(m, "SynapseIds").def("__len__", [](const SynapseCollection& s) {
-    return s.index.size();
-  });
+  nb::class_<SynapseCollection>(m, "SynapseIds")
+      .def("__len__", [](const SynapseCollection& s) { return s.index.size(); })
+      .def("subset",
+           [](const SynapseCollection& s, const std::vector<std::size_t>& positions) {
+             SynapseCollection out;
+             out.generation = s.generation;
+             for (std::size_t p : positions) {
+               if (p >= s.index.size()) throw nb::index_error("connection index out of range");
+               out.index.push_back(s.index[p]);
+             }
+             return out;
+           })
+      .def("__add__",
+           [](const SynapseCollection& a, const SynapseCollection& b) {
+             if (a.generation != b.generation)
+               throw KernelException("cannot join SynapseCollections from different connection states");
+             SynapseCollection out = a;
+             out.index.insert(out.index.end(), b.index.begin(), b.index.end());
+             return out;
+           })
+      .def("__eq__", [](const SynapseCollection& a,
+                        const SynapseCollection& b) { return a.generation == b.generation && a.index == b.index; })
+      .def("tolist", [](const SynapseCollection& s) { return s.index; });
 
   nb::class_<Simulator>(m, "Kernel")
       .def(nb::init<>())
@@ -166,27 +206,26 @@ NB_MODULE(_core, m) {
       .def(
           "connect",
           [](Simulator& s, const NodeCollection& pre, const NodeCollection& post, const std::string& rule,
-             nb::handle conn_params, const std::string& model, nb::handle weight, nb::handle delay,
-             nb::handle receptor) {
+             nb::handle conn_params, nb::handle syn_spec) {
             ConnSpec c{rule, to_dict(conn_params)};
-            s.connect(pre, post, c, make_syn_spec(model, weight, delay, receptor));
+            s.connect(pre, post, c, make_syn_spec(s, syn_spec));
           },
-          nb::arg("pre"), nb::arg("post"), nb::arg("rule"), nb::arg("conn_params").none(), nb::arg("model"),
-          nb::arg("weight").none(), nb::arg("delay").none(), nb::arg("receptor").none())
+          nb::arg("pre"), nb::arg("post"), nb::arg("rule"), nb::arg("conn_params").none(), nb::arg("syn_spec").none())
       .def(
           "connect_arrays",
-          [](Simulator& s, const std::vector<uint32_t>& src, const std::vector<uint32_t>& tgt, const std::string& model,
-             nb::handle weight, nb::handle delay,
-             nb::handle receptor) { s.connect_arrays(src, tgt, make_syn_spec(model, weight, delay, receptor)); },
-          nb::arg("sources"), nb::arg("targets"), nb::arg("model"), nb::arg("weight").none(), nb::arg("delay").none(),
-          nb::arg("receptor").none())
+          [](Simulator& s, const std::vector<uint32_t>& src, const std::vector<uint32_t>& tgt, nb::handle syn_spec) {
+            s.connect_arrays(src, tgt, make_syn_spec(s, syn_spec));
+          },
+          nb::arg("sources"), nb::arg("targets"), nb::arg("syn_spec").none())
       .def(
           "get_connections",
           [](Simulator& s, std::optional<NodeCollection> src, std::optional<NodeCollection> tgt,
-             std::optional<std::string> model) {
-            return s.get_connections(src ? &*src : nullptr, tgt ? &*tgt : nullptr, model ? &*model : nullptr);
+             std::optional<std::string> model, std::optional<long> label) {
+            return s.get_connections(src ? &*src : nullptr, tgt ? &*tgt : nullptr, model ? &*model : nullptr,
+                                     label ? &*label : nullptr);
           },
-          nb::arg("source").none(), nb::arg("target").none(), nb::arg("synapse_model").none())
+          nb::arg("source").none(), nb::arg("target").none(), nb::arg("synapse_model").none(),
+          nb::arg("synapse_label").none() = nb::none())
       .def("connection_values",
            [](const Simulator& s, const SynapseCollection& c, const std::vector<std::string>& keys) {
              ConnectionTable t = s.connection_values(c, keys);
@@ -198,6 +237,7 @@ NB_MODULE(_core, m) {
              }
              return out;
            })
+      .def("disconnect", &Simulator::disconnect)
       .def("set_connections",
            [](Simulator& s, const SynapseCollection& c, nb::dict d) { s.set_connections(c, to_dict(d)); })
       .def("simulate", &Simulator::simulate, nb::call_guard<nb::gil_scoped_release>())

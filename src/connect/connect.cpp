@@ -47,8 +47,8 @@ void Simulator::check_connectable(const Population& src, uint32_t source, const 
   if (s.samples) {
     if (t.recordables.empty()) fail("the target has no recordables");
     // NEST refuses at Connect a multimeter asking for something the node cannot record.
-    if (auto* mm = dynamic_cast<const Multimeter*>(&src)) {
-      for (const auto& name : mm->record_from(source - src.first_gid()))
+    if (const auto* names = src.sampled_names(source - src.first_gid())) {
+      for (const auto& name : *names)
         if (!tgt.has_recordable(ti, name))
           fail("cannot record '" + name + "' from " + tgt.model_name() + " (node " + std::to_string(target) + ")." +
                did_you_mean(name, t.recordables));
@@ -85,6 +85,26 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
   const long receptor = syn.receptor_type.value_or(proto.receptor_type);
   if (receptor < 0 || receptor > 255) throw IllegalConnection("receptor_type must be in [0, 255]");
   const std::size_t n = call.partners.size();
+  const SynapseInfo& info = *proto.info;
+  for (const auto& [key, ps] : syn.params) {
+    const SynapseParam* sp = info.find(key);
+    if (!sp || sp->hidden) {
+      std::vector<std::string> names = info.visible_names();
+      names.push_back("synapse_model");
+      throw UnknownParameter("'" + key + "' is not a parameter of " + proto.name + "." + did_you_mean(key, names));
+    }
+    if (sp->common)
+      throw BadProperty(proto.name + ": '" + key +
+                        "' is a property common to all its connections; set it with SetDefaults or CopyModel");
+    if (ps.kind == ParamSource::kArray && ps.array.size() != n)
+      throw BadProperty(proto.name + ": " + key + ": an array of " + std::to_string(ps.array.size()) + " values for " +
+                        std::to_string(n) + " connections");
+    if (ps.kind == ParamSource::kRandom) check_distribution(ps.dist, key);
+  }
+  if (info.weight_common && syn.weight.kind != ParamSource::kUnset)
+    throw BadProperty(proto.name +
+                      ": the weight is common to all its connections; set it with SetDefaults or "
+                      "CopyModel");
   for (const ParamSource* ps : {&syn.weight, &syn.delay}) {
     const char* what = ps == &syn.weight ? "weight" : "delay";
     if (ps->kind == ParamSource::kArray && ps->array.size() != n)
@@ -107,6 +127,9 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
         if (!new_src && seen[t]) continue;
         seen[t] = true;
         check_connectable(*src_pop, s, *tgt_pop, t, receptor);
+        if (proto.info->needs_archive && !tgt_pop->info().archiving)
+          throw IllegalConnection(proto.name + ": the target " + tgt_pop->model_name() + " (node " + std::to_string(t) +
+                                  ") keeps no spike history, which this plastic synapse needs");
       }
     }
   }
@@ -160,6 +183,54 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
   }
   call.receptor = static_cast<uint8_t>(receptor);
   call.synapse_model = static_cast<uint8_t>(sid);
+  // The model's record: shared by the call's synapses unless a value differs per
+  // synapse or the model keeps per-synapse state of its own.
+  call.rec_size = static_cast<uint8_t>(info.record_size);
+  std::vector<double> base = proto.record;
+  bool each = info.record_size > 0 && (info.stochastic || !info.shares_pre_state);
+  std::vector<std::pair<int, const ParamSource*>> varying;
+  uint32_t salt = 0;
+  for (const auto& [key, ps] : syn.params) {
+    const SynapseParam* sp = info.find(key);
+    ++salt;
+    if (ps.kind == ParamSource::kScalar)
+      base[sp->column] = ps.scalar;
+    else
+      varying.emplace_back(sp->column, &ps);
+  }
+  each |= !varying.empty();
+  const double delay_ms = grid_.delay_to_ms(call.delay);
+  if (each) {
+    const std::size_t rs = info.record_size;
+    call.records.resize(n * rs);
+    for (std::size_t k = 0; k < n; ++k) {
+      double* r = call.records.data() + k * rs;
+      std::copy(base.begin(), base.end(), r);
+      uint32_t v = 0;
+      for (const auto& [col, ps] : varying) {
+        ++v;
+        if (ps->kind == ParamSource::kArray) {
+          r[col] = ps->array[k];
+        } else {
+          RandomStream rng(seed_, Purpose::kSynapseParam, call_id, (static_cast<uint64_t>(v) << 40) ^ k);
+          r[col] = ps->dist.draw(rng);
+        }
+      }
+    }
+  } else {
+    call.record = base;
+  }
+  // Every synapse's values pass the model's checks before anything is stored.
+  if (each || (!call.weights.empty() && info.check)) {
+    std::vector<double> r = base;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (each) std::copy_n(call.records.begin() + k * info.record_size, info.record_size, r.begin());
+      check_synapse_values(proto, r, call.weights.empty() ? call.weight : call.weights[k], delay_ms);
+    }
+  } else {
+    check_synapse_values(proto, base, info.weight_common ? proto.weight : call.weight, delay_ms);
+  }
+  if (info.plastic && call.weights.empty()) call.weights.assign(n, call.weight);
 }
 
 void Simulator::commit(StagedCall&& call) {
@@ -170,6 +241,18 @@ void Simulator::commit(StagedCall&& call) {
   };
   if (call.delays.empty()) note(call.delay);
   for (uint16_t d : call.delays) note(d);
+  if (synapse_protos_[call.synapse_model].info->needs_archive) {
+    // The postsynaptic nodes keep their spike history from now on (NEST's
+    // register_stdp_connection, with the synapse's initial last spike at 0).
+    Population* tp = nullptr;
+    for (std::size_t o = 0; o < call.owners.size(); ++o)
+      for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) {
+        const uint32_t t = call.target_major ? call.owners[o] : call.partners[k];
+        if (!tp || !tp->contains(t)) tp = &pop_of(t);
+        const double d = grid_.delay_to_ms(call.delays.empty() ? call.delay : call.delays[k]);
+        tp->enable_archive().register_connection(t - tp->first_gid(), -d, d);
+      }
+  }
   store_.stage(std::move(call));
 }
 
@@ -224,9 +307,9 @@ void Simulator::connect_arrays(const std::vector<uint32_t>& sources, const std::
 }
 
 SynapseCollection Simulator::get_connections(const NodeCollection* sources, const NodeCollection* targets,
-                                             const std::string* synapse_model) {
+                                             const std::string* synapse_model, const long* synapse_label) {
   const int sid = synapse_model ? synapse_id(*synapse_model) : -1;
-  store_.finalize(next_gid_ - 1, pop_starts(), threads_);
+  finalize_store();
   SynapseCollection c;
   c.generation = store_.generation();
   auto scan_row = [&](uint32_t s) {
@@ -234,27 +317,74 @@ SynapseCollection Simulator::get_connections(const NodeCollection* sources, cons
     for (uint32_t j = a; j < b; ++j) {
       const Segment& sg = store_.segments()[j];
       if (sid >= 0 && sg.synapse_model != sid) continue;
-      for (uint32_t k = 0; k < sg.count; ++k)
-        if (!targets || targets->contains(store_.target(sg.begin + k))) c.index.push_back(sg.begin + k);
+      const SynapseParam* label = nullptr;
+      if (synapse_label) {
+        label = synapse_protos_[sg.synapse_model].info->find("synapse_label");
+        if (!label) continue;
+      }
+      for (uint32_t k = 0; k < sg.count; ++k) {
+        const uint64_t i = sg.begin + k;
+        if (targets && !targets->contains(store_.target(i))) continue;
+        if (label && static_cast<long>(store_.record_of(i)[label->column]) != *synapse_label) continue;
+        c.index.push_back(i);
+      }
     }
   };
   if (sources)
     for (uint32_t s : sources->ids()) scan_row(s);
   else
     for (uint32_t s = 1; s < next_gid_; ++s) scan_row(s);
+  // NEST lists connections by source, then by target.
+  std::stable_sort(c.index.begin(), c.index.end(), [&](uint64_t a, uint64_t b) {
+    const uint32_t sa = store_.segment_of(a).source, sb = store_.segment_of(b).source;
+    return sa != sb ? sa < sb : store_.target(a) < store_.target(b);
+  });
   return c;
 }
+
+namespace {
+const std::vector<std::string>& generic_connection_keys() {
+  static const std::vector<std::string> k = {"source",   "target", "weight",        "delay",     "synapse_model",
+                                             "receptor", "port",   "target_thread", "synapse_id"};
+  return k;
+}
+}  // namespace
 
 ConnectionTable Simulator::connection_values(const SynapseCollection& c, const std::vector<std::string>& keys) const {
   if (c.generation != store_.generation() || store_.has_staged())
     throw KernelException("this SynapseCollection is outdated: connections changed since GetConnections");
-  static const std::vector<std::string> known = {"source",   "target", "weight",        "delay",     "synapse_model",
-                                                 "receptor", "port",   "target_thread", "synapse_id"};
   ConnectionTable t;
-  t.keys = keys.empty() ? known : keys;
-  for (auto& k : t.keys)
-    if (std::find(known.begin(), known.end(), k) == known.end())
-      throw UnknownParameter("'" + k + "' is not a connection property." + did_you_mean(k, known));
+  t.keys = keys;
+  if (t.keys.empty()) {
+    t.keys = generic_connection_keys();
+    std::vector<bool> seen(synapse_protos_.size(), false);
+    for (uint64_t i : c.index) {
+      const uint8_t m = store_.segment_of(i).synapse_model;
+      if (seen[m]) continue;
+      seen[m] = true;
+      for (const SynapseParam& p : synapse_protos_[m].info->params)
+        if (!p.hidden && std::find(t.keys.begin(), t.keys.end(), p.name) == t.keys.end()) t.keys.push_back(p.name);
+    }
+  }
+  for (auto& k : t.keys) {
+    if (std::find(generic_connection_keys().begin(), generic_connection_keys().end(), k) !=
+        generic_connection_keys().end())
+      continue;
+    bool found = false;
+    for (uint64_t i : c.index) {
+      const SynapseParam* p = synapse_protos_[store_.segment_of(i).synapse_model].info->find(k);
+      if (p && !p->hidden) {
+        found = true;
+        break;
+      }
+    }
+    if (!found && !c.index.empty()) {
+      std::vector<std::string> names = generic_connection_keys();
+      const auto& info = *synapse_protos_[store_.segment_of(c.index[0]).synapse_model].info;
+      for (auto& n : info.visible_names()) names.push_back(n);
+      throw UnknownParameter("'" + k + "' is not a connection property." + did_you_mean(k, names));
+    }
+  }
   t.columns.assign(t.keys.size(), {});
   for (std::size_t j = 0; j < t.keys.size(); ++j) {
     const std::string& k = t.keys[j];
@@ -263,33 +393,49 @@ ConnectionTable Simulator::connection_values(const SynapseCollection& c, const s
     for (std::size_t n = 0; n < c.index.size(); ++n) {
       const uint64_t i = c.index[n];
       const Segment& sg = store_.segment_of(i);
+      const SynapseProto& proto = synapse_protos_[sg.synapse_model];
       if (k == "source")
         colv.emplace_back(static_cast<long>(sg.source));
       else if (k == "target")
         colv.emplace_back(static_cast<long>(store_.target(i)));
       else if (k == "weight")
-        colv.emplace_back(store_.weight(i));
+        colv.emplace_back(proto.info->weight_common ? proto.weight : store_.weight(i));
       else if (k == "delay")
         colv.emplace_back(grid_.delay_to_ms(store_.delay(i)));
       else if (k == "synapse_model")
-        colv.emplace_back(synapse_protos_[sg.synapse_model].name);
+        colv.emplace_back(proto.name);
       else if (k == "receptor")
         colv.emplace_back(static_cast<long>(sg.receptor));
       else if (k == "synapse_id")
         colv.emplace_back(static_cast<long>(sg.synapse_model));
       else if (k == "port")
-        colv.emplace_back(static_cast<long>(n));
-      else
-        colv.emplace_back(0L);
+        colv.emplace_back(static_cast<long>(i - store_.row_begin(sg.source)));
+      else if (k == "target_thread")
+        colv.emplace_back(static_cast<long>(sg.thread));
+      else if (const SynapseParam* p = proto.info->find(k); p && !p->hidden) {
+        const double v = p->common ? proto.common[p->column] : store_.record_of(i)[p->column];
+        if (p->integer)
+          colv.emplace_back(static_cast<long>(v));
+        else
+          colv.emplace_back(v);
+      } else {
+        colv.emplace_back(std::monostate{});
+      }
     }
   }
   return t;
 }
 
+void Simulator::disconnect(const SynapseCollection& c) {
+  if (c.generation != store_.generation() || store_.has_staged())
+    throw KernelException("this SynapseCollection is outdated: connections changed since GetConnections");
+  store_.remove(c.index);
+}
+
 void Simulator::set_connections(const SynapseCollection& c, const Dict& params) {
   if (c.generation != store_.generation() || store_.has_staged())
     throw KernelException("this SynapseCollection is outdated: connections changed since GetConnections");
-  std::vector<double> weights, delays;
+  const std::size_t n = c.index.size();
   auto expand = [&](const Value& v, const std::string& key, const std::string& unit) {
     std::vector<double> out;
     if (auto arr = std::get_if<std::vector<double>>(&v))
@@ -299,38 +445,68 @@ void Simulator::set_connections(const SynapseCollection& c, const Dict& params) 
     else if (auto q = std::get_if<Quantity>(&v); q && q->is_array)
       out = convert_quantity(*q, unit, key);
     else
-      out.assign(c.index.size(), coerce_number(v, unit, key));
-    if (out.size() != c.index.size())
-      throw BadProperty(key + ": " + std::to_string(out.size()) + " values for " + std::to_string(c.index.size()) +
-                        " connections");
+      out.assign(n, coerce_number(v, unit, key));
+    if (out.size() != n)
+      throw BadProperty(key + ": " + std::to_string(out.size()) + " values for " + std::to_string(n) + " connections");
     return out;
   };
+  // Transaction: every connection's new values are built and checked first.
+  std::vector<double> weights, delays;
+  std::vector<std::pair<std::string, std::vector<double>>> record_values;
   for (const auto& [key, v] : params) {
-    if (key == "weight")
+    if (key == "weight") {
       weights = expand(v, key, "");
-    else if (key == "delay")
+    } else if (key == "delay") {
       delays = expand(v, key, "ms");
-    else
-      throw UnknownParameter("'" + key + "' cannot be set on static_synapse connections." +
-                             did_you_mean(key, {"weight", "delay"}));
+    } else {
+      std::string unit;
+      for (uint64_t i : c.index) {
+        const SynapseProto& proto = synapse_protos_[store_.segment_of(i).synapse_model];
+        const SynapseParam* p = proto.info->find(key);
+        if (!p || p->hidden) {
+          std::vector<std::string> names = proto.info->visible_names();
+          throw UnknownParameter("'" + key + "' cannot be set on " + proto.name + " connections." +
+                                 did_you_mean(key, names));
+        }
+        if (p->common)
+          throw BadProperty(proto.name + ": '" + key +
+                            "' is a property common to all its connections; set it with SetDefaults");
+        unit = p->unit;
+      }
+      record_values.emplace_back(key, expand(v, key, unit));
+    }
   }
-  for (double w : weights)
-    if (!std::isfinite(w)) throw BadProperty("weight must be finite");
   std::vector<uint16_t> dsteps(delays.size());
-  for (std::size_t n = 0; n < delays.size(); ++n) {
-    const long d = grid_.delay_to_steps(delays[n]);
+  for (std::size_t m = 0; m < delays.size(); ++m) {
+    const long d = std::isfinite(delays[m]) ? grid_.delay_to_steps(delays[m]) : -1;
     if (d < 1) throw BadDelay("Delay must be greater than or equal to resolution");
     if (d > 65535) throw BadDelay("delay exceeds nestkit's maximum of 65535 steps");
     if (simulated_ && (d < min_delay_ || d > max_delay_))
       throw BadDelay("Minimum and maximum delay cannot be changed after Simulate has been called.");
-    dsteps[n] = static_cast<uint16_t>(d);
+    dsteps[m] = static_cast<uint16_t>(d);
   }
-  for (std::size_t n = 0; n < weights.size(); ++n) store_.set_weight(c.index[n], weights[n]);
-  for (std::size_t n = 0; n < dsteps.size(); ++n) {
-    store_.set_delay(c.index[n], dsteps[n]);
-    conn_min_delay_ = std::min(conn_min_delay_ < 0 ? dsteps[n] : conn_min_delay_, static_cast<long>(dsteps[n]));
-    conn_max_delay_ = std::max(conn_max_delay_, static_cast<long>(dsteps[n]));
+  for (std::size_t m = 0; m < n; ++m) {
+    const uint64_t i = c.index[m];
+    const SynapseProto& proto = synapse_protos_[store_.segment_of(i).synapse_model];
+    if (!weights.empty() && proto.info->weight_common)
+      throw BadProperty(proto.name + ": the weight is common to all its connections; set it with SetDefaults");
+    std::vector<double> rec(store_.record_of(i), store_.record_of(i) + proto.info->record_size);
+    for (const auto& [key, vals] : record_values) rec[proto.info->find(key)->column] = vals[m];
+    const double w = weights.empty() ? store_.weight(i) : weights[m];
+    check_synapse_values(proto, rec, w, grid_.delay_to_ms(dsteps.empty() ? store_.delay(i) : dsteps[m]));
   }
+  for (std::size_t m = 0; m < weights.size(); ++m) store_.set_weight(c.index[m], weights[m]);
+  for (std::size_t m = 0; m < dsteps.size(); ++m) {
+    store_.set_delay(c.index[m], dsteps[m]);
+    conn_min_delay_ = std::min(conn_min_delay_ < 0 ? dsteps[m] : conn_min_delay_, static_cast<long>(dsteps[m]));
+    conn_max_delay_ = std::max(conn_max_delay_, static_cast<long>(dsteps[m]));
+  }
+  for (const auto& [key, vals] : record_values)
+    for (std::size_t m = 0; m < n; ++m) {
+      const uint64_t i = c.index[m];
+      const SynapseParam* p = synapse_protos_[store_.segment_of(i).synapse_model].info->find(key);
+      if (store_.record_of(i)[p->column] != vals[m]) store_.set_record_value(i, p->column, vals[m]);
+    }
 }
 
 }  // namespace nestkit

@@ -48,9 +48,9 @@ void ConnectionStore::stage(StagedCall&& call) {
   staged_.push_back(std::move(call));
 }
 
-void ConnectionStore::finalize(uint32_t max_gid, const std::vector<uint32_t>& pop_first, int threads) {
+void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, int threads) {
   const std::size_t rows = static_cast<std::size_t>(max_gid) + 1;
-  if (staged_.empty() && row_offsets_.size() == rows + 1 && pop_first.size() == pops_seen_) return;
+  if (staged_.empty() && row_offsets_.size() == rows + 1 && blocks.first.size() == blocks_seen_) return;
 
   // Pass 1: the layout. Per source, its old segments, then one per staged call.
   std::vector<std::vector<Group>> groups(staged_.size());
@@ -82,7 +82,9 @@ void ConnectionStore::finalize(uint32_t max_gid, const std::vector<uint32_t>& po
       sg.delay = call.delay;
       sg.receptor = call.receptor;
       sg.synapse_model = call.synapse_model;
-      sg.flags = (call.weights.empty() ? 0 : Segment::kWeightEach) | (call.delays.empty() ? 0 : Segment::kDelayEach);
+      sg.rec_size = call.rec_size;
+      sg.flags = (call.weights.empty() ? 0 : Segment::kWeightEach) | (call.delays.empty() ? 0 : Segment::kDelayEach) |
+                 (call.records.empty() ? 0 : Segment::kRecEach);
       seg_of[c].push_back(idx);
     }
   }
@@ -97,6 +99,34 @@ void ConnectionStore::finalize(uint32_t max_gid, const std::vector<uint32_t>& po
     sg.each = each;
     each += sg.count;
   }
+  // Records: old segments keep theirs (copied below), new ones get a shared record or one per synapse.
+  uint64_t rec_total = 0;
+  std::vector<uint64_t> old_rec(segs.size(), ~uint64_t{0});
+  {
+    std::size_t k = 0;
+    for (uint32_t s = 0; s + 1 < row_offsets_.size() && s < rows; ++s)
+      for (uint32_t j = row_offsets_[s]; j < row_offsets_[s + 1]; ++j, ++k) {
+        const Segment& old = segments_[j];
+        old_rec[new_offsets[s] + (j - row_offsets_[s])] = old.rec;
+      }
+  }
+  for (Segment& sg : segs) {
+    sg.rec = rec_total;
+    rec_total += static_cast<uint64_t>(sg.rec_size) * (sg.rec_each() ? sg.count : 1);
+  }
+  std::vector<double> records(rec_total);
+  for (std::size_t j = 0; j < segs.size(); ++j) {
+    const Segment& sg = segs[j];
+    if (old_rec[j] == ~uint64_t{0} || !sg.rec_size) continue;
+    const uint64_t n = static_cast<uint64_t>(sg.rec_size) * (sg.rec_each() ? sg.count : 1);
+    std::copy_n(records_.begin() + old_rec[j], n, records.begin() + sg.rec);
+  }
+  for (std::size_t c = 0; c < staged_.size(); ++c)
+    for (std::size_t g = 0; g < groups[c].size(); ++g) {
+      const Segment& sg = segs[seg_of[c][g]];
+      if (sg.rec_size && !sg.rec_each())
+        std::copy(staged_[c].record.begin(), staged_[c].record.end(), records.begin() + sg.rec);
+    }
 
   // Pass 2: fill. Old segments copy over; staged calls scatter by source.
   std::vector<uint32_t> targets(pos);
@@ -129,6 +159,9 @@ void ConnectionStore::finalize(uint32_t max_gid, const std::vector<uint32_t>& po
         weights[sg.each + at] = call.weights.empty() ? call.weight : call.weights[k];
         delays[sg.each + at] = call.delays.empty() ? call.delay : call.delays[k];
       }
+      if (sg.rec_each())
+        std::copy_n(call.records.begin() + k * call.rec_size, call.rec_size,
+                    records.begin() + sg.rec + at * call.rec_size);
     };
     if (!call.target_major) {
       for (std::size_t o = 0, g = 0; o < call.owners.size(); ++o) {
@@ -139,7 +172,7 @@ void ConnectionStore::finalize(uint32_t max_gid, const std::vector<uint32_t>& po
     } else {
       // Write cursors by source: dense for large calls (no segment lookups in the
       // hot loop), a binary search over the groups otherwise.
-      const bool dense = call.partners.size() * 8 >= max_gid;
+      const bool dense = call.partners.size() * 8 >= max_gid && call.records.empty();
       const bool each = !call.weights.empty() || !call.delays.empty();
       std::vector<uint64_t> at(dense ? rows : 0), each_at(dense && each ? rows : 0);
       if (dense) {
@@ -190,6 +223,13 @@ void ConnectionStore::finalize(uint32_t max_gid, const std::vector<uint32_t>& po
     std::vector<uint32_t> tt(sg.count);
     for (uint32_t j = 0; j < sg.count; ++j) tt[j] = t[perm[j]];
     std::copy(tt.begin(), tt.end(), t);
+    if (sg.rec_each()) {
+      const std::size_t rs = sg.rec_size;
+      std::vector<double> rr(sg.count * rs);
+      for (uint32_t j = 0; j < sg.count; ++j)
+        std::copy_n(records.begin() + sg.rec + perm[j] * rs, rs, rr.begin() + j * rs);
+      std::copy(rr.begin(), rr.end(), records.begin() + sg.rec);
+    }
     if (sg.weight_each() || sg.delay_each()) {
       std::vector<double> ww(sg.count);
       std::vector<uint16_t> dd(sg.count);
@@ -201,23 +241,31 @@ void ConnectionStore::finalize(uint32_t max_gid, const std::vector<uint32_t>& po
       std::copy(dd.begin(), dd.end(), delays.begin() + sg.each);
     }
   }
-  // One population per segment: delivery then needs no search for population runs.
+  // One delivery block per segment: one population, one delivering thread. A shared
+  // record is copied into each part, since each thread advances its own copy.
   std::vector<Segment> split;
   split.reserve(segs.size());
   std::vector<uint32_t> per_row(rows + 1, 0);
+  const auto& bf = blocks.first;
   for (const Segment& sg : segs) {
     const uint32_t* t = targets.data() + sg.begin;
     uint32_t k = 0;
     while (k < sg.count) {
-      const std::size_t p =
-          static_cast<std::size_t>(std::upper_bound(pop_first.begin(), pop_first.end(), t[k]) - pop_first.begin()) - 1;
-      const uint32_t next = p + 1 < pop_first.size() ? pop_first[p + 1] : std::numeric_limits<uint32_t>::max();
+      const std::size_t p = static_cast<std::size_t>(std::upper_bound(bf.begin(), bf.end(), t[k]) - bf.begin()) - 1;
+      const uint32_t next = p + 1 < bf.size() ? bf[p + 1] : std::numeric_limits<uint32_t>::max();
       const uint32_t r = static_cast<uint32_t>(std::lower_bound(t + k, t + sg.count, next) - t);
       Segment part = sg;
       part.begin = sg.begin + k;
       part.each = sg.each + k;
       part.count = r - k;
-      part.pop = static_cast<uint32_t>(p);
+      part.pop = blocks.pop[p];
+      part.thread = blocks.thread[p];
+      if (sg.rec_each()) {
+        part.rec = sg.rec + static_cast<uint64_t>(k) * sg.rec_size;
+      } else if (sg.rec_size && k > 0) {
+        part.rec = records.size();
+        records.insert(records.end(), records.begin() + sg.rec, records.begin() + sg.rec + sg.rec_size);
+      }
       split.push_back(part);
       ++per_row[sg.source + 1];
       k = r;
@@ -226,7 +274,8 @@ void ConnectionStore::finalize(uint32_t max_gid, const std::vector<uint32_t>& po
   std::partial_sum(per_row.begin(), per_row.end(), per_row.begin());
   segs.swap(split);
   new_offsets.swap(per_row);
-  pops_seen_ = pop_first.size();
+  blocks_seen_ = bf.size();
+  records_.swap(records);
   row_offsets_.swap(new_offsets);
   segments_.swap(segs);
   targets_.swap(targets);
@@ -287,10 +336,79 @@ void ConnectionStore::set_delay(uint64_t syn, uint16_t d) {
   delays_[s.each + (syn - s.begin)] = d;
 }
 
+void ConnectionStore::remove(std::vector<uint64_t> synapses) {
+  std::sort(synapses.begin(), synapses.end());
+  synapses.erase(std::unique(synapses.begin(), synapses.end()), synapses.end());
+  if (synapses.empty()) return;
+  std::vector<uint32_t> targets, offsets(row_offsets_.size(), 0);
+  std::vector<double> weights, records;
+  std::vector<uint16_t> delays;
+  std::vector<Segment> segs;
+  auto gone = synapses.begin();
+  for (std::size_t row = 0; row + 1 < row_offsets_.size(); ++row) {
+    for (uint32_t j = row_offsets_[row]; j < row_offsets_[row + 1]; ++j) {
+      const Segment& old = segments_[j];
+      Segment sg = old;
+      sg.begin = targets.size();
+      sg.each = weights.size();
+      sg.rec = records.size();
+      sg.count = 0;
+      for (uint32_t k = 0; k < old.count; ++k) {
+        const uint64_t syn = old.begin + k;
+        if (gone != synapses.end() && *gone == syn) {
+          ++gone;
+          continue;
+        }
+        targets.push_back(targets_[syn]);
+        if (old.weight_each() || old.delay_each()) {
+          weights.push_back(weights_[old.each + k]);
+          delays.push_back(delays_[old.each + k]);
+        }
+        if (old.rec_each())
+          records.insert(records.end(), records_.begin() + old.rec + k * old.rec_size,
+                         records_.begin() + old.rec + (k + 1) * old.rec_size);
+        ++sg.count;
+      }
+      if (sg.count == 0) continue;
+      if (!old.rec_each() && old.rec_size)
+        records.insert(records.end(), records_.begin() + old.rec, records_.begin() + old.rec + old.rec_size);
+      segs.push_back(sg);
+      ++offsets[row + 1];
+    }
+  }
+  std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
+  row_offsets_.swap(offsets);
+  segments_.swap(segs);
+  targets_.swap(targets);
+  weights_.swap(weights);
+  delays_.swap(delays);
+  records_.swap(records);
+  ++generation_;
+}
+
+const double* ConnectionStore::record_of(uint64_t syn) const {
+  const Segment& s = segment_of(syn);
+  return records_.data() + s.rec + (s.rec_each() ? (syn - s.begin) * s.rec_size : 0);
+}
+
+void ConnectionStore::set_record_value(uint64_t syn, int col, double v) {
+  Segment& s = segment_of_mut(syn);
+  if (!s.rec_each()) {
+    // Diverging from the shared record: give every synapse of the segment its own copy.
+    const uint64_t at = records_.size();
+    records_.reserve(records_.size() + static_cast<std::size_t>(s.count) * s.rec_size);
+    for (uint32_t k = 0; k < s.count; ++k)
+      records_.insert(records_.end(), records_.begin() + s.rec, records_.begin() + s.rec + s.rec_size);
+    s.rec = at;
+    s.flags |= Segment::kRecEach;
+  }
+  records_[s.rec + (syn - s.begin) * s.rec_size + col] = v;
+}
+
 std::size_t ConnectionStore::memory_bytes() const {
   return row_offsets_.capacity() * sizeof(uint32_t) + segments_.capacity() * sizeof(Segment) +
          targets_.capacity() * sizeof(uint32_t) + weights_.capacity() * sizeof(double) +
-         delays_.capacity() * sizeof(uint16_t);
+         delays_.capacity() * sizeof(uint16_t) + records_.capacity() * sizeof(double);
 }
 
 }  // namespace nestkit

@@ -5,7 +5,6 @@
 #include <sstream>
 
 #include "nestkit/errors.hpp"
-#include "nestkit/recorders.hpp"
 
 namespace nestkit {
 
@@ -93,6 +92,10 @@ std::string Population::spike_ports(std::size_t) const {
 bool Population::has_recordable(std::size_t, const std::string& name) const {
   const auto& r = info_->recordables;
   return std::find(r.begin(), r.end(), name) != r.end();
+}
+
+Events Population::recorded_events(std::size_t) const {
+  throw BadProperty(model_name_ + " is not a recorder; it has no events");
 }
 
 bool Population::get_extra(std::size_t, const std::string&, Value&) const { return false; }

@@ -6,14 +6,13 @@
 #include <omp.h>
 #endif
 
-#include "nestkit/recorders.hpp"
 #include "nestkit/rng.hpp"
 #include "nestkit/simulator.hpp"
 
 namespace nestkit {
 
 void Simulator::prepare() {
-  store_.finalize(next_gid_ - 1, pop_starts(), threads_);
+  finalize_store();
   if (!simulated_) {
     // min/max delay come from the connections and are frozen after the first run.
     min_delay_ = conn_min_delay_ > 0 ? conn_min_delay_ : 1;
@@ -26,10 +25,22 @@ void Simulator::prepare() {
   rc.ring_size = min_delay_ + max_delay_;
   rc.now = now_steps();
   rc.seed = seed_;
-  for (auto& p : pops_) p->prepare(rc);
-  compute_splits();
+  for (auto& p : pops_) {
+    p->set_timing(&grid_, grid_.delay_to_ms(min_delay_));
+    if (SpikeArchive* a = p->archive()) {
+      // The traces use the node's current tau_minus and tau_minus_triplet.
+      const ModelInfo& info = p->info();
+      const int tm = info.index_of("tau_minus"), tt = info.index_of("tau_minus_triplet");
+      for (std::size_t i = 0; i < p->size() && tm >= 0 && tt >= 0; ++i) {
+        const std::vector<Value> row = p->read_row(i);
+        a->set_time_constants(i, std::get<double>(row[tm]), std::get<double>(row[tt]));
+      }
+    }
+    p->prepare(rc);
+  }
   wire_samplers();
   thread_spikes_.resize(threads_);
+  scratch_.resize(threads_);
 }
 
 std::vector<uint32_t> Simulator::pop_starts() const {
@@ -39,69 +50,40 @@ std::vector<uint32_t> Simulator::pop_starts() const {
   return s;
 }
 
-void Simulator::compute_splits() {
-  // Each thread owns the same block of every neuron population for update and
-  // for delivery, so delivery needs no atomics and no searching at run time.
+DeliveryBlocks Simulator::delivery_blocks() const {
+  // Each thread owns the same block of every neuron population for update and for
+  // delivery, so delivery needs no atomics, and per-segment state is one thread's.
+  DeliveryBlocks b;
   const int nt = threads_;
-  const auto& segs = store_.segments();
-  seg_split_.assign(segs.size() * (nt + 1), 0);
-  for (std::size_t j = 0; j < segs.size(); ++j) {
-    const Segment& sg = segs[j];
-    const Population& tp = *pops_[sg.pop];
-    const uint32_t* t = store_.targets(sg);
-    uint32_t* split = &seg_split_[j * (nt + 1)];
-    for (int b = 0; b <= nt; ++b) {
-      if (!tp.parallel() || tp.info().kind == NodeKind::kRecorder) {
-        split[b] = b == 0 ? 0 : sg.count;
-        continue;
-      }
-      const uint32_t bound = tp.first_gid() + static_cast<uint32_t>(tp.size() * b / nt);
-      split[b] = static_cast<uint32_t>(std::lower_bound(t, t + sg.count, bound) - t);
+  for (std::size_t p = 0; p < pops_.size(); ++p) {
+    const Population& pop = *pops_[p];
+    const bool split = pop.parallel() && pop.info().kind != NodeKind::kRecorder;
+    for (int t = 0; t < (split ? nt : 1); ++t) {
+      const uint32_t first = pop.first_gid() + static_cast<uint32_t>(pop.size() * t / nt);
+      const uint32_t last = pop.first_gid() + static_cast<uint32_t>(pop.size() * (t + 1) / nt);
+      if (split && first == last) continue;
+      b.first.push_back(first);
+      b.pop.push_back(static_cast<uint32_t>(p));
+      b.thread.push_back(static_cast<uint8_t>(t));
     }
   }
-  split_threads_ = nt;
+  return b;
 }
 
 void Simulator::wire_samplers() {
   for (auto& p : pops_) p->samplers().clear();
-  for (auto& p : pops_) {
-    auto* mm = dynamic_cast<Multimeter*>(p.get());
-    if (!mm) continue;
-    mm->targets().assign(mm->size(), {});
-    for (std::size_t m = 0; m < mm->size(); ++m) {
-      const uint32_t gid = mm->first_gid() + static_cast<uint32_t>(m);
-      const auto& names = mm->record_from(m);
-      std::vector<uint32_t> row_targets;
-      const auto [sa, sb] = store_.row(gid);
-      for (uint32_t j = sa; j < sb; ++j) {
-        const Segment& sg = store_.segments()[j];
-        row_targets.insert(row_targets.end(), store_.targets(sg), store_.targets(sg) + sg.count);
-      }
-      for (const uint32_t t : row_targets) {
-        Population& tp = pop_of(t);
-        const auto& rec = tp.info().recordables;
-        std::vector<int> idx;
-        for (const auto& n : names) {
-          auto it = std::find(rec.begin(), rec.end(), n);
-          if (it == rec.end())
-            throw IllegalConnection(mm->model_name() + " cannot record '" + n + "' from " + tp.model_name() +
-                                    " (node " + std::to_string(t) + ")." + did_you_mean(n, rec));
-          idx.push_back(static_cast<int>(it - rec.begin()));
-        }
-        auto& links = tp.samplers();
-        auto link = std::find_if(links.begin(), links.end(),
-                                 [&](const SamplerLink& l) { return l.meter == mm && l.meter_index == m; });
-        if (link == links.end()) {
-          links.push_back({mm, static_cast<uint32_t>(m), {}, {}, idx});
-          link = links.end() - 1;
-        }
-        link->local.push_back(t - tp.first_gid());
-        link->target_slot.push_back(static_cast<uint32_t>(mm->targets()[m].size()));
-        mm->targets()[m].push_back(t);
-      }
+  SamplingWiring w;
+  w.targets_of = [this](uint32_t gid) {
+    std::vector<uint32_t> out;
+    const auto [sa, sb] = store_.row(gid);
+    for (uint32_t j = sa; j < sb; ++j) {
+      const Segment& sg = store_.segments()[j];
+      out.insert(out.end(), store_.targets(sg), store_.targets(sg) + sg.count);
     }
-    mm->size_pending();
-  }
+    return out;
+  };
+  w.population_of = [this](uint32_t gid) -> Population& { return pop_of(gid); };
+  for (auto& p : pops_) p->wire_sampling(w);
 }
 
 void Simulator::simulate(double ms) {
@@ -115,8 +97,7 @@ void Simulator::simulate(double ms) {
   simulated_ = true;
   while (to_do > 0) {
     if (from_step_ == 0 && slice_ > 0) {
-      for (auto& p : pops_)
-        if (auto* mm = dynamic_cast<Multimeter*>(p.get())) mm->flush_pending();
+      for (auto& p : pops_) p->on_slice_start();
     }
     const long to = std::min(min_delay_, from_step_ + to_do);
     run_chunk(from_step_, to, to == min_delay_);
@@ -192,6 +173,7 @@ void Simulator::run_chunk(long from, long to, bool slice_end) {
     if (slice_end)
       for (const EmittedSpike& sp : slice_spikes_) route(spike_event(sp), tid, nt, false, scratch);
   }
+  flush_weight_events();
   for (auto& p : pops_)
     if (std::string error = p->take_error(); !error.empty()) throw KernelException(error);
 }
@@ -202,85 +184,164 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
   const uint64_t row_begin = store_.segments()[first_seg].begin;
   for (uint32_t j = first_seg; j < last_seg; ++j) {
     const Segment& sg = store_.segments()[j];
+    if (sg.thread != tid) continue;
     Population& tp = *pops_[sg.pop];
     const bool is_recorder = tp.info().kind == NodeKind::kRecorder;
     if (is_recorder != recorders) continue;
     const uint32_t* t = store_.targets(sg);
-    uint32_t lo = 0, hi = sg.count;
-    if (nt == split_threads_) {
-      const uint32_t* split = &seg_split_[static_cast<std::size_t>(j) * (nt + 1)];
-      lo = split[tid];
-      hi = split[tid + 1];
-    } else if (is_recorder || !tp.parallel()) {
-      if (tid != 0) continue;
-    } else {
-      const std::size_t n = tp.size();
-      const uint32_t b_lo = tp.first_gid() + static_cast<uint32_t>(n * tid / nt);
-      const uint32_t b_hi = tp.first_gid() + static_cast<uint32_t>(n * (tid + 1) / nt);
-      lo = static_cast<uint32_t>(std::lower_bound(t, t + sg.count, b_lo) - t);
-      hi = static_cast<uint32_t>(std::lower_bound(t + lo, t + sg.count, b_hi) - t);
-    }
-    {
-      if (lo == hi) continue;
-      const uint32_t count = hi - lo;
-      if (e.kind == Event::kCurrent) {
-        CurrentBatch b;
-        b.stamp = e.stamp;
-        b.amplitude = e.value;
-        b.target = t + lo;
-        b.weight = sg.weight_each() ? SynColumn<double>(store_.weights(sg) + lo) : SynColumn<double>::shared(sg.weight);
-        b.delay = sg.delay_each() ? SynColumn<uint16_t>(store_.delays(sg) + lo) : SynColumn<uint16_t>::shared(sg.delay);
-        b.receptor = SynColumn<uint8_t>::shared(sg.receptor);
-        b.count = count;
-        tp.deliver_current(b);
-        continue;
-      }
-      SpikeBatch b;
-      b.source = e.source;
+    const SynapseProto& proto = synapse_protos_[sg.synapse_model];
+    if (e.kind == Event::kCurrent) {
+      CurrentBatch b;
       b.stamp = e.stamp;
-      b.multiplicity = e.multiplicity;
-      b.weight_factor = e.value;
-      b.offset = e.offset;
-      b.target = t + lo;
-      b.weight = sg.weight_each() ? SynColumn<double>(store_.weights(sg) + lo) : SynColumn<double>::shared(sg.weight);
-      b.delay = sg.delay_each() ? SynColumn<uint16_t>(store_.delays(sg) + lo) : SynColumn<uint16_t>::shared(sg.delay);
+      b.amplitude = e.value;
+      b.target = t;
+      b.weight = sg.weight_each() ? SynColumn<double>(store_.weights(sg)) : SynColumn<double>::shared(sg.weight);
+      b.delay = sg.delay_each() ? SynColumn<uint16_t>(store_.delays(sg)) : SynColumn<uint16_t>::shared(sg.delay);
       b.receptor = SynColumn<uint8_t>::shared(sg.receptor);
-      b.count = count;
-      if (e.kind == Event::kPoisson) {
-        // One independent count per synapse, from a Philox block keyed by the
-        // synapse's position in the row (in fours) and the step: invariant under
-        // thread count and chunking.
-        scratch.resize(count);
-        const uint64_t pos0 = sg.begin + lo - row_begin;
-        bool any = false;
-        if (e.poisson->large) {
-          for (uint32_t q = 0; q < count; ++q) {
-            const uint64_t pos = pos0 + q;
-            RandomStream rng(seed_, Purpose::kPoissonLarge, e.source, (pos << 32) | static_cast<uint32_t>(e.stamp));
-            scratch[q] = static_cast<uint32_t>(rng.poisson(e.poisson->mu));
-            any |= scratch[q] > 0;
-          }
-        } else {
-          Philox4x32::Block block{};
-          uint64_t block_id = ~uint64_t{0};
-          for (uint32_t q = 0; q < count; ++q) {
-            const uint64_t pos = pos0 + q;
-            if ((pos >> 2) != block_id) {
-              block_id = pos >> 2;
-              block = Philox4x32::generate({static_cast<uint32_t>(block_id), e.source, static_cast<uint32_t>(e.stamp),
-                                            static_cast<uint32_t>(static_cast<uint64_t>(e.stamp) >> 32)},
-                                           {seed_, static_cast<uint32_t>(Purpose::kPoisson)});
-            }
-            scratch[q] = e.poisson->sample(block[pos & 3]);
-            any |= scratch[q] > 0;
-          }
+      b.count = sg.count;
+      tp.deliver_current(b);
+      continue;
+    }
+    if ((proto.info->send || proto.weight_recorder) && e.kind == Event::kSpike) {
+      deliver_plastic(sg, e.source, e.stamp, e.multiplicity, e.offset, tid, row_begin);
+      continue;
+    }
+    SpikeBatch b;
+    b.source = e.source;
+    b.stamp = e.stamp;
+    b.multiplicity = e.multiplicity;
+    b.weight_factor = e.value;
+    b.offset = e.offset;
+    b.target = t;
+    const double w = proto.info->weight_common ? proto.weight : sg.weight;
+    b.weight = sg.weight_each() ? SynColumn<double>(store_.weights(sg)) : SynColumn<double>::shared(w);
+    b.delay = sg.delay_each() ? SynColumn<uint16_t>(store_.delays(sg)) : SynColumn<uint16_t>::shared(sg.delay);
+    b.receptor = SynColumn<uint8_t>::shared(sg.receptor);
+    b.count = sg.count;
+    if (e.kind == Event::kPoisson) {
+      // One independent count per synapse, from a Philox block keyed by the
+      // synapse's position in the row (in fours) and the step: invariant under
+      // thread count and chunking.
+      const uint32_t count = sg.count;
+      scratch.resize(count);
+      const uint64_t pos0 = sg.begin - row_begin;
+      bool any = false;
+      if (e.poisson->large) {
+        for (uint32_t q = 0; q < count; ++q) {
+          const uint64_t pos = pos0 + q;
+          RandomStream rng(seed_, Purpose::kPoissonLarge, e.source, (pos << 32) | static_cast<uint32_t>(e.stamp));
+          scratch[q] = static_cast<uint32_t>(rng.poisson(e.poisson->mu));
+          any |= scratch[q] > 0;
         }
-        if (!any) continue;
-        b.per_synapse_multiplicity = scratch.data();
-        b.multiplicity = 0;
+      } else {
+        Philox4x32::Block block{};
+        uint64_t block_id = ~uint64_t{0};
+        for (uint32_t q = 0; q < count; ++q) {
+          const uint64_t pos = pos0 + q;
+          if ((pos >> 2) != block_id) {
+            block_id = pos >> 2;
+            block = Philox4x32::generate({static_cast<uint32_t>(block_id), e.source, static_cast<uint32_t>(e.stamp),
+                                          static_cast<uint32_t>(static_cast<uint64_t>(e.stamp) >> 32)},
+                                         {seed_, static_cast<uint32_t>(Purpose::kPoisson)});
+          }
+          scratch[q] = e.poisson->sample(block[pos & 3]);
+          any |= scratch[q] > 0;
+        }
       }
+      if (!any) continue;
+      b.per_synapse_multiplicity = scratch.data();
+      b.multiplicity = 0;
+    }
+    tp.deliver_spikes(b);
+  }
+}
+
+void Simulator::deliver_plastic(const Segment& sg, uint32_t source, long stamp, uint32_t multiplicity, double offset,
+                                int tid, uint64_t row_begin) {
+  // A synapse model with an update, or one that reports to a weight_recorder: the
+  // model computes what each synapse transmits, then the target receives it as a
+  // spike batch with per-synapse weights. Plastic synapses handle single spikes, so
+  // a spike of multiplicity m passes m times (as NEST unrolls it).
+  Population& tp = *pops_[sg.pop];
+  const SynapseProto& proto = synapse_protos_[sg.synapse_model];
+  ThreadScratch& sc = scratch_[tid];
+  sc.out_weight.resize(sg.count);
+  sc.out_sent.resize(sg.count);
+  sc.mult.resize(sg.count);
+  const bool unroll = proto.info->send != nullptr;
+  const uint32_t passes = unroll ? multiplicity : 1;
+  const uint32_t mult = unroll ? 1 : multiplicity;
+  for (uint32_t pass = 0; pass < passes; ++pass) {
+    SynapseSpike ss;
+    ss.source = source;
+    ss.stamp = stamp;
+    ss.t_spike = grid_.steps_to_ms(stamp);
+    ss.resolution = grid_.resolution();
+    ss.count = sg.count;
+    ss.target = store_.targets(sg);
+    ss.weight = sg.weight_each() ? store_.weights_mut(sg) : nullptr;
+    ss.shared_weight = proto.info->weight_common ? proto.weight : sg.weight;
+    ss.delay = sg.delay_each() ? SynColumn<uint16_t>(store_.delays(sg)) : SynColumn<uint16_t>::shared(sg.delay);
+    ss.record = store_.record(sg);
+    ss.record_each = sg.rec_each();
+    ss.record_size = sg.rec_size;
+    ss.common = proto.common.data();
+    ss.post = tp.archive();
+    ss.post_first = tp.first_gid();
+    ss.seed = seed_;
+    ss.row_position = sg.begin - row_begin;
+    ss.out_weight = sc.out_weight.data();
+    ss.out_sent = sc.out_sent.data();
+    std::fill(sc.out_sent.begin(), sc.out_sent.end(), uint8_t{1});
+    if (proto.info->send)
+      proto.info->send(ss);
+    else
+      for (std::size_t k = 0; k < sg.count; ++k) sc.out_weight[k] = ss.w(k);
+    bool any = false;
+    for (std::size_t k = 0; k < sg.count; ++k) {
+      sc.mult[k] = sc.out_sent[k] ? mult : 0;
+      any |= sc.out_sent[k] != 0;
+    }
+    if (any) {
+      SpikeBatch b;
+      b.source = source;
+      b.stamp = stamp;
+      b.multiplicity = 0;
+      b.per_synapse_multiplicity = sc.mult.data();
+      b.offset = offset;
+      b.target = ss.target;
+      b.weight = SynColumn<double>(sc.out_weight.data());
+      b.delay = ss.delay;
+      b.receptor = SynColumn<uint8_t>::shared(sg.receptor);
+      b.count = sg.count;
       tp.deliver_spikes(b);
     }
+    if (proto.weight_recorder) {
+      for (std::size_t k = 0; k < sg.count; ++k)
+        if (sc.out_sent[k])
+          sc.weight_events.push_back({stamp, source, ss.target[k], sc.out_weight[k], static_cast<long>(sg.receptor),
+                                      static_cast<long>(sg.begin + k - row_begin), proto.weight_recorder});
+    }
+  }
+}
+
+void Simulator::flush_weight_events() {
+  // Merged in a fixed order (time, sender, target), independent of the threads.
+  std::vector<WeightEvent> all;
+  for (auto& sc : scratch_) {
+    all.insert(all.end(), sc.weight_events.begin(), sc.weight_events.end());
+    sc.weight_events.clear();
+  }
+  if (all.empty()) return;
+  std::stable_sort(all.begin(), all.end(), [](const WeightEvent& a, const WeightEvent& b) {
+    if (a.stamp != b.stamp) return a.stamp < b.stamp;
+    if (a.sender != b.sender) return a.sender < b.sender;
+    return a.target < b.target;
+  });
+  for (const WeightEvent& e : all) {
+    Population& p = pop_of(e.recorder);
+    const WeightRecord r{e.stamp, e.sender, e.target, e.weight, e.receptor, e.port};
+    p.record_weights(e.recorder - p.first_gid(), &r, 1);
   }
 }
 

@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "nestkit/coerce.hpp"
-#include "nestkit/recorders.hpp"
 #include "nestkit/registry.hpp"
 #include "nestkit/rng.hpp"
 
@@ -21,7 +20,16 @@ void Simulator::reset() {
   threads_ = 1;
   node_protos_.clear();
   for (const ModelInfo* m : builtin_node_models()) node_protos_[m->name] = {m, m->default_row()};
-  synapse_protos_ = {{"static_synapse", "static_synapse", 1.0, 1.0, 0}};
+  synapse_protos_.clear();
+  for (const SynapseInfo* si : builtin_synapse_models()) {
+    SynapseProto p;
+    p.name = si->name;
+    p.info = si;
+    p.weight = si->default_weight;
+    p.record = si->default_record();
+    p.common = si->default_common();
+    synapse_protos_.push_back(std::move(p));
+  }
   pops_.clear();
   next_gid_ = 1;
   store_.clear();
@@ -170,7 +178,99 @@ Dict Simulator::get_defaults(const std::string& model) const {
   d["receptor_type"] = s.receptor_type;
   d["synapse_model"] = s.name;
   d["element_type"] = std::string("synapse");
+  for (const SynapseParam& p : s.info->params) {
+    if (p.hidden) continue;
+    const double v = p.common ? s.common[p.column] : s.record[p.column];
+    if (p.integer)
+      d[p.name] = static_cast<long>(v);
+    else
+      d[p.name] = v;
+  }
+  d["weight_recorder"] = static_cast<long>(s.weight_recorder);
+  if (s.info->name.rfind("stdp_dopamine_synapse", 0) == 0)
+    d["volume_transmitter"] = static_cast<long>(s.volume_transmitter);
+  d["has_delay"] = true;
+  d["requires_symmetric"] = false;
   return d;
+}
+
+std::string Simulator::synapse_param_unit(const std::string& model, const std::string& param) const {
+  for (const SynapseProto& p : synapse_protos_) {
+    if (p.name != model) continue;
+    if (param == "delay") return "ms";
+    if (const SynapseParam* sp = p.info->find(param)) return sp->unit;
+  }
+  return "";
+}
+
+double Simulator::syn_value(const SynapseProto& p, const std::string& key, const std::vector<double>& record,
+                            double weight, double delay) const {
+  if (key == "weight") return weight;
+  if (key == "delay") return delay;
+  const SynapseParam* sp = p.info->find(key);
+  if (!sp) throw std::logic_error("synapse check reads unknown key " + key);
+  return sp->common ? p.common[sp->column] : record[sp->column];
+}
+
+void Simulator::check_synapse_values(const SynapseProto& p, const std::vector<double>& record, double weight,
+                                     double delay) const {
+  auto fail = [&](const std::string& why) { throw BadProperty(p.name + ": " + why); };
+  if (!std::isfinite(weight)) fail("weight must be finite, got " + std::to_string(weight));
+  for (const SynapseParam& sp : p.info->params) {
+    if (sp.hidden) continue;
+    const double v = sp.common ? p.common[sp.column] : record[sp.column];
+    if (std::isnan(v) || (std::isinf(v) && sp.name != "Wmax"))
+      fail(sp.name + " must be finite, got " + std::to_string(v));
+    const std::string why = sp.constraint.violation(v);
+    if (!why.empty()) fail(sp.name + " = " + std::to_string(v) + " " + why);
+    if (sp.integer && std::floor(v) != v) fail(sp.name + " must be an integer, got " + std::to_string(v));
+  }
+  if (p.info->check) {
+    try {
+      p.info->check([&](const std::string& k) { return syn_value(p, k, record, weight, delay); });
+    } catch (const BadProperty& e) {
+      throw BadProperty(p.name + ": " + std::string(e.what()).substr(std::string("BadProperty: ").size()));
+    }
+  }
+}
+
+void Simulator::set_synapse_defaults(SynapseProto& s, const Dict& params) const {
+  const std::string& model = s.name;
+  for (const auto& [key, value] : params) {
+    if (key == "weight") {
+      s.weight = coerce_number(value, "", model + ": weight");
+    } else if (key == "delay") {
+      s.delay = coerce_number(value, "ms", model + ": delay");
+    } else if (key == "receptor_type") {
+      s.receptor_type = static_cast<long>(coerce_number(value, "", model + ": receptor_type"));
+    } else if (key == "weight_recorder" || key == "volume_transmitter") {
+      long gid = 0;
+      if (auto l = std::get_if<long>(&value))
+        gid = *l;
+      else if (auto v = std::get_if<std::vector<long>>(&value); v && v->size() == 1)
+        gid = (*v)[0];
+      else
+        throw BadProperty(model + ": " + key + " must be a single node");
+      if (gid != 0) {
+        const Population& pop = pop_of(static_cast<uint32_t>(gid));
+        const bool ok =
+            key == "weight_recorder" ? pop.info().records_weights : pop.model_name() == "volume_transmitter";
+        if (!ok)
+          throw BadProperty(model + ": " + key + " must be a " + key + ", node " + std::to_string(gid) + " is a " +
+                            pop.model_name());
+      }
+      (key == "weight_recorder" ? s.weight_recorder : s.volume_transmitter) = static_cast<uint32_t>(gid);
+    } else if (const SynapseParam* sp = s.info->find(key); sp && !sp->hidden) {
+      (sp->common ? s.common[sp->column] : s.record[sp->column]) = coerce_number(value, sp->unit, model + ": " + key);
+    } else {
+      std::vector<std::string> names = s.info->visible_names();
+      names.push_back("weight_recorder");
+      throw UnknownParameter("'" + key + "' is not a parameter of " + model + "." + did_you_mean(key, names));
+    }
+  }
+  if (!std::isfinite(s.delay) || grid_.delay_to_steps(s.delay) < 1)
+    throw BadDelay(model + ": delay " + std::to_string(s.delay) + " ms must be >= the resolution");
+  check_synapse_values(s, s.record, s.weight, s.delay);
 }
 
 void Simulator::set_defaults(const std::string& model, const Dict& params) {
@@ -188,20 +288,8 @@ void Simulator::set_defaults(const std::string& model, const Dict& params) {
     return;
   }
   SynapseProto s = synapse_protos_[synapse_id(model)];
-  for (const auto& [key, value] : params) {
-    if (key == "weight")
-      s.weight = coerce_number(value, "", model + ": weight");
-    else if (key == "delay")
-      s.delay = coerce_number(value, "ms", model + ": delay");
-    else if (key == "receptor_type")
-      s.receptor_type = static_cast<long>(coerce_number(value, "", model + ": receptor_type"));
-    else
-      throw UnknownParameter("'" + key + "' is not a parameter of " + model + "." +
-                             did_you_mean(key, {"weight", "delay", "receptor_type"}));
-  }
-  if (grid_.delay_to_steps(s.delay) < 1)
-    throw BadDelay(model + ": delay " + std::to_string(s.delay) + " ms must be >= the resolution");
-  synapse_protos_[synapse_id(model)] = s;
+  set_synapse_defaults(s, params);
+  synapse_protos_[synapse_id(model)] = std::move(s);
 }
 
 void Simulator::copy_model(const std::string& existing, const std::string& new_name, const Dict& params) {
@@ -433,7 +521,7 @@ void Simulator::set_status(const NodeCollection& nodes, const std::vector<Dict>&
       // As NEST: a multimeter's schedule and recordables are fixed once it is connected.
       for (const char* locked : {"record_from", "interval", "offset"}) {
         if (!schema_params.count(locked)) continue;
-        store_.finalize(next_gid_ - 1, pop_starts(), threads_);
+        finalize_store();
         const auto [a, b] = store_.row(nodes[j]);
         if (a != b)
           throw BadProperty(p.model_name() + ": '" + locked + "' cannot be changed once the " + p.model_name() +
@@ -455,9 +543,7 @@ Events Simulator::events(uint32_t gid) const {
   Events ev;
   if (p.info().kind != NodeKind::kRecorder)
     throw BadProperty("node " + std::to_string(gid) + " (" + p.model_name() + ") is not a recorder; it has no events");
-  const std::size_t i = gid - p.first_gid();
-  if (auto mm = dynamic_cast<const Multimeter*>(&p)) return mm->events_of(i);
-  return static_cast<const SpikeRecorder&>(p).events_of(i);
+  return p.recorded_events(gid - p.first_gid());
 }
 
 }  // namespace nestkit

@@ -1,7 +1,10 @@
 // multimeter, voltmeter and spike_recorder with NEST's in-memory backend.
 #include "nestkit/recorders.hpp"
 
+#include <algorithm>
+
 #include "models/devices/device_base.hpp"
+#include "nestkit/errors.hpp"
 #include "nestkit/registry.hpp"
 
 namespace nestkit {
@@ -67,6 +70,37 @@ void Multimeter::flush_pending() {
       p.values.clear();
     }
   }
+}
+
+void Multimeter::wire_sampling(const SamplingWiring& w) {
+  targets_.assign(n_, {});
+  for (std::size_t m = 0; m < n_; ++m) {
+    const auto& names = record_from(m);
+    for (const uint32_t t : w.targets_of(first_gid_ + static_cast<uint32_t>(m))) {
+      Population& tp = w.population_of(t);
+      const auto& rec = tp.info().recordables;
+      std::vector<int> idx;
+      for (const auto& n : names) {
+        auto it = std::find(rec.begin(), rec.end(), n);
+        if (it == rec.end())
+          throw IllegalConnection(model_name_ + " cannot record '" + n + "' from " + tp.model_name() + " (node " +
+                                  std::to_string(t) + ")." + did_you_mean(n, rec));
+        idx.push_back(static_cast<int>(it - rec.begin()));
+      }
+      auto& links = tp.samplers();
+      auto link = std::find_if(links.begin(), links.end(), [&](const SamplerLink& l) {
+        return l.meter == static_cast<SampleSink*>(this) && l.meter_index == m;
+      });
+      if (link == links.end()) {
+        links.push_back({this, static_cast<uint32_t>(m), {}, {}, idx});
+        link = links.end() - 1;
+      }
+      link->local.push_back(t - tp.first_gid());
+      link->target_slot.push_back(static_cast<uint32_t>(targets_[m].size()));
+      targets_[m].push_back(t);
+    }
+  }
+  size_pending();
 }
 
 void Multimeter::size_pending() {
@@ -159,6 +193,69 @@ bool SpikeRecorder::set_extra(std::size_t i, const std::string& key, const Value
   return true;
 }
 
+// --- weight_recorder ------------------------------------------------------------
+
+enum WrCol : int { wr_origin, wr_start, wr_stop };
+
+void WeightRecorder::prepare(const RunContext& rc) {
+  grid_ = rc.grid;
+  log_.resize(n_);
+  window_.resize(n_);
+  for (std::size_t i = 0; i < n_; ++i)
+    window_[i] = devices::window_of(*rc.grid, num_[wr_origin][i], num_[wr_start][i], num_[wr_stop][i]);
+}
+
+void WeightRecorder::record_weights(std::size_t i, const WeightRecord* r, std::size_t n) {
+  const auto& senders = std::get<std::vector<long>>(obj_[2][i]);
+  const auto& targets = std::get<std::vector<long>>(obj_[3][i]);
+  auto listed = [](const std::vector<long>& v, long id) {
+    return v.empty() || std::find(v.begin(), v.end(), id) != v.end();
+  };
+  Log& log = log_[i];
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!window_[i].contains(r[k].stamp) || !listed(senders, r[k].sender) || !listed(targets, r[k].target)) continue;
+    log.senders.push_back(r[k].sender);
+    log.targets.push_back(r[k].target);
+    log.weights.push_back(r[k].weight);
+    log.receptors.push_back(r[k].receptor);
+    log.ports.push_back(r[k].port);
+    log.stamps.push_back(r[k].stamp);
+  }
+}
+
+Events WeightRecorder::recorded_events(std::size_t i) const {
+  Events ev;
+  ev.values.emplace_back("weights", std::vector<double>{});
+  for (const char* k : {"targets", "receptors", "ports"}) ev.int_values.emplace_back(k, std::vector<long>{});
+  if (i >= log_.size()) return ev;
+  const Log& log = log_[i];
+  ev.senders = log.senders;
+  for (long s : log.stamps) ev.times.push_back(grid_->steps_to_ms(s));
+  ev.values[0].second = log.weights;
+  ev.int_values[0].second = log.targets;
+  ev.int_values[1].second = log.receptors;
+  ev.int_values[2].second = log.ports;
+  return ev;
+}
+
+bool WeightRecorder::get_extra(std::size_t i, const std::string& key, Value& out) const {
+  if (key == "n_events") {
+    out = static_cast<long>(i < log_.size() ? log_[i].senders.size() : 0);
+    return true;
+  }
+  if (key == "events") {
+    out = std::monostate{};
+    return true;
+  }
+  return false;
+}
+
+bool WeightRecorder::set_extra(std::size_t i, const std::string& key, const Value&) {
+  if (key != "n_events") return false;
+  if (i < log_.size()) log_[i] = Log{};
+  return true;
+}
+
 // --- declarations ---------------------------------------------------------------
 
 namespace {
@@ -219,6 +316,31 @@ const ModelInfo& voltmeter_model() {
   static const ModelInfo info = make_multimeter("voltmeter", {"V_m"});
   return info;
 }
+ModelInfo make_weight_recorder() {
+  ModelInfo m("weight_recorder", NodeKind::kRecorder,
+              "https://nest-simulator.readthedocs.io/en/stable/models/weight_recorder.html");
+  m.family = "recorder";
+  declare_recorder_common(m);
+  m.object("senders", PType::kLongVec, std::vector<long>{}, "", "Record only synapses from these nodes (all if empty)")
+      .object("targets", PType::kLongVec, std::vector<long>{}, "",
+              "Record only synapses onto these nodes (all if empty)");
+  m.spike_receptors = {};
+  m.emits_spikes = false;
+  m.records_weights = true;
+  m.validate = [](const ParamRow& row) {
+    devices::validate_window(row, "weight_recorder");
+    if (std::get<std::string>(row.get("record_to")) != "memory")
+      throw BadProperty("weight_recorder: only the 'memory' recording backend is supported");
+  };
+  m.make = [](const ModelInfo& info) { return std::make_unique<WeightRecorder>(info); };
+  return m;
+}
+
+const ModelInfo& weight_recorder_model() {
+  static const ModelInfo info = make_weight_recorder();
+  return info;
+}
+
 const ModelInfo& spike_recorder_model() {
   static const ModelInfo info = make_spike_recorder();
   return info;

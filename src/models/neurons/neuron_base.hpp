@@ -26,8 +26,13 @@ class NeuronPopulation : public Population {
     input_ = std::move(next);
     channels_ = channels;
   }
-  void emit(StepContext& ctx, std::size_t i, long stamp, uint32_t multiplicity = 1) {
-    ctx.spikes->push_back({first_gid_ + static_cast<uint32_t>(i), multiplicity, stamp});
+  // Sends a spike of node i stamped at the end of step stamp-1; plastic synapses
+  // onto this node see it in the node's spike history (once per multiplicity, as NEST).
+  void emit(StepContext& ctx, std::size_t i, long stamp, uint32_t multiplicity = 1, double offset = 0.0) {
+    ctx.spikes->push_back({first_gid_ + static_cast<uint32_t>(i), multiplicity, stamp, offset});
+    if (archive_)
+      for (uint32_t m = 0; m < multiplicity; ++m)
+        archive_->record(i, grid_ptr_->steps_to_ms(stamp) - offset, min_delay_ms_);
   }
   static uint32_t multiplicity(const SpikeBatch& b, std::size_t k) {
     return b.per_synapse_multiplicity ? b.per_synapse_multiplicity[k] : b.multiplicity;

@@ -103,7 +103,7 @@ class IafPscExp final : public iaf::RelativeVmPopulation<Cols<K>::v, Cols<K>::E_
           V[i] = rs[i];
           if constexpr (C::kTum) {
             const double released = release(i, ctx.grid->steps_to_ms(step + 1));
-            ctx.spikes->push_back({this->first_gid_ + static_cast<uint32_t>(i), 1u, step + 1, released});
+            this->emit(ctx, i, step + 1, 1u, released);
           } else {
             this->emit(ctx, i, step + 1);
           }

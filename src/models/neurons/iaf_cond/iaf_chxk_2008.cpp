@@ -166,7 +166,7 @@ class IafChxk2008 final : public NeuronPopulation {
           y[yGahp] += delta_g;
           y[yDGahp] += delta_dg;
         }
-        ctx.spikes->push_back({pop.first_gid_ + static_cast<uint32_t>(i), 1u, step + 1, dt});
+        pop.emit(ctx, i, step + 1, 1u, dt);
       }
       y[yDGex] += in_ex[i] * c(psc_ex);
       y[yDGin] += -in_in[i] * c(psc_in);  // inhibitory weights arrive negative

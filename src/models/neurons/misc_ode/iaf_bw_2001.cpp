@@ -200,7 +200,7 @@ class IafBw2001 final : public NeuronPopulation {
         const double delta = c(k0) + c(k1) * c(s_NMDA_pre);
         c(s_NMDA_pre) += delta;
         c(last_spike) = t_spike;
-        ctx.spikes->push_back({pop.first_gid_ + static_cast<uint32_t>(i), 1u, step + 1, delta});
+        pop.emit(ctx, i, step + 1, 1u, delta);
       }
       c(V_m) = y[0];
       c(s_AMPA) = y[1];

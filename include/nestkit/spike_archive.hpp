@@ -1,0 +1,55 @@
+#pragma once
+// The postsynaptic spike history that NEST's plastic synapses read (NEST's
+// ArchivingNode): per node, its spikes with the values of the two STDP traces
+// (tau_minus, tau_minus_triplet) just after each, kept only for nodes that receive
+// plastic synapses. An entry is dropped once every incoming plastic synapse has
+// read it and it is older than any delay can reach, as NEST does, so results do
+// not depend on how long the history is kept.
+#include <cmath>
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+namespace nestkit {
+
+struct HistoryEntry {
+  double t;               // spike time in ms (stamp minus offset)
+  double Kminus;          // trace with tau_minus, just after this spike
+  double Kminus_triplet;  // trace with tau_minus_triplet
+  uint32_t access = 0;    // how many incoming synapses have read it
+};
+
+class SpikeArchive {
+ public:
+  static constexpr double kEps = 1.0e-6;  // NEST's stdp_eps (ms)
+
+  void resize(std::size_t n);
+  bool empty() const { return nodes_.empty(); }
+  // A plastic synapse with `delay_ms` now reads this node (NEST's register_stdp_connection).
+  void register_connection(std::size_t i, double t_first_read, double delay_ms);
+  void set_time_constants(std::size_t i, double tau_minus, double tau_minus_triplet);
+  // The node spiked at t_ms; min_delay_ms bounds the pruning horizon.
+  void record(std::size_t i, double t_ms, double min_delay_ms);
+  // Entries with t in (t1, t2] (each shifted by eps), marked as read.
+  std::pair<const HistoryEntry*, const HistoryEntry*> history(std::size_t i, double t1, double t2);
+  // Trace values at t from the last spike strictly before t.
+  double K_value(std::size_t i, double t) const;
+  void K_values(std::size_t i, double t, double& K, double& nearest, double& K_triplet) const;
+  double last_spike(std::size_t i) const { return nodes_[i].last_spike; }
+  std::size_t length(std::size_t i) const { return nodes_[i].hist.size(); }
+  void clear(std::size_t i);
+
+ private:
+  struct Node {
+    std::vector<HistoryEntry> hist;  // ascending in time; front entries pruned in blocks
+    std::size_t front = 0;           // first live entry
+    double Kminus = 0.0, Kminus_triplet = 0.0;
+    double last_spike = -1.0;
+    double tau_minus_inv = 1.0 / 20.0, tau_minus_triplet_inv = 1.0 / 110.0;
+    uint32_t n_incoming = 0;
+    double max_delay = 0.0;
+  };
+  std::vector<Node> nodes_;
+};
+
+}  // namespace nestkit

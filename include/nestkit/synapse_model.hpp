@@ -1,0 +1,103 @@
+#pragma once
+// A synapse model's declaration, as a neuron model has one: its NEST name, its
+// parameters and state with defaults, units and constraints (which are stored per
+// synapse and which are common properties of the model), what it needs from the
+// postsynaptic neuron, and its update at spike delivery. Everything generic
+// (syn_spec validation, get/set by name, GetDefaults, CopyModel, docs) reads this.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "nestkit/population.hpp"
+#include "nestkit/schema.hpp"
+
+namespace nestkit {
+
+class SpikeArchive;
+
+struct SynapseParam {
+  std::string name;
+  double default_value = 0.0;
+  std::string unit;
+  Constraint constraint;
+  std::string doc;
+  bool common = false;   // a property of the model (the _hom models), not of each synapse
+  bool state = false;    // a state variable (Kplus, u, x, ...), not a parameter
+  bool integer = false;  // read and written as an integer (quantal_stp_synapse's n, a)
+  bool hidden = false;   // bookkeeping the user never sees (the last presynaptic spike time)
+  int column = -1;       // index into the per-synapse record, or into the common values
+};
+
+// One presynaptic spike crossing a run of synapses of one segment (one source, one
+// Connect call, one target population, one delivering thread).
+struct SynapseSpike {
+  uint32_t source = 0;
+  long stamp = 0;        // step at whose end the spike was emitted
+  double t_spike = 0.0;  // stamp in ms (NEST's t_spike)
+  double resolution = 0.1;
+  std::size_t count = 0;
+  const uint32_t* target = nullptr;
+  double* weight = nullptr;  // per-synapse weights; plastic models always have them
+  double shared_weight = 0.0;
+  SynColumn<uint16_t> delay;  // steps
+  double* record = nullptr;   // per-synapse records (record_size doubles each) or the shared one
+  bool record_each = false;
+  int record_size = 0;
+  const double* common = nullptr;
+  SpikeArchive* post = nullptr;  // the target population's spike history (archiving models)
+  uint32_t post_first = 0;       // first global id of the target population
+  uint32_t seed = 0;
+  uint64_t row_position = 0;  // position of synapse 0 of this run in the source's row
+  // Outputs: the weight each synapse transmits and whether it transmits at all.
+  double* out_weight = nullptr;
+  uint8_t* out_sent = nullptr;
+
+  double* record_of(std::size_t k) const { return record_each ? record + k * record_size : record; }
+  double w(std::size_t k) const { return weight ? weight[k] : shared_weight; }
+  double delay_ms(std::size_t k) const { return delay[k] * resolution; }
+};
+
+using SynapseSend = void (*)(SynapseSpike&);
+using SynapseCheck = std::function<void(const std::function<double(const std::string&)>& value)>;
+
+struct SynapseInfo {
+  SynapseInfo(std::string name, std::string doc) : name(std::move(name)), doc(std::move(doc)) {}
+
+  std::string name;
+  std::string doc;
+  double default_weight = 1.0;
+  bool weight_common = false;  // static_synapse_hom_w: one weight for all connections
+  std::vector<SynapseParam> params;
+  int record_size = 0;
+  int common_size = 0;
+  bool plastic = false;          // weights change at delivery: stored per synapse
+  bool shares_pre_state = true;  // a record may be kept once for a whole segment (state driven by the source alone)
+  bool stochastic = false;       // draws per synapse: records always per synapse
+  bool needs_archive = false;    // reads the postsynaptic spike history (STDP)
+  bool needs_clopath = false;    // reads the Clopath voltage traces
+  bool supports_hpc = true;
+  bool supports_lbl = true;
+  SynapseCheck check;          // cross-parameter constraints (e.g. weight and Wmax of one sign)
+  SynapseSend send = nullptr;  // null: transmit the stored weight (static synapses)
+
+  // Declaration helpers; `col` must equal the model's enum value for the entry.
+  SynapseInfo& param(int col, const std::string& n, double def, const std::string& unit, Constraint c,
+                     const std::string& doc);
+  SynapseInfo& state(int col, const std::string& n, double def, const std::string& unit, Constraint c,
+                     const std::string& doc);
+  SynapseInfo& hidden(int col, const std::string& n, double def);
+  SynapseInfo& common(int col, const std::string& n, double def, const std::string& unit, Constraint c,
+                      const std::string& doc);
+  SynapseInfo& integer_state(int col, const std::string& n, long def, Constraint c, const std::string& doc);
+
+  const SynapseParam* find(const std::string& n) const;
+  std::vector<std::string> visible_names() const;  // weight, delay, ... and every non-hidden parameter
+  std::vector<double> default_record() const;
+  std::vector<double> default_common() const;
+};
+
+// Every built-in synapse model (base models; _hpc/_lbl variants are registered by the kernel).
+const std::vector<const SynapseInfo*>& builtin_synapse_models();
+
+}  // namespace nestkit

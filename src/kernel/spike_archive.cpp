@@ -1,0 +1,97 @@
+#include "nestkit/spike_archive.hpp"
+
+#include <algorithm>
+
+namespace nestkit {
+
+void SpikeArchive::resize(std::size_t n) {
+  if (nodes_.size() < n) nodes_.resize(n);
+}
+
+void SpikeArchive::register_connection(std::size_t i, double t_first_read, double delay_ms) {
+  Node& nd = nodes_[i];
+  // Entries this synapse will never read count as read by it, so that they can go.
+  for (std::size_t k = nd.front; k < nd.hist.size() && t_first_read - nd.hist[k].t > -kEps; ++k) ++nd.hist[k].access;
+  ++nd.n_incoming;
+  nd.max_delay = std::max(nd.max_delay, delay_ms);
+}
+
+void SpikeArchive::set_time_constants(std::size_t i, double tau_minus, double tau_minus_triplet) {
+  nodes_[i].tau_minus_inv = 1.0 / tau_minus;
+  nodes_[i].tau_minus_triplet_inv = 1.0 / tau_minus_triplet;
+}
+
+void SpikeArchive::record(std::size_t i, double t_ms, double min_delay_ms) {
+  Node& nd = nodes_[i];
+  if (nd.n_incoming == 0) {
+    nd.last_spike = t_ms;
+    return;
+  }
+  // Drop entries read by every incoming synapse that no delay can reach any more.
+  while (nd.hist.size() - nd.front > 1) {
+    const double next_t = nd.hist[nd.front + 1].t;
+    if (nd.hist[nd.front].access >= nd.n_incoming && t_ms - next_t > nd.max_delay + min_delay_ms + kEps)
+      ++nd.front;
+    else
+      break;
+  }
+  if (nd.front > 64 && nd.front * 2 > nd.hist.size()) {
+    nd.hist.erase(nd.hist.begin(), nd.hist.begin() + static_cast<std::ptrdiff_t>(nd.front));
+    nd.front = 0;
+  }
+  nd.Kminus = nd.Kminus * std::exp((nd.last_spike - t_ms) * nd.tau_minus_inv) + 1.0;
+  nd.Kminus_triplet = nd.Kminus_triplet * std::exp((nd.last_spike - t_ms) * nd.tau_minus_triplet_inv) + 1.0;
+  nd.last_spike = t_ms;
+  nd.hist.push_back({t_ms, nd.Kminus, nd.Kminus_triplet, 0});
+}
+
+std::pair<const HistoryEntry*, const HistoryEntry*> SpikeArchive::history(std::size_t i, double t1, double t2) {
+  Node& nd = nodes_[i];
+  HistoryEntry* first = nd.hist.data() + nd.front;
+  HistoryEntry* last = nd.hist.data() + nd.hist.size();
+  const double t2_lim = t2 + kEps, t1_lim = t1 + kEps;
+  HistoryEntry* finish = last;
+  while (finish != first && (finish - 1)->t >= t2_lim) --finish;
+  HistoryEntry* start = finish;
+  while (start != first && (start - 1)->t >= t1_lim) {
+    --start;
+    ++start->access;
+  }
+  return {start, finish};
+}
+
+double SpikeArchive::K_value(std::size_t i, double t) const {
+  const Node& nd = nodes_[i];
+  for (std::size_t k = nd.hist.size(); k-- > nd.front;)
+    if (t - nd.hist[k].t > kEps) return nd.hist[k].Kminus * std::exp((nd.hist[k].t - t) * nd.tau_minus_inv);
+  return 0.0;
+}
+
+void SpikeArchive::K_values(std::size_t i, double t, double& K, double& nearest, double& K_triplet) const {
+  const Node& nd = nodes_[i];
+  if (nd.hist.size() == nd.front) {
+    K = nearest = nd.Kminus;
+    K_triplet = nd.Kminus_triplet;
+    return;
+  }
+  for (std::size_t k = nd.hist.size(); k-- > nd.front;) {
+    const HistoryEntry& e = nd.hist[k];
+    if (t - e.t > kEps) {
+      K_triplet = e.Kminus_triplet * std::exp((e.t - t) * nd.tau_minus_triplet_inv);
+      K = e.Kminus * std::exp((e.t - t) * nd.tau_minus_inv);
+      nearest = std::exp((e.t - t) * nd.tau_minus_inv);
+      return;
+    }
+  }
+  K = nearest = K_triplet = 0.0;
+}
+
+void SpikeArchive::clear(std::size_t i) {
+  Node& nd = nodes_[i];
+  nd.hist.clear();
+  nd.front = 0;
+  nd.Kminus = nd.Kminus_triplet = 0.0;
+  nd.last_spike = -1.0;
+}
+
+}  // namespace nestkit
