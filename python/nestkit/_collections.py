@@ -11,6 +11,7 @@ import numbers
 import numpy as np
 
 from . import _core
+from ._synapses import SynapseCollection
 
 
 def _normalise(values: list, single: bool):
@@ -36,45 +37,137 @@ def _nest_compartments(status: dict, key: str) -> dict | None:
     return sub or None
 
 
+_DEFAULT_KERNEL: list = []
+
+
+def set_default_kernel(kernel: _core.Kernel) -> None:
+    """The kernel that ``NodeCollection([ids])`` (PyNEST's form, no kernel given) refers to."""
+    _DEFAULT_KERNEL[:] = [kernel]
+
+
+def serialize_data(data):
+    """Data as JSON-encodable Python values (lists, dicts, ints, floats, bools, strings), as PyNEST's."""
+    if isinstance(data, (np.ndarray, NodeCollection)):
+        return serialize_data(data.tolist())
+    if isinstance(data, SynapseCollection):
+        return serialize_data(data.get())
+    if isinstance(data, np.bool_):
+        return bool(data)
+    if isinstance(data, np.integer):
+        return int(data)
+    if isinstance(data, np.floating):
+        return float(data)
+    if isinstance(data, (list, tuple)):
+        return [serialize_data(d) for d in data]
+    if isinstance(data, dict):
+        return {serialize_data(k): serialize_data(v) for k, v in data.items()}
+    return data
+
+
+def to_json(data, **kwargs) -> str:
+    """``json.dumps`` of :func:`serialize_data`; keyword arguments go to ``json.dumps``."""
+    import json
+
+    return json.dumps(serialize_data(data), **kwargs)
+
+
+def _is_iterable(value) -> bool:
+    return isinstance(value, (list, tuple, np.ndarray))
+
+
 class NodeCollection:
-    """An ordered set of nodes, as PyNEST's NodeCollection."""
+    """An ordered set of nodes, as PyNEST's NodeCollection.
+
+    ``NodeCollection(kernel, ids)`` is the internal form; ``NodeCollection([1, 2, 3])``
+    (PyNEST's) refers to the facade's kernel.
+    """
 
     __slots__ = ("_kernel", "_ids")
 
-    def __init__(self, kernel: _core.Kernel, ids: _core.NodeIds):
+    def __init__(self, kernel=None, ids=None):
+        if not isinstance(kernel, _core.Kernel):
+            data, kernel = kernel, (_DEFAULT_KERNEL[0] if _DEFAULT_KERNEL else None)
+            if kernel is None:
+                raise TypeError("NodeCollection(ids) needs the facade (import nestkit.nest) to be loaded")
+            ids = self._ids_from_data(kernel, data)
         object.__setattr__(self, "_kernel", kernel)
         object.__setattr__(self, "_ids", ids)
+
+    @staticmethod
+    def _ids_from_data(kernel, data) -> _core.NodeIds:
+        if data is None:
+            return _core.NodeIds([])
+        if isinstance(data, NodeCollection):
+            return data._ids
+        values = [int(x) for x in np.asarray(data, dtype=object).ravel()] if _is_iterable(data) else None
+        if values is None:
+            raise TypeError("NodeCollection: give a list, tuple or array of node ids")
+        if any(b <= a for a, b in zip(values, values[1:])):
+            if len(set(values)) != len(values):
+                raise _core.BadProperty("All node IDs in a NodeCollection have to be unique")
+            raise _core.BadProperty("Node IDs in a NodeCollection must be sorted in ascending order")
+        size = kernel.get_kernel_status()["network_size"]
+        for g in values:
+            if not 1 <= g <= size:
+                raise _core.UnknownNode(f"Node with id {g} does not exist.")
+        return _core.NodeIds(values)
 
     # --- sequence protocol ---
     def __len__(self) -> int:
         return len(self._ids)
 
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
     def __iter__(self):
-        for i in range(len(self)):
-            yield self[i]
+        for g in self._ids.tolist():
+            yield NodeCollection(self._kernel, _core.NodeIds([g]))
 
     def __getitem__(self, key):
         n = len(self)
         if isinstance(key, slice):
+            if key.step is not None and key.step < 1:
+                raise IndexError("slicing step for NodeCollection must be strictly positive")
             start, stop, step = key.indices(n)
-            if step < 0:
-                raise IndexError("NodeCollection slicing does not support negative steps")
+            stop = max(stop, start)
             return NodeCollection(self._kernel, self._ids.slice(start, stop, step))
-        if isinstance(key, numbers.Integral):
+        if isinstance(key, (numbers.Integral, np.integer)) and not isinstance(key, (bool, np.bool_)):
             i = int(key) + (n if key < 0 else 0)
             if not 0 <= i < n:
-                raise IndexError(f"index {key} out of range for NodeCollection of {n} nodes")
+                raise IndexError("index value outside of the NodeCollection")
             return NodeCollection(self._kernel, _core.NodeIds([self._ids.at(i)]))
-        idx = np.asarray(key)
-        if idx.dtype == bool:
-            idx = np.flatnonzero(idx)
-        ids = self._ids.array()[idx.astype(np.int64)]
-        return NodeCollection(self._kernel, _core.NodeIds(sorted(set(int(x) for x in ids))))
+        if isinstance(key, (list, tuple, np.ndarray)):
+            idx = np.asarray(key)
+            if idx.size == 0:
+                return NodeCollection(self._kernel, _core.NodeIds([]))
+            if idx.ndim != 1:
+                raise TypeError("NumPy indices must one-dimensional")
+            if idx.dtype == bool:
+                if len(idx) != n:
+                    raise IndexError("Bool index array must be the same length as NodeCollection")
+                idx = np.flatnonzero(idx)
+            elif not np.issubdtype(idx.dtype, np.integer):
+                raise TypeError("Indices must be integers or bools")
+            idx = np.where(idx < 0, idx + n, idx).astype(np.int64)
+            if len(np.unique(idx)) != len(idx):
+                raise ValueError("All node IDs in a NodeCollection have to be unique")
+            if np.any(np.diff(idx) < 0):
+                raise _core.BadProperty("Indices must be sorted in ascending order")
+            if idx.min() < 0 or idx.max() >= n:
+                raise IndexError("index value outside of the NodeCollection")
+            return NodeCollection(self._kernel, _core.NodeIds([int(x) for x in self._ids.array()[idx]]))
+        raise IndexError("only integers, slices, lists, tuples, and numpy arrays are valid indices")
 
     def __add__(self, other: NodeCollection) -> NodeCollection:
         if not isinstance(other, NodeCollection):
-            return NotImplemented
+            raise TypeError(f"Cannot add object of type '{type(other).__name__}' to 'NodeCollection'")
         return NodeCollection(self._kernel, self._ids + other._ids)
+
+    def __radd__(self, other):
+        # sum(collections) starts from 0.
+        if isinstance(other, numbers.Integral) and other == 0:
+            return self
+        return self + other
 
     def __contains__(self, item) -> bool:
         if isinstance(item, NodeCollection):
@@ -82,17 +175,51 @@ class NodeCollection:
         return self._ids.contains(int(item))
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, NodeCollection) and self._ids == other._ids
+        if not isinstance(other, NodeCollection):
+            raise NotImplementedError(f"Cannot compare NodeCollection to {type(other).__name__}")
+        return self._ids == other._ids
+
+    def __ne__(self, other) -> bool:
+        return not self == other
 
     def __hash__(self):
         return hash(tuple(self.tolist()))
 
-    def __repr__(self) -> str:
-        ids = self.tolist()
-        if not ids:
-            return "NodeCollection()"
-        model = self._kernel.model_of(ids[0])
-        return f"NodeCollection(metadata=None, model={model}, size={len(ids)}, first={ids[0]}, last={ids[-1]})"
+    def __array__(self, dtype=None, copy=None):
+        return np.array(self.tolist(), dtype=dtype)
+
+    def _parts(self) -> list:
+        """Runs of one model with a constant step: (model, first, last, step, size)."""
+        parts: list = []
+        for g in self.tolist():
+            model = self._kernel.model_of(g)
+            if parts:
+                p = parts[-1]
+                if p[0] == model and (p[4] == 1 or g - p[2] == p[3]):
+                    p[3] = g - p[1] if p[4] == 1 else p[3]
+                    p[2], p[4] = g, p[4] + 1
+                    continue
+            parts.append([model, g, g, 1, 1])
+        return parts
+
+    def __str__(self) -> str:
+        parts = self._parts()
+        if not parts:
+            return "NodeCollection(<empty>)"
+        lines = []
+        for model, first, last, step, size in parts:
+            text = f"model={model}, size={size}, first={first}"
+            if size > 1:
+                text += f", last={last}"
+                if step > 1:
+                    text += f", step={step}"
+            lines.append(text)
+        if len(lines) == 1:
+            return f"NodeCollection(metadata=None, {lines[0]})"
+        indent = " " * len("NodeCollection(")
+        return "NodeCollection(metadata=None,\n" + ";\n".join(indent + line for line in lines) + ")"
+
+    __repr__ = __str__
 
     def tolist(self) -> list[int]:
         return list(self._ids.tolist())
@@ -100,7 +227,7 @@ class NodeCollection:
     def index(self, node_id: int) -> int:
         i = self._ids.index_of(int(node_id))
         if i < 0:
-            raise ValueError(f"{node_id} is not in the NodeCollection")
+            raise ValueError(f"{node_id} is not in NodeCollection")
         return i
 
     @property
@@ -120,40 +247,86 @@ class NodeCollection:
                 raise
             return subs
 
+    def _all_status(self) -> list:
+        dicts = self._kernel.get_status(self._ids, [])
+        for g, d in zip(self.tolist(), dicts):
+            if "events" in d and d["events"] is None:
+                d["events"] = self._kernel.events(g)
+        return dicts
+
     def get(self, *keys, output: str = ""):
-        """As PyNEST: one key gives a value (tuple over nodes), several a dict."""
+        """As PyNEST: one key gives a value (tuple over nodes), a list of keys a dict.
+
+        Several string keys give a dict too, except ``get("events", "times")``-style
+        hierarchical addressing (the first key names a dictionary-valued property).
+        ``output="pandas"`` gives a pandas.DataFrame indexed by node id, ``output="json"`` a JSON string.
+        """
+        if not self:
+            raise ValueError("Cannot get parameter of empty NodeCollection")
+        if output not in ("", "pandas", "json"):
+            raise ValueError(f"output must be '', 'pandas' or 'json', got {output!r}")
         single = len(self) == 1
-        if len(keys) == 1 and isinstance(keys[0], (list, tuple)):
-            keys = tuple(keys[0])
-            as_dict = True
-        else:
-            as_dict = len(keys) != 1
+        hierarchical = False
         if not keys:
-            dicts = self._kernel.get_status(self._ids, [])
+            dicts = self._all_status()
             if single:
-                return dicts[0]
-            return {k: tuple(d[k] for d in dicts) for k in dicts[0]}
-        values = {k: _normalise(self._get_one(k), single) for k in keys}
+                result = dicts[0]
+            else:
+                result = {k: tuple(d.get(k) for d in dicts) for k in dicts[0]}
+        elif len(keys) == 1 and isinstance(keys[0], (list, tuple)):
+            result = {k: _normalise(self._get_one(k), single) for k in keys[0]}
+        elif len(keys) == 1 and isinstance(keys[0], str):
+            result = _normalise(self._get_one(keys[0]), single)
+        elif len(keys) == 2 and isinstance(keys[0], str) and isinstance(keys[1], (str, list, tuple)):
+            top = self._get_one(keys[0])
+            hierarchical = all(isinstance(v, dict) for v in top)
+            if hierarchical:
+                names = [keys[1]] if isinstance(keys[1], str) else list(keys[1])
+                picked = {k: _normalise([v[k] for v in top], single) for k in names}
+                result = picked[keys[1]] if isinstance(keys[1], str) else picked
+            else:
+                result = {k: _normalise(self._get_one(k), single) for k in keys}
+        elif all(isinstance(k, str) for k in keys):
+            result = {k: _normalise(self._get_one(k), single) for k in keys}
+        else:
+            raise TypeError("get: give parameter names as strings or one list of strings")
         if output == "pandas":
             import pandas as pd
 
-            return pd.DataFrame(values, index=self.tolist())
-        return values if as_dict else values[keys[0]]
+            index = self.tolist()
+            if not isinstance(result, dict):
+                name = keys[1] if hierarchical else keys[0]
+                result = {name: result}
+            if single:
+                result = {k: [v] for k, v in result.items()}
+            return pd.DataFrame(result, index=index)
+        if output == "json":
+            return to_json(result)
+        return result
 
     def set(self, params=None, **kwargs):
         """As PyNEST: a dict (list values give one per node), a list of dicts, or keywords."""
-        if isinstance(params, (list, tuple)):
-            if kwargs:
-                raise TypeError("give either a list of dictionaries or keyword arguments")
-            self._kernel.set_status_each(self._ids, [flatten_params(p) for p in params])
+        if not self:
             return
-        merged = dict(params or {})
-        merged.update(kwargs)
+        if kwargs and params is not None:
+            raise TypeError("must either provide params or kwargs, but not both.")
+        if isinstance(params, (list, tuple)):
+            if len(params) != len(self):
+                raise TypeError(
+                    f"set: a list of parameter dictionaries must have one per node ({len(self)}), got {len(params)}"
+                )
+            self._kernel.set_status_each(self._ids, [flatten_params(dict(p)) for p in params])
+            return
+        merged = dict(params if params is not None else kwargs)
         self._kernel.set_status(self._ids, flatten_params(merged))
 
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
+        if not self:
+            raise AttributeError("Cannot get attribute of empty NodeCollection")
+        if name == "spatial":
+            return None
         return self.get(name)
 
     def __setattr__(self, name: str, value):
@@ -161,57 +334,3 @@ class NodeCollection:
             object.__setattr__(self, name, value)
         else:
             self.set({name: value})
-
-
-class SynapseCollection:
-    """Connections returned by GetConnections, with get/set of their properties."""
-
-    def __init__(self, kernel: _core.Kernel, ids: _core.SynapseIds):
-        self._kernel = kernel
-        self._ids = ids
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    def get(self, keys=None, output: str = ""):
-        """One key gives a list (a value for a single connection), several a dict."""
-        single_key = isinstance(keys, str)
-        names = [keys] if single_key else list(keys or [])
-        table = self._kernel.connection_values(self._ids, names)
-        one = len(self) == 1
-        result = {k: (v[0] if one else list(v)) for k, v in table.items()}
-        if output == "pandas":
-            import pandas as pd
-
-            return pd.DataFrame({k: list(v) for k, v in table.items()})
-        return result[keys] if single_key else result
-
-    def set(self, params=None, **kwargs):
-        merged = dict(params or {})
-        merged.update(kwargs)
-        self._kernel.set_connections(self._ids, merged)
-
-    def sources(self):
-        return iter(self._kernel.connection_values(self._ids, ["source"])["source"])
-
-    def targets(self):
-        return iter(self._kernel.connection_values(self._ids, ["target"])["target"])
-
-    @property
-    def source(self):
-        return self.get("source")
-
-    @property
-    def target(self):
-        return self.get("target")
-
-    @property
-    def weight(self):
-        return self.get("weight")
-
-    @property
-    def delay(self):
-        return self.get("delay")
-
-    def __repr__(self) -> str:
-        return f"SynapseCollection(size={len(self)})"

@@ -1,18 +1,28 @@
 """PyNEST-compatible facade: ``import nestkit.nest as nest``.
 
-Ordinary PyNEST scripts run unchanged apart from that import. This module only
-translates calls; the kernel, models and checks are nestkit's C++ core.
+Ordinary PyNEST scripts run unchanged apart from that import. This package only
+translates calls; the kernel, models and checks are nestkit's C++ core. Its modules:
+``_kernel_attrs`` (kernel status and ``nest.X`` attributes), ``_info`` (verbosity,
+messages, help), ``_simulation`` (Simulate/Prepare/Run/Cleanup), ``_nodes`` (node
+queries), ``_parallel`` (rank queries, Install), ``_unimplemented`` (the table of PyNEST
+names nestkit lacks), and the plotting submodules ``voltage_trace`` and ``raster_plot``.
 """
 
 from __future__ import annotations
 
+import builtins
 import sys
 import types
 
 from .. import _core, units
 from .. import random as random  # noqa: PLC0414 - nest.random
-from .._collections import NodeCollection, SynapseCollection, flatten_params
+from .._collections import NodeCollection, SynapseCollection, flatten_params, serialize_data, to_json
 from .._connect import connect as _connect
+from . import _kernel_attrs, _state, _unimplemented
+from ._info import VerbosityLevel, get_verbosity, help, helpdesk, message, set_verbosity  # noqa: A004
+from ._nodes import GetLocalNodeCollection, GetNodes, GetStatus, PrintNodes, SetStatus
+from ._parallel import GetLocalVPs, Install, NumProcesses, Rank, SetAcceptableLatency, SetMaxBuffered, SyncProcesses
+from ._simulation import Cleanup, Prepare, Run, RunManager, Simulate
 
 NESTError = _core.NESTError
 
@@ -25,6 +35,7 @@ class NESTErrors:
     UnknownParameter = _core.UnknownParameter
     BadProperty = _core.BadProperty
     BadParameterValue = _core.BadParameterValue
+    BadParameter = _core.BadParameterValue
     BadDelay = _core.BadDelay
     KernelException = _core.KernelException
     IllegalConnection = _core.IllegalConnection
@@ -34,80 +45,58 @@ class NESTErrors:
     UnknownReceptorType = _core.UnknownReceptorType
 
 
-_kernel = _core.Kernel()
-_verbosity = "M_ERROR"
+_kernel = _state.kernel
 
-_KERNEL_ATTRIBUTES = (
-    "resolution",
-    "rng_seed",
-    "local_num_threads",
-    "total_num_virtual_procs",
-    "biological_time",
-    "time",
-    "num_connections",
-    "min_delay",
-    "max_delay",
-    "network_size",
-    "tics_per_ms",
-    "tics_per_step",
-    "ms_per_tic",
-    "num_processes",
-    "rng_type",
-    "rng_types",
-    "connection_rules",
-    "off_grid_spiking",
-)
+# Users may keep their own data with the kernel, as in PyNEST.
+userdict: dict = {}
 
 
 # --- kernel -----------------------------------------------------------------------
 
 
 def ResetKernel():
+    """Reset the kernel: no nodes or connections, default settings (the verbosity is kept)."""
     _kernel.reset()
-
-
-def set_verbosity(level):
-    global _verbosity
-    _verbosity = level
-
-
-def get_verbosity():
-    return _verbosity
+    _kernel_attrs.reset()
 
 
 def SetKernelStatus(params):
-    _kernel.set_kernel_status(dict(params))
+    """Set kernel properties from a dictionary; all keys are checked before any changes."""
+    _kernel_attrs.set_status(params)
 
 
 def GetKernelStatus(keys=None):
-    status = _kernel.get_kernel_status()
+    """The kernel status: the whole dictionary, one value for a key, or a tuple for a list of keys."""
     if keys is None:
-        return status
+        return _kernel_attrs.full_status()
     if isinstance(keys, str):
-        return status[keys] if keys in status else _missing_kernel_key(keys)
-    return tuple(status[k] if k in status else _missing_kernel_key(k) for k in keys)
-
-
-def _missing_kernel_key(key):
-    # Let the kernel produce its message (with suggestions) for an unknown key.
-    _kernel.set_kernel_status({key: 0})
-    raise _core.UnknownParameter(key)
+        return _kernel_attrs.get(keys)
+    if isinstance(keys, (list, tuple)):
+        return tuple(_kernel_attrs.get(k) for k in keys)
+    raise TypeError("keys should be either a string or an iterable")
 
 
 def set(**kwargs):  # noqa: A001 - PyNEST's name
-    SetKernelStatus(kwargs)
+    """``nest.set(key=value, ...)``: SetKernelStatus with keyword arguments."""
+    return SetKernelStatus(kwargs)
 
 
 def get(*keys):
+    """``nest.get()``: the kernel status; ``nest.get(key)`` a value; ``nest.get(k1, k2)`` a tuple."""
     if not keys:
         return GetKernelStatus()
-    return GetKernelStatus(keys[0]) if len(keys) == 1 else dict(zip(keys, GetKernelStatus(keys)))
+    if len(keys) == 1:
+        return GetKernelStatus(keys[0])
+    return GetKernelStatus(keys)
 
 
 # --- models -----------------------------------------------------------------------
 
 
 def Models(mtype="all", sel=None):
+    """Model names, sorted: all, or only "nodes" or "synapses"; ``sel`` keeps names containing it."""
+    if mtype not in ("all", "nodes", "synapses"):
+        raise ValueError("mtype has to be one of 'all', 'nodes', or 'synapses'")
     names = []
     if mtype in ("all", "nodes"):
         names += list(_kernel.node_models())
@@ -118,24 +107,34 @@ def Models(mtype="all", sel=None):
     return tuple(sorted(names))
 
 
+def ConnectionRules():
+    """The names of the available connection rules, sorted."""
+    return tuple(sorted(_kernel.get_kernel_status()["connection_rules"]))
+
+
 def GetDefaults(model, keys=None, output=""):
+    """A model's default parameters: the dictionary, one value, or a tuple for a list of keys."""
     d = _kernel.get_defaults(model)
     if keys is None:
-        return d
-    if isinstance(keys, str):
+        result = d
+    elif isinstance(keys, str):
         if keys not in d:
             raise _core.UnknownParameter(f"'{keys}' is not a parameter of {model}")
-        return d[keys]
-    return tuple(d[k] for k in keys)
+        result = d[keys]
+    else:
+        result = tuple(d[k] for k in keys)
+    return to_json(result) if output == "json" else result
 
 
 def SetDefaults(model, params, val=None):
+    """Change a model's defaults (a dictionary, or a key and a value)."""
     if val is not None:
         params = {params: val}
     _kernel.set_defaults(model, flatten_params(dict(params)))
 
 
 def CopyModel(existing, new, params=None):
+    """A new model name with the defaults of an existing one, changed by params."""
     _kernel.copy_model(existing, new, dict(params or {}))
 
 
@@ -143,6 +142,7 @@ def CopyModel(existing, new, params=None):
 
 
 def Create(model, n=1, params=None, positions=None):
+    """Create n nodes of a model; params a dictionary (list values: one per node) or a list of dictionaries."""
     if positions is not None:
         raise NotImplementedError("spatial node layers (positions=...) are not supported by nestkit yet")
     if not isinstance(n, int) or isinstance(n, bool):
@@ -155,28 +155,11 @@ def Create(model, n=1, params=None, positions=None):
     return NodeCollection(_kernel, _kernel.create(model, n, flatten_params(dict(params or {}))))
 
 
-def GetStatus(nodes, keys=None, output=""):
-    if isinstance(nodes, SynapseCollection):
-        result = nodes.get(keys)
-    elif keys is None:
-        return tuple(_kernel.get_status(nodes._ids, []))
-    elif isinstance(keys, str):
-        return tuple(n.get(keys) for n in nodes)
-    else:
-        return tuple(tuple(n.get(k) for k in keys) for n in nodes)
-    return result
-
-
-def SetStatus(nodes, params, val=None):
-    if val is not None:
-        params = {params: val}
-    nodes.set(params)
-
-
 # --- connections ------------------------------------------------------------------
 
 
 def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=False):
+    """Connect pre to post by a rule (conn_spec) with synapse properties (syn_spec)."""
     _connect(_kernel, pre, post, conn_spec, syn_spec)
     if return_synapsecollection:
         return GetConnections(pre, post)
@@ -184,79 +167,105 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
 
 
 def GetConnections(source=None, target=None, synapse_model=None, synapse_label=None):
+    """The connections from source to target (either may be None) of a synapse model or label."""
     src = source._ids if source is not None else None
     tgt = target._ids if target is not None else None
-    return SynapseCollection(_kernel, _kernel.get_connections(src, tgt, synapse_model))
+    label = int(synapse_label) if synapse_label is not None else None
+    return SynapseCollection(_kernel, _kernel.get_connections(src, tgt, synapse_model, label))
 
 
-# --- simulation -------------------------------------------------------------------
+def Disconnect(*args, conn_spec=None, syn_spec=None):
+    """Removes connections: a SynapseCollection, or pairs of pre and post by rule
+    (``one_to_one``, the default, or ``all_to_all``) of one synapse model."""
+    if len(args) == 1 and isinstance(args[0], SynapseCollection):
+        args[0].disconnect()
+        return
+    if len(args) < 2:
+        raise TypeError("Disconnect(pre, post[, conn_spec, syn_spec]) or Disconnect(synapse_collection)")
+    pre, post = args[0], args[1]
+    if len(args) > 2:
+        conn_spec = args[2]
+    if len(args) > 3:
+        syn_spec = args[3]
+    rule = conn_spec if isinstance(conn_spec, str) else dict(conn_spec or {}).get("rule", "one_to_one")
+    model = syn_spec if isinstance(syn_spec, str) else dict(syn_spec or {}).get("synapse_model", "static_synapse")
+    if rule not in ("one_to_one", "all_to_all"):
+        raise NESTErrors.BadProperty(f"Disconnect: rule '{rule}' is not supported; use one_to_one or all_to_all")
+    if rule == "one_to_one" and len(pre) != len(post):
+        raise NESTErrors.BadProperty("Disconnect: one_to_one needs pre and post of the same size")
+    conns = GetConnections(pre, post, synapse_model=model)
+    if rule == "all_to_all":
+        conns.disconnect()
+        return
+    wanted = set(zip(pre.tolist(), post.tolist()))
+    pairs = list(zip(conns.get("source"), conns.get("target"))) if len(conns) > 1 else []
+    if len(conns) == 1:
+        pairs = [(conns.get("source"), conns.get("target"))]
+    keep = [i for i, pair in enumerate(pairs) if pair in wanted]
+    missing = wanted - {pairs[i] for i in keep}
+    if missing:
+        s, t = sorted(missing)[0]
+        raise NESTErrors.KernelException(f"Disconnect: there is no {model} connection from node {s} to node {t}")
+    conns[keep].disconnect()
 
 
-def _ms(t) -> float:
-    if hasattr(t, "_nestkit_dim"):
-        if t._nestkit_dim != units.ms._nestkit_dim:
-            raise _core.UnitError(f"Simulate: the duration must be a time, got dimension {t._nestkit_dim}")
-        return float(t.to(units.ms))
-    return float(t)
+# --- unimplemented PyNEST names ---------------------------------------------------
+
+globals().update(_unimplemented.make_stubs())
+
+_LAZY_SUBMODULES = ("voltage_trace", "raster_plot")
 
 
-def Simulate(t):
-    _kernel.simulate(_ms(t))
+# --- module attributes ------------------------------------------------------------
 
 
-def Run(t):
-    _kernel.simulate(_ms(t))
-
-
-def Prepare():
-    """Kept for PyNEST compatibility; nestkit prepares inside Simulate/Run."""
-
-
-def Cleanup():
-    """Kept for PyNEST compatibility."""
-
-
-class RunManager:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-# Module attributes such as nest.resolution read and write the kernel status.
 class _FacadeModule(types.ModuleType):
+    """``nest.resolution`` and the other kernel attributes read and write the kernel status."""
+
     def __getattr__(self, name):
-        if name in _KERNEL_ATTRIBUTES:
-            return _kernel.get_kernel_status()[name]
-        if name == "node_models":
-            return tuple(_kernel.node_models())
-        if name == "synapse_models":
-            return tuple(_kernel.synapse_models())
+        if name in _kernel_attrs.ATTRIBUTES or name == "time":
+            return _kernel_attrs.get(name)
+        if name in _LAZY_SUBMODULES:
+            import importlib
+
+            return importlib.import_module(f"{__name__}.{name}")
         raise AttributeError(f"module 'nestkit.nest' has no attribute '{name}'")
 
     def __setattr__(self, name, value):
-        if name in _KERNEL_ATTRIBUTES:
-            _kernel.set_kernel_status({name: value})
-        else:
+        if name in _kernel_attrs.ATTRIBUTES or name == "time":
+            if _kernel_attrs.ATTRIBUTES.get(name, ("", True))[1]:
+                raise AttributeError(f"`{name}` is a read only kernel attribute.")
+            SetKernelStatus({name: value})
+        elif isinstance(value, types.ModuleType) or name in self.__dict__ or name.startswith("_"):
             super().__setattr__(name, value)
+        else:
+            raise AttributeError(f"Cannot set attribute '{name}' on module 'nest'")
 
+    def __dir__(self):
+        return sorted(builtins.set(super().__dir__()) | builtins.set(_kernel_attrs.ATTRIBUTES) | {"time"})
 
-sys.modules[__name__].__class__ = _FacadeModule
 
 __all__ = [
     "ResetKernel",
     "set_verbosity",
     "get_verbosity",
+    "VerbosityLevel",
+    "message",
+    "help",
+    "helpdesk",
     "SetKernelStatus",
     "GetKernelStatus",
     "set",
     "get",
     "Models",
+    "ConnectionRules",
     "GetDefaults",
     "SetDefaults",
     "CopyModel",
     "Create",
+    "GetNodes",
+    "GetLocalNodeCollection",
+    "PrintNodes",
     "GetStatus",
     "SetStatus",
     "Connect",
@@ -266,10 +275,25 @@ __all__ = [
     "Prepare",
     "Cleanup",
     "RunManager",
+    "Rank",
+    "NumProcesses",
+    "SyncProcesses",
+    "GetLocalVPs",
+    "SetAcceptableLatency",
+    "SetMaxBuffered",
+    "Install",
     "NodeCollection",
     "SynapseCollection",
+    "serialize_data",
+    "to_json",
     "NESTError",
     "NESTErrors",
+    "userdict",
     "random",
     "units",
+    "voltage_trace",
+    "raster_plot",
+    *_unimplemented.UNIMPLEMENTED,
 ]
+
+sys.modules[__name__].__class__ = _FacadeModule

@@ -1,0 +1,140 @@
+"""Simulate, Prepare, Run, Cleanup and RunManager with NEST's rules.
+
+``Simulate(t)`` is ``Prepare(); Run(t); Cleanup()``. ``Run`` is only allowed between
+``Prepare`` and ``Cleanup`` and may be called several times; the kernel continues
+exactly where it stopped, so split runs give the same results as one long run.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+
+from .. import _core, units
+from . import _info, _kernel_attrs, _state
+
+_Level = _info.VerbosityLevel
+
+
+def _ms(t) -> float:
+    if hasattr(t, "_nestkit_dim"):
+        if t._nestkit_dim != units.ms._nestkit_dim:
+            raise _core.UnitError(f"Simulate: the duration must be a time, got dimension {t._nestkit_dim}")
+        return float(t.to(units.ms))
+    if isinstance(t, bool) or not isinstance(t, (int, float)) and not hasattr(t, "__float__"):
+        raise TypeError(f"the simulation time must be a number of ms, got {type(t).__name__}")
+    return float(t)
+
+
+def _fail(text: str):
+    _info.log(_Level.ERROR, text)
+    raise _core.KernelException(text)
+
+
+def _status():
+    return _state.kernel.get_kernel_status()
+
+
+def Prepare():
+    """Prepare the network for Run; call Cleanup when done."""
+    if _kernel_attrs.is_prepared():
+        _fail("Prepare called twice.")
+    n = _status()["network_size"]
+    _info.log(_Level.INFO, f"Preparing {n} node{'' if n == 1 else 's'} for simulation.")
+    _kernel_attrs.set_prepared(True)
+
+
+def Cleanup():
+    """End a Prepare/Run sequence."""
+    if not _kernel_attrs.is_prepared():
+        _fail("Cleanup called without calling Prepare.")
+    _kernel_attrs.set_prepared(False)
+
+
+def _check_time(t: float, resolution: float) -> int:
+    if not math.isfinite(t) or t < 0.0:
+        raise _core.BadParameterValue(
+            "The simulation time cannot be negative." if t < 0 else "The simulation time must be finite."
+        )
+    steps = round(t / resolution)
+    if abs(steps * resolution - t) > 1e-9 * max(1.0, t):
+        raise _core.BadParameterValue("The simulation time must be a multiple of the simulation resolution.")
+    return steps
+
+
+def Run(t):
+    """Simulate t ms; only between Prepare and Cleanup, and as often as needed."""
+    t = _ms(t)
+    if not _kernel_attrs.is_prepared():
+        _fail("Run called without calling Prepare.")
+    status = _status()
+    resolution = status["resolution"]
+    steps = _check_time(t, resolution)
+    _info.log(
+        _Level.INFO,
+        f"Number of local nodes: {status['network_size']}\n"
+        f"Simulation time (ms): {t:g}\n"
+        f"Number of OpenMP threads: {status['local_num_threads']}\n"
+        "Not using MPI",
+    )
+    min_delay_steps = max(1, round(status["min_delay"] / resolution))
+    _kernel_attrs.set_to_do(steps)
+    wall0 = time.perf_counter()
+    try:
+        if _kernel_attrs.get("print_time") and steps > 0:
+            _run_printing_time(steps, min_delay_steps, resolution, status["biological_time"])
+        else:
+            _state.kernel.simulate(t)
+    finally:
+        _kernel_attrs.set_to_do(0)
+    if steps > 0:
+        slices = math.ceil(steps / min_delay_steps)
+        _kernel_attrs.record_update_time((time.perf_counter() - wall0) / slices)
+    _info.log(_Level.INFO, "Simulation finished.")
+
+
+def _run_printing_time(steps: int, min_delay_steps: int, resolution: float, t0: float) -> None:
+    """Runs in chunks of whole min-delay slices (at most about 100) and prints NEST-style progress."""
+    chunk = min_delay_steps * max(1, math.ceil(steps / 100 / min_delay_steps))
+    done = 0
+    wall0 = time.perf_counter()
+    out = sys.stdout
+    out.write(f"\n\r[ {0:03d}% ] Model time: {t0:.1f} ms, Real-time factor: {0.0:.4f}")
+    while done < steps:
+        n = min(chunk, steps - done)
+        _state.kernel.simulate(n * resolution)
+        done += n
+        _kernel_attrs.set_to_do(steps - done)
+        wall = time.perf_counter() - wall0
+        model_s = done * resolution / 1000.0
+        rtf = wall / model_s if model_s > 0 else 0.0
+        now = _status()["biological_time"]
+        out.write(f"\r[ {100 * done // steps:03d}% ] Model time: {now:.1f} ms, Real-time factor: {rtf:.4f}")
+    out.write("\n")
+    out.flush()
+
+
+def Simulate(t):
+    """Simulate t ms: Prepare, Run, Cleanup."""
+    t = _ms(t)
+    if _kernel_attrs.is_prepared():
+        _fail("Prepare called twice.")
+    _check_time(t, _status()["resolution"])
+    Prepare()
+    try:
+        Run(t)
+    finally:
+        Cleanup()
+
+
+class RunManager:
+    """Context manager: Prepare on entry, Cleanup on exit; call Run inside."""
+
+    def __enter__(self):
+        Prepare()
+        return self
+
+    def __exit__(self, *exc):
+        Cleanup()
+        return False

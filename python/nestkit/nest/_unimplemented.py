@@ -1,0 +1,96 @@
+"""The one table of PyNEST 3.10 public names that nestkit does not implement yet.
+
+Each name exists on ``nestkit.nest``; using it raises NotImplementedError naming it
+(never AttributeError), so a script fails at the first unsupported call with a clear
+message. docs/porting.md gives the same list for readers.
+"""
+
+from __future__ import annotations
+
+import types
+
+_SPATIAL = "spatial networks (layers, positions, masks) are not supported by nestkit yet"
+_PARAM = "NEST's Parameter objects (nest.math, nest.logic, spatial parameters) are not supported yet"
+_SP = "structural plasticity is not supported by nestkit yet"
+
+# name: (kind, reason); kind is "function", "class" or "module".
+UNIMPLEMENTED = {
+    "CollocatedSynapses": ("class", "several synapse specifications in one Connect call are not supported yet"),
+    "Compartments": ("class", "the compartments editor of multi-compartment models is not supported yet"),
+    "Receptors": ("class", "the receptors editor of multi-compartment models is not supported yet"),
+    "Mask": ("class", _SPATIAL),
+    "Parameter": ("class", _PARAM),
+    "CreateParameter": ("function", _PARAM),
+    "CreateMask": ("function", _SPATIAL),
+    "Displacement": ("function", _SPATIAL),
+    "Distance": ("function", _SPATIAL),
+    "DumpLayerConnections": ("function", _SPATIAL),
+    "DumpLayerNodes": ("function", _SPATIAL),
+    "FindCenterElement": ("function", _SPATIAL),
+    "FindNearestElement": ("function", _SPATIAL),
+    "GetPosition": ("function", _SPATIAL),
+    "GetSourceNodes": ("function", _SPATIAL),
+    "GetSourcePositions": ("function", _SPATIAL),
+    "GetTargetNodes": ("function", _SPATIAL),
+    "GetTargetPositions": ("function", _SPATIAL),
+    "PlotLayer": ("function", _SPATIAL),
+    "PlotProbabilityParameter": ("function", _SPATIAL),
+    "PlotSources": ("function", _SPATIAL),
+    "PlotTargets": ("function", _SPATIAL),
+    "SelectNodesByMask": ("function", _SPATIAL),
+    "EnableStructuralPlasticity": ("function", _SP),
+    "DisableStructuralPlasticity": ("function", _SP),
+    "TripartiteConnect": ("function", "tripartite (astrocyte) connectivity is not supported yet"),
+    "SonataNetwork": ("class", "SONATA network import is not supported yet"),
+    "set_communicator": ("function", "nestkit does not use MPI"),
+    "spatial": ("module", _SPATIAL),
+    "spatial_distributions": ("module", _SPATIAL),
+    "math": ("module", _PARAM),
+    "logic": ("module", _PARAM),
+    "server": ("module", "NEST Server is not part of nestkit"),
+    "visualization": ("module", "nest.visualization.plot_network is not supported yet"),
+    "ll_api": ("module", "nestkit has no SLI/low-level API; use nestkit's Python APIs"),
+}
+
+
+def _message(name: str, reason: str) -> str:
+    return f"nest.{name} is not implemented by nestkit yet: {reason}"
+
+
+def _function(name: str, reason: str):
+    def stub(*args, **kwargs):
+        raise NotImplementedError(_message(name, reason))
+
+    stub.__name__ = stub.__qualname__ = name
+    stub.__doc__ = f"Not implemented by nestkit yet ({reason}); calling it raises NotImplementedError."
+    stub._nestkit_unimplemented = True
+    return stub
+
+
+def _class(name: str, reason: str):
+    def __new__(cls, *args, **kwargs):
+        raise NotImplementedError(_message(name, reason))
+
+    doc = f"Not implemented by nestkit yet ({reason}); creating one raises NotImplementedError."
+    return type(name, (), {"__new__": __new__, "__doc__": doc, "_nestkit_unimplemented": True})
+
+
+class _StubModule(types.ModuleType):
+    """A PyNEST submodule nestkit lacks: any public attribute raises NotImplementedError."""
+
+    def __init__(self, name: str, reason: str):
+        super().__init__(f"nestkit.nest.{name}", f"Not implemented by nestkit yet ({reason}).")
+        self._nestkit_reason = reason
+        self._nestkit_name = name
+        self._nestkit_unimplemented = True
+
+    def __getattr__(self, attr: str):
+        if attr.startswith("_"):
+            raise AttributeError(attr)
+        raise NotImplementedError(_message(f"{self._nestkit_name}.{attr}", self._nestkit_reason))
+
+
+def make_stubs() -> dict:
+    """name -> stub object for every entry of UNIMPLEMENTED."""
+    makers = {"function": _function, "class": _class, "module": _StubModule}
+    return {name: makers[kind](name, reason) for name, (kind, reason) in UNIMPLEMENTED.items()}

@@ -1,0 +1,103 @@
+"""Raster plots with a rate histogram from a spike recorder (PyNEST's nest.raster_plot)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["extract_events", "from_data", "from_device", "from_file", "from_file_numpy", "from_file_pandas"]
+
+
+def extract_events(data, time=None, sel=None):
+    """Rows (node_id, t) of data with t_min <= t < t_max and node_id in sel.
+
+    ``time=[t_max]`` or ``[t_min, t_max]``; ``sel`` a list of node ids (all when empty).
+    """
+    t_min, t_max = 0.0, float("inf")
+    if time:
+        t_max = time[-1]
+        if len(time) > 1:
+            t_min = time[0]
+    keep = [row for row in data if t_min <= row[1] < t_max and (not sel or row[0] in sel)]
+    return np.array(keep)
+
+
+def _counts(ts, edges):
+    """Events in [edges[i], edges[i+1]), the last bin open to the right."""
+    ts = np.sort(np.asarray(ts, dtype=float).ravel())
+    below = np.searchsorted(ts, edges, side="left")
+    return np.diff(np.append(below, len(ts)))
+
+
+def _make_plot(ts, ts1, node_ids, neurons, hist=True, hist_binwidth=5.0, grayscale=False, title=None, xlabel=None):
+    import matplotlib.pyplot as plt
+
+    plt.figure()
+    marker, bar_color = (".k", "gray") if grayscale else (".", "blue")
+    xlabel = xlabel or "Time (ms)"
+    if hist:
+        raster_ax = plt.axes([0.1, 0.3, 0.85, 0.6])
+        lines = plt.plot(ts1, node_ids, marker)
+        plt.ylabel("Neuron ID")
+        plt.xticks([])
+        xlim = plt.xlim()
+        plt.axes([0.1, 0.1, 0.85, 0.17])
+        edges = np.arange(np.amin(ts), np.amax(ts), float(hist_binwidth))
+        heights = 1000.0 * _counts(ts, edges) / (hist_binwidth * len(np.unique(neurons)))
+        plt.bar(edges, heights, width=hist_binwidth, color=bar_color, edgecolor="black")
+        top = int(max(heights, default=0.0) * 1.1) + 5
+        plt.yticks([int(x) for x in np.linspace(0.0, top, 4)])
+        plt.ylabel("Rate (spks/s)")
+        plt.xlabel(xlabel)
+        plt.xlim(xlim)
+        plt.axes(raster_ax)
+    else:
+        lines = plt.plot(ts1, node_ids, marker)
+        plt.xlabel(xlabel)
+        plt.ylabel("Neuron ID")
+    plt.title("Raster plot" if title is None else title)
+    plt.draw()
+    return lines
+
+
+def from_data(data, sel=None, **kwargs):
+    """Raster plot of data[:, 0] (node ids) against data[:, 1] (times); ``sel`` picks node ids.
+
+    Keyword arguments: hist=True, hist_binwidth=5.0, grayscale=False, title=None, xlabel=None.
+    """
+    data = np.asarray(data)
+    if len(data) == 0:
+        raise ValueError("No data to plot.")
+    picked = extract_events(data, sel=sel)
+    if len(picked) == 0:
+        picked = np.empty((0, 2))
+    return _make_plot(data[:, 1], picked[:, 1], picked[:, 0], data[:, 0], **kwargs)
+
+
+def from_device(detec, **kwargs):
+    """Raster plot (with rate histogram unless hist=False) of a spike recorder's events."""
+    status = detec.get()
+    if status.get("element_type") != "recorder" or "record_from" in status or "n_events" not in status:
+        raise TypeError("Please provide a 'spike_recorder'.")
+    if status.get("record_to") != "memory":
+        raise NotImplementedError("raster_plot.from_device: nestkit records to memory only")
+    ev = detec.get("events")
+    ts, senders = np.asarray(ev["times"], dtype=float), np.asarray(ev["senders"])
+    if not len(ts):
+        raise ValueError("No events recorded by 'spike_recorder'.")
+    kwargs.setdefault("title", f"Raster plot from device '{status['global_id']}'")
+    return _make_plot(ts, ts, senders, senders, xlabel="Time (ms)", **kwargs)
+
+
+def from_file(fname, **kwargs):
+    """Plot from NEST's ASCII recorder files: nestkit records to memory only."""
+    raise NotImplementedError("nest.raster_plot.from_file is not implemented by nestkit yet: no ASCII recording")
+
+
+def from_file_numpy(fname, **kwargs):
+    """Plot from NEST's ASCII recorder files (numpy reader): not implemented."""
+    raise NotImplementedError("nest.raster_plot.from_file_numpy is not implemented by nestkit yet: no ASCII recording")
+
+
+def from_file_pandas(fname, **kwargs):
+    """Plot from NEST's ASCII recorder files (pandas reader): not implemented."""
+    raise NotImplementedError("nest.raster_plot.from_file_pandas is not implemented by nestkit yet: no ASCII recording")
