@@ -18,6 +18,7 @@
 namespace nestkit {
 
 class Simulator;
+class ClopathArchive;
 
 // Where sampled recordables go (a multimeter): the node samples when told to.
 class SampleSink {
@@ -102,6 +103,16 @@ struct WeightRecord {
   uint32_t sender, target;
   double weight;
   long receptor, port;
+};
+
+// A device that gives every target its own spike count (poisson_generator): when
+// its spike crosses a run of synapses, the kernel asks it for their counts.
+class PerTargetDraw {
+ public:
+  virtual ~PerTargetDraw() = default;
+  // out[q] for the synapse at position pos0 + q of the source's row, q < count;
+  // returns whether any count is positive.
+  virtual bool draw(uint32_t source, long stamp, uint64_t pos0, uint32_t count, uint32_t* out) const = 0;
 };
 
 // Time-sliced input buffer: `channels` rows of a ring indexed by absolute step.
@@ -195,6 +206,9 @@ class Population {
     archive_->resize(n_);
     return *archive_;
   }
+  // The membrane-potential history of the Clopath rule, kept by the models that
+  // compute its traces (clopath_synapse needs a target that has one), else null.
+  virtual ClopathArchive* clopath_archive() const { return nullptr; }
   // The kernel's time grid and min delay, set before prepare().
   void set_timing(const TimeGrid* grid, double min_delay_ms) {
     grid_ptr_ = grid;

@@ -9,7 +9,6 @@
 #include "nestkit/connection_store.hpp"
 #include "nestkit/errors.hpp"
 #include "nestkit/node_collection.hpp"
-#include "nestkit/poisson.hpp"
 #include "nestkit/population.hpp"
 #include "nestkit/synapse_model.hpp"
 #include "nestkit/time_grid.hpp"
@@ -129,7 +128,8 @@ class Simulator {
 
   // Internal: devices send events through their outgoing synapses.
   void send_spike(uint32_t source, long stamp, uint32_t multiplicity, double weight_factor = 1.0, double offset = 0.0);
-  void send_poisson(uint32_t source, long stamp, const PoissonTable* table);
+  // A spike whose multiplicity the device draws for each target.
+  void send_drawn(uint32_t source, long stamp, const PerTargetDraw* draw);
   void send_current(uint32_t source, long stamp, double amplitude);
   uint32_t seed() const { return seed_; }
   const TimeGrid& grid() const { return grid_; }
@@ -185,13 +185,13 @@ class Simulator {
   void flush_weight_events();
   // An event from a device or a spike, routed through the source's synapses.
   struct Event {
-    enum Kind : uint8_t { kSpike, kPoisson, kCurrent } kind = kSpike;
+    enum Kind : uint8_t { kSpike, kDrawn, kCurrent } kind = kSpike;
     uint32_t source = 0;
     uint32_t multiplicity = 1;
     long stamp = 0;
     double value = 1.0;   // spike: weight factor; current: amplitude
     double offset = 0.0;  // spike offset / payload
-    const PoissonTable* poisson = nullptr;
+    const PerTargetDraw* draw = nullptr;
   };
   void run_chunk(long from, long to, bool slice_end);
   // Delivers `e` to the targets this thread owns (recorders: thread 0 only).

@@ -6,7 +6,6 @@
 #include <omp.h>
 #endif
 
-#include "nestkit/rng.hpp"
 #include "nestkit/simulator.hpp"
 
 namespace nestkit {
@@ -218,37 +217,9 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
     b.delay = sg.delay_each() ? SynColumn<uint16_t>(store_.delays(sg)) : SynColumn<uint16_t>::shared(sg.delay);
     b.receptor = SynColumn<uint8_t>::shared(sg.receptor);
     b.count = sg.count;
-    if (e.kind == Event::kPoisson) {
-      // One independent count per synapse, from a Philox block keyed by the
-      // synapse's position in the row (in fours) and the step: invariant under
-      // thread count and chunking.
-      const uint32_t count = sg.count;
-      scratch.resize(count);
-      const uint64_t pos0 = sg.begin - row_begin;
-      bool any = false;
-      if (e.poisson->large) {
-        for (uint32_t q = 0; q < count; ++q) {
-          const uint64_t pos = pos0 + q;
-          RandomStream rng(seed_, Purpose::kPoissonLarge, e.source, (pos << 32) | static_cast<uint32_t>(e.stamp));
-          scratch[q] = static_cast<uint32_t>(rng.poisson(e.poisson->mu));
-          any |= scratch[q] > 0;
-        }
-      } else {
-        Philox4x32::Block block{};
-        uint64_t block_id = ~uint64_t{0};
-        for (uint32_t q = 0; q < count; ++q) {
-          const uint64_t pos = pos0 + q;
-          if ((pos >> 2) != block_id) {
-            block_id = pos >> 2;
-            block = Philox4x32::generate({static_cast<uint32_t>(block_id), e.source, static_cast<uint32_t>(e.stamp),
-                                          static_cast<uint32_t>(static_cast<uint64_t>(e.stamp) >> 32)},
-                                         {seed_, static_cast<uint32_t>(Purpose::kPoisson)});
-          }
-          scratch[q] = e.poisson->sample(block[pos & 3]);
-          any |= scratch[q] > 0;
-        }
-      }
-      if (!any) continue;
+    if (e.kind == Event::kDrawn) {
+      scratch.resize(sg.count);
+      if (!e.draw->draw(e.source, e.stamp, sg.begin - row_begin, sg.count, scratch.data())) continue;
       b.per_synapse_multiplicity = scratch.data();
       b.multiplicity = 0;
     }
@@ -356,12 +327,12 @@ void Simulator::send_spike(uint32_t source, long stamp, uint32_t multiplicity, d
   device_events_.push_back(e);
 }
 
-void Simulator::send_poisson(uint32_t source, long stamp, const PoissonTable* table) {
+void Simulator::send_drawn(uint32_t source, long stamp, const PerTargetDraw* draw) {
   Event e;
-  e.kind = Event::kPoisson;
+  e.kind = Event::kDrawn;
   e.source = source;
   e.stamp = stamp;
-  e.poisson = table;
+  e.draw = draw;
   device_events_.push_back(e);
 }
 

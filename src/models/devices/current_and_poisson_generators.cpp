@@ -3,7 +3,9 @@
 #include <cmath>
 
 #include "models/devices/device_base.hpp"
+#include "nestkit/poisson.hpp"
 #include "nestkit/registry.hpp"
+#include "nestkit/rng.hpp"
 #include "nestkit/simulator.hpp"
 
 namespace nestkit {
@@ -37,6 +39,46 @@ class DcGenerator final : public Population {
 
 enum PgCol : int { pg_origin, pg_start, pg_stop, rate };
 
+// An independent Poisson count for every target, from a Philox block keyed by the
+// synapse's position in the source's row (in fours) and the step: the same counts
+// for any thread count and any chunking of Simulate.
+class PoissonDraw final : public PerTargetDraw {
+ public:
+  PoissonDraw() = default;
+  PoissonDraw(double mu, uint32_t seed) : table_(PoissonTable::make(mu)), seed_(seed) {}
+  double mean() const { return table_.mu; }
+  bool draw(uint32_t source, long stamp, uint64_t pos0, uint32_t count, uint32_t* out) const override {
+    bool any = false;
+    if (table_.large) {
+      for (uint32_t q = 0; q < count; ++q) {
+        const uint64_t pos = pos0 + q;
+        RandomStream rng(seed_, Purpose::kPoissonLarge, source, (pos << 32) | static_cast<uint32_t>(stamp));
+        out[q] = static_cast<uint32_t>(rng.poisson(table_.mu));
+        any |= out[q] > 0;
+      }
+      return any;
+    }
+    Philox4x32::Block block{};
+    uint64_t block_id = ~uint64_t{0};
+    for (uint32_t q = 0; q < count; ++q) {
+      const uint64_t pos = pos0 + q;
+      if ((pos >> 2) != block_id) {
+        block_id = pos >> 2;
+        block = Philox4x32::generate({static_cast<uint32_t>(block_id), source, static_cast<uint32_t>(stamp),
+                                      static_cast<uint32_t>(static_cast<uint64_t>(stamp) >> 32)},
+                                     {seed_, static_cast<uint32_t>(Purpose::kPoisson)});
+      }
+      out[q] = table_.sample(block[pos & 3]);
+      any |= out[q] > 0;
+    }
+    return any;
+  }
+
+ private:
+  PoissonTable table_;
+  uint32_t seed_ = 0;
+};
+
 class PoissonGenerator final : public Population {
  public:
   using Population::Population;
@@ -45,24 +87,24 @@ class PoissonGenerator final : public Population {
     table_.resize(n_);
     for (std::size_t i = 0; i < n_; ++i) {
       window_[i] = devices::window_of(*rc.grid, num_[pg_origin][i], num_[pg_start][i], num_[pg_stop][i]);
-      table_[i] = PoissonTable::make(num_[rate][i] * rc.grid->resolution() * 1e-3);
+      table_[i] = PoissonDraw(num_[rate][i] * rc.grid->resolution() * 1e-3, rc.seed);
     }
   }
   void update(StepContext& ctx, long from, long to, std::size_t, std::size_t) override {
     for (std::size_t i = 0; i < n_; ++i) {
-      if (table_[i].mu <= 0.0) continue;
+      if (table_[i].mean() <= 0.0) continue;
       for (long lag = from; lag < to; ++lag) {
         const long step = ctx.slice_origin + lag;
         // Tested at the step's left edge; the spike is stamped at its right edge.
         if (window_[i].contains(step))
-          ctx.kernel->send_poisson(first_gid_ + static_cast<uint32_t>(i), step + 1, &table_[i]);
+          ctx.kernel->send_drawn(first_gid_ + static_cast<uint32_t>(i), step + 1, &table_[i]);
       }
     }
   }
 
  private:
   std::vector<Window> window_;
-  std::vector<PoissonTable> table_;
+  std::vector<PoissonDraw> table_;
 };
 
 ModelInfo make_dc() {
