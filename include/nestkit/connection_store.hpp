@@ -43,6 +43,7 @@ struct StagedCall {
   std::vector<uint64_t> offsets;  // size owners+1, into partners
   std::vector<uint32_t> partners;
   std::vector<double> weights;   // per synapse (generation order) or empty = shared
+  bool weight_each = false;      // store one weight per synapse even when all start equal (plastic models)
   std::vector<uint16_t> delays;  // per synapse or empty = shared
   double weight = 1.0;
   uint16_t delay = 1;
@@ -89,6 +90,8 @@ class ConnectionStore {
   const double* record_of(uint64_t syn) const;
   // Sets column `col` of synapse `syn`'s record; a shared record becomes one per synapse first.
   void set_record_value(uint64_t syn, int col, double v);
+  // Connections of one synapse model (staged ones included).
+  std::size_t count_of_model(uint8_t model) const;
   // Removes the synapses at these (finalized) indices. Invalidates synapse indices.
   void remove(std::vector<uint64_t> synapses);
   // A plastic model's segments keep one weight per synapse.

@@ -33,6 +33,7 @@ NESTKIT_ERROR(UnitError)
 NESTKIT_ERROR(UnknownNode)
 NESTKIT_ERROR(TypeMismatch)
 NESTKIT_ERROR(UnknownReceptorType)
+NESTKIT_ERROR(IOError)
 #undef NESTKIT_ERROR
 
 // Names from `candidates` closest to `name` (edit distance), best first.

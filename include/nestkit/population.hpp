@@ -73,6 +73,13 @@ struct CurrentBatch {
   std::size_t count = 0;
 };
 
+// A spike a volume_transmitter collected, as the synapses it drives read it: arrival time (ms) and
+// multiplicity (NEST's spikecounter).
+struct ModulatorSpike {
+  double t;
+  double multiplicity;
+};
+
 struct EmittedSpike {
   uint32_t gid;
   uint32_t multiplicity;
@@ -85,6 +92,11 @@ struct EmittedSpike {
 struct Events {
   std::vector<long> senders;
   std::vector<double> times;
+  // With a recorder's time_in_steps: `times` is empty, `steps` holds the time
+  // stamps in steps and `offsets` the offsets (ms) before them, as NEST.
+  bool in_steps = false;
+  std::vector<long> steps;
+  std::vector<double> offsets;
   std::vector<std::pair<std::string, std::vector<double>>> values;
   std::vector<std::pair<std::string, std::vector<long>>> int_values;
 };
@@ -113,6 +125,15 @@ class PerTargetDraw {
   // out[q] for the synapse at position pos0 + q of the source's row, q < count;
   // returns whether any count is positive.
   virtual bool draw(uint32_t source, long stamp, uint64_t pos0, uint32_t count, uint32_t* out) const = 0;
+};
+
+// A current device that gives every target its own amplitude (noise_generator):
+// when its current crosses a run of synapses, the kernel asks it for the amplitudes.
+class PerTargetCurrent {
+ public:
+  virtual ~PerTargetCurrent() = default;
+  // out[q] (pA) for the synapse at position pos0 + q of the source's row, q < count.
+  virtual void amplitudes(uint32_t source, long stamp, uint64_t pos0, uint32_t count, double* out) const = 0;
 };
 
 // Time-sliced input buffer: `channels` rows of a ring indexed by absolute step.
@@ -227,6 +248,20 @@ class Population {
   virtual const std::vector<std::string>* sampled_names(std::size_t) const { return nullptr; }
   // A sampling device links itself to the nodes it records before a run.
   virtual void wire_sampling(const SamplingWiring&) {}
+  // Outputs of recorders (files, the screen) live for a run session (NEST's
+  // Prepare ... Cleanup): the kernel first checks them all (a recorder throws if a
+  // file cannot be written), then opens them, flushes them after each run and
+  // closes them when the session ends.
+  virtual void check_outputs() const {}
+  virtual void open_outputs() {}
+  virtual void flush_outputs() {}
+  virtual void close_outputs() {}
+
+  // The kernel that owns this population, set before init (recorders read its
+  // data_path, data_prefix, overwrite_files and number of virtual processes).
+  void attach(const Simulator* kernel) { kernel_ = kernel; }
+  // A node that drives synapses (a volume_transmitter): the spikes it holds for them now.
+  virtual const std::vector<ModulatorSpike>* modulator_spikes(std::size_t) const { return nullptr; }
 
   // An error found inside update() (which runs in the kernel's parallel region and
   // cannot throw): the kernel raises it as soon as the threads have joined.
@@ -262,6 +297,7 @@ class Population {
   std::unique_ptr<SpikeArchive> archive_;
   const TimeGrid* grid_ptr_ = nullptr;
   double min_delay_ms_ = 0.1;
+  const Simulator* kernel_ = nullptr;
 
  private:
   std::mutex error_mutex_;

@@ -1,6 +1,7 @@
 #pragma once
 // The built-in node models. Each model file defines one accessor returning its
 // declaration; this list is the only place that enumerates them.
+#include <string>
 #include <vector>
 
 #include "nestkit/schema.hpp"
@@ -14,6 +15,7 @@ void register_iaf_exp_family(std::vector<const ModelInfo*>& out);
 void register_multisynapse_mat_family(std::vector<const ModelInfo*>& out);
 void register_glif_psc_family(std::vector<const ModelInfo*>& out);
 void register_current_generators(std::vector<const ModelInfo*>& out);
+void register_spike_generators(std::vector<const ModelInfo*>& out);
 void register_aeif_family(std::vector<const ModelInfo*>& out);
 void register_iaf_cond_family(std::vector<const ModelInfo*>& out);
 void register_hh_family(std::vector<const ModelInfo*>& out);
@@ -28,5 +30,9 @@ const ModelInfo& multimeter_model();
 const ModelInfo& voltmeter_model();
 const ModelInfo& spike_recorder_model();
 const ModelInfo& weight_recorder_model();
+
+// The recording backends a recorder's record_to can name (NEST's: ascii, memory, screen).
+const std::vector<std::string>& recording_backend_names();
+const ModelInfo& volume_transmitter_model();
 
 }  // namespace nestkit

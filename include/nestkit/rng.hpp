@@ -3,6 +3,7 @@
 // addressed by (seed, purpose, a, b), so every consumer (a connection call and
 // target, a Poisson synapse and step) gets the same numbers whatever the thread
 // count or the chunking of Simulate calls.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -37,6 +38,16 @@ enum class Purpose : uint32_t {
   kEscapeNoise = 8,
   kSynapseRelease = 9,
   kSynapseParam = 10,
+  // Stimulation devices (spike and noise generators).
+  kNoiseCurrent = 40,
+  kRateModulated = 41,  // sinusoidal_poisson, inhomogeneous_poisson: per-target counts
+  kSharedTrain = 42,    // one train shared by all targets
+  kGammaSup = 43,
+  kPpdSup = 44,
+  kMipCopy = 45,
+  kPulsePacket = 46,
+  kDilutor = 47,
+  kSinusoidalGamma = 48,
 };
 
 class RandomStream {
@@ -95,6 +106,34 @@ class RandomStream {
   double exponential(double lambda) { return -std::log(uniform_pos()) / lambda; }
   bool bernoulli(double p) { return uniform() < p; }
   long poisson(double mu);
+  // Binomial(n, p): inversion for small means, else a sum of Bernoulli trials
+  // (n <= 4096) or a rounded normal approximation.
+  long binomial(long n, double p) {
+    if (n <= 0 || p <= 0.0) return 0;
+    if (p >= 1.0) return n;
+    if (p > 0.5) return n - binomial(n, 1.0 - p);
+    const double mu = n * p;
+    if (mu < 30.0) {
+      const double q = 1.0 - p, r = p / q;
+      double pk = std::pow(q, static_cast<double>(n)), cdf = pk;
+      const double u = uniform();
+      long k = 0;
+      while (u >= cdf && k < n) {
+        pk *= r * static_cast<double>(n - k) / static_cast<double>(k + 1);
+        ++k;
+        cdf += pk;
+        if (pk < 1e-300 && cdf < u) break;
+      }
+      return k;
+    }
+    if (n <= 4096) {
+      long k = 0;
+      for (long i = 0; i < n; ++i) k += bernoulli(p) ? 1 : 0;
+      return k;
+    }
+    const double x = std::floor(mu + std::sqrt(mu * (1.0 - p)) * normal() + 0.5);
+    return static_cast<long>(std::min(static_cast<double>(n), std::max(0.0, x)));
+  }
 
  private:
   void refill() {

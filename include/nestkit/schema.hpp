@@ -47,13 +47,17 @@ struct ParamSpec {
 // Read access to one node's user-visible values during validation.
 class ParamRow {
  public:
-  const class TimeGrid* grid = nullptr;  // for checks against the resolution
+  const class TimeGrid* grid = nullptr;          // for checks against the resolution
+  bool simulated = false;                        // the kernel has simulated (some values are then fixed)
+  const std::vector<Value>* previous = nullptr;  // the node's values before a set_status, else null
   ParamRow(const class ModelInfo& info, std::vector<Value>& values) : info_(info), values_(values) {}
   double num(const std::string& name) const;
   const Value& get(const std::string& name) const;
   Value& at(const std::string& name);
   bool given(const std::string& name) const;
   void mark_given(const std::string& name);
+  // The value before this set_status, or null (no previous values).
+  const Value* before(const std::string& name) const;
 
  private:
   const ModelInfo& info_;
@@ -85,8 +89,16 @@ class ModelInfo {
   bool samples = false;          // multimeter-like: connects to the nodes it records
   bool archiving = true;         // keeps a spike history for plastic synapses (NEST's ArchivingNode)
   bool records_weights = false;  // a weight_recorder: receives the events of synapses that name it
+  bool drives_synapses = false;  // a volume_transmitter: synapse models may name it (volume_transmitter)
+  std::string element_type;      // NEST's element_type when the kind's name is not it ("other")
   Validator validate;
+  // Whether a node with these values shows `key` in its status (a recorder shows
+  // only its recording backend's keys); every key when unset.
+  std::function<bool(const ParamRow&, const std::string&)> shows;
   Factory make;
+  // Fills defaults that depend on the kernel (noise_generator's dt = 10 resolutions)
+  // in a row of model defaults, at Create and GetDefaults.
+  std::function<void(const class TimeGrid&, std::vector<Value>&)> resolve_defaults;
   // Extra rule on incoming connections that depends on the source model; returns
   // an empty string when the connection is allowed, else the reason.
   std::function<std::string(const ModelInfo& source, long receptor)> check_source;

@@ -101,6 +101,9 @@ class Simulator {
   // Scalar-typed keys with a list value of len(nodes) give one value per node.
   void set_status(const NodeCollection& nodes, const Dict& params);
   void set_status(const NodeCollection& nodes, const std::vector<Dict>& per_node);
+  // As above, with values drawn per node from random distributions (nest.random),
+  // from streams keyed by (seed, node, this call), so any thread count draws alike.
+  void set_status(const NodeCollection& nodes, const Dict& params, const std::map<std::string, Distribution>& random);
   Events events(uint32_t recorder_gid) const;
 
   // --- connections ---------------------------------------------------------------
@@ -121,6 +124,23 @@ class Simulator {
     return store_.size() ? static_cast<double>(store_.memory_bytes()) / static_cast<double>(store_.size()) : 0.0;
   }
 
+  // --- recording outputs ---------------------------------------------------------
+  // NEST's io_manager keys: where recorders writing files put them.
+  struct OutputSettings {
+    std::string data_path, data_prefix;
+    bool overwrite_files = false;
+  };
+  const OutputSettings& output_settings() const { return io_; }
+  int num_virtual_processes() const { return threads_; }
+  bool has_simulated() const { return simulated_; }
+  // A run session (NEST's Prepare ... Cleanup): recorders check and open their
+  // outputs when it begins (an existing file without overwrite_files is an IOError
+  // that changes nothing), flush them after each simulate() and close them when it
+  // ends. A simulate() outside a session is a session of its own.
+  void begin_session();
+  void end_session() noexcept;
+  bool in_session() const { return in_session_; }
+
   // --- simulation ----------------------------------------------------------------
   void simulate(double ms);
   long min_delay_steps() const { return min_delay_; }
@@ -131,6 +151,13 @@ class Simulator {
   // A spike whose multiplicity the device draws for each target.
   void send_drawn(uint32_t source, long stamp, const PerTargetDraw* draw);
   void send_current(uint32_t source, long stamp, double amplitude);
+  // A current whose amplitude the device gives each target (draw must live until the chunk is routed).
+  void send_current_drawn(uint32_t source, long stamp, const PerTargetCurrent* draw);
+  // Number of outgoing synapses of `source` (finalized rows; positions 0..n-1 of PerTargetDraw).
+  uint64_t out_degree(uint32_t source) const;
+  // Internal: a node that drives synapses (a volume_transmitter) has the trigger of every synapse
+  // whose model names it run up to the end of step stamp-1, with the spikes the node holds.
+  void trigger_synapses(uint32_t driver, long stamp);
   uint32_t seed() const { return seed_; }
   const TimeGrid& grid() const { return grid_; }
 
@@ -173,6 +200,7 @@ class Simulator {
   void commit(StagedCall&& call);
   void prepare();
   void wire_samplers();
+  void expand_lists(const NodeCollection& nodes, const Dict& params, std::vector<Dict>& per_node) const;
   DeliveryBlocks delivery_blocks() const;
   void finalize_store() { store_.finalize(next_gid_ - 1, delivery_blocks(), threads_); }
   double syn_value(const SynapseProto& p, const std::string& key, const std::vector<double>& record, double weight,
@@ -183,6 +211,22 @@ class Simulator {
   void deliver_plastic(const Segment& sg, uint32_t source, long stamp, uint32_t multiplicity, double offset, int tid,
                        uint64_t row_begin);
   void flush_weight_events();
+  // Synapses driven by a node (volume_transmitter) and models delivered serially: found before each run.
+  void index_special_synapses();
+  // What a model's update needs beyond the segment: the spikes of the volume_transmitter it names,
+  // its writable common values (serial models).
+  void attach_model_context(SynapseSpike& ss, uint8_t synapse_model);
+  // Delivers this chunk's spikes through the segments of serial models, on one thread (tid), in the
+  // routing order; the parallel routing skips them.
+  // Serial synapse models: the chunk's device spikes (slice == nullptr), or a finished slice's spikes.
+  void deliver_serial(int tid, const std::vector<EmittedSpike>* slice);
+  // The previous slice's spikes reach their targets at the start of the next slice, as in NEST
+  // (so connection state read between Simulate calls is NEST's).
+  void deliver_previous_slice();
+  // Runs the triggers of one driver over its segments of one phase: this thread's share of them.
+  void run_triggers(uint32_t driver, bool late, long stamp, const std::vector<ModulatorSpike>* spikes, int tid, int nt);
+  // The triggers of this chunk that NEST runs after the targets' and the device sources' updates.
+  void run_late_triggers(int tid, int nt);
   // An event from a device or a spike, routed through the source's synapses.
   struct Event {
     enum Kind : uint8_t { kSpike, kDrawn, kCurrent } kind = kSpike;
@@ -192,8 +236,22 @@ class Simulator {
     double value = 1.0;   // spike: weight factor; current: amplitude
     double offset = 0.0;  // spike offset / payload
     const PerTargetDraw* draw = nullptr;
+    const PerTargetCurrent* current = nullptr;  // kCurrent with a per-target amplitude
   };
   void run_chunk(long from, long to, bool slice_end);
+  // Within simulate(): begins a session unless one is open; finish() flushes the
+  // outputs (raising write errors) and ends the session it began; leaving without
+  // finish() (an exception) ends it quietly.
+  class RunScope {
+   public:
+    explicit RunScope(Simulator& s);
+    ~RunScope();
+    void finish();
+
+   private:
+    Simulator& sim_;
+    bool own_ = false, done_ = false;
+  };
   // Delivers `e` to the targets this thread owns (recorders: thread 0 only).
   void route(const Event& e, int tid, int nt, bool recorders, std::vector<uint32_t>& scratch);
 
@@ -206,6 +264,10 @@ class Simulator {
   uint32_t next_gid_ = 1;
   ConnectionStore store_;
   uint32_t connect_calls_ = 0;
+  uint32_t random_set_calls_ = 0;
+
+  OutputSettings io_;
+  bool in_session_ = false;
 
   long min_delay_ = 1, max_delay_ = 1;
   long conn_min_delay_ = -1, conn_max_delay_ = -1;  // over all connections made
@@ -215,6 +277,7 @@ class Simulator {
   long slice_ = 0;
   std::vector<std::vector<EmittedSpike>> thread_spikes_;
   std::vector<EmittedSpike> slice_spikes_;
+  std::vector<EmittedSpike> to_deliver_;  // the last finished slice's spikes, delivered at the next slice's start
   std::vector<Event> device_events_;
   // Per thread: scratch of the plastic delivery path and weight_recorder events.
   struct ThreadScratch {
@@ -224,6 +287,25 @@ class Simulator {
     std::vector<WeightEvent> weight_events;
   };
   std::vector<ThreadScratch> scratch_;
+  // Every segment of a model with a trigger: its driver, whether it is triggered late (see
+  // driven_synapses.cpp) and its index; sorted.
+  struct DrivenSegment {
+    uint32_t driver;
+    bool late;
+    uint32_t segment;
+    bool operator<(const DrivenSegment& o) const {
+      return driver != o.driver ? driver < o.driver : late != o.late ? late < o.late : segment < o.segment;
+    }
+  };
+  std::vector<DrivenSegment> driven_segments_;
+  struct LateTrigger {
+    uint32_t driver;
+    long stamp;
+    std::vector<ModulatorSpike> spikes;  // the driver's spikes at the trigger
+  };
+  std::vector<LateTrigger> late_triggers_;  // of the current chunk
+  bool any_serial_ = false;                 // some segment belongs to a serial model
+  bool special_synapses_ = false;           // connections of a model with a trigger or serial were made
 };
 
 }  // namespace nestkit

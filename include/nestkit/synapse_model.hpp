@@ -15,6 +15,7 @@
 namespace nestkit {
 
 class SpikeArchive;
+class ClopathArchive;
 
 struct SynapseParam {
   std::string name;
@@ -27,6 +28,9 @@ struct SynapseParam {
   bool integer = false;  // read and written as an integer (quantal_stp_synapse's n, a)
   bool hidden = false;   // bookkeeping the user never sees (the last presynaptic spike time)
   int column = -1;       // index into the per-synapse record, or into the common values
+  bool boolean = false;  // read as a bool (0 or 1 stored), e.g. stdp_facetshw_synapse_hom's init_flag
+  int length = 1;        // > 1: a list of `length` integers in columns [column, column + length) (common only)
+  std::vector<double> default_list;  // defaults of a list
 };
 
 // One presynaptic spike crossing a run of synapses of one segment (one source, one
@@ -45,13 +49,19 @@ struct SynapseSpike {
   bool record_each = false;
   int record_size = 0;
   const double* common = nullptr;
-  SpikeArchive* post = nullptr;  // the target population's spike history (archiving models)
-  uint32_t post_first = 0;       // first global id of the target population
+  SpikeArchive* post = nullptr;       // the target population's spike history (archiving models)
+  ClopathArchive* clopath = nullptr;  // its Clopath membrane-potential history (needs_clopath models)
+  uint32_t post_first = 0;            // first global id of the target population
   uint32_t seed = 0;
   uint64_t row_position = 0;  // position of synapse 0 of this run in the source's row
   // Outputs: the weight each synapse transmits and whether it transmits at all.
   double* out_weight = nullptr;
   uint8_t* out_sent = nullptr;
+  // The spikes held by the node the model names in its volume_transmitter (models with a trigger).
+  const ModulatorSpike* modulator = nullptr;
+  std::size_t modulator_count = 0;
+  // The model's common values, writable (serial models only: nothing else runs meanwhile).
+  double* common_state = nullptr;
 
   double* record_of(std::size_t k) const { return record_each ? record + k * record_size : record; }
   double w(std::size_t k) const { return weight ? weight[k] : shared_weight; }
@@ -75,11 +85,23 @@ struct SynapseInfo {
   bool shares_pre_state = true;  // a record may be kept once for a whole segment (state driven by the source alone)
   bool stochastic = false;       // draws per synapse: records always per synapse
   bool needs_archive = false;    // reads the postsynaptic spike history (STDP)
-  bool needs_clopath = false;    // reads the Clopath voltage traces
+  bool needs_clopath = false;    // reads the Clopath voltage history: targets must keep one
+  bool device_sources = true;    // false: only neurons may send through it (NEST's plastic models refuse devices)
   bool supports_hpc = true;
   bool supports_lbl = true;
   SynapseCheck check;          // cross-parameter constraints (e.g. weight and Wmax of one sign)
   SynapseSend send = nullptr;  // null: transmit the stored weight (static synapses)
+  // Synapses driven by a third node (NEST's volume_transmitter), which the model names in its
+  // volume_transmitter common property: `send` then reads that node's spikes (SynapseSpike::modulator),
+  // and at the node's request the kernel runs `trigger` over every synapse naming it, with t_spike and
+  // stamp set to the trigger time and no outputs (weights and records are updated in place).
+  SynapseSend trigger = nullptr;
+  // The model changes its common values at delivery (a counter of synapses, say): the kernel delivers
+  // its synapses one call at a time, in a fixed order, with SynapseSpike::common_state set.
+  bool serial = false;
+  // Values derived from others when SetDefaults/CopyModel change common properties; `given` tells
+  // which keys the call set.
+  void (*derive_common)(double* common, const std::function<bool(const std::string&)>& given) = nullptr;
 
   // Declaration helpers; `col` must equal the model's enum value for the entry.
   SynapseInfo& param(int col, const std::string& n, double def, const std::string& unit, Constraint c,
@@ -90,6 +112,11 @@ struct SynapseInfo {
   SynapseInfo& common(int col, const std::string& n, double def, const std::string& unit, Constraint c,
                       const std::string& doc);
   SynapseInfo& integer_state(int col, const std::string& n, long def, Constraint c, const std::string& doc);
+  SynapseInfo& boolean_state(int col, const std::string& n, bool def, const std::string& doc);
+  SynapseInfo& integer_common(int col, const std::string& n, long def, Constraint c, const std::string& doc);
+  // A common list of integers of fixed length (columns col .. col + size - 1); `c` holds for each entry.
+  SynapseInfo& common_list(int col, const std::string& n, const std::vector<long>& def, Constraint c,
+                           const std::string& doc);
 
   const SynapseParam* find(const std::string& n) const;
   std::vector<std::string> visible_names() const;  // weight, delay, ... and every non-hidden parameter

@@ -28,7 +28,12 @@ nb::object to_numpy(const std::vector<T>& v) {
 nb::dict events_dict(const Events& ev) {
   nb::dict d;
   d["senders"] = to_numpy(ev.senders);
-  d["times"] = to_numpy(ev.times);
+  if (ev.in_steps) {
+    d["times"] = to_numpy(ev.steps);
+    d["offsets"] = to_numpy(ev.offsets);
+  } else {
+    d["times"] = to_numpy(ev.times);
+  }
   for (auto& [name, values] : ev.values) d[name.c_str()] = to_numpy(values);
   for (auto& [name, values] : ev.int_values) d[name.c_str()] = to_numpy(values);
   return d;
@@ -96,13 +101,15 @@ NB_MODULE(_core, m) {
   static std::map<std::string, nb::object> classes;
   for (const char* name :
        {"UnknownModelName", "UnknownParameter", "BadProperty", "BadParameterValue", "BadDelay", "KernelException",
-        "IllegalConnection", "UnitError", "UnknownNode", "TypeMismatch", "UnknownReceptorType"}) {
+        "IllegalConnection", "UnitError", "UnknownNode", "TypeMismatch", "UnknownReceptorType", "IOError"}) {
     // UnknownReceptorType is also an IllegalConnection (it is one, and PyNEST
     // code catching either should work).
     PyObject* base = std::string(name) == "UnknownReceptorType" ? classes["IllegalConnection"].ptr() : nest_error.ptr();
-    PyObject* bases = PyTuple_Pack(
-        2, base,
-        std::string(name) == "UnitError" || std::string(name) == "TypeMismatch" ? PyExc_TypeError : PyExc_ValueError);
+    PyObject* bases =
+        PyTuple_Pack(2, base,
+                     std::string(name) == "UnitError" || std::string(name) == "TypeMismatch" ? PyExc_TypeError
+                     : std::string(name) == "IOError"                                        ? PyExc_OSError
+                                                                                             : PyExc_ValueError);
     nb::object cls = nb::steal(PyErr_NewException((std::string("nestkit.") + name).c_str(), bases, nullptr));
     Py_DECREF(bases);
     m.attr(name) = cls;
@@ -194,7 +201,21 @@ NB_MODULE(_core, m) {
              for (const Dict& d : s.get_status(nc, keys)) out.append(from_dict(d));
              return out;
            })
-      .def("set_status", [](Simulator& s, const NodeCollection& nc, nb::handle d) { s.set_status(nc, to_dict(d)); })
+      .def("set_status",
+           [](Simulator& s, const NodeCollection& nc, nb::handle d) {
+             Dict fixed;
+             std::map<std::string, Distribution> random;
+             for (auto [k, v] : nb::cast<nb::dict>(d)) {
+               const std::string key = nb::cast<std::string>(k);
+               if (nb::hasattr(v, "_nestkit_distribution")) {
+                 nb::tuple t = nb::cast<nb::tuple>(v.attr("_nestkit_distribution"));
+                 random[key] = {nb::cast<std::string>(t[0]), nb::cast<double>(t[1]), nb::cast<double>(t[2])};
+               } else {
+                 fixed[key] = to_value(v);
+               }
+             }
+             s.set_status(nc, fixed, random);
+           })
       .def("set_status_each",
            [](Simulator& s, const NodeCollection& nc, nb::list ds) {
              std::vector<Dict> per;
@@ -241,6 +262,9 @@ NB_MODULE(_core, m) {
       .def("set_connections",
            [](Simulator& s, const SynapseCollection& c, nb::dict d) { s.set_connections(c, to_dict(d)); })
       .def("simulate", &Simulator::simulate, nb::call_guard<nb::gil_scoped_release>())
+      .def("begin_session", &Simulator::begin_session)
+      .def("end_session", &Simulator::end_session)
+      .def_prop_ro("in_session", &Simulator::in_session)
       .def("bytes_per_synapse", &Simulator::bytes_per_synapse)
       .def_prop_ro("biological_time", &Simulator::biological_time)
       .def_prop_ro("resolution", &Simulator::resolution);
@@ -248,6 +272,42 @@ NB_MODULE(_core, m) {
   m.def("ode_lane_width", &ode_lane_width,
         "Neurons the ODE models' RKF45 stepper advances together (2, 4 or 8; NESTKIT_LANES caps it).");
   m.def("model_schema", &model_schema, "Parameter declarations of a built-in model (for generated docs).");
+  m.def("builtin_synapse_models", []() {
+    nb::list l;
+    for (const SynapseInfo* si : builtin_synapse_models()) {
+      nb::dict d;
+      d["name"] = si->name;
+      d["doc"] = si->doc;
+      d["default_weight"] = si->default_weight;
+      d["weight_common"] = si->weight_common;
+      d["plastic"] = si->plastic;
+      d["needs_archive"] = si->needs_archive;
+      d["needs_clopath"] = si->needs_clopath;
+      d["stochastic"] = si->stochastic;
+      d["shares_pre_state"] = si->shares_pre_state;
+      nb::list params;
+      for (const SynapseParam& p : si->params) {
+        if (p.hidden) continue;
+        nb::dict q;
+        q["name"] = p.name;
+        if (p.length > 1)
+          q["default"] = std::vector<long>(p.default_list.begin(), p.default_list.end());
+        else if (p.boolean)
+          q["default"] = p.default_value != 0.0;
+        else
+          q["default"] = p.integer ? nb::cast(static_cast<long>(p.default_value)) : nb::cast(p.default_value);
+        q["unit"] = p.unit;
+        q["doc"] = p.doc;
+        q["kind"] = p.common ? "common" : p.state ? "state" : "parameter";
+        const char* ck[] = {"", "> 0", ">= 0", ">= lo", "in range"};
+        q["constraint"] = ck[p.constraint.kind];
+        params.append(q);
+      }
+      d["params"] = params;
+      l.append(d);
+    }
+    return l;
+  });
   m.def("builtin_models", []() {
     std::vector<std::pair<std::string, std::string>> out;
     nb::list l;

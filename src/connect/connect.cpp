@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "connect/rules.hpp"
+#include "nestkit/clopath_archive.hpp"
 #include "nestkit/coerce.hpp"
 #include "nestkit/rng.hpp"
 #include "nestkit/simulator.hpp"
@@ -86,8 +87,12 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
   if (receptor < 0 || receptor > 255) throw IllegalConnection("receptor_type must be in [0, 255]");
   const std::size_t n = call.partners.size();
   const SynapseInfo& info = *proto.info;
+  if (info.trigger && proto.volume_transmitter == 0)
+    throw BadProperty(proto.name + ": No volume transmitter has been assigned to the synapse model.");
   for (const auto& [key, ps] : syn.params) {
     const SynapseParam* sp = info.find(key);
+    if (key == "volume_transmitter" || key == "weight_recorder")
+      throw BadProperty(proto.name + ": '" + key + "' can only be set via SetDefaults() or CopyModel().");
     if (!sp || sp->hidden) {
       std::vector<std::string> names = info.visible_names();
       names.push_back("synapse_model");
@@ -126,7 +131,14 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
         if (!tgt_pop || !tgt_pop->contains(t)) tgt_pop = &pop_of(t);
         if (!new_src && seen[t]) continue;
         seen[t] = true;
+        if (proto.info->needs_clopath && !tgt_pop->clopath_archive())
+          throw IllegalConnection(proto.name + " to " + tgt_pop->model_name() + " (node " + std::to_string(t) +
+                                  "): This synapse model is not supported by the neuron model of at least one "
+                                  "connection.");
         check_connectable(*src_pop, s, *tgt_pop, t, receptor);
+        if (!proto.info->device_sources && src_pop->info().kind == NodeKind::kStimulator)
+          throw IllegalConnection(proto.name + ": " + src_pop->model_name() + " -> " + tgt_pop->model_name() +
+                                  ": The target node or synapse model does not support spike input.");
         if (proto.info->needs_archive && !tgt_pop->info().archiving)
           throw IllegalConnection(proto.name + ": the target " + tgt_pop->model_name() + " (node " + std::to_string(t) +
                                   ") keeps no spike history, which this plastic synapse needs");
@@ -230,7 +242,7 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
   } else {
     check_synapse_values(proto, base, info.weight_common ? proto.weight : call.weight, delay_ms);
   }
-  if (info.plastic && call.weights.empty()) call.weights.assign(n, call.weight);
+  call.weight_each = info.plastic;
 }
 
 void Simulator::commit(StagedCall&& call) {
@@ -240,17 +252,26 @@ void Simulator::commit(StagedCall&& call) {
     if (d > conn_max_delay_) conn_max_delay_ = d;
   };
   if (call.delays.empty()) note(call.delay);
+  const SynapseInfo& model = *synapse_protos_[call.synapse_model].info;
+  special_synapses_ |= model.trigger != nullptr || model.serial;
   for (uint16_t d : call.delays) note(d);
   if (synapse_protos_[call.synapse_model].info->needs_archive) {
     // The postsynaptic nodes keep their spike history from now on (NEST's
     // register_stdp_connection, with the synapse's initial last spike at 0).
     Population* tp = nullptr;
+    SpikeArchive* archive = nullptr;
+    ClopathArchive* clopath = nullptr;
     for (std::size_t o = 0; o < call.owners.size(); ++o)
       for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) {
         const uint32_t t = call.target_major ? call.owners[o] : call.partners[k];
-        if (!tp || !tp->contains(t)) tp = &pop_of(t);
+        if (!tp || !tp->contains(t)) {
+          tp = &pop_of(t);
+          archive = &tp->enable_archive();
+          clopath = tp->clopath_archive();
+        }
         const double d = grid_.delay_to_ms(call.delays.empty() ? call.delay : call.delays[k]);
-        tp->enable_archive().register_connection(t - tp->first_gid(), -d, d);
+        archive->register_connection(t - tp->first_gid(), -d, d);
+        if (clopath) clopath->register_connection(t - tp->first_gid());
       }
   }
   store_.stage(std::move(call));
@@ -406,7 +427,7 @@ ConnectionTable Simulator::connection_values(const SynapseCollection& c, const s
         colv.emplace_back(proto.name);
       else if (k == "receptor")
         colv.emplace_back(static_cast<long>(sg.receptor));
-      else if (k == "synapse_id")
+      else if (k == "synapse_id" && !proto.info->find(k))  // a model's own synapse_id takes precedence
         colv.emplace_back(static_cast<long>(sg.synapse_model));
       else if (k == "port")
         colv.emplace_back(static_cast<long>(i - store_.row_begin(sg.source)));
@@ -414,7 +435,12 @@ ConnectionTable Simulator::connection_values(const SynapseCollection& c, const s
         colv.emplace_back(static_cast<long>(sg.thread));
       else if (const SynapseParam* p = proto.info->find(k); p && !p->hidden) {
         const double v = p->common ? proto.common[p->column] : store_.record_of(i)[p->column];
-        if (p->integer)
+        if (p->length > 1)
+          colv.emplace_back(
+              std::vector<long>(proto.common.begin() + p->column, proto.common.begin() + p->column + p->length));
+        else if (p->boolean)
+          colv.emplace_back(v != 0.0);
+        else if (p->integer)
           colv.emplace_back(static_cast<long>(v));
         else
           colv.emplace_back(v);
@@ -444,6 +470,8 @@ void Simulator::set_connections(const SynapseCollection& c, const Dict& params) 
       out.assign(la->begin(), la->end());
     else if (auto q = std::get_if<Quantity>(&v); q && q->is_array)
       out = convert_quantity(*q, unit, key);
+    else if (auto flag = std::get_if<bool>(&v))  // boolean states (init_flag)
+      out.assign(n, *flag ? 1.0 : 0.0);
     else
       out.assign(n, coerce_number(v, unit, key));
     if (out.size() != n)

@@ -83,7 +83,7 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
       sg.receptor = call.receptor;
       sg.synapse_model = call.synapse_model;
       sg.rec_size = call.rec_size;
-      sg.flags = (call.weights.empty() ? 0 : Segment::kWeightEach) | (call.delays.empty() ? 0 : Segment::kDelayEach) |
+      sg.flags = (call.weights.empty() && !call.weight_each ? 0 : Segment::kWeightEach) | (call.delays.empty() ? 0 : Segment::kDelayEach) |
                  (call.records.empty() ? 0 : Segment::kRecEach);
       seg_of[c].push_back(idx);
     }
@@ -173,7 +173,7 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
       // Write cursors by source: dense for large calls (no segment lookups in the
       // hot loop), a binary search over the groups otherwise.
       const bool dense = call.partners.size() * 8 >= max_gid && call.records.empty();
-      const bool each = !call.weights.empty() || !call.delays.empty();
+      const bool each = !call.weights.empty() || call.weight_each || !call.delays.empty();
       std::vector<uint64_t> at(dense ? rows : 0), each_at(dense && each ? rows : 0);
       if (dense) {
         for (std::size_t g = 0; g < gs.size(); ++g) {
@@ -334,6 +334,15 @@ void ConnectionStore::set_delay(uint64_t syn, uint16_t d) {
   Segment& s = segment_of_mut(syn);
   make_each(s);
   delays_[s.each + (syn - s.begin)] = d;
+}
+
+std::size_t ConnectionStore::count_of_model(uint8_t model) const {
+  std::size_t n = 0;
+  for (const Segment& s : segments_)
+    if (s.synapse_model == model) n += s.count;
+  for (const StagedCall& c : staged_)
+    if (c.synapse_model == model) n += c.size();
+  return n;
 }
 
 void ConnectionStore::remove(std::vector<uint64_t> synapses) {

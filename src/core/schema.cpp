@@ -108,6 +108,9 @@ double ParamRow::num(const std::string& n) const {
   throw TypeMismatch("'" + n + "' is not numeric");
 }
 const Value& ParamRow::get(const std::string& n) const { return values_.at(info_.index_of(n)); }
+const Value* ParamRow::before(const std::string& n) const {
+  return previous ? &previous->at(info_.index_of(n)) : nullptr;
+}
 Value& ParamRow::at(const std::string& n) { return values_.at(info_.index_of(n)); }
 bool ParamRow::given(const std::string& n) const { return std::find(given_.begin(), given_.end(), n) != given_.end(); }
 void ParamRow::mark_given(const std::string& n) { given_.push_back(n); }

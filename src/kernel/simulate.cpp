@@ -38,6 +38,7 @@ void Simulator::prepare() {
     p->prepare(rc);
   }
   wire_samplers();
+  index_special_synapses();
   thread_spikes_.resize(threads_);
   scratch_.resize(threads_);
 }
@@ -92,6 +93,7 @@ void Simulator::simulate(double ms) {
     throw BadParameterValue("Simulate: the time " + std::to_string(ms) + " ms is not a multiple of the resolution " +
                             std::to_string(grid_.resolution()) + " ms");
   long to_do = grid_.ms_to_steps(ms);
+  RunScope outputs(*this);  // recorders' files: opened (unless in a session), flushed at the end
   prepare();
   simulated_ = true;
   while (to_do > 0) {
@@ -110,15 +112,41 @@ void Simulator::simulate(double ms) {
       from_step_ = to;
     }
   }
+  outputs.finish();
+}
+
+void Simulator::deliver_previous_slice() {
+  deliver_serial(0, &to_deliver_);
+#pragma omp parallel num_threads(threads_)
+  {
+#ifdef _OPENMP
+    const int tid = omp_get_thread_num(), nt = omp_get_num_threads();
+#else
+    const int tid = 0, nt = 1;
+#endif
+    std::vector<uint32_t> scratch;
+    for (const EmittedSpike& sp : to_deliver_) {
+      Event e;
+      e.source = sp.gid;
+      e.stamp = sp.stamp;
+      e.multiplicity = sp.multiplicity;
+      e.offset = sp.offset;
+      route(e, tid, nt, false, scratch);
+    }
+  }
+  to_deliver_.clear();
+  flush_weight_events();
 }
 
 void Simulator::run_chunk(long from, long to, bool slice_end) {
+  if (from == 0 && !to_deliver_.empty()) deliver_previous_slice();
   StepContext base;
   base.kernel = this;
   base.grid = &grid_;
   base.slice_origin = slice_origin_;
   for (auto& t : thread_spikes_) t.clear();
   device_events_.clear();
+  late_triggers_.clear();
   // Devices first, serially; their events are queued and routed below.
   for (auto& p : pops_) {
     if (p->parallel()) continue;
@@ -151,6 +179,7 @@ void Simulator::run_chunk(long from, long to, bool slice_end) {
                 [](const EmittedSpike& a, const EmittedSpike& b) {
                   return a.stamp != b.stamp ? a.stamp < b.stamp : a.gid < b.gid;
                 });
+      deliver_serial(tid, nullptr);
     }
     std::vector<uint32_t> scratch;
     for (const Event& e : device_events_) {
@@ -165,13 +194,13 @@ void Simulator::run_chunk(long from, long to, bool slice_end) {
       e.offset = sp.offset;
       return e;
     };
-    // Recorders see spikes at once; neurons get them at the end of the slice.
+    // Recorders see spikes at once; neurons get them at the start of the next slice.
     if (tid == 0)
       for (std::size_t k = first_new; k < slice_spikes_.size(); ++k)
         route(spike_event(slice_spikes_[k]), tid, nt, true, scratch);
-    if (slice_end)
-      for (const EmittedSpike& sp : slice_spikes_) route(spike_event(sp), tid, nt, false, scratch);
+    run_late_triggers(tid, nt);  // this thread's segments, after its device spikes, before the slice's spikes
   }
+  if (slice_end) to_deliver_ = slice_spikes_;
   flush_weight_events();
   for (auto& p : pops_)
     if (std::string error = p->take_error(); !error.empty()) throw KernelException(error);
@@ -198,9 +227,26 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
       b.delay = sg.delay_each() ? SynColumn<uint16_t>(store_.delays(sg)) : SynColumn<uint16_t>::shared(sg.delay);
       b.receptor = SynColumn<uint8_t>::shared(sg.receptor);
       b.count = sg.count;
+      if (e.current) {
+        // One batch per synapse, each with its own amplitude.
+        thread_local std::vector<double> amps;
+        amps.resize(sg.count);
+        e.current->amplitudes(e.source, e.stamp, sg.begin - row_begin, static_cast<uint32_t>(sg.count), amps.data());
+        CurrentBatch one = b;
+        one.count = 1;
+        for (std::size_t k = 0; k < sg.count; ++k) {
+          one.amplitude = amps[k];
+          one.target = t + k;
+          one.weight = sg.weight_each() ? SynColumn<double>(store_.weights(sg) + k) : b.weight;
+          one.delay = sg.delay_each() ? SynColumn<uint16_t>(store_.delays(sg) + k) : b.delay;
+          tp.deliver_current(one);
+        }
+        continue;
+      }
       tp.deliver_current(b);
       continue;
     }
+    if (proto.info->serial && e.kind == Event::kSpike) continue;  // delivered by deliver_serial
     if ((proto.info->send || proto.weight_recorder) && e.kind == Event::kSpike) {
       deliver_plastic(sg, e.source, e.stamp, e.multiplicity, e.offset, tid, row_begin);
       continue;
@@ -257,7 +303,9 @@ void Simulator::deliver_plastic(const Segment& sg, uint32_t source, long stamp, 
     ss.record_each = sg.rec_each();
     ss.record_size = sg.rec_size;
     ss.common = proto.common.data();
+    attach_model_context(ss, sg.synapse_model);
     ss.post = tp.archive();
+    ss.clopath = tp.clopath_archive();
     ss.post_first = tp.first_gid();
     ss.seed = seed_;
     ss.row_position = sg.begin - row_begin;
@@ -334,6 +382,23 @@ void Simulator::send_drawn(uint32_t source, long stamp, const PerTargetDraw* dra
   e.stamp = stamp;
   e.draw = draw;
   device_events_.push_back(e);
+}
+
+void Simulator::send_current_drawn(uint32_t source, long stamp, const PerTargetCurrent* draw) {
+  Event e;
+  e.kind = Event::kCurrent;
+  e.source = source;
+  e.stamp = stamp;
+  e.current = draw;
+  device_events_.push_back(e);
+}
+
+uint64_t Simulator::out_degree(uint32_t source) const {
+  const auto [first, last] = store_.row(source);
+  if (first == last) return 0;
+  const Segment& a = store_.segments()[first];
+  const Segment& z = store_.segments()[last - 1];
+  return z.begin + z.count - a.begin;
 }
 
 void Simulator::send_current(uint32_t source, long stamp, double amplitude) {

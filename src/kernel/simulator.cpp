@@ -1,8 +1,14 @@
 // Kernel status, model prototypes and node creation/status.
 #include "nestkit/simulator.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <sstream>
 
 #include "nestkit/coerce.hpp"
@@ -11,10 +17,42 @@
 
 namespace nestkit {
 
+namespace {
+// NEST's element_type of a node model.
+std::string element_type_of(const ModelInfo& m) {
+  if (!m.element_type.empty()) return m.element_type;
+  return m.kind == NodeKind::kNeuron ? "neuron" : m.kind == NodeKind::kRecorder ? "recorder" : "stimulator";
+}
+}  // namespace
+
+namespace {
+// Why `path` cannot be the data_path (empty if it can): it must be a writable directory.
+std::string data_path_problem(const std::string& path) {
+  if (path.empty()) return "";
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return errno == ENOENT ? "Directory '" + path + "' does not exist."
+                           : "cannot access '" + path + "': " + std::strerror(errno) + ".";
+  if (!S_ISDIR(st.st_mode)) return "'" + path + "' is not a directory.";
+  if (::access(path.c_str(), W_OK | X_OK) != 0) return "Directory '" + path + "' is not writable.";
+  return "";
+}
+
+// NEST_DATA_PATH and NEST_DATA_PREFIX give the defaults, as in NEST (ignored if invalid).
+Simulator::OutputSettings default_output_settings() {
+  Simulator::OutputSettings io;
+  if (const char* p = std::getenv("NEST_DATA_PATH"); p && data_path_problem(p).empty()) io.data_path = p;
+  if (const char* p = std::getenv("NEST_DATA_PREFIX"); p && !std::strchr(p, '/')) io.data_prefix = p;
+  return io;
+}
+}  // namespace
+
 Simulator::Simulator() { reset(); }
 Simulator::~Simulator() = default;
 
 void Simulator::reset() {
+  end_session();
+  io_ = default_output_settings();
   grid_ = TimeGrid{};
   seed_ = 143202461;
   threads_ = 1;
@@ -33,12 +71,14 @@ void Simulator::reset() {
   pops_.clear();
   next_gid_ = 1;
   store_.clear();
+  special_synapses_ = false;
   connect_calls_ = 0;
   min_delay_ = max_delay_ = 1;
   conn_min_delay_ = conn_max_delay_ = -1;
   simulated_ = false;
   slice_origin_ = from_step_ = slice_ = 0;
   slice_spikes_.clear();
+  to_deliver_.clear();
   device_events_.clear();
 }
 
@@ -67,6 +107,10 @@ Dict Simulator::kernel_status() const {
   d["keep_source_table"] = true;
   d["connection_rules"] = std::vector<std::string>{"all_to_all",      "one_to_one",         "fixed_indegree",
                                                    "fixed_outdegree", "fixed_total_number", "pairwise_bernoulli"};
+  d["data_path"] = io_.data_path;
+  d["data_prefix"] = io_.data_prefix;
+  d["overwrite_files"] = io_.overwrite_files;
+  d["recording_backends"] = recording_backend_names();
   return d;
 }
 
@@ -87,6 +131,28 @@ void Simulator::set_kernel_status(const Dict& d) {
   TimeGrid grid = grid_;
   uint32_t seed = seed_;
   int threads = threads_;
+  OutputSettings io = io_;
+  for (const char* key : {"data_path", "data_prefix"}) {
+    auto it = d.find(key);
+    if (it == d.end()) continue;
+    const auto* text = std::get_if<std::string>(&it->second);
+    if (!text)
+      throw TypeMismatch(std::string("kernel property '") + key + "' expects a string, got " + type_name(it->second));
+    if (std::string(key) == "data_path") {
+      if (const std::string why = data_path_problem(*text); !why.empty())
+        throw BadProperty("data_path not set: " + why);
+      io.data_path = *text;
+    } else {
+      if (text->find('/') != std::string::npos)
+        throw BadProperty("data_prefix must not contain path elements ('/'), got '" + *text + "'");
+      io.data_prefix = *text;
+    }
+  }
+  if (auto it = d.find("overwrite_files"); it != d.end()) {
+    const auto* flag = std::get_if<bool>(&it->second);
+    if (!flag) throw TypeMismatch("kernel property 'overwrite_files' expects a bool, got " + type_name(it->second));
+    io.overwrite_files = *flag;
+  }
   if (auto it = d.find("resolution"); it != d.end()) {
     const double h = coerce_number(it->second, "ms", "resolution");
     if (network_size() > 0 || store_.size() > 0)
@@ -115,6 +181,7 @@ void Simulator::set_kernel_status(const Dict& d) {
   grid_ = grid;
   seed_ = seed;
   threads_ = threads;
+  io_ = std::move(io);
 }
 
 // --- models ---------------------------------------------------------------------
@@ -162,12 +229,16 @@ Dict Simulator::get_defaults(const std::string& model) const {
   Dict d;
   if (node_protos_.count(model)) {
     const NodeProto& p = node_proto(model);
-    for (std::size_t k = 0; k < p.info->specs.size(); ++k)
-      if (p.info->specs[k].role != Role::kInternal) d[p.info->specs[k].name] = p.defaults[k];
+    std::vector<Value> row = p.defaults;
+    if (p.info->resolve_defaults) p.info->resolve_defaults(grid_, row);
+    const ParamRow view(*p.info, row);
+    for (std::size_t k = 0; k < p.info->specs.size(); ++k) {
+      const std::string& name = p.info->specs[k].name;
+      if (p.info->specs[k].role != Role::kInternal && (!p.info->shows || p.info->shows(view, name)))
+        d[name] = row[k];
+    }
     d["model"] = model;
-    d["element_type"] = std::string(p.info->kind == NodeKind::kNeuron     ? "neuron"
-                                    : p.info->kind == NodeKind::kRecorder ? "recorder"
-                                                                          : "stimulator");
+    d["element_type"] = element_type_of(*p.info);
     if (!p.info->recordables.empty()) d["recordables"] = p.info->recordables;
     if (!p.info->receptor_types.empty()) d["receptor_types"] = p.info->receptor_types;
     return d;
@@ -181,15 +252,19 @@ Dict Simulator::get_defaults(const std::string& model) const {
   for (const SynapseParam& p : s.info->params) {
     if (p.hidden) continue;
     const double v = p.common ? s.common[p.column] : s.record[p.column];
-    if (p.integer)
+    if (p.length > 1)
+      d[p.name] = std::vector<long>(s.common.begin() + p.column, s.common.begin() + p.column + p.length);
+    else if (p.boolean)
+      d[p.name] = v != 0.0;
+    else if (p.integer)
       d[p.name] = static_cast<long>(v);
     else
       d[p.name] = v;
   }
   d["weight_recorder"] = static_cast<long>(s.weight_recorder);
-  if (s.info->name.rfind("stdp_dopamine_synapse", 0) == 0)
-    d["volume_transmitter"] = static_cast<long>(s.volume_transmitter);
+  if (s.info->trigger) d["volume_transmitter"] = static_cast<long>(s.volume_transmitter);
   d["has_delay"] = true;
+  d["num_connections"] = static_cast<long>(store_.count_of_model(static_cast<uint8_t>(synapse_id(model))));
   d["requires_symmetric"] = false;
   return d;
 }
@@ -218,12 +293,15 @@ void Simulator::check_synapse_values(const SynapseProto& p, const std::vector<do
   if (!std::isfinite(weight)) fail("weight must be finite, got " + std::to_string(weight));
   for (const SynapseParam& sp : p.info->params) {
     if (sp.hidden) continue;
-    const double v = sp.common ? p.common[sp.column] : record[sp.column];
-    if (std::isnan(v) || (std::isinf(v) && sp.name != "Wmax"))
-      fail(sp.name + " must be finite, got " + std::to_string(v));
-    const std::string why = sp.constraint.violation(v);
-    if (!why.empty()) fail(sp.name + " = " + std::to_string(v) + " " + why);
-    if (sp.integer && std::floor(v) != v) fail(sp.name + " must be an integer, got " + std::to_string(v));
+    for (int e = 0; e < sp.length; ++e) {
+      const double v = sp.common ? p.common[sp.column + e] : record[sp.column + e];
+      const std::string name = sp.length > 1 ? sp.name + "[" + std::to_string(e) + "]" : sp.name;
+      if (std::isnan(v) || (std::isinf(v) && sp.name != "Wmax"))
+        fail(name + " must be finite, got " + std::to_string(v));
+      const std::string why = sp.constraint.violation(v);
+      if (!why.empty()) fail(name + " = " + std::to_string(v) + " " + why);
+      if (sp.integer && std::floor(v) != v) fail(name + " must be an integer, got " + std::to_string(v));
+    }
   }
   if (p.info->check) {
     try {
@@ -251,23 +329,38 @@ void Simulator::set_synapse_defaults(SynapseProto& s, const Dict& params) const 
         gid = (*v)[0];
       else
         throw BadProperty(model + ": " + key + " must be a single node");
+      if (key == "volume_transmitter" && !s.info->trigger)
+        throw UnknownParameter("'" + key + "' is not a parameter of " + model + ".");
       if (gid != 0) {
         const Population& pop = pop_of(static_cast<uint32_t>(gid));
-        const bool ok =
-            key == "weight_recorder" ? pop.info().records_weights : pop.model_name() == "volume_transmitter";
+        const bool ok = key == "weight_recorder" ? pop.info().records_weights : pop.info().drives_synapses;
         if (!ok)
           throw BadProperty(model + ": " + key + " must be a " + key + ", node " + std::to_string(gid) + " is a " +
                             pop.model_name());
       }
       (key == "weight_recorder" ? s.weight_recorder : s.volume_transmitter) = static_cast<uint32_t>(gid);
     } else if (const SynapseParam* sp = s.info->find(key); sp && !sp->hidden) {
-      (sp->common ? s.common[sp->column] : s.record[sp->column]) = coerce_number(value, sp->unit, model + ": " + key);
+      double* col = (sp->common ? s.common.data() : s.record.data()) + sp->column;
+      if (sp->length > 1) {
+        const auto* list = std::get_if<std::vector<long>>(&value);
+        if (!list) throw TypeMismatch(model + ": " + key + " must be a list of integers");
+        if (list->size() != static_cast<std::size_t>(sp->length))
+          throw BadProperty(model + ": " + key + " must have " + std::to_string(sp->length) + " entries, got " +
+                            std::to_string(list->size()));
+        std::copy(list->begin(), list->end(), col);
+      } else if (const bool* flag = std::get_if<bool>(&value); flag && sp->boolean) {
+        *col = *flag ? 1.0 : 0.0;
+      } else {
+        *col = coerce_number(value, sp->unit, model + ": " + key);
+      }
     } else {
       std::vector<std::string> names = s.info->visible_names();
       names.push_back("weight_recorder");
       throw UnknownParameter("'" + key + "' is not a parameter of " + model + "." + did_you_mean(key, names));
     }
   }
+  if (s.info->derive_common)
+    s.info->derive_common(s.common.data(), [&](const std::string& k) { return params.count(k) > 0; });
   if (!std::isfinite(s.delay) || grid_.delay_to_steps(s.delay) < 1)
     throw BadDelay(model + ": delay " + std::to_string(s.delay) + " ms must be >= the resolution");
   check_synapse_values(s, s.record, s.weight, s.delay);
@@ -337,6 +430,7 @@ NodeCollection Simulator::create(const std::string& model, std::size_t n, const 
   if (n < 1) throw BadProperty("Create: the number of nodes must be at least 1");
   if (static_cast<uint64_t>(next_gid_) + n >= 0xFFFFFFF0ull) throw KernelException("too many nodes");
   std::vector<Value> row = proto.defaults;
+  if (proto.info->resolve_defaults) proto.info->resolve_defaults(grid_, row);
   apply_params(*proto.info, row, params, model);
   {
     ParamRow view(*proto.info, row);
@@ -346,6 +440,7 @@ NodeCollection Simulator::create(const std::string& model, std::size_t n, const 
     scratch->validate_row(view);
   }
   std::unique_ptr<Population> pop = proto.info->make(*proto.info);
+  pop->attach(this);
   pop->init(model, next_gid_, n, row);
   NodeCollection nc = NodeCollection::range(next_gid_, n);
   next_gid_ += static_cast<uint32_t>(n);
@@ -395,16 +490,18 @@ std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::
     const Population& p = pop_of(gid);
     const std::size_t i = gid - p.first_gid();
     const ModelInfo& info = p.info();
-    const std::vector<Value> row = p.read_row(i);
+    std::vector<Value> row = p.read_row(i);
+    const ParamRow view(info, row);
+    auto shown = [&](const std::string& key) { return !info.shows || info.shows(view, key); };
     Dict d;
     auto put = [&](const std::string& key) {
-      const int k = info.index_of(key);
+      const int k = shown(key) ? info.index_of(key) : -1;
       if (k >= 0 && info.specs[k].role != Role::kInternal) {
         d[key] = row[k];
         return;
       }
       Value v;
-      if (p.get_extra(i, key, v)) {
+      if (shown(key) && p.get_extra(i, key, v)) {
         d[key] = v;
         return;
       }
@@ -413,9 +510,7 @@ std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::
       else if (key == "model")
         d[key] = p.model_name();
       else if (key == "element_type")
-        d[key] = std::string(info.kind == NodeKind::kNeuron     ? "neuron"
-                             : info.kind == NodeKind::kRecorder ? "recorder"
-                                                                : "stimulator");
+        d[key] = element_type_of(info);
       else if (key == "recordables" && !info.recordables.empty())
         d[key] = info.recordables;
       else if (key == "receptor_types" && !info.receptor_types.empty())
@@ -437,8 +532,10 @@ std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::
       }
     };
     if (keys.empty()) {
-      for (auto& name : info.visible_names()) put(name);
-      for (auto& e : p.extra_keys()) put(e);
+      for (auto& name : info.visible_names())
+        if (shown(name)) put(name);
+      for (auto& e : p.extra_keys())
+        if (shown(e)) put(e);
       for (const char* e : {"global_id", "model", "element_type", "local", "frozen", "thread", "vp"}) put(e);
       if (!info.recordables.empty()) put("recordables");
       if (!info.receptor_types.empty()) put("receptor_types");
@@ -450,9 +547,8 @@ std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::
   return out;
 }
 
-void Simulator::set_status(const NodeCollection& nodes, const Dict& params) {
-  // Expand per-node lists (scalar parameters given as a list of len(nodes)).
-  std::vector<Dict> per_node(nodes.size());
+void Simulator::expand_lists(const NodeCollection& nodes, const Dict& params, std::vector<Dict>& per_node) const {
+  // Per-node lists (scalar parameters given as a list of len(nodes)) become one value per node.
   for (const auto& [key, value] : params) {
     std::size_t len = 0;
     bool is_list = false;
@@ -481,7 +577,35 @@ void Simulator::set_status(const NodeCollection& nodes, const Dict& params) {
       }
     }
   }
+}
+
+void Simulator::set_status(const NodeCollection& nodes, const Dict& params) {
+  std::vector<Dict> per_node(nodes.size());
+  expand_lists(nodes, params, per_node);
   set_status(nodes, per_node);
+}
+
+void Simulator::set_status(const NodeCollection& nodes, const Dict& params,
+                           const std::map<std::string, Distribution>& random) {
+  if (random.empty()) return set_status(nodes, params);
+  const uint32_t call = random_set_calls_ + 1;
+  std::vector<Dict> per_node(nodes.size());
+  uint32_t salt = 0;
+  for (const auto& [key, dist] : random) {
+    ++salt;
+    for (std::size_t j = 0; j < nodes.size(); ++j) {
+      RandomStream rng(seed_, Purpose::kNodeParam, nodes[j], (static_cast<uint64_t>(call) << 32) | (1000u + salt));
+      per_node[j][key] = dist.draw(rng);
+    }
+  }
+  // Fixed values go through the list-aware path first; all in one transaction.
+  if (!params.empty()) {
+    std::vector<Dict> fixed(nodes.size());
+    Simulator::expand_lists(nodes, params, fixed);
+    for (std::size_t j = 0; j < nodes.size(); ++j) per_node[j].insert(fixed[j].begin(), fixed[j].end());
+  }
+  set_status(nodes, per_node);
+  random_set_calls_ = call;
 }
 
 void Simulator::set_status(const NodeCollection& nodes, const std::vector<Dict>& per_node) {
@@ -500,7 +624,11 @@ void Simulator::set_status(const NodeCollection& nodes, const std::vector<Dict>&
   for (std::size_t j = 0; j < nodes.size(); ++j) {
     Population& p = pop_of(nodes[j]);
     const std::size_t i = nodes[j] - p.first_gid();
+    if (in_session_ && p.info().kind == NodeKind::kRecorder)
+      throw BadProperty(p.model_name() +
+                        ": recorder parameters cannot be changed while inside a Prepare/Run/Cleanup context");
     Pending pe{&p, i, p.read_row(i), {}};
+    const std::vector<Value> before = p.info().kind == NodeKind::kRecorder ? pe.row : std::vector<Value>{};
     Dict schema_params;
     for (const auto& [key, value] : per_node[j]) {
       const auto extras = p.extra_keys();
@@ -515,6 +643,8 @@ void Simulator::set_status(const NodeCollection& nodes, const std::vector<Dict>&
     apply_params(p.info(), pe.row, schema_params, p.model_name());
     ParamRow view(p.info(), pe.row);
     view.grid = &grid_;
+    view.simulated = simulated_;
+    if (!before.empty()) view.previous = &before;
     for (auto& [k, v] : schema_params) view.mark_given(k);
     p.validate_row(view);
     if (p.info().samples) {
@@ -535,6 +665,47 @@ void Simulator::set_status(const NodeCollection& nodes, const std::vector<Dict>&
       if (!pe.pop->set_extra(pe.i, k, v)) throw BadProperty("'" + k + "' cannot be set");
   }
   for (auto& pe : pending) pe.pop->write_row(pe.i, pe.row);
+}
+
+// --- run sessions -----------------------------------------------------------------
+
+void Simulator::begin_session() {
+  if (in_session_) throw KernelException("Prepare called twice.");
+  // Check every output first, so that a failure leaves all files as they were.
+  for (auto& p : pops_) p->check_outputs();
+  std::size_t opened = 0;
+  try {
+    for (; opened < pops_.size(); ++opened) pops_[opened]->open_outputs();
+  } catch (...) {
+    for (std::size_t k = 0; k <= opened && k < pops_.size(); ++k) pops_[k]->close_outputs();
+    throw;
+  }
+  in_session_ = true;
+}
+
+void Simulator::end_session() noexcept {
+  if (!in_session_) return;
+  in_session_ = false;
+  for (auto& p : pops_) p->close_outputs();
+}
+
+Simulator::RunScope::RunScope(Simulator& s) : sim_(s), own_(!s.in_session_) {
+  if (own_) sim_.begin_session();
+}
+
+Simulator::RunScope::~RunScope() {
+  if (!done_ && own_) sim_.end_session();
+}
+
+void Simulator::RunScope::finish() {
+  done_ = true;
+  try {
+    for (auto& p : sim_.pops_) p->flush_outputs();
+  } catch (...) {
+    if (own_) sim_.end_session();
+    throw;
+  }
+  if (own_) sim_.end_session();
 }
 
 Events Simulator::events(uint32_t gid) const {

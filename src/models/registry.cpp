@@ -5,14 +5,15 @@ namespace nestkit {
 const std::vector<const ModelInfo*>& builtin_node_models() {
   static const std::vector<const ModelInfo*> models = [] {
     std::vector<const ModelInfo*> m = {
-        &iaf_psc_alpha_model(), &parrot_neuron_model(),     &spike_generator_model(),
-        &dc_generator_model(),  &poisson_generator_model(), &multimeter_model(),
-        &voltmeter_model(),     &spike_recorder_model(),    &weight_recorder_model(),
+        &iaf_psc_alpha_model(),     &parrot_neuron_model(),      &spike_generator_model(), &dc_generator_model(),
+        &poisson_generator_model(), &multimeter_model(),         &voltmeter_model(),       &spike_recorder_model(),
+        &weight_recorder_model(),   &volume_transmitter_model(),
     };
     register_iaf_exp_family(m);
     register_multisynapse_mat_family(m);
     register_glif_psc_family(m);
     register_current_generators(m);
+    register_spike_generators(m);
     register_aeif_family(m);
     register_iaf_cond_family(m);
     register_hh_family(m);

@@ -43,6 +43,7 @@ class NESTErrors:
     UnknownNode = _core.UnknownNode
     TypeMismatch = _core.TypeMismatch
     UnknownReceptorType = _core.UnknownReceptorType
+    IOError = _core.IOError  # also an OSError: a recorder's file cannot be written
 
 
 _kernel = _state.kernel

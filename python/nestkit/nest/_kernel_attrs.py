@@ -1,6 +1,7 @@
 """Kernel attributes (``nest.resolution``, ``nest.print_time`` ...), as PyNEST 3.10 lists them.
 
-The C++ kernel knows a subset of the keys; this module holds the others with NEST's
+The C++ kernel knows a subset of the keys (among them data_path, data_prefix,
+overwrite_files and recording_backends); this module holds the others with NEST's
 defaults and type checks, so that GetKernelStatus/SetKernelStatus, nest.get/nest.set
 and the module attributes see one status dictionary. A SetKernelStatus call is checked
 completely before anything changes.
@@ -104,9 +105,6 @@ _STORED_DEFAULTS = {
     "wfr_interpolation_order": 3,
     "structural_plasticity_update_interval": 10000.0,
     "use_compressed_spikes": True,
-    "data_path": "",
-    "data_prefix": "",
-    "overwrite_files": False,
     "print_time": False,
     "dict_miss_is_error": True,
     "keep_source_table": True,
@@ -115,6 +113,9 @@ _STORED_DEFAULTS = {
     "eprop_learning_window": 1000.0,
     "eprop_reset_neurons_on_update": True,
 }
+
+# Kept by the C++ kernel (NEST's io_manager), type-checked here first.
+_IO_KEYS = ("data_path", "data_prefix", "overwrite_files")
 
 # The kernel's own keys outside PyNEST's attribute list that NEST's status also has.
 _EXTRA_STATUS_KEYS = ("prepared", "mpi_rank", "modules")
@@ -191,7 +192,6 @@ def _computed(core: dict) -> dict:
         "node_models": list(_state.kernel.node_models()),
         "synapse_models": list(_state.kernel.synapse_models()),
         "local_spike_counter": 0,
-        "recording_backends": ["memory"],
         "stimulation_backends": [],
         "min_update_time": _run["min_update_time"],
         "max_update_time": _run["max_update_time"],
@@ -278,14 +278,21 @@ def set_status(params: dict) -> None:
     core_keys = set(_state.kernel.get_kernel_status())
     core_params, stored, level, logs = {}, {}, None, []
     for key, value in params.items():
-        if key in _stored:
+        if key in _IO_KEYS:
+            # Kept by the core, which checks them again (a data_path must be a writable
+            # directory); as NEST, a missing directory or a prefix with a path is only
+            # logged and leaves the value unchanged.
             value = _checked(key, value)
             if key == "data_path" and value and not os.path.isdir(value):
-                logs.append(f"Variable data_path not set: Directory '{value}' does not exist.")
+                why = "is not a directory" if os.path.exists(value) else "does not exist"
+                what = f"'{value}' {why}." if os.path.exists(value) else f"Directory '{value}' {why}."
+                logs.append(f"Variable data_path not set: {what}")
             elif key == "data_prefix" and "/" in value:
                 logs.append("Data prefix must not contain path elements.")
             else:
-                stored[key] = value
+                core_params[key] = value
+        elif key in _stored:
+            stored[key] = _checked(key, value)
         elif key == "verbosity":
             level = _checked(key, value)
         elif key == "structural_plasticity_synapses":

@@ -37,18 +37,30 @@ def _status():
 
 
 def Prepare():
-    """Prepare the network for Run; call Cleanup when done."""
+    """Prepare the network for Run; call Cleanup when done.
+
+    Recorders writing files (record_to "ascii") open them here, one per recorder and
+    virtual process as NEST (nestkit runs one process: one file per thread's VP); an
+    existing file without ``overwrite_files`` raises ``IOError`` and nothing changes.
+    Each Run flushes the files; Cleanup closes them.
+    """
     if _kernel_attrs.is_prepared():
         _fail("Prepare called twice.")
     n = _status()["network_size"]
     _info.log(_Level.INFO, f"Preparing {n} node{'' if n == 1 else 's'} for simulation.")
+    try:
+        _state.kernel.begin_session()
+    except _core.IOError as e:
+        _info.log(_Level.ERROR, str(e).removeprefix("IOError: "))
+        raise
     _kernel_attrs.set_prepared(True)
 
 
 def Cleanup():
-    """End a Prepare/Run sequence."""
+    """End a Prepare/Run sequence (recorders' files are closed)."""
     if not _kernel_attrs.is_prepared():
         _fail("Cleanup called without calling Prepare.")
+    _state.kernel.end_session()
     _kernel_attrs.set_prepared(False)
 
 

@@ -37,4 +37,28 @@ inline Window window_of(const TimeGrid& g, double origin, double start, double s
   return w;
 }
 
+// NEST's stimulus_source: the input backend of a stimulation device. nestkit has
+// only the default (""); "mpi" needs NEST's MPI stimulation backend.
+inline void declare_stimulus_source(ModelInfo& m) {
+  m.object("stimulus_source", PType::kString, std::string(""), "", "Input backend; only \"\" (none) is available");
+}
+inline void check_stimulus_source(const ParamRow& row, const std::string& model) {
+  const auto& s = std::get<std::string>(row.get("stimulus_source"));
+  if (s.empty()) return;
+  if (s == "mpi")
+    throw BadProperty(model +
+                      ": stimulus_source 'mpi' needs NEST's MPI stimulation backend, which nestkit does not have");
+  throw BadProperty(model + ": unknown stimulus_source '" + s + "'; only \"\" is available");
+}
+
+// The step at whose end a change time t (ms) takes effect: t's own step when t is
+// on the grid; off the grid the end of the step that contains t when allowed, else -1.
+inline long change_stamp(const TimeGrid& g, double t, bool allow_offgrid) {
+  const long tps = g.tics_per_step();
+  const long tics = g.ms_to_tics(t);
+  if (tics % tps == 0) return tics / tps;
+  if (!allow_offgrid) return -1;
+  return static_cast<long>(std::floor(t / g.resolution() + 1e-12)) + 1;
+}
+
 }  // namespace nestkit::devices

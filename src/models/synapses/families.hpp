@@ -12,6 +12,9 @@ void register_static(std::vector<const SynapseInfo*>& out);
 void register_stdp(std::vector<const SynapseInfo*>& out);
 void register_short_term(std::vector<const SynapseInfo*>& out);
 void register_stochastic(std::vector<const SynapseInfo*>& out);
+void register_neuromodulated(std::vector<const SynapseInfo*>& out);  // stdp_dopamine_synapse
+void register_facetshw(std::vector<const SynapseInfo*>& out);
+void register_clopath(std::vector<const SynapseInfo*>& out);
 
 // Runs tx(k, record) for every synapse and advance(record) once per record: once
 // for the segment when its synapses share a record (state driven by the source

@@ -1,6 +1,7 @@
 // Declaration helpers of SynapseInfo and the list of built-in synapse models.
 #include "nestkit/synapse_model.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <stdexcept>
 
@@ -13,7 +14,8 @@ SynapseInfo& add(SynapseInfo& s, SynapseParam p, int col) {
   if (s.find(p.name)) throw std::logic_error("duplicate declaration of " + p.name + " in " + s.name);
   int& size = p.common ? s.common_size : s.record_size;
   if (col != size) throw std::logic_error(s.name + ": column enum out of order at " + p.name);
-  p.column = size++;
+  p.column = size;
+  size += p.length;
   s.params.push_back(std::move(p));
   return s;
 }
@@ -38,6 +40,22 @@ SynapseInfo& SynapseInfo::integer_state(int col, const std::string& n, long def,
   return add(*this, {n, static_cast<double>(def), "", c, d, false, true, true, false}, col);
 }
 
+SynapseInfo& SynapseInfo::boolean_state(int col, const std::string& n, bool def, const std::string& d) {
+  SynapseParam p{n, def ? 1.0 : 0.0, "", {}, d, false, true, false, false};
+  p.boolean = true;
+  return add(*this, std::move(p), col);
+}
+SynapseInfo& SynapseInfo::integer_common(int col, const std::string& n, long def, Constraint c, const std::string& d) {
+  return add(*this, {n, static_cast<double>(def), "", c, d, true, false, true, false}, col);
+}
+SynapseInfo& SynapseInfo::common_list(int col, const std::string& n, const std::vector<long>& def, Constraint c,
+                                      const std::string& d) {
+  SynapseParam p{n, def.empty() ? 0.0 : static_cast<double>(def[0]), "", c, d, true, false, true, false};
+  p.length = static_cast<int>(def.size());
+  p.default_list.assign(def.begin(), def.end());
+  return add(*this, std::move(p), col);
+}
+
 const SynapseParam* SynapseInfo::find(const std::string& n) const {
   for (const auto& p : params)
     if (p.name == n) return &p;
@@ -60,8 +78,13 @@ std::vector<double> SynapseInfo::default_record() const {
 
 std::vector<double> SynapseInfo::default_common() const {
   std::vector<double> r(common_size);
-  for (const auto& p : params)
-    if (p.common) r[p.column] = p.default_value;
+  for (const auto& p : params) {
+    if (!p.common) continue;
+    if (p.length > 1)
+      std::copy(p.default_list.begin(), p.default_list.end(), r.begin() + p.column);
+    else
+      r[p.column] = p.default_value;
+  }
   return r;
 }
 
@@ -76,6 +99,9 @@ const std::vector<const SynapseInfo*>& builtin_synapse_models() {
     synapses::register_stdp(base);
     synapses::register_short_term(base);
     synapses::register_stochastic(base);
+    synapses::register_neuromodulated(base);
+    synapses::register_facetshw(base);
+    synapses::register_clopath(base);
     std::vector<const SynapseInfo*> m = base;
     for (const SynapseInfo* b : base) {
       if (b->supports_hpc) {

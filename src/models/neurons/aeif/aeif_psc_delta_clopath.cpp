@@ -1,13 +1,15 @@
 // aeif_psc_delta_clopath: AdEx neuron with delta input, a clamped spike of
 // duration t_clamp, a spike afterpotential current z, an adaptive threshold
 // V_th and the low-pass filtered membrane traces of the Clopath et al. (2010)
-// plasticity rule, as NEST 3.10. The Clopath plasticity parameters are kept for
-// GetStatus; the voltage history read by clopath_synapse is not recorded here.
+// plasticity rule, as NEST 3.10. Every step ends with the node's state handed to
+// its Clopath archive, the history clopath_synapse reads.
 #include <cmath>
+#include <memory>
 
 #include "integrators/rkf45_lanes.hpp"
 #include "models/neurons/aeif/aeif_common.hpp"
 #include "models/neurons/aeif/models.hpp"
+#include "nestkit/clopath_archive.hpp"
 
 namespace nestkit::aeif {
 namespace {
@@ -50,11 +52,16 @@ class AeifPscDeltaClopath final : public AeifPopulation {
   void prepare(const RunContext& rc) override {
     prepare_input(rc, kChannels);
     prepare_common(rc);
+    clopath_->resize(n_);
     for (std::size_t i = 0; i < n_; ++i) {
       num_[V_peak_eff][i] = num_[V_peak][i];  // becomes the threshold state when Delta_T == 0
       num_[clamp_counts][i] = static_cast<double>(rc.grid->ms_to_steps(num_[t_clamp][i]));
+      // Sized when the node first runs (delay_u_bars and max_delay as then).
+      clopath_->init(i, rc.grid->delay_to_steps(num_[delay_u_bars][i]), rc.max_delay);
     }
   }
+
+  ClopathArchive* clopath_archive() const override { return clopath_.get(); }
 
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
     for (long lag = from; lag < to; ++lag) {
@@ -79,6 +86,15 @@ class AeifPscDeltaClopath final : public AeifPopulation {
   }
 
  private:
+  std::unique_ptr<ClopathArchive> clopath_ = std::make_unique<ClopathArchive>();
+
+  // Node i's state at the end of the step that ends at `stamp`, for clopath_synapse.
+  void write_clopath(std::size_t i, long stamp, double u, double u_bar_p, double u_bar_m, double u_bar_b) {
+    const ClopathRule rule{num_[A_LTD][i],      num_[A_LTP][i],       num_[u_ref_squared][i],
+                           num_[theta_plus][i], num_[theta_minus][i], num_[A_LTD_const][i] != 0.0};
+    clopath_->write(i, grid_ptr_->steps_to_ms(stamp), u, u_bar_p, u_bar_m, u_bar_b, rule, grid_ptr_->resolution());
+  }
+
   // What the right-hand side reads besides y, per lane (V = lane vector) or
   // for one neuron (V = double).
   template <class V>
@@ -214,6 +230,7 @@ class AeifPscDeltaClopath final : public AeifPopulation {
       if (failed[l]) {
         pop.fail(i);
       } else {
+        pop.write_clopath(i, step + 1, y[yV][l], y[yUp][l], y[yUm][l], y[yUbb][l]);
         if (cc > 0) --cc;
         if (rr > 0) --rr;
       }
@@ -271,6 +288,7 @@ ModelInfo make_info() {
     if (row.num("t_ref") < 0.0) throw BadProperty(model + ": Refractory time cannot be negative.");
     if (row.num("t_clamp") < 0.0) throw BadProperty(model + ": Ensure that t_clamp >= 0");
     check_rest(row, model, {"tau_w", "tau_V_th", "tau_z", "tau_u_bar_plus", "tau_u_bar_minus", "tau_u_bar_bar"});
+    if (row.num("u_ref_squared") <= 0.0) throw BadProperty(model + ": Ensure that u_ref_squared > 0");
   };
   m.make = [](const ModelInfo& info) { return std::make_unique<AeifPscDeltaClopath>(info); };
   return m;

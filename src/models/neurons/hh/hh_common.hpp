@@ -19,7 +19,10 @@
 //  - M::receive(y, ex, in, psc_ex, psc_in): adds one step's summed spike weights
 //    (ex > 0, in <= 0 as buffered) to y;
 //  - M::threshold(p): the potential a spike must reach;
-//  - M::kRecCols: the column of each recordable, in ModelInfo::recordables order.
+//  - M::kRecCols: the column of each recordable, in ModelInfo::recordables order;
+//  - for a model that keeps NEST's Clopath archive (hh_psc_alpha_clopath): the
+//    rule's parameter columns (A_LTD, ..., delay_u_bars) and Y indices yUp, yUm,
+//    yUbb of u_bar_plus, u_bar_minus, u_bar_bar.
 #include <cmath>
 #include <cstddef>
 #include <initializer_list>
@@ -30,15 +33,30 @@
 
 #include "integrators/rkf45_lanes.hpp"
 #include "models/neurons/neuron_base.hpp"
+#include "nestkit/clopath_archive.hpp"
 #include "nestkit/errors.hpp"
 #include "nestkit/registry.hpp"
 
 namespace nestkit::hh {
 
+// A model whose traits name the Clopath rule's columns keeps a Clopath archive.
+template <class M>
+concept KeepsClopath = requires {
+  M::delay_u_bars;
+  M::A_LTD_const;
+  M::yUp;
+  M::yUm;
+  M::yUbb;
+};
+
 template <class M>
 class HhPopulation final : public NeuronPopulation {
  public:
-  using NeuronPopulation::NeuronPopulation;
+  explicit HhPopulation(const ModelInfo& info) : NeuronPopulation(info) {
+    if constexpr (KeepsClopath<M>) clopath_ = std::make_unique<ClopathArchive>();
+  }
+
+  ClopathArchive* clopath_archive() const override { return clopath_.get(); }
 
   void prepare(const RunContext& rc) override {
     prepare_input(rc, kChannels);
@@ -52,6 +70,12 @@ class HhPopulation final : public NeuronPopulation {
       num_[M::psc_ex][i] = M::psc_norm(p, true);
       num_[M::psc_in][i] = M::psc_norm(p, false);
       num_[M::ref_counts][i] = static_cast<double>(rc.grid->ms_to_steps(p[M::t_ref]));
+    }
+    if constexpr (KeepsClopath<M>) {
+      clopath_->resize(n_);
+      // Sized when the node first runs (delay_u_bars and max_delay as then).
+      for (std::size_t i = 0; i < n_; ++i)
+        clopath_->init(i, rc.grid->delay_to_steps(num_[M::delay_u_bars][i]), rc.max_delay);
     }
   }
 
@@ -77,6 +101,17 @@ class HhPopulation final : public NeuronPopulation {
  private:
   enum Channel : int { kEx, kIn, kCurrent, kChannels };
   double step_ = 0.1;
+  std::unique_ptr<ClopathArchive> clopath_;
+
+  // Node i's state after the step that ends at `stamp`, for clopath_synapse.
+  void write_clopath(std::size_t i, long stamp, const double* ys) {
+    if constexpr (KeepsClopath<M>) {
+      const ClopathRule rule{num_[M::A_LTD][i],      num_[M::A_LTP][i],       num_[M::u_ref_squared][i],
+                             num_[M::theta_plus][i], num_[M::theta_minus][i], num_[M::A_LTD_const][i] != 0.0};
+      clopath_->write(i, grid_ptr_->steps_to_ms(stamp), ys[0], ys[M::yUp], ys[M::yUm], ys[M::yUbb], rule,
+                      grid_ptr_->resolution());
+    }
+  }
 
   // Connects the population to the lock-step stepper for one simulation step.
   template <int W>
@@ -110,6 +145,7 @@ class HhPopulation final : public NeuronPopulation {
       for (int k = 0; k < M::kY0; ++k) ps[k] = p[k][l];
       num[M::h_int][i] = h;
       M::receive(ys, in_ex[i], in_in[i], num[M::psc_ex][i], num[M::psc_in][i]);
+      pop.write_clopath(i, step + 1, ys);
       double& r = num[M::r][i];
       if (r > 0.0) {
         r -= 1.0;
