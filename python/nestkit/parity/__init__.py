@@ -4,6 +4,8 @@
 :mod:`.scenario` runs a scenario, :mod:`.compare` applies the tolerance categories
 A-C, :mod:`.stats` the category D statistics.  Nothing here imports the rest of
 ``nestkit``, so the harness can equally drive real PyNEST.
+``python -m nestkit.parity live --nest-python PATH`` (:mod:`.live`) runs scenarios
+or PyNEST scripts on real NEST and on nestkit side by side and compares them.
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """Command line: ``python -m nestkit.parity run [SCENARIO.json ...] [options]``.
 
+``python -m nestkit.parity live --nest-python PATH ...`` runs the cases on real
+NEST and on nestkit side by side instead of reading stored references (see
+:mod:`.live`).
+
 Runs scenarios through a PyNEST-like module (``nestkit.nest`` unless ``--module``
 says otherwise), compares them with NEST 3.10's references and prints one line
 per case followed by ``N passed, M failed, K unsupported``.  The exit status is
@@ -16,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any, List, Sequence, Tuple
 
+from . import live
 from .compare import CaseResult, case_result, compare_case, format_result_line, format_summary
 from .scenario import is_unsupported_error, load_json, missing_requirements, run_all_seeds
 
@@ -61,11 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", type=Path, metavar="OUT", help="also write the results as JSON to OUT")
     run.add_argument("--module", default="nestkit.nest", help="PyNEST-like module to drive (default: nestkit.nest)")
     run.add_argument("--save-runs", type=Path, metavar="DIR", help="write each case's runs (reference schema) to DIR")
+    live.add_parser(commands, default_corpus_dir())
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "live":
+        return live.main(args, default_corpus_dir())
     try:
         scenario_paths, reference_dir = _resolve_inputs(args)
     except FileNotFoundError as exc:

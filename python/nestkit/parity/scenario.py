@@ -424,7 +424,10 @@ class _Builder:
         if op in ("Displacement", "Distance"):
             return getattr(nest, op)(self.select(query["from"]), self.select(query["to"]))
         if op == "FindNearestElement":
-            return nest.FindNearestElement(self.select(query["layer"]), query["locations"])
+            found = nest.FindNearestElement(self.select(query["layer"]), query["locations"])
+            if isinstance(found, (list, tuple)):  # PyNEST: one NodeCollection per location; stored flat
+                return [node_id for item in found for node_id in _as_list(item)]
+            return found
         if op == "FindCenterElement":
             return nest.FindCenterElement(self.select(query["layer"]))
         raise ValueError(f"unknown query op {op!r}")
