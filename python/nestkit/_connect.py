@@ -21,6 +21,9 @@ def _syn_spec(syn_spec):
         )
     spec = {}
     for key, value in syn_spec.items():
+        if isinstance(value, (list, tuple)) and any(isinstance(v, (list, tuple, np.ndarray)) for v in value):
+            value = np.asarray(value, dtype=float)
+        # A 2-D array for all_to_all is [target][source], the order in which the rule makes connections.
         spec[key] = value.ravel() if isinstance(value, np.ndarray) else value
     return spec
 

@@ -73,13 +73,31 @@ def from_data(data, sel=None, **kwargs):
     return _make_plot(data[:, 1], picked[:, 1], picked[:, 0], data[:, 0], **kwargs)
 
 
+def _read_ascii(fname):
+    """(senders, times) of ASCII recorder files (NEST's layout: '#' header lines, a column-name line)."""
+    names = [fname] if isinstance(fname, str) else list(fname)
+    rows = []
+    for name in names:
+        with open(name) as f:
+            lines = [ln for ln in f if ln.strip() and not ln.startswith("#")]
+        if lines and not lines[0].split()[0].lstrip("-").isdigit():
+            lines = lines[1:]  # the column names
+        for ln in lines:
+            parts = ln.split()
+            rows.append((float(parts[0]), float(parts[1])))
+    data = np.asarray(rows, dtype=float).reshape(-1, 2)
+    return data
+
+
 def from_device(detec, **kwargs):
-    """Raster plot (with rate histogram unless hist=False) of a spike recorder's events."""
+    """Raster plot (with rate histogram unless hist=False) of a spike recorder's events or files."""
     status = detec.get()
     if status.get("element_type") != "recorder" or "record_from" in status or "n_events" not in status:
         raise TypeError("Please provide a 'spike_recorder'.")
+    if status.get("record_to") == "ascii":
+        return from_file(status["filenames"], **kwargs)
     if status.get("record_to") != "memory":
-        raise NotImplementedError("raster_plot.from_device: nestkit records to memory only")
+        raise NotImplementedError(f"raster_plot.from_device: cannot read back the '{status.get('record_to')}' backend")
     ev = detec.get("events")
     ts, senders = np.asarray(ev["times"], dtype=float), np.asarray(ev["senders"])
     if not len(ts):
@@ -89,15 +107,18 @@ def from_device(detec, **kwargs):
 
 
 def from_file(fname, **kwargs):
-    """Plot from NEST's ASCII recorder files: nestkit records to memory only."""
-    raise NotImplementedError("nest.raster_plot.from_file is not implemented by nestkit yet: no ASCII recording")
+    """Raster plot from ASCII recorder files (one name or a list), as NEST writes them."""
+    data = _read_ascii(fname)
+    if not len(data):
+        raise ValueError("No data to plot.")
+    return from_data(data, **kwargs)
 
 
 def from_file_numpy(fname, **kwargs):
-    """Plot from NEST's ASCII recorder files (numpy reader): not implemented."""
-    raise NotImplementedError("nest.raster_plot.from_file_numpy is not implemented by nestkit yet: no ASCII recording")
+    """As from_file (NumPy reader)."""
+    return from_file(fname, **kwargs)
 
 
 def from_file_pandas(fname, **kwargs):
-    """Plot from NEST's ASCII recorder files (pandas reader): not implemented."""
-    raise NotImplementedError("nest.raster_plot.from_file_pandas is not implemented by nestkit yet: no ASCII recording")
+    """As from_file (NEST reads with pandas; the result is the same plot)."""
+    return from_file(fname, **kwargs)

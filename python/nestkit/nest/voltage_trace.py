@@ -37,8 +37,12 @@ def from_device(detec, neurons=None, title=None, grayscale=False, timeunit="ms",
         raise TypeError("Please provide a 'voltmeter' or a 'multimeter' measuring V_m.")
     if "V_m" not in status["record_from"]:
         raise ValueError("Please provide a 'multimeter' measuring 'V_m'.")
+    if status.get("record_to") == "ascii":
+        return from_file(status["filenames"], title=title, grayscale=grayscale)
     if status.get("record_to") != "memory":
-        raise NotImplementedError("voltage_trace.from_device: nestkit records to memory only")
+        raise NotImplementedError(
+            f"voltage_trace.from_device: cannot read back the '{status.get('record_to')}' backend"
+        )
     factor = 1.0
     if timeunit == "s":
         factor = 1000.0
@@ -68,5 +72,27 @@ def from_device(detec, neurons=None, title=None, grayscale=False, timeunit="ms",
 
 
 def from_file(fname, title=None, grayscale=False):
-    """Plot from NEST's ASCII recorder files: nestkit records to memory only."""
-    raise NotImplementedError("nest.voltage_trace.from_file is not implemented by nestkit yet: no ASCII recording")
+    """Plot V_m (the third column) per sender from ASCII multimeter/voltmeter files."""
+    import matplotlib.pyplot as plt
+
+    names = [fname] if isinstance(fname, str) else list(fname)
+    rows = []
+    for name in names:
+        with open(name) as f:
+            lines = [ln for ln in f if ln.strip() and not ln.startswith("#")]
+        if lines and not lines[0].split()[0].lstrip("-").isdigit():
+            lines = lines[1:]
+        rows += [[float(x) for x in ln.split()[:3]] for ln in lines]
+    data = np.asarray(rows, dtype=float).reshape(-1, 3)
+    if not len(data):
+        raise ValueError("No data to plot.")
+    plotids = []
+    for s in dict.fromkeys(data[:, 0].tolist()):
+        m = data[:, 0] == s
+        plotids.append(plt.plot(data[m, 1], data[m, 2], "k" if grayscale else "", label=f"Neuron {int(s)}"))
+    plt.title(title or "Membrane potential")
+    plt.ylabel("Membrane potential (mV)")
+    plt.xlabel("Time (ms)")
+    plt.legend(loc="best")
+    plt.draw()
+    return plotids

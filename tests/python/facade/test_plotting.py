@@ -97,3 +97,30 @@ def test_extract_events(nest):
     np.testing.assert_array_equal(nest.raster_plot.extract_events(data, time=[3.5]), [[1, 1.0], [2, 2.0]])
     np.testing.assert_array_equal(nest.raster_plot.extract_events(data, time=[2.0, 4.0]), [[2, 2.0], [1, 3.5]])
     np.testing.assert_array_equal(nest.raster_plot.extract_events(data, sel=[3]), [[3, 4.0]])
+
+
+def test_plots_from_ascii_files_draw_what_was_recorded(nest, tmp_path):
+    nest.overwrite_files = True
+    nest.data_path = str(tmp_path)
+    n = nest.Create("iaf_psc_alpha", 2, params={"I_e": [400.0, 500.0]})
+    sr = nest.Create("spike_recorder", params={"record_to": "ascii", "label": "spk"})
+    vm = nest.Create("voltmeter", params={"record_to": "ascii", "label": "vm", "interval": 1.0})
+    mem = nest.Create("spike_recorder")
+    nest.Connect(n, sr)
+    nest.Connect(n, mem)
+    nest.Connect(vm, n)
+    nest.Simulate(200.0)
+    plt.close("all")
+    nest.raster_plot.from_device(sr, hist=False)
+    dots = plt.gcf().axes[0].lines[0]
+    ev = mem.get("events")
+    order = np.argsort(np.asarray(dots.get_xdata()), kind="stable")
+    assert np.allclose(np.sort(dots.get_xdata()), np.sort(ev["times"]), atol=1e-3)  # files keep 3 decimals
+    assert sorted(np.asarray(dots.get_ydata())[order].tolist()) == sorted(ev["senders"].tolist())
+    plt.close("all")
+    lines = nest.voltage_trace.from_device(vm)
+    assert len(lines) == 2
+    t, v = lines[0][0].get_xdata(), lines[0][0].get_ydata()
+    assert np.allclose(t, np.arange(1.0, 200.0, 1.0)[: len(t)])
+    assert v.max() <= -55.0 + 1e-3 and v.min() >= -70.0 - 1e-3
+    plt.close("all")
