@@ -16,13 +16,23 @@
 
 namespace nestkit {
 
-// A random distribution for weights, delays or node parameters
-// (nest.random.uniform/normal/lognormal/exponential/uniform_int).
+// A parameter expression for weights, delays or node parameters (PyNEST's
+// nest.random / nest.math / nest.logic and Parameter arithmetic). Leaves:
+// "constant" (a), "uniform" (a=min, b=max), "normal" (a=mean, b=std), "lognormal"
+// (a=mean, b=std of the underlying normal), "exponential" (a=beta), "uniform_int"
+// (a=max). Operators take their operands in args: "add" "sub" "mul" "div" (2),
+// "neg" "exp" "sin" "cos" (1), "pow" (1, a=exponent), "min"/"max" (1, a=bound),
+// "lt" "le" "eq" "ne" "ge" "gt" (2, giving 1 or 0), "conditional" (3: condition,
+// if true, if false), "redraw" (1, a=min, b=max). Evaluation is depth-first,
+// left to right, so a stream gives the same value whatever the thread count.
 struct Distribution {
-  std::string type;  // "uniform" (a=min, b=max), "normal" (a=mean, b=std), "lognormal" (a=mean, b=std of
-                     // the underlying normal), "exponential" (a=beta), "uniform_int" (a=max)
+  std::string type;
   double a = 0.0, b = 1.0;
+  std::vector<Distribution> args;
   double draw(class RandomStream& rng) const;
+  // Throws BadProperty (naming `what`) on an unknown operator, a wrong number of
+  // operands or invalid distribution parameters.
+  void validate(const std::string& what) const;
 };
 
 // Where a per-connection value comes from.

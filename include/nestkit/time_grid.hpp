@@ -11,6 +11,8 @@ class TimeGrid {
  public:
   static constexpr long kInfSteps = std::numeric_limits<long>::max() / 4;
 
+  // NEST's set_resolution(tics_per_ms, resolution): a finer or coarser tic.
+  void set_tics_per_ms(double tics_per_ms) { tics_per_ms_ = tics_per_ms; }
   void set_resolution(double ms) {
     tics_per_step_ = static_cast<long>(std::floor(tics_per_ms_ * ms + 0.5));
     ms_per_step_ = tics_per_step_ / tics_per_ms_;

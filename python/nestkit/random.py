@@ -1,43 +1,35 @@
-"""Random parameters for weights and delays (PyNEST's nest.random).
+"""Random parameters (PyNEST's nest.random).
 
-Each returns a small descriptor; the C++ core draws the values from
-counter-based streams, so results do not depend on the number of threads.
+Each returns a Parameter; the C++ core draws the values from counter-based
+streams, so results do not depend on the number of threads.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .parameters import Parameter
+
+# Older name of the class these functions return.
+RandomParameter = Parameter
 
 
-@dataclass(frozen=True)
-class RandomParameter:
-    kind: str
-    a: float
-    b: float = 0.0
-
-    @property
-    def _nestkit_distribution(self):
-        return (self.kind, float(self.a), float(self.b))
+def uniform(min: float = 0.0, max: float = 1.0) -> Parameter:  # noqa: A002 - PyNEST's names
+    return Parameter(("uniform", float(min), float(max)))
 
 
-def uniform(min: float = 0.0, max: float = 1.0) -> RandomParameter:  # noqa: A002 - PyNEST's names
-    return RandomParameter("uniform", min, max)
+def normal(mean: float = 0.0, std: float = 1.0) -> Parameter:
+    return Parameter(("normal", float(mean), float(std)))
 
 
-def normal(mean: float = 0.0, std: float = 1.0) -> RandomParameter:
-    return RandomParameter("normal", mean, std)
+def lognormal(mean: float = 0.0, std: float = 1.0) -> Parameter:
+    return Parameter(("lognormal", float(mean), float(std)))
 
 
-def lognormal(mean: float = 0.0, std: float = 1.0) -> RandomParameter:
-    return RandomParameter("lognormal", mean, std)
+def exponential(beta: float = 1.0) -> Parameter:
+    return Parameter(("exponential", float(beta)))
 
 
-def exponential(beta: float = 1.0) -> RandomParameter:
-    return RandomParameter("exponential", beta)
-
-
-def uniform_int(max: int) -> RandomParameter:  # noqa: A002
-    return RandomParameter("uniform_int", max)
+def uniform_int(max: int) -> Parameter:  # noqa: A002
+    return Parameter(("uniform_int", float(max)))
 
 
 __all__ = ["RandomParameter", "uniform", "normal", "lognormal", "exponential", "uniform_int"]

@@ -87,13 +87,29 @@ nb::dict from_dict(const Dict& d) {
   return out;
 }
 
+Distribution to_distribution(nb::handle h) {
+  if (!nb::isinstance<nb::tuple>(h) || nb::len(h) == 0) throw BadProperty("a parameter expression must be a tuple");
+  nb::tuple t = nb::borrow<nb::tuple>(h);
+  Distribution d;
+  d.type = nb::cast<std::string>(t[0]);
+  std::size_t nums = 0;
+  for (std::size_t i = 1; i < nb::len(t); ++i) {
+    nb::handle x = t[i];
+    if (nb::isinstance<nb::tuple>(x)) {
+      d.args.push_back(to_distribution(x));
+    } else {
+      if (nums == 2) throw BadProperty("parameter '" + d.type + "': too many numeric arguments");
+      (nums++ == 0 ? d.a : d.b) = nb::cast<double>(x);
+    }
+  }
+  return d;
+}
+
 ParamSource to_param_source(nb::handle h, const char* what, const std::string& unit) {
   if (h.is_none()) return {};
   // A random parameter from nestkit.nest.random / nestkit.random.
   if (nb::hasattr(h, "_nestkit_distribution")) {
-    nb::tuple t = nb::cast<nb::tuple>(h.attr("_nestkit_distribution"));
-    Distribution d{nb::cast<std::string>(t[0]), nb::cast<double>(t[1]), nb::cast<double>(t[2])};
-    return ParamSource::of(d);
+    return ParamSource::of(to_distribution(h.attr("_nestkit_distribution")));
   }
   Value v = to_value(h);
   if (auto q = std::get_if<Quantity>(&v)) {

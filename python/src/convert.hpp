@@ -14,6 +14,11 @@ nb::object from_value(const Value& v);
 Dict to_dict(nb::handle h);
 nb::dict from_dict(const Dict& d);
 ParamSource to_param_source(nb::handle h, const char* what, const std::string& unit);
+// A parameter expression from a nested tuple ("type", numbers..., operand tuples...),
+// as nestkit.random.Parameter._nestkit_distribution gives it.
+Distribution to_distribution(nb::handle t);
+// Whether h is a nestkit parameter object.
+inline bool is_parameter(nb::handle h) { return nb::hasattr(h, "_nestkit_distribution"); }
 NodeCollection to_nodes(nb::handle h);
 
 }  // namespace nestkit::py

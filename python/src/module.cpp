@@ -10,6 +10,7 @@
 #include "nestkit/coerce.hpp"
 #include "nestkit/platform.hpp"
 #include "nestkit/registry.hpp"
+#include "nestkit/rng.hpp"
 
 namespace nb = nanobind;
 using namespace nestkit;
@@ -184,9 +185,8 @@ NB_MODULE(_core, m) {
             } else if (!params.is_none()) {
               for (auto [k, v] : nb::cast<nb::dict>(params)) {
                 const std::string key = nb::cast<std::string>(k);
-                if (nb::hasattr(v, "_nestkit_distribution")) {
-                  nb::tuple t = nb::cast<nb::tuple>(v.attr("_nestkit_distribution"));
-                  random[key] = {nb::cast<std::string>(t[0]), nb::cast<double>(t[1]), nb::cast<double>(t[2])};
+                if (is_parameter(v)) {
+                  random[key] = to_distribution(v.attr("_nestkit_distribution"));
                 } else {
                   fixed[key] = to_value(v);
                 }
@@ -207,9 +207,8 @@ NB_MODULE(_core, m) {
              std::map<std::string, Distribution> random;
              for (auto [k, v] : nb::cast<nb::dict>(d)) {
                const std::string key = nb::cast<std::string>(k);
-               if (nb::hasattr(v, "_nestkit_distribution")) {
-                 nb::tuple t = nb::cast<nb::tuple>(v.attr("_nestkit_distribution"));
-                 random[key] = {nb::cast<std::string>(t[0]), nb::cast<double>(t[1]), nb::cast<double>(t[2])};
+               if (is_parameter(v)) {
+                 random[key] = to_distribution(v.attr("_nestkit_distribution"));
                } else {
                  fixed[key] = to_value(v);
                }
@@ -269,6 +268,15 @@ NB_MODULE(_core, m) {
       .def_prop_ro("biological_time", &Simulator::biological_time)
       .def_prop_ro("resolution", &Simulator::resolution);
 
+  m.def(
+      "parameter_value",
+      [](nb::handle expr, uint32_t seed, uint64_t draw) {
+        const Distribution d = to_distribution(expr);
+        d.validate("parameter");
+        RandomStream rng(seed, Purpose::kNodeParam, 0, draw);
+        return d.draw(rng);
+      },
+      "One value of a parameter expression (Parameter.GetValue), from the stream (seed, draw).");
   m.def("ode_lane_width", &ode_lane_width,
         "Neurons the ODE models' RKF45 stepper advances together (2, 4 or 8; NESTKIT_LANES caps it).");
   m.def("model_schema", &model_schema, "Parameter declarations of a built-in model (for generated docs).");

@@ -13,28 +13,8 @@
 
 namespace nestkit {
 
-double Distribution::draw(RandomStream& rng) const {
-  if (type == "uniform") return a + (b - a) * rng.uniform();
-  if (type == "normal") return a + b * rng.normal();
-  if (type == "lognormal") return std::exp(a + b * rng.normal());
-  if (type == "exponential") return a * rng.exponential(1.0);
-  if (type == "uniform_int") return static_cast<double>(rng.uniform_int(static_cast<uint64_t>(a)));
-  throw BadProperty("unknown random distribution '" + type + "'." +
-                    did_you_mean(type, {"uniform", "normal", "lognormal", "exponential", "uniform_int"}));
-}
-
 namespace {
-// Checks a distribution's parameters before anything is drawn.
-void check_distribution(const Distribution& d, const std::string& what) {
-  Distribution probe = d;
-  RandomStream rng(1, Purpose::kWeight, 0, 0);
-  probe.draw(rng);  // throws on an unknown type
-  if ((d.type == "normal" || d.type == "lognormal") && d.b < 0)
-    throw BadProperty(what + ": the standard deviation must be >= 0");
-  if (d.type == "uniform" && d.b < d.a) throw BadProperty(what + ": uniform needs min <= max");
-  if (d.type == "exponential" && d.a <= 0) throw BadProperty(what + ": exponential needs beta > 0");
-  if (d.type == "uniform_int" && d.a < 1) throw BadProperty(what + ": uniform_int needs max >= 1");
-}
+void check_distribution(const Distribution& d, const std::string& what) { d.validate(what); }
 }  // namespace
 
 void Simulator::check_connectable(const Population& src, uint32_t source, const Population& tgt, uint32_t target,

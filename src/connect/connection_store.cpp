@@ -83,8 +83,8 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
       sg.receptor = call.receptor;
       sg.synapse_model = call.synapse_model;
       sg.rec_size = call.rec_size;
-      sg.flags = (call.weights.empty() && !call.weight_each ? 0 : Segment::kWeightEach) | (call.delays.empty() ? 0 : Segment::kDelayEach) |
-                 (call.records.empty() ? 0 : Segment::kRecEach);
+      sg.flags = (call.weights.empty() && !call.weight_each ? 0 : Segment::kWeightEach) |
+                 (call.delays.empty() ? 0 : Segment::kDelayEach) | (call.records.empty() ? 0 : Segment::kRecEach);
       seg_of[c].push_back(idx);
     }
   }

@@ -116,8 +116,9 @@ Dict Simulator::kernel_status() const {
 
 void Simulator::set_kernel_status(const Dict& d) {
   static const std::vector<std::string> settable = {
-      "resolution", "rng_seed",    "local_num_threads", "total_num_virtual_procs", "print_time", "overwrite_files",
-      "data_path",  "data_prefix", "rng_type"};
+      "resolution", "rng_seed",        "local_num_threads", "total_num_virtual_procs",
+      "print_time", "overwrite_files", "data_path",         "data_prefix",
+      "rng_type",   "tics_per_ms"};
   const Dict current = kernel_status();
   for (const auto& [key, value] : d) {
     if (std::find(settable.begin(), settable.end(), key) == settable.end()) {
@@ -153,6 +154,15 @@ void Simulator::set_kernel_status(const Dict& d) {
     if (!flag) throw TypeMismatch("kernel property 'overwrite_files' expects a bool, got " + type_name(it->second));
     io.overwrite_files = *flag;
   }
+  if (auto it = d.find("tics_per_ms"); it != d.end()) {
+    // As NEST: only together with the resolution, and only before nodes exist.
+    const double tpm = coerce_number(it->second, "", "tics_per_ms");
+    if (!d.count("resolution"))
+      throw KernelException("Change of tics_per_ms requires simultaneous specification of resolution.");
+    if (!(tpm >= 1.0) || std::floor(tpm) != tpm || tpm > 1e9)
+      throw BadProperty("tics_per_ms must be a positive integer, got " + std::to_string(tpm));
+    grid.set_tics_per_ms(tpm);
+  }
   if (auto it = d.find("resolution"); it != d.end()) {
     const double h = coerce_number(it->second, "ms", "resolution");
     if (network_size() > 0 || store_.size() > 0)
@@ -160,7 +170,8 @@ void Simulator::set_kernel_status(const Dict& d) {
     if (!(h > 0.0) || !std::isfinite(h)) throw BadProperty("resolution must be > 0 ms");
     const double tics = h * grid.tics_per_ms();
     if (std::fabs(tics - std::floor(tics + 0.5)) > 1e-6 * std::max(1.0, tics) || tics < 0.5)
-      throw BadProperty("resolution must be a multiple of the tic length (0.001 ms)");
+      throw BadProperty("resolution must be a multiple of the tic length (" + std::to_string(1.0 / grid.tics_per_ms()) +
+                        " ms)");
     grid.set_resolution(h);
   }
   if (auto it = d.find("rng_seed"); it != d.end()) {
@@ -202,6 +213,14 @@ std::vector<std::string> Simulator::synapse_models() const {
 const Simulator::NodeProto& Simulator::node_proto(const std::string& model) const {
   auto it = node_protos_.find(model);
   if (it == node_protos_.end()) {
+    // NEST's MUSIC proxies exist only in NEST builds with MUSIC; say so rather than suggest a name.
+    static const std::vector<std::string> music = {
+        "music_event_in_proxy", "music_event_out_proxy", "music_cont_in_proxy",   "music_cont_out_proxy",
+        "music_rate_in_proxy",  "music_rate_out_proxy",  "music_message_in_proxy"};
+    if (std::find(music.begin(), music.end(), model) != music.end())
+      throw UnknownModelName("'" + model +
+                             "' is a MUSIC proxy; nestkit does not support MUSIC (NEST provides these only when built "
+                             "with MUSIC)");
     std::vector<std::string> all = node_models();
     for (auto& s : synapse_models()) all.push_back(s);
     throw UnknownModelName("'" + model + "' is not a known model." + did_you_mean(model, all));
@@ -234,8 +253,7 @@ Dict Simulator::get_defaults(const std::string& model) const {
     const ParamRow view(*p.info, row);
     for (std::size_t k = 0; k < p.info->specs.size(); ++k) {
       const std::string& name = p.info->specs[k].name;
-      if (p.info->specs[k].role != Role::kInternal && (!p.info->shows || p.info->shows(view, name)))
-        d[name] = row[k];
+      if (p.info->specs[k].role != Role::kInternal && (!p.info->shows || p.info->shows(view, name))) d[name] = row[k];
     }
     d["model"] = model;
     d["element_type"] = element_type_of(*p.info);
@@ -459,6 +477,7 @@ NodeCollection Simulator::create(const std::string& model, std::size_t n, const 
     const int idx = info.index_of(k);
     (is_list && idx >= 0 && info.specs[idx].numeric() ? lists : scalars)[k] = v;
   }
+  for (const auto& [key, dist] : random) dist.validate(key);
   NodeCollection nc = create(model, n, scalars);
   try {
     if (!lists.empty()) set_status(nc, lists);
@@ -588,6 +607,7 @@ void Simulator::set_status(const NodeCollection& nodes, const Dict& params) {
 void Simulator::set_status(const NodeCollection& nodes, const Dict& params,
                            const std::map<std::string, Distribution>& random) {
   if (random.empty()) return set_status(nodes, params);
+  for (const auto& [key, dist] : random) dist.validate(key);
   const uint32_t call = random_set_calls_ + 1;
   std::vector<Dict> per_node(nodes.size());
   uint32_t salt = 0;

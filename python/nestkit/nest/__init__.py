@@ -18,7 +18,10 @@ from .. import _core, units
 from .. import random as random  # noqa: PLC0414 - nest.random
 from .._collections import NodeCollection, SynapseCollection, flatten_params, serialize_data, to_json
 from .._connect import connect as _connect
+from ..parameters import CreateParameter, Parameter
 from . import _kernel_attrs, _state, _unimplemented
+from . import logic as logic  # noqa: PLC0414 - nest.logic
+from . import math as math  # noqa: PLC0414 - nest.math
 from ._info import VerbosityLevel, get_verbosity, help, helpdesk, message, set_verbosity  # noqa: A004
 from ._nodes import GetLocalNodeCollection, GetNodes, GetStatus, PrintNodes, SetStatus
 from ._parallel import GetLocalVPs, Install, NumProcesses, Rank, SetAcceptableLatency, SetMaxBuffered, SyncProcesses
@@ -291,6 +294,10 @@ __all__ = [
     "NESTErrors",
     "userdict",
     "random",
+    "math",
+    "logic",
+    "Parameter",
+    "CreateParameter",
     "units",
     "voltage_trace",
     "raster_plot",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import types
 
 _SPATIAL = "spatial networks (layers, positions, masks) are not supported by nestkit yet"
-_PARAM = "NEST's Parameter objects (nest.math, nest.logic, spatial parameters) are not supported yet"
 _SP = "structural plasticity is not supported by nestkit yet"
 
 # name: (kind, reason); kind is "function", "class" or "module".
@@ -19,8 +18,6 @@ UNIMPLEMENTED = {
     "Compartments": ("class", "the compartments editor of multi-compartment models is not supported yet"),
     "Receptors": ("class", "the receptors editor of multi-compartment models is not supported yet"),
     "Mask": ("class", _SPATIAL),
-    "Parameter": ("class", _PARAM),
-    "CreateParameter": ("function", _PARAM),
     "CreateMask": ("function", _SPATIAL),
     "Displacement": ("function", _SPATIAL),
     "Distance": ("function", _SPATIAL),
@@ -45,8 +42,6 @@ UNIMPLEMENTED = {
     "set_communicator": ("function", "nestkit does not use MPI"),
     "spatial": ("module", _SPATIAL),
     "spatial_distributions": ("module", _SPATIAL),
-    "math": ("module", _PARAM),
-    "logic": ("module", _PARAM),
     "server": ("module", "NEST Server is not part of nestkit"),
     "visualization": ("module", "nest.visualization.plot_network is not supported yet"),
     "ll_api": ("module", "nestkit has no SLI/low-level API; use nestkit's Python APIs"),

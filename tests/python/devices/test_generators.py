@@ -284,3 +284,22 @@ def test_stimulus_source_mpi_message(nest):
     with pytest.raises(nestkit.NESTError, match="mpi"):
         g.set({"stimulus_source": "mpi"})
     g.set({"stimulus_source": ""})
+
+
+@pytest.mark.parametrize(
+    "proxy",
+    [
+        "music_event_in_proxy",
+        "music_event_out_proxy",
+        "music_cont_in_proxy",
+        "music_cont_out_proxy",
+        "music_rate_in_proxy",
+        "music_rate_out_proxy",
+        "music_message_in_proxy",
+    ],
+)
+def test_music_proxies_are_a_clear_error(nest, proxy):
+    before = nest.network_size
+    with pytest.raises(nest.NESTErrors.UnknownModelName, match="MUSIC"):
+        nest.Create(proxy)
+    assert nest.network_size == before
