@@ -149,6 +149,10 @@ def Create(model, n=1, params=None, positions=None):
     """Create n nodes of a model; params a dictionary (list values: one per node) or a list of dictionaries."""
     if positions is not None:
         raise NotImplementedError("spatial node layers (positions=...) are not supported by nestkit yet")
+    if isinstance(n, dict):  # Create(model, params), as PyNEST accepts
+        if params is not None:
+            raise ValueError("Create: a parameter dictionary can be the second argument only when Create has two arguments")
+        n, params = 1, n
     if not isinstance(n, int) or isinstance(n, bool):
         if hasattr(n, "__index__"):
             n = int(n)

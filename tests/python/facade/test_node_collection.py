@@ -162,3 +162,11 @@ def test_events_and_n_events(nest):
         sr.n_events = 3
     sr.n_events = 0
     assert sr.n_events == 0 and len(sr.events["times"]) == 0
+
+
+def test_create_takes_a_parameter_dictionary_in_place_of_n(nest):
+    sr = nest.Create("spike_recorder", {"label": "x", "start": 5.0})
+    assert len(sr) == 1
+    assert sr.get("label") == "x" and sr.get("start") == 5.0
+    with pytest.raises(ValueError):
+        nest.Create("spike_recorder", {"label": "x"}, params={"start": 1.0})
