@@ -1,6 +1,7 @@
 #pragma once
 // Parameters every device has (origin, start, stop) and NEST's activity window.
 #include <cmath>
+#include <sstream>
 #include <string>
 
 #include "nestkit/errors.hpp"
@@ -51,14 +52,50 @@ inline void check_stimulus_source(const ParamRow& row, const std::string& model)
   throw BadProperty(model + ": unknown stimulus_source '" + s + "'; only \"\" is available");
 }
 
-// The step at whose end a change time t (ms) takes effect: t's own step when t is
-// on the grid; off the grid the end of the step that contains t when allowed, else -1.
+// The step at whose end a change at time t takes effect, as NEST's Time::ms (on
+// grid) or Time::ms_stamp (off grid: the end of the step containing t); -1 when t is
+// off the grid and that is not allowed.
 inline long change_stamp(const TimeGrid& g, double t, bool allow_offgrid) {
   const long tps = g.tics_per_step();
-  const long tics = g.ms_to_tics(t);
-  if (tics % tps == 0) return tics / tps;
-  if (!allow_offgrid) return -1;
-  return static_cast<long>(std::floor(t / g.resolution() + 1e-12)) + 1;
+  long tics = g.ms_to_tics(t);
+  if (tics % tps != 0) {
+    if (!allow_offgrid) return -1;
+    tics = static_cast<long>(t * g.tics_per_ms());
+    tics -= tics % tps;
+    if (tics * (1.0 / static_cast<double>(tps)) * g.resolution() < t) tics += tps;
+  }
+  return tics / tps;
+}
+
+// NEST's checks of amplitude_times/amplitude_values (step_current_generator,
+// step_rate_generator): given together, equal lengths, strictly positive times on
+// strictly increasing steps, allow_offgrid_times changed only with the times.
+inline void validate_amplitude_changes(const ParamRow& row, const std::string& model) {
+  const auto& times = std::get<std::vector<double>>(row.get("amplitude_times"));
+  const auto& values = std::get<std::vector<double>>(row.get("amplitude_values"));
+  const bool times_given = row.given("amplitude_times");
+  if (times_given != row.given("amplitude_values"))
+    throw BadProperty(model + ": Amplitude times and values must be reset together.");
+  if (row.given("allow_offgrid_times") && !times_given && !times.empty())
+    throw BadProperty(model +
+                      ": allow_offgrid_times can only be changed before amplitude_times have been set, or together "
+                      "with amplitude_times and amplitude_values.");
+  if (times.size() != values.size())
+    throw BadProperty(model + ": Amplitude times and values have to be the same size.");
+  if (!times_given) return;
+  long previous = 0;
+  for (double t : times) {
+    if (t <= 0.0) throw BadProperty(model + ": Amplitude can only be changed at strictly positive times (t > 0).");
+    if (!row.grid) continue;
+    const long s = change_stamp(*row.grid, t, row.num("allow_offgrid_times") != 0.0);
+    if (s < 0) {
+      std::ostringstream msg;
+      msg << model << ": Time point " << t << " is not representable in current resolution.";
+      throw BadProperty(msg.str());
+    }
+    if (s <= previous) throw BadProperty(model + ": amplitude times must be at strictly increasing time steps.");
+    previous = s;
+  }
 }
 
 }  // namespace nestkit::devices

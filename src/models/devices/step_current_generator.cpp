@@ -22,21 +22,6 @@ enum Col : int {
 // clang-format on
 enum Obj : int { kTimes, kValues };
 
-// The step at whose end amplitude time t takes effect, as NEST's Time::ms (on grid)
-// or Time::ms_stamp (off grid: the end of the step containing t); -1 when t is off
-// the grid and that is not allowed.
-long amplitude_stamp(const TimeGrid& g, double t, bool allow_offgrid) {
-  const long tps = g.tics_per_step();
-  long tics = g.ms_to_tics(t);
-  if (tics % tps != 0) {
-    if (!allow_offgrid) return -1;
-    tics = static_cast<long>(t * g.tics_per_ms());
-    tics -= tics % tps;
-    if (tics * (1.0 / static_cast<double>(tps)) * g.resolution() < t) tics += tps;
-  }
-  return tics / tps;
-}
-
 class StepCurrentGenerator final : public Population {
  public:
   using Population::Population;
@@ -47,7 +32,7 @@ class StepCurrentGenerator final : public Population {
     for (std::size_t i = 0; i < n_; ++i) {
       window_[i] = devices::window_of(*rc.grid, num_[origin][i], num_[start][i], num_[stop][i]);
       for (double t : std::get<std::vector<double>>(obj_[kTimes][i]))
-        stamps_[i].push_back(amplitude_stamp(*rc.grid, t, num_[allow_offgrid_times][i] != 0.0));
+        stamps_[i].push_back(devices::change_stamp(*rc.grid, t, num_[allow_offgrid_times][i] != 0.0));
     }
   }
 
@@ -88,33 +73,8 @@ class StepCurrentGenerator final : public Population {
 };
 
 void validate(const ParamRow& row) {
-  const std::string model = "step_current_generator";
-  devices::validate_window(row, model);
-  const auto& times = std::get<std::vector<double>>(row.get("amplitude_times"));
-  const auto& values = std::get<std::vector<double>>(row.get("amplitude_values"));
-  const bool times_given = row.given("amplitude_times");
-  if (times_given != row.given("amplitude_values"))
-    throw BadProperty(model + ": Amplitude times and values must be reset together.");
-  if (row.given("allow_offgrid_times") && !times_given && !times.empty())
-    throw BadProperty(model +
-                      ": allow_offgrid_times can only be changed before amplitude_times have been set, or together "
-                      "with amplitude_times and amplitude_values.");
-  if (times.size() != values.size())
-    throw BadProperty(model + ": Amplitude times and values have to be the same size.");
-  if (!times_given) return;
-  long previous = 0;
-  for (double t : times) {
-    if (t <= 0.0) throw BadProperty(model + ": Amplitude can only be changed at strictly positive times (t > 0).");
-    if (!row.grid) continue;
-    const long s = amplitude_stamp(*row.grid, t, row.num("allow_offgrid_times") != 0.0);
-    if (s < 0) {
-      std::ostringstream msg;
-      msg << model << ": Time point " << t << " is not representable in current resolution.";
-      throw BadProperty(msg.str());
-    }
-    if (s <= previous) throw BadProperty(model + ": amplitude times must be at strictly increasing time steps.");
-    previous = s;
-  }
+  devices::validate_window(row, "step_current_generator");
+  devices::validate_amplitude_changes(row, "step_current_generator");
 }
 
 ModelInfo make_info() {

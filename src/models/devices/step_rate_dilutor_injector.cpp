@@ -61,34 +61,9 @@ class StepRate final : public Population {
 };
 
 void validate_step_rate(const ParamRow& row) {
-  const std::string model = "step_rate_generator";
-  devices::validate_window(row, model);
-  devices::check_stimulus_source(row, model);
-  const auto& times = std::get<std::vector<double>>(row.get("amplitude_times"));
-  const auto& values = std::get<std::vector<double>>(row.get("amplitude_values"));
-  const bool times_given = row.given("amplitude_times");
-  if (times_given != row.given("amplitude_values"))
-    throw BadProperty(model + ": Amplitude times and values must be reset together.");
-  if (row.given("allow_offgrid_times") && !times_given && !times.empty())
-    throw BadProperty(model +
-                      ": allow_offgrid_times can only be changed before amplitude_times have been set, or together "
-                      "with amplitude_times and amplitude_values.");
-  if (times.size() != values.size())
-    throw BadProperty(model + ": Amplitude times and values have to be the same size.");
-  if (!times_given) return;
-  long previous = 0;
-  for (double t : times) {
-    if (t <= 0.0) throw BadProperty(model + ": Amplitude can only be changed at strictly positive times (t > 0).");
-    if (!row.grid) continue;
-    const long s = devices::change_stamp(*row.grid, t, row.num("allow_offgrid_times") != 0.0);
-    if (s < 0) {
-      std::ostringstream msg;
-      msg << model << ": Time point " << t << " is not representable in current resolution.";
-      throw BadProperty(msg.str());
-    }
-    if (s <= previous) throw BadProperty(model + ": amplitude times must be at strictly increasing time steps.");
-    previous = s;
-  }
+  devices::validate_window(row, "step_rate_generator");
+  devices::check_stimulus_source(row, "step_rate_generator");
+  devices::validate_amplitude_changes(row, "step_rate_generator");
 }
 
 // --- spike_dilutor ----------------------------------------------------------------
