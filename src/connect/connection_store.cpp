@@ -264,7 +264,9 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
         part.rec = sg.rec + static_cast<uint64_t>(k) * sg.rec_size;
       } else if (sg.rec_size && k > 0) {
         part.rec = records.size();
-        records.insert(records.end(), records.begin() + sg.rec, records.begin() + sg.rec + sg.rec_size);
+        // A copy first: inserting a vector's own range into it is undefined behaviour.
+        const std::vector<double> shared(records.begin() + sg.rec, records.begin() + sg.rec + sg.rec_size);
+        records.insert(records.end(), shared.begin(), shared.end());
       }
       split.push_back(part);
       ++per_row[sg.source + 1];
@@ -405,9 +407,9 @@ void ConnectionStore::set_record_value(uint64_t syn, int col, double v) {
   if (!s.rec_each()) {
     // Diverging from the shared record: give every synapse of the segment its own copy.
     const uint64_t at = records_.size();
+    const std::vector<double> shared(records_.begin() + s.rec, records_.begin() + s.rec + s.rec_size);
     records_.reserve(records_.size() + static_cast<std::size_t>(s.count) * s.rec_size);
-    for (uint32_t k = 0; k < s.count; ++k)
-      records_.insert(records_.end(), records_.begin() + s.rec, records_.begin() + s.rec + s.rec_size);
+    for (uint32_t k = 0; k < s.count; ++k) records_.insert(records_.end(), shared.begin(), shared.end());
     s.rec = at;
     s.flags |= Segment::kRecEach;
   }
