@@ -86,7 +86,8 @@ struct SynapseInfo {
   bool stochastic = false;       // draws per synapse: records always per synapse
   bool needs_archive = false;    // reads the postsynaptic spike history (STDP)
   bool needs_clopath = false;    // reads the Clopath voltage history: targets must keep one
-  bool device_sources = true;    // false: only neurons may send through it (NEST's plastic models refuse devices)
+  bool device_sources = true;    // false: only neurons may send through it (a model with a send() never
+                                 // takes devices either, as in NEST)
   bool supports_hpc = true;
   bool supports_lbl = true;
   SynapseCheck check;          // cross-parameter constraints (e.g. weight and Wmax of one sign)

@@ -116,7 +116,8 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
                                   "): This synapse model is not supported by the neuron model of at least one "
                                   "connection.");
         check_connectable(*src_pop, s, *tgt_pop, t, receptor);
-        if (!proto.info->device_sources && src_pop->info().kind == NodeKind::kStimulator)
+        // As NEST: only static synapse models carry spikes from stimulation devices.
+        if ((!proto.info->device_sources || proto.info->send) && src_pop->info().kind == NodeKind::kStimulator)
           throw IllegalConnection(proto.name + ": " + src_pop->model_name() + " -> " + tgt_pop->model_name() +
                                   ": The target node or synapse model does not support spike input.");
         if (proto.info->needs_archive && !tgt_pop->info().archiving)

@@ -426,3 +426,15 @@ def test_static_synapse_hom_w():
     times, current = np.asarray(ev["times"]), np.asarray(ev["I_syn_ex"])
     expected = net.exponential_psc(times, [11.0, 21.0, 41.0], [4.5, 4.5, 2.0], 2.0)
     np.testing.assert_allclose(current, expected, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("model", ["stdp_synapse", "tsodyks_synapse", "bernoulli_synapse", "ht_synapse"])
+@pytest.mark.parametrize("device", ["spike_generator", "poisson_generator"])
+def test_models_with_an_update_refuse_devices_as_sources(nest, model, device):
+    g = nest.Create(device)
+    n = nest.Create("iaf_psc_alpha")
+    with pytest.raises(nest.NESTErrors.IllegalConnection, match="does not support spike input"):
+        nest.Connect(g, n, syn_spec={"synapse_model": model})
+    assert nest.num_connections == 0
+    nest.Connect(g, n, syn_spec={"synapse_model": "static_synapse_hom_w"})  # static models take devices
+    assert nest.num_connections == 1
