@@ -151,7 +151,9 @@ def Create(model, n=1, params=None, positions=None):
         raise NotImplementedError("spatial node layers (positions=...) are not supported by nestkit yet")
     if isinstance(n, dict):  # Create(model, params), as PyNEST accepts
         if params is not None:
-            raise ValueError("Create: a parameter dictionary can be the second argument only when Create has two arguments")
+            raise ValueError(
+                "Create: a parameter dictionary can be the second argument only when Create has two arguments"
+            )
         n, params = 1, n
     if not isinstance(n, int) or isinstance(n, bool):
         if hasattr(n, "__index__"):
