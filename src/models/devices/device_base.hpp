@@ -98,4 +98,30 @@ inline void validate_amplitude_changes(const ParamRow& row, const std::string& m
   }
 }
 
+// NEST's checks of spike_times and spike_multiplicities (spike_generator,
+// spike_train_injector): sorted, positive (0 only with shift_now_spikes), on the
+// grid unless allow_offgrid_times, multiplicities one per time (or none) and >= 0.
+inline void validate_spike_train(const ParamRow& row, const std::string& model) {
+  const auto& times = std::get<std::vector<double>>(row.get("spike_times"));
+  const auto& mults = std::get<std::vector<long>>(row.get("spike_multiplicities"));
+  if (row.num("precise_times") != 0.0)
+    throw BadProperty(model + ": precise_times is not supported by nestkit yet (needs off-grid spiking)");
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    if (k > 0 && times[k] < times[k - 1])
+      throw BadProperty(model + ": Spike times must be sorted in non-descending order.");
+    if (times[k] == 0.0 && row.num("shift_now_spikes") == 0.0)
+      throw BadProperty(model + ": spike time cannot be set to 0.");
+    if (times[k] < 0.0) throw BadProperty(model + ": spike times must be positive");
+    if (row.grid && !row.grid->on_grid(times[k]) && row.num("allow_offgrid_times") == 0.0)
+      throw BadProperty(model + ": Time point " + std::to_string(times[k]) +
+                        " is not representable in current resolution.");
+  }
+  if (!mults.empty() && mults.size() != times.size())
+    throw BadProperty(model +
+                      ": spike_multiplicities must have the same number of elements as spike_times or 0 elements to "
+                      "clear the property.");
+  for (long m : mults)
+    if (m < 0) throw BadProperty(model + ": spike_multiplicities must be >= 0");
+}
+
 }  // namespace nestkit::devices
