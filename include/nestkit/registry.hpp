@@ -20,6 +20,10 @@ void register_aeif_family(std::vector<const ModelInfo*>& out);
 void register_iaf_cond_family(std::vector<const ModelInfo*>& out);
 void register_hh_family(std::vector<const ModelInfo*>& out);
 void register_misc_ode_family(std::vector<const ModelInfo*>& out);
+void register_binary_family(std::vector<const ModelInfo*>& out);
+void register_point_process_family(std::vector<const ModelInfo*>& out);
+void register_precise_family(std::vector<const ModelInfo*>& out);
+void register_detectors(std::vector<const ModelInfo*>& out);
 
 const ModelInfo& iaf_psc_alpha_model();
 const ModelInfo& parrot_neuron_model();

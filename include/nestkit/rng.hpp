@@ -48,6 +48,13 @@ enum class Purpose : uint32_t {
   kPulsePacket = 46,
   kDilutor = 47,
   kSinusoidalGamma = 48,
+  kPrecisePoisson = 49,
+  // Stochastic neurons.
+  kBinaryUpdate = 60,   // binary neurons: update times and transitions
+  kPointProcess = 61,   // pp_psc_delta, gif_*: escape-noise spikes and dead times
+  kPopulation = 62,     // gif_pop_psc_exp: population draws
+  kRateNoise = 63,      // rate neurons: Gaussian input/output noise
+  kAstrocyte = 64,
 };
 
 class RandomStream {

@@ -18,6 +18,10 @@ const std::vector<const ModelInfo*>& builtin_node_models() {
     register_iaf_cond_family(m);
     register_hh_family(m);
     register_misc_ode_family(m);
+    register_binary_family(m);
+    register_point_process_family(m);
+    register_precise_family(m);
+    register_detectors(m);
     return m;
   }();
   return models;
