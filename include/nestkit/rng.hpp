@@ -50,10 +50,10 @@ enum class Purpose : uint32_t {
   kSinusoidalGamma = 48,
   kPrecisePoisson = 49,
   // Stochastic neurons.
-  kBinaryUpdate = 60,   // binary neurons: update times and transitions
-  kPointProcess = 61,   // pp_psc_delta, gif_*: escape-noise spikes and dead times
-  kPopulation = 62,     // gif_pop_psc_exp: population draws
-  kRateNoise = 63,      // rate neurons: Gaussian input/output noise
+  kBinaryUpdate = 60,  // binary neurons: update times and transitions
+  kPointProcess = 61,  // pp_psc_delta, gif_*: escape-noise spikes and dead times
+  kPopulation = 62,    // gif_pop_psc_exp: population draws
+  kRateNoise = 63,     // rate neurons: Gaussian input/output noise
   kAstrocyte = 64,
 };
 
