@@ -140,11 +140,7 @@ class Simulator:
     # --- running ---
     def simulate(self, t) -> Result:
         """Advance by `t` (ms, or a time Quantity); returns the recorders' results."""
-        if hasattr(t, "_nestkit_dim"):
-            from .units import ms
+        from .units import in_unit
 
-            if t._nestkit_dim != ms._nestkit_dim:
-                raise _core.UnitError("simulate: t must be a time")
-            t = t.to(ms)
-        self._kernel.simulate(float(t))
+        self._kernel.simulate(in_unit(t, "ms", "simulate: t"))
         return Result(self)

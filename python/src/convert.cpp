@@ -3,6 +3,8 @@
 #include "nestkit/coerce.hpp"
 #include "nestkit/units.hpp"
 
+#include <cmath>
+
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/map.h>
 #include <nanobind/stl/string.h>
@@ -10,22 +12,113 @@
 
 namespace nestkit::py {
 
+using namespace nb::literals;
+
 namespace {
-bool is_quantity(nb::handle h) { return nb::hasattr(h, "_nestkit_dim"); }
+// Quantities come from the unit libraries researchers already use: pint (which
+// nestkit.units is built on), quantities (Neo's) and brainunit (brainpy's). Each is
+// read here as its SI magnitude and its exponents of (m, kg, s, A); the core then
+// checks the dimension against the parameter's unit and converts (core/units.cpp).
+enum class UnitLibrary { kNone, kPint, kQuantities, kBrainunit };
+
+std::string module_of(nb::handle h) {
+  nb::object mod = nb::getattr(h.type(), "__module__", nb::none());
+  return mod.is_none() ? std::string() : nb::cast<std::string>(nb::str(mod));
+}
+
+UnitLibrary unit_library(nb::handle h) {
+  if (nb::isinstance<nb::float_>(h) || nb::isinstance<nb::int_>(h) || nb::isinstance<nb::str>(h))
+    return UnitLibrary::kNone;
+  const std::string mod = module_of(h);
+  if (mod.rfind("pint", 0) == 0 && nb::hasattr(h, "magnitude") && nb::hasattr(h, "dimensionality"))
+    return UnitLibrary::kPint;
+  if (mod.rfind("quantities", 0) == 0 && nb::hasattr(h, "simplified")) return UnitLibrary::kQuantities;
+  if ((mod.rfind("saiunit", 0) == 0 || mod.rfind("brainunit", 0) == 0) && nb::hasattr(h, "mantissa"))
+    return UnitLibrary::kBrainunit;
+  return UnitLibrary::kNone;
+}
+
+bool is_quantity(nb::handle h) { return unit_library(h) != UnitLibrary::kNone; }
+
+// Index of a base dimension in nestkit's (m, kg, s, A); -1 for the others.
+int base_index(const std::string& name) {
+  static const char* names[4][3] = {
+      {"[length]", "m", "metre"}, {"[mass]", "kg", "kilogram"}, {"[time]", "s", "second"}, {"[current]", "A", "amp"}};
+  for (int i = 0; i < 4; ++i)
+    for (const char* n : names[i])
+      if (name == n) return i;
+  return -1;
+}
+
+void set_exponent(Quantity& q, const std::string& base, long exponent, nb::handle h) {
+  if (exponent == 0) return;
+  const int i = base_index(base);
+  if (i < 0)
+    throw UnitError("quantity " + nb::cast<std::string>(nb::str(h)) + " has the base dimension '" + base +
+                    "', which no NEST parameter uses (only length, mass, time and current)");
+  q.dim[i] = static_cast<int8_t>(exponent);
+}
+
+void set_magnitude(Quantity& q, nb::handle magnitude, double scale) {
+  nb::module_ np = nb::module_::import_("numpy");
+  nb::object arr = np.attr("asarray")(magnitude, "dtype"_a = "float64");
+  q.is_array = nb::cast<int>(arr.attr("ndim")) > 0;
+  if (q.is_array)
+    q.si = nb::cast<std::vector<double>>(arr.attr("ravel")().attr("tolist")());
+  else
+    q.si = {nb::cast<double>(arr.attr("item")())};
+  if (scale != 1.0)
+    for (double& x : q.si) x *= scale;
+}
+
+// A mapping (pint's UnitsContainer, quantities' Dimensionality) as a dict.
+nb::dict as_dict(nb::handle mapping) {
+  return nb::borrow<nb::dict>(nb::module_::import_("builtins").attr("dict")(mapping));
+}
 
 Quantity to_quantity(nb::handle h) {
   Quantity q;
-  nb::tuple dim = nb::cast<nb::tuple>(h.attr("_nestkit_dim"));
-  for (std::size_t i = 0; i < 4; ++i) q.dim[i] = static_cast<int8_t>(nb::cast<int>(dim[i]));
-  nb::object si = h.attr("_nestkit_si")();
-  q.is_array = nb::cast<bool>(h.attr("_nestkit_is_array"));
-  if (q.is_array)
-    q.si = nb::cast<std::vector<double>>(si);
-  else
-    q.si = {nb::cast<double>(si)};
+  switch (unit_library(h)) {
+    case UnitLibrary::kPint: {
+      // Expressed explicitly in SI base units, whatever default system the user's registry has.
+      std::string si;
+      for (auto [k, v] : as_dict(h.attr("dimensionality"))) {
+        const std::string base = nb::cast<std::string>(k);
+        const long e = nb::cast<long>(v);
+        set_exponent(q, base, e, h);
+        static const char* unit_of[] = {"meter", "kilogram", "second", "ampere"};
+        si += (si.empty() ? "" : " * ") + std::string(unit_of[base_index(base)]) + " ** " + std::to_string(e);
+      }
+      set_magnitude(q, h.attr("to")(si.empty() ? "dimensionless" : si).attr("magnitude"), 1.0);
+      break;
+    }
+    case UnitLibrary::kQuantities: {
+      nb::object simple = h.attr("simplified");  // SI base units
+      for (auto [k, v] : as_dict(simple.attr("dimensionality")))
+        set_exponent(q, nb::cast<std::string>(k.attr("symbol")), nb::cast<long>(v), h);
+      set_magnitude(q, simple.attr("magnitude"), 1.0);
+      break;
+    }
+    case UnitLibrary::kBrainunit: {
+      nb::object dim = h.attr("dim"), unit = h.attr("unit");
+      for (const char* base : {"m", "kg", "s", "A", "K", "mol", "cd"})
+        set_exponent(q, base, nb::cast<long>(dim.attr("get_dimension")(base)), h);
+      // A brainunit value is mantissa * factor * 10^scale in SI.
+      const double scale = nb::cast<double>(unit.attr("factor")) * std::pow(10.0, nb::cast<double>(unit.attr("scale")));
+      set_magnitude(q, h.attr("mantissa"), scale);
+      break;
+    }
+    case UnitLibrary::kNone:
+      throw TypeMismatch("not a quantity");
+  }
   return q;
 }
 
+}  // namespace
+
+bool is_unit_quantity(nb::handle h) { return is_quantity(h); }
+
+namespace {
 bool is_sequence(nb::handle h) {
   return nb::isinstance<nb::list>(h) || nb::isinstance<nb::tuple>(h) || nb::hasattr(h, "__array__");
 }

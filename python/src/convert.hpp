@@ -10,6 +10,8 @@ namespace nestkit::py {
 namespace nb = nanobind;
 
 Value to_value(nb::handle h);
+// Whether h is a quantity of a unit library nestkit reads (pint, quantities, brainunit).
+bool is_unit_quantity(nb::handle h);
 nb::object from_value(const Value& v);
 Dict to_dict(nb::handle h);
 nb::dict from_dict(const Dict& d);

@@ -11,6 +11,7 @@
 #include "nestkit/platform.hpp"
 #include "nestkit/registry.hpp"
 #include "nestkit/rng.hpp"
+#include "nestkit/units.hpp"
 
 namespace nb = nanobind;
 using namespace nestkit;
@@ -277,6 +278,19 @@ NB_MODULE(_core, m) {
         return d.draw(rng);
       },
       "One value of a parameter expression (Parameter.GetValue), from the stream (seed, draw).");
+  m.def(
+      "quantity_in",
+      [](nb::handle q, const std::string& unit, const std::string& what) {
+        if (!is_unit_quantity(q))
+          throw TypeMismatch(what + ": expected a quantity, got " + nb::cast<std::string>(nb::str(q.type())));
+        const Value v = to_value(q);
+        const auto vals = convert_quantity(std::get<Quantity>(v), unit, what);
+        if (vals.size() != 1) throw TypeMismatch(what + ": expected a single value, got an array");
+        return vals[0];
+      },
+      "The magnitude of a quantity (pint, quantities, brainunit) in `unit`; UnitError naming `what` on a dimension "
+      "mismatch.");
+  m.def("is_quantity", &is_unit_quantity, "Whether a value is a quantity of a unit library nestkit reads.");
   m.def("ode_lane_width", &ode_lane_width,
         "Neurons the ODE models' RKF45 stepper advances together (2, 4 or 8; NESTKIT_LANES caps it).");
   m.def("model_schema", &model_schema, "Parameter declarations of a built-in model (for generated docs).");

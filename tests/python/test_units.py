@@ -1,69 +1,151 @@
-"""nestkit.units: Quantity arithmetic and the core's dimension checks.
+"""Units: nestkit.units (pint), and quantities of pint, quantities and brainunit.
 
-Plain numbers are read in NEST's default units (mV, pA, pF, nS, ms, Hz); a Quantity is
-converted by the C++ core, and a quantity of the wrong dimension raises UnitError naming
-the parameter.
+Plain numbers are read in NEST's default units (mV, pA, pF, nS, ms, Hz); a quantity is
+read by the bindings as SI magnitude and dimension and converted by the C++ core, and a
+quantity of the wrong dimension raises UnitError naming the parameter.
 """
 
+import brainunit as bu
 import nestkit
 import numpy as np
+import pint
 import pytest
+import quantities as pq
 from nestkit import units as u
-from nestkit.units import Hz, MOhm, Quantity, kHz, ms, mV, nA, nF, nS, pA, pF, s, uS
+from nestkit.units import Hz, MOhm, kHz, ms, mV, nA, nF, nS, pA, pF, s, uS
 
 
-def test_scaling_between_units():
-    assert (1 * mV).to(u.V) == pytest.approx(1e-3)
-    assert (1 * u.V).to(mV) == pytest.approx(1e3)
-    assert (1 * nA).to(pA) == pytest.approx(1e3)
-    assert (250 * pF).to(nF) == pytest.approx(0.25)
-    assert (2 * s).to(ms) == pytest.approx(2000.0)
-    assert (1 * kHz).to(Hz) == pytest.approx(1000.0)
-    assert (1 * uS).to(nS) == pytest.approx(1000.0)
-    assert (5 * u.us).to(ms) == pytest.approx(5e-3)
-
-
-def test_arithmetic_keeps_dimensions():
-    assert 5 * mV + 3 * mV == 8 * mV
-    assert 5 * mV - 3 * mV == 2 * mV
-    assert -(2 * ms) == -2 * ms
-    assert 2 * ms * 3 == 6 * ms
-    assert 3 * (2 * ms) == 6 * ms
-    assert (10 * mV) / 2 == 5 * mV
-    assert float((10 * mV) / (2 * mV)) == pytest.approx(5.0)
-    assert (1 * u.V) + (1 * mV) == 1.001 * u.V
+def test_unit_names_scale_as_their_symbols_say():
+    assert (1 * mV).m_as(u.V) == pytest.approx(1e-3)
+    assert (1 * u.V).m_as(mV) == pytest.approx(1e3)
+    assert (1 * nA).m_as(pA) == pytest.approx(1e3)
+    assert (250 * pF).m_as(nF) == pytest.approx(0.25)
+    assert (2 * s).m_as(ms) == pytest.approx(2000.0)
+    assert (1 * kHz).m_as(Hz) == pytest.approx(1000.0)
+    assert (1 * uS).m_as(nS) == pytest.approx(1000.0)
+    assert (5 * u.us).m_as(ms) == pytest.approx(5e-3)
+    assert (1 * u.GOhm).m_as(MOhm) == pytest.approx(1e3)
 
 
 def test_derived_dimensions():
-    # Ohm's law: 1 MOhm * 1 nA = 1 mV
-    assert (1 * MOhm * (1 * nA)).to(mV) == pytest.approx(1.0)
-    # tau = R C: 40 MOhm * 250 pF = 10 ms
-    assert (40 * MOhm * (250 * pF)).to(ms) == pytest.approx(10.0)
-    # Q = C V has the dimension of current * time
-    assert (250 * pF * (1 * mV)) == (250 * pA) * (1 * ms)
-    # frequency is inverse time
-    assert (1 / (1 * ms)).to(kHz) == pytest.approx(1.0)
-    assert (2 * ms) ** 2 == 4 * ms * ms
-    assert (1 * u.A / (1 * u.V)).to(u.S) == pytest.approx(1.0)
-
-
-def test_dimension_mismatch_in_arithmetic_and_conversion():
+    # Ohm's law: 1 MOhm * 1 nA = 1 mV; tau = R C: 40 MOhm * 250 pF = 10 ms
+    assert (1 * MOhm * (1 * nA)).m_as(mV) == pytest.approx(1.0)
+    assert (40 * MOhm * (250 * pF)).m_as(ms) == pytest.approx(10.0)
+    assert (1 / (1 * ms)).m_as(kHz) == pytest.approx(1.0)
     with pytest.raises(TypeError):
         _ = 1 * mV + 1 * ms
-    with pytest.raises(TypeError):
-        _ = 1 * mV - 1 * pA
-    with pytest.raises(TypeError):
-        (1 * mV).to(ms)
-    with pytest.raises(TypeError):
-        float(1 * mV)
-    assert (1 * mV) != (1 * ms)
 
 
-def test_array_quantities():
-    q = np.array([1.0, 2.0, 3.0]) * mV
-    assert isinstance(q, Quantity)
-    np.testing.assert_allclose(q.to(u.V), [1e-3, 2e-3, 3e-3])
-    np.testing.assert_allclose((q + 1 * mV).to(mV), [2.0, 3.0, 4.0])
+def test_nestkit_units_share_pints_application_registry():
+    # A script's own pint quantities combine with nestkit's.
+    assert (pint.Quantity(2.0, "mV") + 3 * mV).m_as(mV) == pytest.approx(5.0)
+    assert u.Quantity is pint.get_application_registry().Quantity
+
+
+# The same physical values in each library nestkit reads.
+LIBRARIES = {
+    "pint": {
+        "C_m": pint.Quantity(0.5, "nF"),
+        "tau_m": pint.Quantity(0.02, "s"),
+        "I_e": pint.Quantity(0.2, "nA"),
+        "V_th": pint.Quantity(-50.0, "mV"),
+        "t_ref": pint.Quantity(3000.0, "us"),
+        "bad": pint.Quantity(5.0, "ms"),
+        "delay": pint.Quantity(np.array([1.5, 2.5]), "ms"),
+        "rate": pint.Quantity(2.0, "kHz"),
+        "kelvin": pint.Quantity(300.0, "K"),
+        "one_ms": pint.Quantity(1.0, "ms"),
+        "minute": pint.Quantity(1.0, "minute"),
+    },
+    "quantities": {
+        "C_m": 0.5 * pq.nF,
+        "tau_m": 0.02 * pq.s,
+        "I_e": 0.2 * pq.nA,
+        "V_th": -50.0 * pq.mV,
+        "t_ref": 3000.0 * pq.us,
+        "bad": 5.0 * pq.ms,
+        "delay": np.array([1.5, 2.5]) * pq.ms,
+        "rate": 2.0 * pq.kHz,
+        "kelvin": 300.0 * pq.K,
+        "one_ms": 1.0 * pq.ms,
+        "minute": 1.0 * pq.minute,
+    },
+    "brainunit": {
+        "C_m": 0.5 * bu.nfarad,
+        "tau_m": 0.02 * bu.second,
+        "I_e": 0.2 * bu.nA,
+        "V_th": -50.0 * bu.mV,
+        "t_ref": 3000.0 * bu.usecond,
+        "bad": 5.0 * bu.ms,
+        "delay": np.array([1.5, 2.5]) * bu.ms,
+        "rate": 2.0 * bu.kHz,
+        "kelvin": 300.0 * bu.kelvin,
+        "one_ms": 1.0 * bu.ms,
+        "minute": 1.0 * bu.minute,
+    },
+    "nestkit.units": {
+        "C_m": 0.5 * nF,
+        "tau_m": 0.02 * s,
+        "I_e": 0.2 * nA,
+        "V_th": -50 * mV,
+        "t_ref": 3000 * u.us,
+        "bad": 5 * ms,
+        "delay": np.array([1.5, 2.5]) * ms,
+        "rate": 2 * kHz,
+        "kelvin": pint.Quantity(300.0, "K"),
+        "one_ms": 1 * ms,
+        "minute": pint.Quantity(1.0, "minute"),
+    },
+}
+
+
+@pytest.fixture(params=sorted(LIBRARIES))
+def q(request):
+    return LIBRARIES[request.param]
+
+
+def test_each_library_converts_parameters(nest, q):
+    n = nest.Create("iaf_psc_alpha", params={k: q[k] for k in ("C_m", "tau_m", "I_e", "V_th", "t_ref")})
+    got = n.get(["C_m", "tau_m", "I_e", "V_th", "t_ref"])
+    expected = {"C_m": 500.0, "tau_m": 20.0, "I_e": 200.0, "V_th": -50.0, "t_ref": 3.0}
+    for k, v in expected.items():
+        assert got[k] == pytest.approx(v, rel=1e-12), k
+    pg = nest.Create("poisson_generator", params={"rate": q["rate"]})
+    assert pg.get("rate") == pytest.approx(2000.0)
+
+
+def test_each_library_wrong_dimension_names_the_parameter(nest, q):
+    with pytest.raises(nestkit.UnitError, match="C_m"):
+        nest.Create("iaf_psc_alpha", params={"C_m": q["bad"]})
+    assert nest.GetKernelStatus("network_size") == 0
+
+
+def test_each_library_base_dimensions_nest_never_uses_are_refused(nest, q):
+    n = nest.Create("iaf_psc_alpha")
+    with pytest.raises(nestkit.UnitError, match="temperature|K"):
+        n.set(V_m=q["kelvin"])
+    assert n.get("V_m") == -70.0
+
+
+def test_each_library_array_delays_and_time(nest, q):
+    a = nest.Create("iaf_psc_alpha", 2)
+    b = nest.Create("iaf_psc_alpha", 2)
+    nest.Connect(a, b, "one_to_one", {"delay": q["delay"]})
+    assert sorted(nest.GetConnections(a, b).get("delay")) == pytest.approx([1.5, 2.5])
+    nest.Simulate(q["one_ms"])
+    assert nest.biological_time == pytest.approx(1.0)
+    nest.Simulate(q["minute"])
+    assert nest.biological_time == pytest.approx(60001.0)
+    with pytest.raises(nestkit.UnitError, match="Simulate"):
+        nest.Simulate(q["C_m"])
+    assert nest.biological_time == pytest.approx(60001.0)
+
+
+def test_native_simulate_takes_a_time_quantity(q):
+    sim = nestkit.Simulator()
+    sim.simulate(q["one_ms"])
+    with pytest.raises(nestkit.UnitError, match="simulate"):
+        sim.simulate(q["I_e"])
 
 
 def test_quantity_parameters_are_converted(nest):

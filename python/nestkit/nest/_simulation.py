@@ -18,10 +18,8 @@ _Level = _info.VerbosityLevel
 
 
 def _ms(t) -> float:
-    if hasattr(t, "_nestkit_dim"):
-        if t._nestkit_dim != units.ms._nestkit_dim:
-            raise _core.UnitError(f"Simulate: the duration must be a time, got dimension {t._nestkit_dim}")
-        return float(t.to(units.ms))
+    if _core.is_quantity(t):
+        return units.in_unit(t, "ms", "Simulate: the duration")
     if isinstance(t, bool) or not isinstance(t, (int, float)) and not hasattr(t, "__float__"):
         raise TypeError(f"the simulation time must be a number of ms, got {type(t).__name__}")
     return float(t)
