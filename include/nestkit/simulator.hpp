@@ -119,6 +119,10 @@ class Simulator {
   // --- connections ---------------------------------------------------------------
   void connect(const NodeCollection& pre, const NodeCollection& post, const ConnSpec& conn = {},
                const SynSpec& syn = {});
+  // NEST's CollocatedSynapses: the rule draws the pairs once, and every pair gets one
+  // connection per synapse specification; all or nothing.
+  void connect(const NodeCollection& pre, const NodeCollection& post, const ConnSpec& conn,
+               const std::vector<SynSpec>& collocated);
   // Explicit pairs (PyNEST's connect_arrays): sources[k] -> targets[k].
   void connect_arrays(const std::vector<uint32_t>& sources, const std::vector<uint32_t>& targets,
                       const SynSpec& syn = {});

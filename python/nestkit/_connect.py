@@ -12,6 +12,20 @@ from . import _core
 from ._collections import NodeCollection
 
 
+class CollocatedSynapses:
+    """Several synapse specifications for one Connect call (PyNEST's CollocatedSynapses):
+    the rule draws the pairs once and each pair gets one connection per specification."""
+
+    def __init__(self, *syn_specs):
+        self.syn_specs = syn_specs
+
+    def __len__(self):
+        return len(self.syn_specs)
+
+    def __repr__(self):
+        return f"CollocatedSynapses{self.syn_specs!r}"
+
+
 def _syn_spec(syn_spec):
     if syn_spec is None or isinstance(syn_spec, str):
         return syn_spec
@@ -38,6 +52,15 @@ def _split_conn_spec(conn_spec):
 
 
 def connect(kernel: _core.Kernel, pre, post, conn_spec=None, syn_spec=None):
+    if isinstance(syn_spec, CollocatedSynapses):
+        if not isinstance(pre, NodeCollection) or not isinstance(post, NodeCollection):
+            raise _core.BadProperty("CollocatedSynapses: pre and post must be NodeCollections, not arrays of node ids")
+        if len(syn_spec) == 0:
+            raise _core.BadProperty("CollocatedSynapses: give at least one synapse specification")
+        specs = [_syn_spec(s) for s in syn_spec.syn_specs]
+        rule, params = _split_conn_spec(conn_spec)
+        kernel.connect_collocated(pre._ids, post._ids, rule, params, specs)
+        return
     spec = _syn_spec(syn_spec)
     if not isinstance(pre, NodeCollection) or not isinstance(post, NodeCollection):
         rule, params = _split_conn_spec(conn_spec)

@@ -233,6 +233,16 @@ NB_MODULE(_core, m) {
           },
           nb::arg("pre"), nb::arg("post"), nb::arg("rule"), nb::arg("conn_params").none(), nb::arg("syn_spec").none())
       .def(
+          "connect_collocated",
+          [](Simulator& s, const NodeCollection& pre, const NodeCollection& post, const std::string& rule,
+             nb::handle conn_params, nb::list syn_specs) {
+            ConnSpec c{rule, to_dict(conn_params)};
+            std::vector<SynSpec> specs;
+            for (nb::handle spec : syn_specs) specs.push_back(make_syn_spec(s, spec));
+            s.connect(pre, post, c, specs);
+          },
+          nb::arg("pre"), nb::arg("post"), nb::arg("rule"), nb::arg("conn_params").none(), nb::arg("syn_specs"))
+      .def(
           "connect_arrays",
           [](Simulator& s, const std::vector<uint32_t>& src, const std::vector<uint32_t>& tgt, nb::handle syn_spec) {
             s.connect_arrays(src, tgt, make_syn_spec(s, syn_spec));

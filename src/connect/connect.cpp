@@ -271,6 +271,24 @@ void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, c
   commit(std::move(call));
 }
 
+void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, const ConnSpec& conn,
+                        const std::vector<SynSpec>& collocated) {
+  if (collocated.empty()) throw BadProperty("CollocatedSynapses: give at least one synapse specification");
+  for (const NodeCollection* nc : {&pre, &post})
+    if (!nc->empty()) pop_index(nc->ids().back());
+  for (const SynSpec& syn : collocated) synapse_id(syn.synapse_model);
+  // One draw of the pairs; each specification is a call of its own (its own
+  // random streams for weights and delays), and nothing is stored unless all pass.
+  const uint32_t first_id = connect_calls_ + 1;
+  StagedCall pairs;
+  rules::generate(conn.rule, conn.params, pre, post, seed_, first_id, threads_, pairs);
+  std::vector<StagedCall> calls(collocated.size(), pairs);
+  for (std::size_t k = 0; k < collocated.size(); ++k)
+    finish_call(calls[k], collocated[k], first_id + static_cast<uint32_t>(k));
+  connect_calls_ = first_id + static_cast<uint32_t>(collocated.size()) - 1;
+  for (StagedCall& c : calls) commit(std::move(c));
+}
+
 void Simulator::connect_arrays(const std::vector<uint32_t>& sources, const std::vector<uint32_t>& targets,
                                const SynSpec& syn) {
   if (sources.size() != targets.size())

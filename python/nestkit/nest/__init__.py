@@ -17,6 +17,7 @@ import types
 from .. import _core, units
 from .. import random as random  # noqa: PLC0414 - nest.random
 from .._collections import NodeCollection, SynapseCollection, flatten_params, serialize_data, to_json
+from .._connect import CollocatedSynapses
 from .._connect import connect as _connect
 from ..parameters import CreateParameter, Parameter
 from . import _kernel_attrs, _state, _unimplemented
@@ -269,6 +270,7 @@ __all__ = [
     "get",
     "Models",
     "ConnectionRules",
+    "CollocatedSynapses",
     "GetDefaults",
     "SetDefaults",
     "CopyModel",

@@ -14,7 +14,6 @@ _SP = "structural plasticity is not supported by nestkit yet"
 
 # name: (kind, reason); kind is "function", "class" or "module".
 UNIMPLEMENTED = {
-    "CollocatedSynapses": ("class", "several synapse specifications in one Connect call are not supported yet"),
     "Compartments": ("class", "the compartments editor of multi-compartment models is not supported yet"),
     "Receptors": ("class", "the receptors editor of multi-compartment models is not supported yet"),
     "Mask": ("class", _SPATIAL),
