@@ -48,6 +48,7 @@ struct StagedCall {
   double weight = 1.0;
   uint16_t delay = 1;
   uint8_t receptor = 0;
+  std::vector<uint8_t> receptors;  // per synapse (a port drawn per connection) or empty; commit() splits by port
   uint8_t synapse_model = 0;
   uint8_t rec_size = 0;
   std::vector<double> record;   // the shared record (rec_size values)

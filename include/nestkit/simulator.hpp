@@ -211,7 +211,8 @@ class Simulator {
   void check_connectable(const Population& src, uint32_t source, const Population& tgt, uint32_t target,
                          long receptor) const;
   void finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_id);
-  void commit(StagedCall&& call);
+  void commit(StagedCall&& call);  // splits a call with per-connection ports, then commit_one
+  void commit_one(StagedCall&& call);
   void prepare();
   void wire_samplers();
   void expand_lists(const NodeCollection& nodes, const Dict& params, std::vector<Dict>& per_node) const;

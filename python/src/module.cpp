@@ -60,7 +60,13 @@ SynSpec make_syn_spec(const Simulator& sim, nb::handle spec) {
     } else if (key == "delay") {
       s.delay = to_param_source(v, "delay", "ms");
     } else if (key == "receptor_type") {
-      if (!v.is_none()) s.receptor_type = static_cast<long>(coerce_number(to_value(v), "", "receptor_type"));
+      // One port for the whole call, or one per connection (an array or a parameter
+      // object such as nest.random.uniform_int(...) + 1); the core splits by port.
+      if (v.is_none()) continue;
+      if (nb::hasattr(v, "_nestkit_distribution") || (nb::hasattr(v, "__len__") && !nb::isinstance<nb::str>(v)))
+        s.params["receptor_type"] = to_param_source(v, "receptor_type", "");
+      else
+        s.receptor_type = static_cast<long>(coerce_number(to_value(v), "", "receptor_type"));
     } else {
       s.params[key] = to_param_source(v, key.c_str(), sim.synapse_param_unit(s.synapse_model, key));
     }

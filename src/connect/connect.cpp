@@ -69,7 +69,30 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
   const SynapseInfo& info = *proto.info;
   if (info.trigger && proto.volume_transmitter == 0)
     throw BadProperty(proto.name + ": No volume transmitter has been assigned to the synapse model.");
+  // Per-connection receptor ports (an array or a parameter object): drawn here,
+  // checked per (target, port) below, and split into one call per port by the caller.
+  std::vector<uint8_t> receptors;
+  if (auto it = syn.params.find("receptor_type"); it != syn.params.end()) {
+    const ParamSource& ps = it->second;
+    if (ps.kind == ParamSource::kArray && ps.array.size() != n)
+      throw BadProperty(proto.name + ": receptor_type: an array of " + std::to_string(ps.array.size()) +
+                        " values for " + std::to_string(n) + " connections");
+    if (ps.kind == ParamSource::kRandom) check_distribution(ps.dist, "receptor_type");
+    receptors.resize(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      double r = ps.array.empty() ? 0.0 : ps.array[k];
+      if (ps.kind == ParamSource::kRandom) {
+        RandomStream rng(seed_, Purpose::kSynapseParam, call_id, (uint64_t{0xFF} << 40) ^ k);
+        r = ps.dist.draw(rng);
+      }
+      if (!(r >= 0.0 && r <= 255.0) || r != std::floor(r))
+        throw IllegalConnection(proto.name + ": receptor_type " + std::to_string(r) +
+                                " of a connection is not an integer in [0, 255]");
+      receptors[k] = static_cast<uint8_t>(r);
+    }
+  }
   for (const auto& [key, ps] : syn.params) {
+    if (key == "receptor_type") continue;
     const SynapseParam* sp = info.find(key);
     if (key == "volume_transmitter" || key == "weight_recorder")
       throw BadProperty(proto.name + ": '" + key + "' can only be set via SetDefaults() or CopyModel().");
@@ -109,13 +132,16 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
         const bool new_src = !src_pop || !src_pop->contains(s);
         if (new_src) src_pop = &pop_of(s);
         if (!tgt_pop || !tgt_pop->contains(t)) tgt_pop = &pop_of(t);
-        if (!new_src && seen[t]) continue;
-        seen[t] = true;
+        if (receptors.empty()) {
+          if (!new_src && seen[t]) continue;
+          seen[t] = true;
+        }
+        const long port = receptors.empty() ? receptor : receptors[k];
         if (proto.info->needs_clopath && !tgt_pop->clopath_archive())
           throw IllegalConnection(proto.name + " to " + tgt_pop->model_name() + " (node " + std::to_string(t) +
                                   "): This synapse model is not supported by the neuron model of at least one "
                                   "connection.");
-        check_connectable(*src_pop, s, *tgt_pop, t, receptor);
+        check_connectable(*src_pop, s, *tgt_pop, t, port);
         // As NEST: only static synapse models carry spikes from stimulation devices.
         if ((!proto.info->device_sources || proto.info->send) && src_pop->info().kind == NodeKind::kStimulator)
           throw IllegalConnection(proto.name + ": " + src_pop->model_name() + " -> " + tgt_pop->model_name() +
@@ -184,6 +210,7 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
   std::vector<std::pair<int, const ParamSource*>> varying;
   uint32_t salt = 0;
   for (const auto& [key, ps] : syn.params) {
+    if (key == "receptor_type") continue;  // drawn above
     const SynapseParam* sp = info.find(key);
     ++salt;
     if (ps.kind == ParamSource::kScalar)
@@ -224,9 +251,59 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
     check_synapse_values(proto, base, info.weight_common ? proto.weight : call.weight, delay_ms);
   }
   call.weight_each = info.plastic;
+  call.receptors = std::move(receptors);
 }
 
-void Simulator::commit(StagedCall&& call) {
+namespace {
+// A call whose connections have ports of their own becomes one call per port (the
+// store keeps one port per segment), each with its synapses in generation order.
+std::vector<StagedCall> split_by_receptor(StagedCall&& call) {
+  std::vector<StagedCall> out;
+  if (call.receptors.empty()) {
+    out.push_back(std::move(call));
+    return out;
+  }
+  std::vector<int> slot(256, -1);
+  for (uint8_t r : call.receptors)
+    if (slot[r] < 0) {
+      slot[r] = static_cast<int>(out.size());
+      StagedCall part;
+      part.target_major = call.target_major;
+      part.weight_each = call.weight_each;
+      part.weight = call.weight;
+      part.delay = call.delay;
+      part.receptor = r;
+      part.synapse_model = call.synapse_model;
+      part.rec_size = call.rec_size;
+      part.record = call.record;
+      out.push_back(std::move(part));
+    }
+  const std::size_t rs = call.rec_size;
+  for (std::size_t o = 0; o < call.owners.size(); ++o) {
+    for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) {
+      StagedCall& p = out[slot[call.receptors[k]]];
+      if (p.owners.empty() || p.owners.back() != call.owners[o]) {
+        if (p.offsets.empty()) p.offsets.push_back(0);
+        p.owners.push_back(call.owners[o]);
+        p.offsets.push_back(p.partners.size());
+      }
+      p.partners.push_back(call.partners[k]);
+      p.offsets.back() = p.partners.size();
+      if (!call.weights.empty()) p.weights.push_back(call.weights[k]);
+      if (!call.delays.empty()) p.delays.push_back(call.delays[k]);
+      if (!call.records.empty())
+        p.records.insert(p.records.end(), call.records.begin() + k * rs, call.records.begin() + (k + 1) * rs);
+    }
+  }
+  return out;
+}
+}  // namespace
+
+void Simulator::commit(StagedCall&& whole) {
+  for (StagedCall& part : split_by_receptor(std::move(whole))) commit_one(std::move(part));
+}
+
+void Simulator::commit_one(StagedCall&& call) {
   if (call.partners.empty()) return;
   auto note = [&](long d) {
     if (conn_min_delay_ < 0 || d < conn_min_delay_) conn_min_delay_ = d;
