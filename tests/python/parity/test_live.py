@@ -25,6 +25,8 @@ HERE = Path(__file__).resolve().parent
 SCRIPTS = sorted((HERE / "live_scripts").glob("*.py"))
 SCRIPT_NAMES = {
     "balanced_network",
+    "parameter_objects",
+    "parameter_values",
     "recording_demo",
     "run_prepare_cleanup",
     "single_neuron_dc",
