@@ -164,6 +164,9 @@ class Simulator {
   void send_spike(uint32_t source, long stamp, uint32_t multiplicity, double weight_factor = 1.0, double offset = 0.0);
   // A spike whose multiplicity the device draws for each target.
   void send_drawn(uint32_t source, long stamp, const PerTargetDraw* draw);
+  // A spike for one target only: the synapse at `position` of the source's row, with an
+  // offset (ms before the stamp); poisson_generator_ps draws a precise train per target.
+  void send_spike_to(uint32_t source, long stamp, uint64_t position, double offset);
   void send_current(uint32_t source, long stamp, double amplitude);
   // A current whose amplitude the device gives each target (draw must live until the chunk is routed).
   void send_current_drawn(uint32_t source, long stamp, const PerTargetCurrent* draw);
@@ -244,7 +247,7 @@ class Simulator {
   void run_late_triggers(int tid, int nt);
   // An event from a device or a spike, routed through the source's synapses.
   struct Event {
-    enum Kind : uint8_t { kSpike, kDrawn, kCurrent } kind = kSpike;
+    enum Kind : uint8_t { kSpike, kDrawn, kCurrent, kTargeted } kind = kSpike;
     uint32_t source = 0;
     uint32_t multiplicity = 1;
     long stamp = 0;
@@ -252,6 +255,7 @@ class Simulator {
     double offset = 0.0;  // spike offset / payload
     const PerTargetDraw* draw = nullptr;
     const PerTargetCurrent* current = nullptr;  // kCurrent with a per-target amplitude
+    uint64_t position = 0;                      // kTargeted: the synapse's position in the source's row
   };
   void run_chunk(long from, long to, bool slice_end);
   // Within simulate(): begins a session unless one is open; finish() flushes the
@@ -269,6 +273,8 @@ class Simulator {
   };
   // Delivers `e` to the targets this thread owns (recorders: thread 0 only).
   void route(const Event& e, int tid, int nt, bool recorders, std::vector<uint32_t>& scratch);
+  void route_targeted(const Event& e, int tid, bool recorders, uint32_t first_seg, uint32_t last_seg,
+                      uint64_t row_begin);
 
   TimeGrid grid_;
   uint32_t seed_ = 143202461;

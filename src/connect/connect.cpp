@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "connect/rules.hpp"
+#include "models/synapses/families.hpp"
 #include "nestkit/clopath_archive.hpp"
 #include "nestkit/coerce.hpp"
 #include "nestkit/rng.hpp"
@@ -186,6 +187,7 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
   for (double w : call.weights)
     if (!std::isfinite(w)) throw BadProperty("weight must be finite");
   if (!std::isfinite(call.weight)) throw BadProperty("weight must be finite");
+  double continuous_part = 0.0;  // cont_delay_synapse, see below
   switch (syn.delay.kind) {
     case ParamSource::kScalar:
       call.delay = check_delay(syn.delay.scalar);
@@ -199,6 +201,21 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
       break;
     default:
       call.delay = check_delay(proto.delay);
+      // cont_delay_synapse: a model delay off the grid keeps its continuous part
+      // (whole steps rounded up, the rest subtracted at delivery), as NEST's set_delay.
+      if (synapses::has_continuous_delay(info) && std::isfinite(proto.delay)) {
+        double whole = 0.0;
+        const double frac = std::modf(proto.delay / grid_.resolution(), &whole);
+        if (frac != 0.0) {
+          if (whole < 1.0)
+            throw BadDelay(proto.name + ": delay " + std::to_string(proto.delay) +
+                           " ms: both neighbouring steps must be valid delays (>= the resolution " +
+                           std::to_string(grid_.resolution()) + " ms)");
+          call.delay = check_delay(grid_.delay_to_ms(static_cast<long>(whole) + 1));
+          check_delay(grid_.delay_to_ms(static_cast<long>(whole)));
+          continuous_part = grid_.resolution() * (1.0 - frac);
+        }
+      }
   }
   call.receptor = static_cast<uint8_t>(receptor);
   call.synapse_model = static_cast<uint8_t>(sid);
@@ -206,6 +223,7 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
   // synapse or the model keeps per-synapse state of its own.
   call.rec_size = static_cast<uint8_t>(info.record_size);
   std::vector<double> base = proto.record;
+  if (continuous_part > 0.0) base[synapses::kContDelayOffset] = continuous_part;
   bool each = info.record_size > 0 && (info.stochastic || !info.shares_pre_state);
   std::vector<std::pair<int, const ParamSource*>> varying;
   uint32_t salt = 0;
@@ -311,6 +329,9 @@ void Simulator::commit_one(StagedCall&& call) {
   };
   if (call.delays.empty()) note(call.delay);
   const SynapseInfo& model = *synapse_protos_[call.synapse_model].info;
+  // A continuous delay part may bring a spike one step earlier (NEST checks both steps).
+  if (synapses::has_continuous_delay(model) && !call.record.empty() && call.record[synapses::kContDelayOffset] > 0.0)
+    note(call.delay - 1);
   special_synapses_ |= model.trigger != nullptr || model.serial;
   for (uint16_t d : call.delays) note(d);
   if (synapse_protos_[call.synapse_model].info->needs_archive) {
@@ -498,7 +519,9 @@ ConnectionTable Simulator::connection_values(const SynapseCollection& c, const s
       else if (k == "weight")
         colv.emplace_back(proto.info->weight_common ? proto.weight : store_.weight(i));
       else if (k == "delay")
-        colv.emplace_back(grid_.delay_to_ms(store_.delay(i)));
+        colv.emplace_back(grid_.delay_to_ms(store_.delay(i)) - (synapses::has_continuous_delay(*proto.info)
+                                                                    ? store_.record_of(i)[synapses::kContDelayOffset]
+                                                                    : 0.0));
       else if (k == "synapse_model")
         colv.emplace_back(proto.name);
       else if (k == "receptor")
@@ -581,6 +604,21 @@ void Simulator::set_connections(const SynapseCollection& c, const Dict& params) 
     }
   }
   std::vector<uint16_t> dsteps(delays.size());
+  // cont_delay_synapse keeps a delay's continuous part: whole steps rounded up, the rest
+  // subtracted at delivery (-1: a connection of another model).
+  std::vector<double> continuous(delays.size(), -1.0);
+  for (std::size_t m = 0; m < delays.size(); ++m) {
+    if (!synapses::has_continuous_delay(*synapse_protos_[store_.segment_of(c.index[m]).synapse_model].info) ||
+        !std::isfinite(delays[m]))
+      continue;
+    double whole = 0.0;
+    const double frac = std::modf(delays[m] / grid_.resolution(), &whole);
+    continuous[m] = frac == 0.0 ? 0.0 : grid_.resolution() * (1.0 - frac);
+    if (frac != 0.0) {
+      if (whole < 1.0) throw BadDelay("Delay must be greater than or equal to resolution");
+      delays[m] = grid_.delay_to_ms(static_cast<long>(whole) + 1);
+    }
+  }
   for (std::size_t m = 0; m < delays.size(); ++m) {
     const long d = std::isfinite(delays[m]) ? grid_.delay_to_steps(delays[m]) : -1;
     if (d < 1) throw BadDelay("Delay must be greater than or equal to resolution");
@@ -602,8 +640,11 @@ void Simulator::set_connections(const SynapseCollection& c, const Dict& params) 
   for (std::size_t m = 0; m < weights.size(); ++m) store_.set_weight(c.index[m], weights[m]);
   for (std::size_t m = 0; m < dsteps.size(); ++m) {
     store_.set_delay(c.index[m], dsteps[m]);
-    conn_min_delay_ = std::min(conn_min_delay_ < 0 ? dsteps[m] : conn_min_delay_, static_cast<long>(dsteps[m]));
+    const long lowest = continuous[m] > 0.0 ? dsteps[m] - 1 : dsteps[m];
+    conn_min_delay_ = std::min(conn_min_delay_ < 0 ? lowest : conn_min_delay_, lowest);
     conn_max_delay_ = std::max(conn_max_delay_, static_cast<long>(dsteps[m]));
+    if (continuous[m] >= 0.0 && store_.record_of(c.index[m])[synapses::kContDelayOffset] != continuous[m])
+      store_.set_record_value(c.index[m], synapses::kContDelayOffset, continuous[m]);
   }
   for (const auto& [key, vals] : record_values)
     for (std::size_t m = 0; m < n; ++m) {

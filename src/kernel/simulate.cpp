@@ -6,9 +6,34 @@
 #include <omp.h>
 #endif
 
+#include "models/synapses/families.hpp"
 #include "nestkit/simulator.hpp"
 
 namespace nestkit {
+
+namespace {
+// cont_delay_synapse: each synapse adds its delay's continuous part to the spike's
+// offset; a sum of a whole step or more arrives one step earlier with the remainder
+// as its offset (NEST's rule). One batch per synapse.
+void deliver_continuous(Population& tp, const SpikeBatch& b, const double* records, bool each, int rec_size, double h) {
+  for (std::size_t k = 0; k < b.count; ++k) {
+    const uint32_t m = b.per_synapse_multiplicity ? b.per_synapse_multiplicity[k] : b.multiplicity;
+    if (m == 0) continue;
+    const double total = b.offset + records[(each ? k * rec_size : 0) + synapses::kContDelayOffset];
+    const bool earlier = total >= h;
+    SpikeBatch one = b;
+    one.target = b.target + k;
+    one.weight = SynColumn<double>::shared(b.weight[k]);
+    one.delay = SynColumn<uint16_t>::shared(static_cast<uint16_t>(earlier ? b.delay[k] - 1 : b.delay[k]));
+    one.offset = earlier ? total - h : total;
+    one.receptor = SynColumn<uint8_t>::shared(b.receptor[k]);
+    one.per_synapse_multiplicity = nullptr;
+    one.multiplicity = m;
+    one.count = 1;
+    tp.deliver_spikes(one);
+  }
+}
+}  // namespace
 
 void Simulator::prepare() {
   finalize_store();
@@ -210,6 +235,10 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
   const auto [first_seg, last_seg] = store_.row(e.source);
   if (first_seg == last_seg) return;
   const uint64_t row_begin = store_.segments()[first_seg].begin;
+  if (e.kind == Event::kTargeted) {
+    route_targeted(e, tid, recorders, first_seg, last_seg, row_begin);
+    return;
+  }
   for (uint32_t j = first_seg; j < last_seg; ++j) {
     const Segment& sg = store_.segments()[j];
     if (sg.thread != tid) continue;
@@ -269,8 +298,46 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
       b.per_synapse_multiplicity = scratch.data();
       b.multiplicity = 0;
     }
+    if (synapses::has_continuous_delay(*proto.info)) {
+      deliver_continuous(tp, b, store_.record(sg), sg.rec_each(), sg.rec_size, grid_.resolution());
+      continue;
+    }
     tp.deliver_spikes(b);
   }
+}
+
+void Simulator::route_targeted(const Event& e, int tid, bool recorders, uint32_t first_seg, uint32_t last_seg,
+                               uint64_t row_begin) {
+  // The segment holding the synapse: segments of a row are ordered by position.
+  const auto& segs = store_.segments();
+  const uint64_t pos = row_begin + e.position;
+  uint32_t lo = first_seg, hi = last_seg;
+  while (hi - lo > 1) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    (segs[mid].begin <= pos ? lo : hi) = mid;
+  }
+  const Segment& sg = segs[lo];
+  if (sg.thread != tid || pos < sg.begin || pos >= sg.begin + sg.count) return;
+  Population& tp = *pops_[sg.pop];
+  if ((tp.info().kind == NodeKind::kRecorder) != recorders) return;
+  const std::size_t k = pos - sg.begin;
+  const SynapseProto& proto = synapse_protos_[sg.synapse_model];
+  SpikeBatch b;
+  b.source = e.source;
+  b.stamp = e.stamp;
+  b.offset = e.offset;
+  b.target = store_.targets(sg) + k;
+  const double w = proto.info->weight_common ? proto.weight : sg.weight;
+  b.weight = SynColumn<double>::shared(sg.weight_each() ? store_.weights(sg)[k] : w);
+  b.delay = SynColumn<uint16_t>::shared(sg.delay_each() ? store_.delays(sg)[k] : sg.delay);
+  b.receptor = SynColumn<uint8_t>::shared(sg.receptor);
+  b.count = 1;
+  if (synapses::has_continuous_delay(*proto.info)) {
+    const double* rec = store_.record(sg) + (sg.rec_each() ? k * sg.rec_size : 0);
+    deliver_continuous(tp, b, rec, false, sg.rec_size, grid_.resolution());
+    return;
+  }
+  tp.deliver_spikes(b);
 }
 
 void Simulator::deliver_plastic(const Segment& sg, uint32_t source, long stamp, uint32_t multiplicity, double offset,
@@ -371,6 +438,16 @@ void Simulator::send_spike(uint32_t source, long stamp, uint32_t multiplicity, d
   e.stamp = stamp;
   e.multiplicity = multiplicity;
   e.value = weight_factor;
+  e.offset = offset;
+  device_events_.push_back(e);
+}
+
+void Simulator::send_spike_to(uint32_t source, long stamp, uint64_t position, double offset) {
+  Event e;
+  e.kind = Event::kTargeted;
+  e.source = source;
+  e.stamp = stamp;
+  e.position = position;
   e.offset = offset;
   device_events_.push_back(e);
 }

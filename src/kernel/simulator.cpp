@@ -84,6 +84,17 @@ void Simulator::reset() {
 
 // --- kernel status ---------------------------------------------------------------
 
+namespace {
+// NEST switches the kernel to off-grid spike communication as soon as a node of a
+// model that emits precise spike times exists (it stays on until ResetKernel).
+bool emits_off_grid(const std::string& model) {
+  static const char* const names[] = {"iaf_psc_alpha_ps", "iaf_psc_exp_ps",   "iaf_psc_exp_ps_lossless",
+                                      "iaf_psc_delta_ps", "parrot_neuron_ps", "poisson_generator_ps",
+                                      "iaf_chxk_2008",    "iaf_tum_2000",     "iaf_bw_2001"};
+  return std::any_of(std::begin(names), std::end(names), [&](const char* n) { return model == n; });
+}
+}  // namespace
+
 Dict Simulator::kernel_status() const {
   Dict d;
   d["resolution"] = grid_.resolution();
@@ -103,7 +114,8 @@ Dict Simulator::kernel_status() const {
   d["max_delay"] = grid_.delay_to_ms(simulated_ ? max_delay_ : (known ? conn_max_delay_ : 1));
   d["rng_type"] = std::string("Philox_32");
   d["rng_types"] = std::vector<std::string>{"Philox_32"};
-  d["off_grid_spiking"] = false;
+  d["off_grid_spiking"] =
+      std::any_of(pops_.begin(), pops_.end(), [](const auto& p) { return emits_off_grid(p->info().name); });
   d["keep_source_table"] = true;
   d["connection_rules"] = std::vector<std::string>{"all_to_all",      "one_to_one",         "fixed_indegree",
                                                    "fixed_outdegree", "fixed_total_number", "pairwise_bernoulli"};

@@ -29,6 +29,8 @@ FAMILY_TITLES = {
     "spike_response": "Spike-response neurons",
     "izhikevich": "Izhikevich neurons",
     "misc_ode": "Hill-Tononi neurons",
+    "point_process": "Point-process (escape-noise) neurons",
+    "precise": "Precise-timing neurons (spike times off the grid)",
 }
 
 

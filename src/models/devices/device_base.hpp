@@ -1,6 +1,7 @@
 #pragma once
 // Parameters every device has (origin, start, stop) and NEST's activity window.
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -67,6 +68,29 @@ inline long change_stamp(const TimeGrid& g, double t, bool allow_offgrid) {
   return tics / tps;
 }
 
+// NEST's Time::ms_stamp: the step at whose end time t (ms) lies (t's own step
+// boundary when t is on the grid), found in tics as NEST does.
+inline long ms_stamp(const TimeGrid& g, double t) {
+  const long tps = g.tics_per_step();
+  long tics = static_cast<long>(t * g.tics_per_ms());
+  tics -= tics % tps;
+  if (static_cast<double>(tics / tps) * g.resolution() < t) tics += tps;
+  return tics / tps;
+}
+
+// A precise spike time t (ms, relative to the device's origin): the stamp (steps,
+// relative to the origin) and the offset (ms) before it, NEST's spike_generator
+// rounding: an offset within a few ulps of zero is zero.
+inline long precise_stamp(const TimeGrid& g, double t, double& offset) {
+  const long stamp = ms_stamp(g, t);
+  const double stamp_ms = (1.0 / g.tics_per_ms()) * static_cast<double>(stamp * g.tics_per_step());
+  offset = stamp_ms - t;
+  if (std::fabs(offset) < std::numeric_limits<double>::epsilon() * std::fabs(stamp_ms + t) * 2.0 ||
+      std::fabs(offset) < std::numeric_limits<double>::min())
+    offset = 0.0;
+  return stamp;
+}
+
 // NEST's checks of amplitude_times/amplitude_values (step_current_generator,
 // step_rate_generator): given together, equal lengths, strictly positive times on
 // strictly increasing steps, allow_offgrid_times changed only with the times.
@@ -104,15 +128,25 @@ inline void validate_amplitude_changes(const ParamRow& row, const std::string& m
 inline void validate_spike_train(const ParamRow& row, const std::string& model) {
   const auto& times = std::get<std::vector<double>>(row.get("spike_times"));
   const auto& mults = std::get<std::vector<long>>(row.get("spike_multiplicities"));
-  if (row.num("precise_times") != 0.0)
-    throw BadProperty(model + ": precise_times is not supported by nestkit yet (needs off-grid spiking)");
+  const bool precise = row.num("precise_times") != 0.0;
+  if (precise && (row.num("allow_offgrid_times") != 0.0 || row.num("shift_now_spikes") != 0.0))
+    throw BadProperty(model +
+                      ": Option precise_times cannot be set to true when either allow_offgrid_times or "
+                      "shift_now_spikes is set to true.");
+  const bool flags_given =
+      row.given("precise_times") || row.given("allow_offgrid_times") || row.given("shift_now_spikes");
+  if (flags_given && !row.given("spike_times") && row.before("spike_times") &&
+      !std::get<std::vector<double>>(*row.before("spike_times")).empty())
+    throw BadProperty(model +
+                      ": Options can only be set together with spike times or if no spike times have been set.");
   for (std::size_t k = 0; k < times.size(); ++k) {
     if (k > 0 && times[k] < times[k - 1])
       throw BadProperty(model + ": Spike times must be sorted in non-descending order.");
     if (times[k] == 0.0 && row.num("shift_now_spikes") == 0.0)
       throw BadProperty(model + ": spike time cannot be set to 0.");
     if (times[k] < 0.0) throw BadProperty(model + ": spike times must be positive");
-    if (row.grid && !row.grid->on_grid(times[k]) && row.num("allow_offgrid_times") == 0.0)
+    if (!std::isfinite(times[k])) throw BadProperty(model + ": spike times must be finite");
+    if (row.grid && !precise && !row.grid->on_grid(times[k]) && row.num("allow_offgrid_times") == 0.0)
       throw BadProperty(model + ": Time point " + std::to_string(times[k]) +
                         " is not representable in current resolution.");
   }

@@ -1,6 +1,7 @@
 // spike_generator: emits spikes at given times, optionally weighted and with
 // multiplicities. Times must lie on the grid unless allow_offgrid_times, in
-// which case they move to the end of their step.
+// which case they move to the end of their step, or precise_times, in which case
+// each spike keeps its time as the end of its step and an offset before it.
 #include <algorithm>
 
 #include "models/devices/device_base.hpp"
@@ -17,12 +18,19 @@ class SpikeGenerator final : public Population {
   using Population::Population;
   void prepare(const RunContext& rc) override {
     stamps_.assign(n_, {});
+    offsets_.assign(n_, {});
     window_.resize(n_);
     for (std::size_t i = 0; i < n_; ++i) {
       const auto& times = std::get<std::vector<double>>(obj_[0][i]);
       const long org = rc.grid->ms_to_steps(num_[origin][i]);
-      // Off-grid times (allowed by allow_offgrid_times) round up to the end of their step.
-      for (double t : times) stamps_[i].push_back(org + rc.grid->ms_to_steps(t));
+      const bool precise = num_[precise_times][i] != 0.0;
+      // Off-grid times (allowed by allow_offgrid_times) round up to the end of their step;
+      // precise times keep the offset before that end.
+      for (double t : times) {
+        double offset = 0.0;
+        stamps_[i].push_back(org + (precise ? devices::precise_stamp(*rc.grid, t, offset) : rc.grid->ms_to_steps(t)));
+        offsets_[i].push_back(offset);
+      }
       window_[i] = devices::window_of(*rc.grid, num_[origin][i], num_[start][i], num_[stop][i]);
     }
   }
@@ -37,13 +45,15 @@ class SpikeGenerator final : public Population {
         if (st[k] > t1) break;
         if (!window_[i].contains(st[k])) continue;
         const uint32_t mult = m.empty() ? 1u : static_cast<uint32_t>(m[k]);
-        ctx.kernel->send_spike(first_gid_ + static_cast<uint32_t>(i), st[k], mult, w.empty() ? 1.0 : w[k]);
+        ctx.kernel->send_spike(first_gid_ + static_cast<uint32_t>(i), st[k], mult, w.empty() ? 1.0 : w[k],
+                               offsets_[i][k]);
       }
     }
   }
 
  private:
   std::vector<std::vector<long>> stamps_;
+  std::vector<std::vector<double>> offsets_;  // ms before the stamp (precise_times)
   std::vector<Window> window_;
 };
 

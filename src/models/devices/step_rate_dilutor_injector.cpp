@@ -138,10 +138,16 @@ class Injector final : public Population {
   using Population::Population;
   void prepare(const RunContext& rc) override {
     stamps_.assign(n_, {});
+    offsets_.assign(n_, {});
     window_.resize(n_);
     for (std::size_t i = 0; i < n_; ++i) {
       const long org = rc.grid->ms_to_steps(num_[j_origin][i]);
-      for (double t : std::get<std::vector<double>>(obj_[0][i])) stamps_[i].push_back(org + rc.grid->ms_to_steps(t));
+      const bool precise = num_[j_precise][i] != 0.0;
+      for (double t : std::get<std::vector<double>>(obj_[0][i])) {
+        double offset = 0.0;  // precise_times: ms before the stamp
+        stamps_[i].push_back(org + (precise ? devices::precise_stamp(*rc.grid, t, offset) : rc.grid->ms_to_steps(t)));
+        offsets_[i].push_back(offset);
+      }
       window_[i] = devices::window_of(*rc.grid, num_[j_origin][i], num_[j_start][i], num_[j_stop][i]);
     }
   }
@@ -155,13 +161,14 @@ class Injector final : public Population {
         if (!window_[i].contains(st[k])) continue;
         const uint32_t mult = m.empty() ? 1u : static_cast<uint32_t>(m[k]);
         // Its spikes are its own, as a neuron's: they go out with the slice's spikes.
-        if (mult) ctx.spikes->push_back({first_gid_ + static_cast<uint32_t>(i), mult, st[k]});
+        if (mult) ctx.spikes->push_back({first_gid_ + static_cast<uint32_t>(i), mult, st[k], offsets_[i][k]});
       }
     }
   }
 
  private:
   std::vector<std::vector<long>> stamps_;
+  std::vector<std::vector<double>> offsets_;
   std::vector<Window> window_;
 };
 

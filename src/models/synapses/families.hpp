@@ -15,6 +15,12 @@ void register_stochastic(std::vector<const SynapseInfo*>& out);
 void register_neuromodulated(std::vector<const SynapseInfo*>& out);  // stdp_dopamine_synapse
 void register_facetshw(std::vector<const SynapseInfo*>& out);
 void register_clopath(std::vector<const SynapseInfo*>& out);
+void register_cont_delay(std::vector<const SynapseInfo*>& out);
+
+// cont_delay_synapse (and its variants): the record column of the delay's
+// continuous part (ms, subtracted from the whole steps).
+inline constexpr int kContDelayOffset = 0;
+bool has_continuous_delay(const SynapseInfo& info);
 
 // Runs tx(k, record) for every synapse and advance(record) once per record: once
 // for the segment when its synapses share a record (state driven by the source

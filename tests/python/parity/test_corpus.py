@@ -57,6 +57,16 @@ PROMISED = {
     "amat2_psc_exp__dc",
     "amat2_psc_exp__inputs",
     "iaf_chs_2007__stats",
+    "iaf_psc_alpha_ps__dc",
+    "iaf_psc_alpha_ps__inputs",
+    "iaf_psc_delta_ps__dc",
+    "iaf_psc_delta_ps__inputs",
+    "iaf_psc_exp_ps__dc",
+    "iaf_psc_exp_ps__inputs",
+    "iaf_psc_exp_ps_lossless__dc",
+    "iaf_psc_exp_ps_lossless__inputs",
+    "parrot_neuron_ps__precise",
+    "poisson_generator_ps__stats",
 }
 
 
