@@ -39,6 +39,7 @@ const std::map<std::string, UnitInfo>& table() {
       // plain numbers in mM only.
       {"mM", {kNone, 1.0}},
       {"1/mV", {{-2, -1, 3, 1}, 1e3}},
+      {"Hz/mV", {{-2, -1, 2, 1}, 1e3}},  // pp_psc_delta's c_1
       {"mV^2", {{4, 2, -6, -2}, 1e-6}},
   };
   return t;

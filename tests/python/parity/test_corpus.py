@@ -67,6 +67,11 @@ PROMISED = {
     "iaf_psc_exp_ps_lossless__inputs",
     "parrot_neuron_ps__precise",
     "poisson_generator_ps__stats",
+    "pp_psc_delta__stats",
+    "gif_psc_exp__stats",
+    "gif_cond_exp__stats",
+    "gif_psc_exp_multisynapse__stats",
+    "gif_cond_exp_multisynapse__stats",
 }
 
 
