@@ -37,7 +37,28 @@ def _nest_compartments(status: dict, key: str) -> dict | None:
     return sub or None
 
 
+# The correlation detectors' results, which NEST returns as NumPy arrays; the core
+# hands covariance matrices out flat, shaped here as N_channels x N_channels x bins.
+_DETECTOR_ARRAYS = {"histogram": float, "histogram_correction": float, "count_histogram": int, "n_events": int}
+_DETECTOR_MATRICES = {"covariance": float, "count_covariance": int}
+
+
+def _detector_arrays(status: dict, channels=None) -> dict:
+    if "element_type" in status and status["element_type"] != "recorder":
+        return status
+    for key, dtype in _DETECTOR_ARRAYS.items():
+        if isinstance(status.get(key), list):
+            status[key] = np.asarray(status[key], dtype=dtype)
+    for key, dtype in _DETECTOR_MATRICES.items():
+        if isinstance(status.get(key), list):
+            n = int(status.get("N_channels", channels or 1))
+            status[key] = np.asarray(status[key], dtype=dtype).reshape(n, n, -1)
+    return status
+
+
 _DEFAULT_KERNEL: list = []
+# [function(NodeCollection) -> dict | None] once nestkit.nest is loaded (NodeCollection.spatial).
+SPATIAL_METADATA: list = []
 
 
 def set_default_kernel(kernel: _core.Kernel) -> None:
@@ -239,6 +260,10 @@ class NodeCollection:
         if key == "events":
             return [self._kernel.events(g) for g in self.tolist()]
         try:
+            if key in _DETECTOR_MATRICES:
+                return [_detector_arrays(d)[key] for d in self._kernel.get_status(self._ids, [key, "N_channels"])]
+            if key in _DETECTOR_ARRAYS:
+                return [_detector_arrays(d)[key] for d in self._kernel.get_status(self._ids, [key, "element_type"])]
             return [d[key] for d in self._kernel.get_status(self._ids, [key])]
         except _core.UnknownParameter:
             # A compartment name ("soma") gathers its flat keys into a dictionary.
@@ -248,7 +273,7 @@ class NodeCollection:
             return subs
 
     def _all_status(self) -> list:
-        dicts = self._kernel.get_status(self._ids, [])
+        dicts = [_detector_arrays(d) for d in self._kernel.get_status(self._ids, [])]
         for g, d in zip(self.tolist(), dicts):
             if "events" in d and d["events"] is None:
                 d["events"] = self._kernel.events(g)
@@ -325,8 +350,8 @@ class NodeCollection:
             raise AttributeError(name)
         if not self:
             raise AttributeError("Cannot get attribute of empty NodeCollection")
-        if name == "spatial":
-            return None
+        if name == "spatial":  # layer metadata; the facade's spatial module installs the lookup
+            return SPATIAL_METADATA[0](self) if SPATIAL_METADATA else None
         return self.get(name)
 
     def __setattr__(self, name: str, value):

@@ -112,7 +112,21 @@ class Parameter:
         return _core.parameter_value(self._node, int(_kernel_attrs.get("rng_seed")), next(_draws))
 
     def is_spatial(self) -> bool:
+        """Whether the value depends on the positions of a connection's nodes."""
+        pending = [self._node]
+        while pending:
+            node = pending.pop()
+            if node[0] in ("distance", "source_pos", "target_pos"):
+                return True
+            pending.extend(a for a in node[1:] if isinstance(a, tuple))
         return False
+
+    def apply(self, spatial_nc, positions=None):
+        """Values for connections from the single node `spatial_nc` to each of `positions`
+        (PyNEST's Parameter.apply; spatial parameters only)."""
+        from .nest import _spatial_api
+
+        return _spatial_api.apply_parameter(self, spatial_nc, positions)
 
     def __repr__(self) -> str:
         return f"<nest.Parameter {self._node!r}>"

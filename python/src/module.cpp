@@ -12,6 +12,7 @@
 #include "nestkit/registry.hpp"
 #include "nestkit/rng.hpp"
 #include "nestkit/units.hpp"
+#include "spatial_bindings.hpp"
 
 namespace nb = nanobind;
 using namespace nestkit;
@@ -285,6 +286,7 @@ NB_MODULE(_core, m) {
       .def_prop_ro("biological_time", &Simulator::biological_time)
       .def_prop_ro("resolution", &Simulator::resolution);
 
+  bind_spatial(m, &make_syn_spec);
   m.def(
       "parameter_value",
       [](nb::handle expr, uint32_t seed, uint64_t draw) {

@@ -5,6 +5,7 @@
 #include "nestkit/errors.hpp"
 #include "nestkit/rng.hpp"
 #include "nestkit/simulator.hpp"
+#include "nestkit/spatial.hpp"
 
 namespace nestkit {
 
@@ -12,14 +13,30 @@ namespace {
 
 constexpr std::size_t kMaxRedraws = 1000;
 
-// Operand count of each known node type.
-const std::map<std::string, std::size_t>& arity() {
+// Operand count of each non-spatial node type.
+const std::map<std::string, std::size_t>& base_arity() {
   static const std::map<std::string, std::size_t> table = {
       {"constant", 0},    {"uniform", 0}, {"normal", 0}, {"lognormal", 0},   {"exponential", 0},
       {"uniform_int", 0}, {"add", 2},     {"sub", 2},    {"mul", 2},         {"div", 2},
       {"neg", 1},         {"exp", 1},     {"sin", 1},    {"cos", 1},         {"pow", 1},
       {"min", 1},         {"max", 1},     {"lt", 2},     {"le", 2},          {"eq", 2},
       {"ne", 2},          {"ge", 2},      {"gt", 2},     {"conditional", 3}, {"redraw", 1}};
+  return table;
+}
+
+// ... and of the spatial leaves and kernels (evaluated in src/spatial/spatial_param.cpp).
+const std::map<std::string, std::size_t>& arity() {
+  static const std::map<std::string, std::size_t> table = [] {
+    std::map<std::string, std::size_t> t = base_arity();
+    t.insert({{"distance", 0},
+              {"source_pos", 0},
+              {"target_pos", 0},
+              {"spatial_gaussian", 1},
+              {"spatial_exponential", 1},
+              {"spatial_gamma", 1},
+              {"spatial_gaussian2d", 7}});
+    return t;
+  }();
   return table;
 }
 
@@ -41,6 +58,7 @@ void Distribution::validate(const std::string& what) const {
   if (type == "exponential" && a <= 0) throw BadProperty(what + ": exponential needs beta > 0");
   if (type == "uniform_int" && a < 1) throw BadProperty(what + ": uniform_int needs max >= 1");
   if (type == "redraw" && a > b) throw BadProperty(what + ": redraw needs min <= max");
+  spatial::validate_spatial(*this, what);
   for (const Distribution& d : args) d.validate(what);
 }
 
@@ -51,6 +69,7 @@ double Distribution::draw(RandomStream& rng) const {
   if (type == "lognormal") return std::exp(a + b * rng.normal());
   if (type == "exponential") return a * rng.exponential(1.0);
   if (type == "uniform_int") return static_cast<double>(rng.uniform_int(static_cast<uint64_t>(a)));
+  if (spatial::is_spatial_node(type)) return spatial::draw_spatial(*this, rng);
   if (args.size() == 1) {
     if (type == "redraw") {
       for (std::size_t tries = 0; tries < kMaxRedraws; ++tries) {

@@ -116,8 +116,17 @@ void per_owner(const NodeCollection& owners, uint32_t seed, uint32_t call, int t
 }
 }  // namespace
 
+StagedCall*& pregenerated() {
+  thread_local StagedCall* staged = nullptr;
+  return staged;
+}
+
 void generate(const std::string& rule, const Dict& params, const NodeCollection& pre, const NodeCollection& post,
               uint32_t seed, uint32_t call, int threads, StagedCall& out) {
+  if (rule == kPregenerated && pregenerated()) {
+    out = std::move(*pregenerated());
+    return;
+  }
   Options o{get_bool(params, "allow_autapses", true), get_bool(params, "allow_multapses", true)};
   out.target_major = true;
   if (rule == "all_to_all") {

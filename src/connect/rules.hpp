@@ -20,4 +20,10 @@ void generate(const std::string& rule, const Dict& params, const NodeCollection&
 
 const std::vector<std::string>& known_rules();
 
+// Connections generated elsewhere (the spatial rules, src/spatial/): while set, the
+// rule kPregenerated moves them into the Connect call, which then checks and stores
+// them like any other rule's.
+inline const char* const kPregenerated = "<pregenerated>";
+StagedCall*& pregenerated();
+
 }  // namespace nestkit::rules

@@ -20,13 +20,31 @@ from .._collections import NodeCollection, SynapseCollection, flatten_params, se
 from .._connect import CollocatedSynapses
 from .._connect import connect as _connect
 from ..parameters import CreateParameter, Parameter
-from . import _kernel_attrs, _state, _unimplemented
+from . import _kernel_attrs, _spatial_layers, _state, _unimplemented
 from . import logic as logic  # noqa: PLC0414 - nest.logic
 from . import math as math  # noqa: PLC0414 - nest.math
+from . import spatial as spatial  # noqa: PLC0414 - nest.spatial
+from . import spatial_distributions as spatial_distributions  # noqa: PLC0414 - nest.spatial_distributions
 from ._info import VerbosityLevel, get_verbosity, help, helpdesk, message, set_verbosity  # noqa: A004
 from ._nodes import GetLocalNodeCollection, GetNodes, GetStatus, PrintNodes, SetStatus
 from ._parallel import GetLocalVPs, Install, NumProcesses, Rank, SetAcceptableLatency, SetMaxBuffered, SyncProcesses
 from ._simulation import Cleanup, Prepare, Run, RunManager, Simulate
+from ._spatial_api import (
+    Displacement,
+    Distance,
+    DumpLayerConnections,
+    DumpLayerNodes,
+    FindCenterElement,
+    FindNearestElement,
+    GetPosition,
+    GetSourceNodes,
+    GetSourcePositions,
+    GetTargetNodes,
+    GetTargetPositions,
+    SelectNodesByMask,
+)
+from ._spatial_layers import CreateMask, Mask
+from ._spatial_plots import PlotLayer, PlotProbabilityParameter, PlotSources, PlotTargets
 
 NESTError = _core.NESTError
 
@@ -63,6 +81,7 @@ def ResetKernel():
     """Reset the kernel: no nodes or connections, default settings (the verbosity is kept)."""
     _kernel.reset()
     _kernel_attrs.reset()
+    _spatial_layers.reset()
 
 
 def SetKernelStatus(params):
@@ -148,8 +167,6 @@ def CopyModel(existing, new, params=None):
 
 def Create(model, n=1, params=None, positions=None):
     """Create n nodes of a model; params a dictionary (list values: one per node) or a list of dictionaries."""
-    if positions is not None:
-        raise NotImplementedError("spatial node layers (positions=...) are not supported by nestkit yet")
     if isinstance(n, dict):  # Create(model, params), as PyNEST accepts
         if params is not None:
             raise ValueError(
@@ -161,9 +178,17 @@ def Create(model, n=1, params=None, positions=None):
             n = int(n)
         else:
             raise TypeError("Create: n must be an integer")
+    layer = None
+    if positions is not None:  # a spatial layer: positions are checked before any node exists
+        layer = _spatial_layers.make_layer(positions, n)
+        n = layer.size
     if isinstance(params, (list, tuple)):
-        return NodeCollection(_kernel, _kernel.create(model, n, [flatten_params(p) for p in params]))
-    return NodeCollection(_kernel, _kernel.create(model, n, flatten_params(dict(params or {}))))
+        nodes = NodeCollection(_kernel, _kernel.create(model, n, [flatten_params(p) for p in params]))
+    else:
+        nodes = NodeCollection(_kernel, _kernel.create(model, n, flatten_params(dict(params or {}))))
+    if layer is not None:
+        _spatial_layers.register(nodes, layer)
+    return nodes
 
 
 # --- connections ------------------------------------------------------------------
@@ -171,7 +196,10 @@ def Create(model, n=1, params=None, positions=None):
 
 def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=False):
     """Connect pre to post by a rule (conn_spec) with synapse properties (syn_spec)."""
-    _connect(_kernel, pre, post, conn_spec, syn_spec)
+    if _spatial_layers.needs_spatial(conn_spec, syn_spec):
+        _spatial_layers.connect(pre, post, conn_spec, syn_spec)
+    else:
+        _connect(_kernel, pre, post, conn_spec, syn_spec)
     if return_synapsecollection:
         return GetConnections(pre, post)
     return None
@@ -223,6 +251,10 @@ def Disconnect(*args, conn_spec=None, syn_spec=None):
 # --- unimplemented PyNEST names ---------------------------------------------------
 
 globals().update(_unimplemented.make_stubs())
+
+# NodeCollection.spatial reads the layer table of this facade.
+_collections_module = sys.modules[NodeCollection.__module__]
+_collections_module.SPATIAL_METADATA[:] = [_spatial_layers.metadata]
 
 _LAZY_SUBMODULES = ("voltage_trace", "raster_plot")
 
@@ -307,6 +339,26 @@ __all__ = [
     "Parameter",
     "CreateParameter",
     "units",
+    "spatial",
+    "spatial_distributions",
+    "Mask",
+    "CreateMask",
+    "GetPosition",
+    "Displacement",
+    "Distance",
+    "FindNearestElement",
+    "FindCenterElement",
+    "SelectNodesByMask",
+    "GetTargetNodes",
+    "GetSourceNodes",
+    "GetTargetPositions",
+    "GetSourcePositions",
+    "DumpLayerNodes",
+    "DumpLayerConnections",
+    "PlotLayer",
+    "PlotTargets",
+    "PlotSources",
+    "PlotProbabilityParameter",
     "voltage_trace",
     "raster_plot",
     *_unimplemented.UNIMPLEMENTED,

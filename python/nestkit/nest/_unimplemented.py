@@ -9,38 +9,17 @@ from __future__ import annotations
 
 import types
 
-_SPATIAL = "spatial networks (layers, positions, masks) are not supported by nestkit yet"
 _SP = "structural plasticity is not supported by nestkit yet"
 
 # name: (kind, reason); kind is "function", "class" or "module".
 UNIMPLEMENTED = {
     "Compartments": ("class", "the compartments editor of multi-compartment models is not supported yet"),
     "Receptors": ("class", "the receptors editor of multi-compartment models is not supported yet"),
-    "Mask": ("class", _SPATIAL),
-    "CreateMask": ("function", _SPATIAL),
-    "Displacement": ("function", _SPATIAL),
-    "Distance": ("function", _SPATIAL),
-    "DumpLayerConnections": ("function", _SPATIAL),
-    "DumpLayerNodes": ("function", _SPATIAL),
-    "FindCenterElement": ("function", _SPATIAL),
-    "FindNearestElement": ("function", _SPATIAL),
-    "GetPosition": ("function", _SPATIAL),
-    "GetSourceNodes": ("function", _SPATIAL),
-    "GetSourcePositions": ("function", _SPATIAL),
-    "GetTargetNodes": ("function", _SPATIAL),
-    "GetTargetPositions": ("function", _SPATIAL),
-    "PlotLayer": ("function", _SPATIAL),
-    "PlotProbabilityParameter": ("function", _SPATIAL),
-    "PlotSources": ("function", _SPATIAL),
-    "PlotTargets": ("function", _SPATIAL),
-    "SelectNodesByMask": ("function", _SPATIAL),
     "EnableStructuralPlasticity": ("function", _SP),
     "DisableStructuralPlasticity": ("function", _SP),
     "TripartiteConnect": ("function", "tripartite (astrocyte) connectivity is not supported yet"),
     "SonataNetwork": ("class", "SONATA network import is not supported yet"),
     "set_communicator": ("function", "nestkit does not use MPI"),
-    "spatial": ("module", _SPATIAL),
-    "spatial_distributions": ("module", _SPATIAL),
     "server": ("module", "NEST Server is not part of nestkit"),
     "visualization": ("module", "nest.visualization.plot_network is not supported yet"),
     "ll_api": ("module", "nestkit has no SLI/low-level API; use nestkit's Python APIs"),

@@ -45,8 +45,8 @@ def test_unimplemented_names_raise_not_implemented_naming_them(nest, name):
 
 
 def test_examples_of_stubs(nest):
-    with pytest.raises(NotImplementedError, match="nest.spatial.grid"):
-        nest.spatial.grid(shape=[2, 2])
+    with pytest.raises(NotImplementedError, match="nest.visualization.plot_network"):
+        nest.visualization.plot_network([])
     with pytest.raises(NotImplementedError, match="nest.TripartiteConnect"):
         nest.TripartiteConnect(
             nest.Create("iaf_psc_alpha"), nest.Create("iaf_psc_alpha"), nest.Create("iaf_psc_alpha"), {}

@@ -1,0 +1,430 @@
+// Masks with NEST 3.10's membership tests (nestkernel/mask*.h): the same
+// arithmetic in the same order, so points on a boundary fall on the same side.
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "nestkit/coerce.hpp"
+#include "nestkit/errors.hpp"
+#include "nestkit/spatial.hpp"
+
+namespace nestkit::spatial {
+
+namespace {
+
+constexpr double kBoxEps = 1e-12;  // NEST's tolerance for rotated boxes
+
+const std::vector<std::string>& mask_types() {
+  static const std::vector<std::string> t = {"circular",  "rectangular", "elliptical", "doughnut",
+                                             "spherical", "box",         "ellipsoidal"};
+  return t;
+}
+
+std::vector<std::string> allowed_keys(const std::string& type) {
+  if (type == "circular" || type == "spherical") return {"radius", "anchor"};
+  if (type == "rectangular") return {"lower_left", "upper_right", "azimuth_angle"};
+  if (type == "box") return {"lower_left", "upper_right", "azimuth_angle", "polar_angle"};
+  if (type == "elliptical") return {"major_axis", "minor_axis", "anchor", "azimuth_angle"};
+  if (type == "ellipsoidal")
+    return {"major_axis", "minor_axis", "polar_axis", "anchor", "azimuth_angle", "polar_angle"};
+  return {"inner_radius", "outer_radius", "anchor"};  // doughnut
+}
+
+class Spec {
+ public:
+  Spec(const std::string& type, const Dict& d) : type_(type), d_(d) {}
+  bool has(const std::string& k) const { return d_.count(k) > 0; }
+  double number(const std::string& k) const {
+    auto it = d_.find(k);
+    if (it == d_.end()) throw BadProperty(type_ + " mask: '" + k + "' is required");
+    const double v = coerce_number(it->second, "", type_ + " mask '" + k + "'");
+    if (!std::isfinite(v)) throw BadProperty(type_ + " mask: '" + k + "' must be finite, got " + std::to_string(v));
+    return v;
+  }
+  double number_or(const std::string& k, double def) const { return has(k) ? number(k) : def; }
+  Point point(const std::string& k, int dim) const {
+    auto it = d_.find(k);
+    if (it == d_.end()) throw BadProperty(type_ + " mask: '" + k + "' is required");
+    std::vector<double> v;
+    if (auto vd = std::get_if<std::vector<double>>(&it->second))
+      v = *vd;
+    else if (auto vl = std::get_if<std::vector<long>>(&it->second))
+      v.assign(vl->begin(), vl->end());
+    else
+      throw BadProperty(type_ + " mask: '" + k + "' must be a list of " + std::to_string(dim) + " numbers");
+    if (static_cast<int>(v.size()) != dim)
+      throw BadProperty(type_ + " mask: '" + k + "' has " + std::to_string(v.size()) + " entries, the mask is " +
+                        std::to_string(dim) + "-dimensional");
+    Point p{};
+    for (int i = 0; i < dim; ++i) {
+      if (!std::isfinite(v[i])) throw BadProperty(type_ + " mask: '" + k + "' must be finite");
+      p[i] = v[i];
+    }
+    return p;
+  }
+
+ private:
+  std::string type_;
+  const Dict& d_;
+};
+
+double length(const Point& p, int dim) {
+  double s = 0;
+  for (int i = 0; i < dim; ++i) s += p[i] * p[i];
+  return std::sqrt(s);
+}
+
+}  // namespace
+
+std::shared_ptr<const Mask> Mask::make(const std::string& type, const Dict& spec) {
+  if (std::find(mask_types().begin(), mask_types().end(), type) == mask_types().end()) {
+    if (type == "grid") throw BadProperty("grid masks are not supported by nestkit yet");
+    {
+      std::string valid;
+      for (const auto& t : mask_types()) valid += (valid.empty() ? "" : ", ") + t;
+      throw BadProperty("unknown mask type '" + type + "'." + did_you_mean(type, mask_types()) +
+                        " Valid types: " + valid);
+    }
+  }
+  const auto keys = allowed_keys(type);
+  for (const auto& [k, v] : spec)
+    if (std::find(keys.begin(), keys.end(), k) == keys.end())
+      throw BadProperty("'" + k + "' is not a parameter of " + type + " masks." + did_you_mean(k, keys));
+  Spec s(type, spec);
+  auto m = std::make_shared<Mask>();
+  m->dim_ = (type == "spherical" || type == "box" || type == "ellipsoidal") ? 3 : 2;
+  m->desc_ = type;
+  const int D = m->dim_;
+  const double deg = std::numbers::pi / 180.;
+  if (type == "circular" || type == "spherical") {
+    m->kind_ = Kind::kBall;
+    m->radius_ = s.number("radius");
+    if (!(m->radius_ > 0)) throw BadProperty(type + " mask: radius must be > 0, got " + std::to_string(m->radius_));
+    if (s.has("anchor")) m->center_ = s.point("anchor", D);
+    for (int i = 0; i < D; ++i) {
+      m->bb_lo_[i] = m->center_[i] - m->radius_;
+      m->bb_hi_[i] = m->center_[i] + m->radius_;
+    }
+  } else if (type == "doughnut") {
+    const double outer = s.number("outer_radius"), inner = s.number("inner_radius");
+    if (!(inner >= 0)) throw BadProperty("doughnut mask: inner_radius must be >= 0, got " + std::to_string(inner));
+    if (inner >= outer)
+      throw BadProperty("doughnut mask: inner_radius < outer_radius required, got " + std::to_string(inner) +
+                        " >= " + std::to_string(outer));
+    Dict o{{"radius", outer}}, in{{"radius", inner}};
+    if (s.has("anchor")) o["anchor"] = in["anchor"] = spec.at("anchor");
+    auto outer_m = make("circular", o);
+    // An inner radius of 0 removes only the centre point, as NEST's annulus does.
+    auto inner_m = std::make_shared<Mask>();
+    inner_m->kind_ = Kind::kBall;
+    inner_m->dim_ = 2;
+    inner_m->radius_ = inner;
+    inner_m->center_ = outer_m->center_;
+    auto d = combine('-', outer_m, inner_m);
+    auto out = std::make_shared<Mask>(*d);
+    out->desc_ = "doughnut";
+    return out;
+  } else if (type == "rectangular" || type == "box") {
+    m->kind_ = Kind::kBox;
+    m->a_ = s.point("lower_left", D);
+    m->b_ = s.point("upper_right", D);
+    for (int i = 0; i < D; ++i)
+      if (!(m->a_[i] < m->b_[i]))
+        throw BadProperty(type + " mask: upper_right must be strictly above lower_left in every dimension (dimension " +
+                          std::to_string(i) + ": " + std::to_string(m->a_[i]) + " >= " + std::to_string(m->b_[i]) +
+                          ")");
+    const double az = s.number_or("azimuth_angle", 0.0), pol = s.number_or("polar_angle", 0.0);
+    m->az_cos_ = std::cos(az * deg);
+    m->az_sin_ = std::sin(az * deg);
+    m->pol_cos_ = std::cos(pol * deg);
+    m->pol_sin_ = std::sin(pol * deg);
+    m->rotated_ = az != 0.0 || pol != 0.0;
+    for (int i = 0; i < D; ++i) m->center_[i] = (m->b_[i] + m->a_[i]) * 0.5;
+    m->box_bounds();
+  } else {  // elliptical, ellipsoidal
+    m->kind_ = Kind::kEllipse;
+    const double major = s.number("major_axis"), minor = s.number("minor_axis");
+    if (!(major > 0) || !(minor > 0))
+      throw BadProperty(type + " mask: all axes must be > 0, got major_axis " + std::to_string(major) +
+                        ", minor_axis " + std::to_string(minor));
+    if (major < minor)
+      throw BadProperty(type + " mask: major_axis must be >= minor_axis, got " + std::to_string(major) + " < " +
+                        std::to_string(minor));
+    double polar = 0.0;
+    if (D == 3) {
+      polar = s.number("polar_axis");
+      if (!(polar > 0)) throw BadProperty(type + " mask: polar_axis must be > 0, got " + std::to_string(polar));
+    }
+    m->x_scale_ = 4.0 / (major * major);
+    m->y_scale_ = 4.0 / (minor * minor);
+    m->z_scale_ = polar > 0 ? 4.0 / (polar * polar) : 0.0;
+    if (s.has("anchor")) m->center_ = s.point("anchor", D);
+    const double az = s.number_or("azimuth_angle", 0.0), pol = s.number_or("polar_angle", 0.0);
+    m->az_cos_ = std::cos(az * deg);
+    m->az_sin_ = std::sin(az * deg);
+    m->pol_cos_ = std::cos(pol * deg);
+    m->pol_sin_ = std::sin(pol * deg);
+    // NEST's bounding box: the semi-axes, or a cube of the largest one when tilted.
+    Point radii{major / 2.0, minor / 2.0, polar / 2.0};
+    if (az != 0.0 || pol != 0.0) radii.fill(std::max(major, polar) / 2.0);
+    for (int i = 0; i < D; ++i) {
+      m->bb_lo_[i] = m->center_[i] - radii[i];
+      m->bb_hi_[i] = m->center_[i] + radii[i];
+    }
+  }
+  return m;
+}
+
+void Mask::box_bounds() {
+  if (!rotated_) {
+    bb_lo_ = a_;
+    bb_hi_ = b_;
+    return;
+  }
+  // The rotated corners, with NEST's grouping of terms (its bounding box decides
+  // which tree cells are skipped, so it must agree to the last bit).
+  const Point& c = center_;
+  Point llc{}, lls{}, urc{}, urs{};
+  for (int i = 0; i < dim_; ++i) {
+    llc[i] = (a_[i] - c[i]) * az_cos_;
+    lls[i] = (a_[i] - c[i]) * az_sin_;
+    urc[i] = (b_[i] - c[i]) * az_cos_;
+    urs[i] = (b_[i] - c[i]) * az_sin_;
+  }
+  std::vector<Point> corners;
+  if (dim_ == 2) {
+    corners = {{llc[0] - lls[1] + c[0], lls[0] + llc[1] + c[1], 0},
+               {urc[0] - lls[1] + c[0], urs[0] + llc[1] + c[1], 0},
+               {urc[0] - urs[1] + c[0], urs[0] + urc[1] + c[1], 0},
+               {llc[0] - urs[1] + c[0], lls[0] + urc[1] + c[1], 0}};
+  } else {
+    const double llpc = (a_[2] - c[2]) * pol_cos_, llps = (a_[2] - c[2]) * pol_sin_;
+    const double urpc = (b_[2] - c[2]) * pol_cos_, urps = (b_[2] - c[2]) * pol_sin_;
+    // x/y in the azimuth-rotated frame for the four (x, y) corner choices.
+    auto corner = [&](double xr, double y, double zc, double zs) {
+      return Point{xr * pol_cos_ - zs + c[0], y + c[1], xr * pol_sin_ + zc + c[2]};
+    };
+    const double xll = llc[0] - lls[1], xhl = urc[0] - lls[1], xhh = urc[0] - urs[1], xlh = llc[0] - urs[1];
+    const double yll = lls[0] + llc[1], yhl = urs[0] + llc[1], yhh = urs[0] + urc[1], ylh = lls[0] + urc[1];
+    corners = {corner(xll, yll, llpc, llps), corner(xll, yll, urpc, urps), corner(xhl, yhl, llpc, llps),
+               corner(xhl, yhl, urpc, urps), corner(xhh, yhh, urpc, urps), corner(xhh, yhh, llpc, llps),
+               corner(xlh, ylh, urpc, urps), corner(xlh, ylh, llpc, llps)};
+  }
+  for (int i = 0; i < dim_; ++i) {
+    bb_lo_[i] = bb_hi_[i] = corners[0][i];
+    for (const Point& q : corners) {
+      bb_lo_[i] = std::min(bb_lo_[i], q[i]);
+      bb_hi_[i] = std::max(bb_hi_[i], q[i]);
+    }
+  }
+}
+
+bool Mask::corners_inside(const Point& lo, const Point& hi) const {
+  for (int c = 0; c < (1 << dim_); ++c) {
+    Point q{};
+    for (int i = 0; i < dim_; ++i) q[i] = (c >> i) & 1 ? hi[i] : lo[i];
+    if (!inside(q)) return false;
+  }
+  return true;
+}
+
+bool Mask::box_inside(const Point& lo, const Point& hi) const {
+  switch (kind_) {
+    case Kind::kBox:
+      return inside(lo) && inside(hi);  // NEST tests two corners only, rotated or not
+    case Kind::kBall:
+    case Kind::kEllipse:
+      return corners_inside(lo, hi);
+    case Kind::kAnd:
+      return m1_->box_inside(lo, hi) && m2_->box_inside(lo, hi);
+    case Kind::kOr:
+      return m1_->box_inside(lo, hi) || m2_->box_inside(lo, hi);
+    case Kind::kMinus:
+      return m1_->box_inside(lo, hi) && m2_->box_outside(lo, hi);
+    case Kind::kConverse:
+      return m1_->box_inside(Point{-hi[0], -hi[1], -hi[2]}, Point{-lo[0], -lo[1], -lo[2]});
+    case Kind::kAnchored: {
+      Point l = lo, h = hi;
+      for (int i = 0; i < dim_; ++i) {
+        l[i] -= center_[i];
+        h[i] -= center_[i];
+      }
+      return m1_->box_inside(l, h);
+    }
+  }
+  return false;
+}
+
+bool Mask::box_outside(const Point& lo, const Point& hi) const {
+  switch (kind_) {
+    case Kind::kBox:
+    case Kind::kEllipse:
+      for (int i = 0; i < dim_; ++i)
+        if (hi[i] < bb_lo_[i] || lo[i] > bb_hi_[i]) return true;
+      return false;
+    case Kind::kBall:
+      for (int i = 0; i < dim_; ++i)
+        if (hi[i] < center_[i] - radius_ || lo[i] > center_[i] + radius_) return true;
+      return false;
+    case Kind::kAnd:
+      return m1_->box_outside(lo, hi) || m2_->box_outside(lo, hi);
+    case Kind::kOr:
+      return m1_->box_outside(lo, hi) && m2_->box_outside(lo, hi);
+    case Kind::kMinus:
+      return m1_->box_outside(lo, hi) || m2_->box_inside(lo, hi);
+    case Kind::kConverse:
+      return m1_->box_outside(Point{-hi[0], -hi[1], -hi[2]}, Point{-lo[0], -lo[1], -lo[2]});
+    case Kind::kAnchored: {
+      Point l = lo, h = hi;
+      for (int i = 0; i < dim_; ++i) {
+        l[i] -= center_[i];
+        h[i] -= center_[i];
+      }
+      return m1_->box_outside(l, h);
+    }
+  }
+  return false;
+}
+
+std::shared_ptr<const Mask> Mask::combine(char op, std::shared_ptr<const Mask> a, std::shared_ptr<const Mask> b) {
+  if (a->dim_ != b->dim_)
+    throw BadProperty("Masks must have same number of dimensions: " + a->desc_ + " is " + std::to_string(a->dim_) +
+                      "-D, " + b->desc_ + " is " + std::to_string(b->dim_) + "-D");
+  auto m = std::make_shared<Mask>();
+  m->dim_ = a->dim_;
+  m->kind_ = op == '&' ? Kind::kAnd : op == '|' ? Kind::kOr : Kind::kMinus;
+  m->desc_ = "(" + a->desc_ + " " + op + " " + b->desc_ + ")";
+  const auto [alo, ahi] = a->bbox();
+  const auto [blo, bhi] = b->bbox();
+  for (int i = 0; i < m->dim_; ++i) {
+    m->bb_lo_[i] = op == '&' ? std::max(alo[i], blo[i]) : op == '|' ? std::min(alo[i], blo[i]) : alo[i];
+    m->bb_hi_[i] = op == '&' ? std::min(ahi[i], bhi[i]) : op == '|' ? std::max(ahi[i], bhi[i]) : ahi[i];
+  }
+  m->m1_ = std::move(a);
+  m->m2_ = std::move(b);
+  return m;
+}
+
+std::shared_ptr<const Mask> Mask::anchored(std::shared_ptr<const Mask> inner, const std::vector<double>& anchor) {
+  if (static_cast<int>(anchor.size()) != inner->dim_)
+    throw BadProperty("mask anchor has " + std::to_string(anchor.size()) + " entries, the mask is " +
+                      std::to_string(inner->dim_) + "-dimensional");
+  auto m = std::make_shared<Mask>();
+  m->dim_ = inner->dim_;
+  m->kind_ = Kind::kAnchored;
+  m->desc_ = inner->desc_;
+  const auto [lo, hi] = inner->bbox();
+  for (int i = 0; i < m->dim_; ++i) {
+    if (!std::isfinite(anchor[i])) throw BadProperty("mask anchor must be finite");
+    m->center_[i] = anchor[i];
+    m->bb_lo_[i] = lo[i] + anchor[i];
+    m->bb_hi_[i] = hi[i] + anchor[i];
+  }
+  m->m1_ = std::move(inner);
+  return m;
+}
+
+std::shared_ptr<const Mask> Mask::converse(std::shared_ptr<const Mask> inner) {
+  auto m = std::make_shared<Mask>();
+  m->dim_ = inner->dim_;
+  m->kind_ = Kind::kConverse;
+  m->desc_ = inner->desc_;
+  const auto [lo, hi] = inner->bbox();
+  for (int i = 0; i < m->dim_; ++i) {
+    m->bb_lo_[i] = -hi[i];
+    m->bb_hi_[i] = -lo[i];
+  }
+  m->m1_ = std::move(inner);
+  return m;
+}
+
+std::pair<Point, Point> Mask::bbox() const { return {bb_lo_, bb_hi_}; }
+
+bool Mask::inside_rect(const Point& p) const {
+  if (!rotated_) {
+    for (int i = 0; i < dim_; ++i)
+      if (!(a_[i] <= p[i])) return false;
+    for (int i = 0; i < dim_; ++i)
+      if (!(p[i] <= b_[i])) return false;
+    return true;
+  }
+  // The point rotated back into the box's frame, term by term as NEST computes it.
+  Point q{};
+  const Point& c = center_;
+  if (dim_ == 2) {
+    q[0] = p[0] * az_cos_ - c[0] * az_cos_ + p[1] * az_sin_ - c[1] * az_sin_ + c[0];
+    q[1] = -p[0] * az_sin_ + c[0] * az_sin_ + p[1] * az_cos_ - c[1] * az_cos_ + c[1];
+  } else {
+    const double cx_ac = c[0] * az_cos_, cx_as = c[0] * az_sin_, cy_ac = c[1] * az_cos_, cy_as = c[1] * az_sin_;
+    q[0] = p[0] * (az_cos_ * pol_cos_) - cx_ac * pol_cos_ + p[1] * (az_sin_ * pol_cos_) - cy_as * pol_cos_ -
+           p[2] * pol_sin_ + c[2] * pol_sin_ + c[0];
+    q[1] = -p[0] * az_sin_ + cx_as + p[1] * az_cos_ - cy_ac + c[1];
+    q[2] = p[0] * (az_cos_ * pol_sin_) - cx_ac * pol_sin_ + p[1] * (az_sin_ * pol_sin_) - cy_as * pol_sin_ +
+           p[2] * pol_cos_ - c[2] * pol_cos_ + c[2];
+  }
+  for (int i = 0; i < dim_; ++i)
+    if (!(a_[i] - kBoxEps <= q[i])) return false;
+  for (int i = 0; i < dim_; ++i)
+    if (!(q[i] <= b_[i] + kBoxEps)) return false;
+  return true;
+}
+
+bool Mask::inside_ellipse(const Point& p) const {
+  const double dx = p[0] - center_[0], dy = p[1] - center_[1];
+  if (dim_ == 2) {
+    const double x = dx * az_cos_ + dy * az_sin_;
+    const double y = dx * az_sin_ - dy * az_cos_;
+    return std::pow(x, 2) * x_scale_ + std::pow(y, 2) * y_scale_ <= 1;
+  }
+  const double dz = p[2] - center_[2];
+  const double x = (dx * az_cos_ + dy * az_sin_) * pol_cos_ - dz * pol_sin_;
+  const double y = dx * az_sin_ - dy * az_cos_;
+  const double z = (dx * az_cos_ + dy * az_sin_) * pol_sin_ + dz * pol_cos_;
+  return std::pow(x, 2) * x_scale_ + std::pow(y, 2) * y_scale_ + std::pow(z, 2) * z_scale_ <= 1;
+}
+
+bool Mask::inside(const Point& p0) const {
+  // Mirrors and shifts are applied to the point, then the inner mask tested
+  // (a loop instead of recursion: this is the innermost test of every query).
+  const Mask* m = this;
+  Point p = p0;
+  while (true) {
+    if (m->kind_ == Kind::kConverse) {
+      for (int i = 0; i < dim_; ++i) p[i] = -p[i];
+    } else if (m->kind_ == Kind::kAnchored) {
+      for (int i = 0; i < dim_; ++i) p[i] -= m->center_[i];
+    } else {
+      break;
+    }
+    m = m->m1_.get();
+  }
+  switch (m->kind_) {
+    case Kind::kBox:
+      return m->inside_rect(p);
+    case Kind::kBall: {
+      // Cheap tests first (each axis, then the inscribed diamond), as NEST.
+      double sum = 0;
+      for (int i = 0; i < dim_; ++i) {
+        const double di = std::abs(p[i] - m->center_[i]);
+        if (di > m->radius_) return false;
+        sum += di;
+      }
+      if (sum <= m->radius_) return true;
+      Point d{};
+      for (int i = 0; i < dim_; ++i) d[i] = p[i] - m->center_[i];
+      return length(d, dim_) <= m->radius_;
+    }
+    case Kind::kEllipse:
+      return m->inside_ellipse(p);
+    case Kind::kAnd:
+      return m->m1_->inside(p) && m->m2_->inside(p);
+    case Kind::kOr:
+      return m->m1_->inside(p) || m->m2_->inside(p);
+    case Kind::kMinus:
+      return m->m1_->inside(p) && !m->m2_->inside(p);
+    default:
+      return false;
+  }
+}
+
+}  // namespace nestkit::spatial

@@ -1,0 +1,432 @@
+// Spatial connection rules (NEST's ConnectionCreator): pairwise_bernoulli
+// (target- or source-centred), fixed_indegree and fixed_outdegree, with masks and
+// spatial kernels. Candidates come from a cell list, so a small mask costs its
+// own candidate pairs, not the whole layer. Each owner (target, or source for
+// fixed_outdegree) draws from its own stream, keyed by (seed, call, owner), so
+// the connections do not depend on the thread count.
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <numeric>
+#include <optional>
+
+#include "connect/rules.hpp"
+#include "nestkit/errors.hpp"
+#include "nestkit/spatial.hpp"
+#include "spatial/kernel_expr.hpp"
+
+namespace nestkit::spatial {
+
+namespace {
+
+// NEST's position tree (nestkernel/ntree*.h) rebuilt with the same geometry:
+// leaves of at most 100 nodes, depth at most 10, points within one epsilon above a
+// split line sorted to the lower half, periodic positions wrapped at insertion.
+// Masks prune whole cells with their box tests, so a mask costs about its own
+// candidates; and because NEST's pruning decides boundary cases (a point on a
+// cell edge), mirroring it makes the same connections to the last bit.
+class PositionTree {
+ public:
+  static constexpr std::size_t kCapacity = 100;
+  static constexpr int kMaxDepth = 10;
+
+  // `ll`, `extent`: the tree's region; points of `layer` (first gid `first`) from `nodes`.
+  PositionTree(const Layer& layer, uint32_t first, const NodeCollection& nodes, const Point& ll, const Point& extent,
+               bool periodic)
+      : dim_(layer.dim()), periodic_(periodic) {
+    cells_.push_back(Cell{ll, extent, 0, {}, -1});
+    for (std::size_t k = 0; k < nodes.size(); ++k) {
+      Point p = layer.position(nodes[k] - first);
+      if (periodic_)
+        for (int i = 0; i < dim_; ++i) {
+          p[i] = ll[i] + std::fmod(p[i] - ll[i], extent[i]);
+          if (p[i] < ll[i]) p[i] += extent[i];
+        }
+      pos_.push_back(p);
+      gid_.push_back(nodes[k]);
+      insert(0, static_cast<uint32_t>(k));
+    }
+  }
+
+  int dim() const { return dim_; }
+  bool periodic() const { return periodic_; }
+  const Point& lower_left() const { return cells_[0].ll; }
+  const Point& extent() const { return cells_[0].ext; }
+  const Point& pos(std::size_t k) const { return pos_[k]; }
+  uint32_t gid(std::size_t k) const { return gid_[k]; }
+
+  // Appends the points inside `mask` at `anchor`, as NEST's masked iterator yields them.
+  void query(const Mask& mask, const Point& anchor, std::vector<uint32_t>& out) const {
+    bool first_leaf = true;
+    visit(0, mask, anchor, false, first_leaf, out);
+  }
+
+ private:
+  struct Cell {
+    Point ll, ext;
+    int depth;
+    std::vector<uint32_t> items;
+    int child0;  // index of the first of 2^dim children, -1 for a leaf
+  };
+
+  int subcell(const Cell& c, const Point& p) const {
+    int r = 0;
+    for (int i = 0; i < dim_; ++i) {
+      const bool lower = ((c.ll[i] + c.ext[i] / 2) - p[i]) > -std::numeric_limits<double>::epsilon();
+      r += (1 << i) * (lower ? 0 : 1);
+    }
+    return r;
+  }
+
+  void insert(int c, uint32_t k) {
+    while (true) {
+      if (cells_[c].child0 < 0 && cells_[c].items.size() >= kCapacity && cells_[c].depth < kMaxDepth) split(c);
+      if (cells_[c].child0 < 0) {
+        cells_[c].items.push_back(k);
+        return;
+      }
+      c = cells_[c].child0 + subcell(cells_[c], pos_[k]);
+    }
+  }
+
+  void split(int c) {
+    const int n = 1 << dim_;
+    const int child0 = static_cast<int>(cells_.size());
+    for (int j = 0; j < n; ++j) {
+      Cell ch{cells_[c].ll, {}, cells_[c].depth + 1, {}, -1};
+      for (int i = 0; i < dim_; ++i) {
+        if (j & (1 << i)) ch.ll[i] += cells_[c].ext[i] * 0.5;
+        ch.ext[i] = cells_[c].ext[i] * 0.5;
+      }
+      cells_.push_back(ch);
+    }
+    cells_[c].child0 = child0;
+    std::vector<uint32_t> items;
+    items.swap(cells_[c].items);
+    for (uint32_t k : items) insert(child0 + subcell(cells_[c], pos_[k]), k);
+  }
+
+  void visit(int c, const Mask& mask, const Point& anchor, bool all_in, bool& first_leaf,
+             std::vector<uint32_t>& out) const {
+    const Cell& cell = cells_[c];
+    if (!all_in) {
+      Point lo{}, hi{};
+      for (int i = 0; i < dim_; ++i) {
+        lo[i] = cell.ll[i] - anchor[i];
+        hi[i] = lo[i] + cell.ext[i];
+      }
+      // NEST tests "inside" before "outside" below the root, "outside" first at the root.
+      if (c == 0 && mask.box_outside(lo, hi)) return;
+      if (mask.box_inside(lo, hi))
+        all_in = true;
+      else if (c != 0 && mask.box_outside(lo, hi))
+        return;
+    }
+    if (cell.child0 >= 0) {
+      for (int j = 0; j < (1 << dim_); ++j) visit(cell.child0 + j, mask, anchor, all_in, first_leaf, out);
+      return;
+    }
+    for (std::size_t m = 0; m < cell.items.size(); ++m) {
+      const uint32_t k = cell.items[m];
+      // The first node of the first leaf reached is always tested (NEST's iterator start).
+      if (!all_in || (first_leaf && m == 0)) {
+        Point d = pos_[k];
+        for (int i = 0; i < dim_; ++i) d[i] -= anchor[i];
+        if (!mask.inside(d)) continue;
+      }
+      out.push_back(k);
+    }
+    first_leaf = false;
+  }
+
+  int dim_;
+  bool periodic_;
+  std::vector<Cell> cells_;
+  std::vector<Point> pos_;
+  std::vector<uint32_t> gid_;
+};
+
+// A pool of candidate nodes: the tree (with a mask) or the plain positions (without).
+struct Pool {
+  std::optional<PositionTree> tree;
+  std::vector<Point> pos;
+  std::vector<uint32_t> gid;
+  Pool(const Layer& layer, uint32_t first, const NodeCollection& nodes, const Layer* geometry) {
+    if (geometry) {
+      // NEST's tree keeps this layer's lower left corner and takes the extent of
+      // the geometry layer in its periodic dimensions.
+      Point ext = layer.extent();
+      if (geometry->periodic()) ext = geometry->extent();
+      tree.emplace(layer, first, nodes, layer.lower_left(), ext, geometry->periodic());
+    } else {
+      for (std::size_t k = 0; k < nodes.size(); ++k) {
+        pos.push_back(layer.position(nodes[k] - first));
+        gid.push_back(nodes[k]);
+      }
+    }
+  }
+  std::size_t size() const { return gid.size(); }
+  const Point& at(std::size_t k) const { return tree ? tree->pos(k) : pos[k]; }
+  uint32_t gid_of(std::size_t k) const { return tree ? tree->gid(k) : gid[k]; }
+};
+
+double mod_pos(double x, double p) {
+  x = std::fmod(x, p);
+  if (x < 0) x += p;
+  return x;
+}
+
+// The indices of the pool points inside `mask` centred on `anchor`, with NEST's
+// periodic images (ntree masked_iterator): the anchor is moved so the mask's
+// lower corner lies in the tree's region, plus one image per wrapped dimension.
+void masked_candidates(const PositionTree& tree, const Mask& mask, const Point& anchor, std::vector<uint32_t>& out) {
+  out.clear();
+  const auto [blo, bhi] = mask.bbox();
+  const int D = tree.dim();
+  std::vector<Point> anchors{anchor};
+  if (tree.periodic()) {
+    Point a = anchor;
+    const Point& ll = tree.lower_left();
+    const Point& ext = tree.extent();
+    for (int i = 0; i < D; ++i) a[i] = mod_pos(a[i] + blo[i] - ll[i], ext[i]) - blo[i] + ll[i];
+    anchors = {a};
+    for (int i = 0; i < D; ++i) {
+      if (a[i] + bhi[i] - ll[i] > ext[i]) {
+        const std::size_t n = anchors.size();
+        for (std::size_t j = 0; j < n; ++j) {
+          Point q = anchors[j];
+          q[i] -= ext[i];
+          anchors.push_back(q);
+        }
+      }
+    }
+  }
+  for (const Point& a : anchors) tree.query(mask, a, out);
+  std::sort(out.begin(), out.end());
+}
+
+void check_mask(const Mask& mask, const Layer& layer, bool allow_oversized) {
+  if (mask.dim() != layer.dim())
+    throw BadProperty("the " + std::to_string(mask.dim()) + "-D mask '" + mask.description() +
+                      "' is incompatible with a " + std::to_string(layer.dim()) + "-D layer");
+  if (allow_oversized || !layer.periodic()) return;
+  const auto [lo, hi] = mask.bbox();
+  for (int i = 0; i < layer.dim(); ++i)
+    if (hi[i] - lo[i] > layer.extent()[i])
+      throw BadProperty("Mask size must not exceed layer size; set allow_oversized_mask to override. (mask '" +
+                        mask.description() + "' spans " + std::to_string(hi[i] - lo[i]) + " in dimension " +
+                        std::to_string(i) + ", the layer " + std::to_string(layer.extent()[i]) + ")");
+}
+
+struct Made {
+  std::vector<uint32_t> partner;
+  std::vector<double> weight, delay;
+};
+
+// Chooses k of `cand` by weights `w` (all equal when empty), NEST's lottery
+// with rejection of repeats (no multapses) and of the owner itself (no autapses).
+template <typename Accept>
+void lottery(const std::vector<double>& w, std::size_t n, long k, RandomStream& rng, bool multapses, Accept&& accept) {
+  std::vector<double> cum;
+  if (!w.empty()) {
+    cum.resize(n);
+    std::partial_sum(w.begin(), w.end(), cum.begin());
+  }
+  std::vector<bool> chosen(n, false);
+  while (k > 0) {
+    std::size_t r;
+    if (cum.empty()) {
+      r = rng.uniform_int(n);
+    } else {
+      const double u = rng.uniform() * cum.back();
+      r = static_cast<std::size_t>(std::upper_bound(cum.begin(), cum.end(), u) - cum.begin());
+      if (r >= n) r = n - 1;
+      if (w[r] <= 0) continue;
+    }
+    if (!multapses && chosen[r]) continue;
+    if (!accept(r)) continue;
+    chosen[r] = true;
+    --k;
+  }
+}
+
+}  // namespace
+
+std::vector<uint32_t> select_by_mask(const Layer& layer, uint32_t first, const NodeCollection& nodes, const Mask& mask,
+                                     const Point& anchor) {
+  check_mask(mask, layer, false);
+  PositionTree tree(layer, first, nodes, layer.lower_left(), layer.extent(), layer.periodic());
+  std::vector<uint32_t> idx;
+  masked_candidates(tree, mask, anchor, idx);
+  idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
+  return idx;
+}
+
+void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const NodeCollection& pre, const Layer& tgt,
+                    uint32_t tgt_first, const NodeCollection& post, const ConnectRequest& req, SynSpec syn,
+                    uint32_t call) {
+  const std::string& rule = req.rule;
+  if (rule != "pairwise_bernoulli" && rule != "fixed_indegree" && rule != "fixed_outdegree")
+    throw BadProperty(
+        "When using kernel or mask, the only possible connection rules are 'pairwise_bernoulli', "
+        "'fixed_indegree', or 'fixed_outdegree'; got '" +
+        rule + "'");
+  if (src.dim() != tgt.dim())
+    throw BadProperty("source and target layers must have the same number of dimensions (" + std::to_string(src.dim()) +
+                      " != " + std::to_string(tgt.dim()) + ")");
+  if (req.p) req.p->validate("p");
+  if (rule != "pairwise_bernoulli" && req.number < 0)
+    throw BadProperty(rule + ": '" + std::string(rule == "fixed_indegree" ? "indegree" : "outdegree") +
+                      "' must be a non-negative integer");
+  for (ParamSource* ps : {&syn.weight, &syn.delay})
+    if (ps->kind == ParamSource::kRandom) ps->dist.validate(ps == &syn.weight ? "weight" : "delay");
+
+  const bool outdegree = rule == "fixed_outdegree";
+  const bool on_source = rule == "fixed_indegree" || (rule == "pairwise_bernoulli" && req.use_on_source);
+  // Which layer's geometry (periodicity, extent) the mask and the kernel use.
+  const Layer& geometry = on_source ? src : tgt;
+  std::shared_ptr<const Mask> mask = req.mask;
+  if (mask) {
+    check_mask(*mask, geometry, req.allow_oversized);
+    // Target-centred pairwise_bernoulli searches the sources with the mirrored mask.
+    if (rule == "pairwise_bernoulli" && !req.use_on_source) mask = Mask::converse(mask);
+  }
+  const NodeCollection& owners = outdegree ? pre : post;
+  const Layer& owner_layer = outdegree ? src : tgt;
+  const uint32_t owner_first = outdegree ? src_first : tgt_first;
+  // The tree takes the geometry layer's periodicity (NEST's MaskedLayer).
+  const Pool pool = outdegree ? Pool(tgt, tgt_first, post, mask ? &geometry : nullptr)
+                              : Pool(src, src_first, pre, mask ? &geometry : nullptr);
+  const bool weight_each = syn.weight.kind == ParamSource::kRandom;
+  const bool delay_each = syn.delay.kind == ParamSource::kRandom;
+  const std::optional<KernelExpr> kernel = req.p ? std::optional<KernelExpr>(*req.p) : std::nullopt;
+  const std::optional<KernelExpr> weight_expr = weight_each ? std::optional<KernelExpr>(syn.weight.dist) : std::nullopt;
+  const std::optional<KernelExpr> delay_expr = delay_each ? std::optional<KernelExpr>(syn.delay.dist) : std::nullopt;
+  for (const auto* e : {&kernel, &weight_expr, &delay_expr})
+    if (*e) (*e)->check_dims(src.dim());
+
+  const std::size_t n = owners.size();
+  std::vector<Made> made(n);
+  const int threads = std::max(1, std::min<int>(sim.num_virtual_processes(), static_cast<int>(n / 64) + 1));
+  std::vector<std::exception_ptr> errors(threads);
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
+  for (int b = 0; b < threads; ++b) {
+    try {
+      SpatialContext ctx;
+      current_context() = &ctx;
+      std::vector<uint32_t> cand;
+      std::vector<double> w;
+      for (std::size_t o = n * b / threads; o < n * (b + 1) / threads; ++o) {
+        const uint32_t owner = owners[o];
+        const Point owner_pos = owner_layer.position(owner - owner_first);
+        RandomStream rng(sim.seed(), Purpose::kConnect, owner, (uint64_t{1} << 63) | call);
+        if (mask) {
+          masked_candidates(*pool.tree, *mask, owner_pos, cand);
+        } else {
+          cand.resize(pool.size());
+          std::iota(cand.begin(), cand.end(), 0u);
+        }
+        Made& out = made[o];
+        auto set_pair = [&](uint32_t k, const Layer& layer) {
+          ctx.source = outdegree ? owner_pos : pool.at(k);
+          ctx.target = outdegree ? pool.at(k) : owner_pos;
+          ctx.layer = &layer;
+        };
+        auto emit = [&](uint32_t k, const Layer& layer) {
+          set_pair(k, layer);
+          out.partner.push_back(pool.gid_of(k));
+          if (delay_expr) out.delay.push_back(delay_expr->eval(ctx, rng));
+          if (weight_expr) out.weight.push_back(weight_expr->eval(ctx, rng));
+        };
+        if (rule == "pairwise_bernoulli") {
+          for (uint32_t k : cand) {
+            if (!req.allow_autapses && pool.gid_of(k) == owner) continue;
+            if (kernel) {
+              set_pair(k, geometry);
+              const double p = kernel->eval(ctx, rng);
+              if (!(rng.uniform() < p)) continue;
+            }
+            emit(k, geometry);
+          }
+          continue;
+        }
+        // fixed_indegree / fixed_outdegree: `number` partners drawn by the kernel's weights.
+        const std::string what = outdegree ? "sources" : "targets";
+        const bool only_self = !req.allow_autapses && cand.size() == 1 && pool.gid_of(cand[0]) == owner;
+        if (cand.empty() || only_self || (!req.allow_multapses && cand.size() < static_cast<std::size_t>(req.number)))
+          throw KernelException(std::string(outdegree ? "Global source ID " : "Global target ID ") +
+                                std::to_string(owner) + ": Not enough " + (outdegree ? "targets" : "sources") +
+                                " found" + (mask ? " inside mask" : "") + " (" + std::to_string(cand.size()) + " for " +
+                                std::to_string(req.number) + ")");
+        w.clear();
+        if (kernel) {
+          std::size_t positive = 0;
+          for (uint32_t k : cand) {
+            set_pair(k, src);  // NEST evaluates the kernel in the source layer for both rules
+            const double v = kernel->eval(ctx, rng);
+            if (!(v >= 0) || !std::isfinite(v))
+              throw BadProperty("the connection probability kernel gave " + std::to_string(v) +
+                                "; it must be finite and >= 0");
+            w.push_back(v);
+            if (v > 0 && (req.allow_autapses || pool.gid_of(k) != owner)) ++positive;
+          }
+          if (positive == 0 && req.number > 0)
+            throw KernelException("Global " + std::string(outdegree ? "source" : "target") + " ID " +
+                                  std::to_string(owner) + ": the kernel is zero for every candidate");
+          if (!req.allow_multapses && positive < static_cast<std::size_t>(req.number))
+            throw KernelException("Global " + std::string(outdegree ? "source" : "target") + " ID " +
+                                  std::to_string(owner) + ": Not enough " + (outdegree ? "targets" : "sources") +
+                                  " with a positive probability (" + std::to_string(positive) + " for " +
+                                  std::to_string(req.number) + ")");
+        }
+        lottery(w, cand.size(), req.number, rng, req.allow_multapses, [&](std::size_t r) {
+          const uint32_t k = cand[r];
+          if (!req.allow_autapses && pool.gid_of(k) == owner) return false;
+          emit(k, outdegree ? tgt : src);
+          return true;
+        });
+      }
+      current_context() = nullptr;
+    } catch (...) {
+      current_context() = nullptr;
+      errors[b] = std::current_exception();
+    }
+  }
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+
+  // The connections go through Simulator::connect as a pregenerated rule, so they
+  // are checked (delays, node kinds, receptor ports) and stored like any rule's.
+  StagedCall staged;
+  staged.target_major = !outdegree;
+  staged.owners = owners.ids();
+  staged.offsets.assign(n + 1, 0);
+  std::size_t total = 0;
+  for (std::size_t o = 0; o < n; ++o) {
+    total += made[o].partner.size();
+    staged.offsets[o + 1] = total;
+  }
+  staged.partners.reserve(total);
+  std::vector<double> weights, delays;
+  if (weight_each) weights.reserve(total);
+  if (delay_each) delays.reserve(total);
+  for (std::size_t o = 0; o < n; ++o) {
+    staged.partners.insert(staged.partners.end(), made[o].partner.begin(), made[o].partner.end());
+    weights.insert(weights.end(), made[o].weight.begin(), made[o].weight.end());
+    delays.insert(delays.end(), made[o].delay.begin(), made[o].delay.end());
+    std::vector<uint32_t>().swap(made[o].partner);  // free as we go: peak memory
+  }
+  if (weight_each) syn.weight = ParamSource::of(std::move(weights));
+  if (delay_each) syn.delay = ParamSource::of(std::move(delays));
+  rules::pregenerated() = &staged;
+  try {
+    sim.connect(pre, post, ConnSpec{rules::kPregenerated, {}}, syn);
+  } catch (...) {
+    rules::pregenerated() = nullptr;
+    throw;
+  }
+  rules::pregenerated() = nullptr;
+}
+
+}  // namespace nestkit::spatial
