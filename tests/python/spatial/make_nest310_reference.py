@@ -17,4 +17,6 @@ with tempfile.TemporaryDirectory() as tmp:
     result = spatial_cases.run(nest, tmp)
 result["nest_version"] = nest.__version__
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "nest310_reference.json"), "w") as f:
-    json.dump(result, f, indent=0)
+    # One line per case: readable diffs without one line per number.
+    f.write("{\n" + ",\n".join(f"{json.dumps(k)}: {json.dumps(v, separators=(',', ':'))}" for k, v in result.items()))
+    f.write("\n}\n")
