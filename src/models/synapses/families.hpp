@@ -15,6 +15,7 @@ void register_stochastic(std::vector<const SynapseInfo*>& out);
 void register_neuromodulated(std::vector<const SynapseInfo*>& out);  // stdp_dopamine_synapse
 void register_facetshw(std::vector<const SynapseInfo*>& out);
 void register_clopath(std::vector<const SynapseInfo*>& out);
+void register_secondary(std::vector<const SynapseInfo*>& out);  // rate, diffusion, gap junction
 
 // Runs tx(k, record) for every synapse and advance(record) once per record: once
 // for the segment when its synapses share a record (state driven by the source
