@@ -252,6 +252,7 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
     if (is_recorder != recorders) continue;
     const uint32_t* t = store_.targets(sg);
     const SynapseProto& proto = synapse_protos_[sg.synapse_model];
+    if (proto.info->secondary != Secondary::kNone) continue;  // carries secondary events only
     if (e.kind == Event::kCurrent) {
       CurrentBatch b;
       b.stamp = e.stamp;
