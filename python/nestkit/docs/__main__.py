@@ -29,6 +29,7 @@ FAMILY_TITLES = {
     "spike_response": "Spike-response neurons",
     "izhikevich": "Izhikevich neurons",
     "misc_ode": "Hill-Tononi neurons",
+    "rate": "Rate neurons, rate transformers and mean-field units (secondary events)",
 }
 
 
