@@ -150,6 +150,29 @@ class InputRing {
   long ring_ = 0;
 };
 
+// Secondary events (NEST's SecondaryEvent family): for every min-delay interval a
+// node sends one value per step (gap junctions: the interpolation coefficients of
+// each step); the kernel hands the whole interval to the targets.
+enum class Secondary : uint8_t { kNone = 0, kInstantRate = 1, kDelayedRate = 2, kDiffusion = 3, kGap = 4 };
+constexpr uint8_t secondary_bit(Secondary k) { return static_cast<uint8_t>(1u << static_cast<unsigned>(k)); }
+
+// One source's interval of values through a run of synapses that all target this population.
+struct SecondaryBatch {
+  Secondary kind = Secondary::kNone;
+  uint32_t source = 0;
+  long origin = 0;                 // absolute step of the interval's first step
+  const double* values = nullptr;  // the interval's values, `length` doubles
+  std::size_t length = 0;
+  const uint32_t* target = nullptr;  // global ids
+  SynColumn<double> weight;
+  SynColumn<uint16_t> delay;       // steps (delayed rate connections)
+  const double* record = nullptr;  // the synapse model's columns (diffusion: drift_factor, diffusion_factor)
+  bool record_each = false;
+  int record_size = 0;
+  std::size_t count = 0;
+  const double* record_of(std::size_t k) const { return record_each ? record + k * record_size : record; }
+};
+
 struct RunContext {
   const TimeGrid* grid = nullptr;
   long min_delay = 1;
@@ -157,6 +180,10 @@ struct RunContext {
   long ring_size = 2;
   long now = 0;  // current time in steps
   uint32_t seed = 0;
+  // Waveform relaxation (NEST's use_wfr, wfr_tol, wfr_interpolation_order).
+  bool use_wfr = true;
+  double wfr_tol = 1e-4;
+  int wfr_interpolation_order = 3;
 };
 
 struct StepContext {
@@ -209,6 +236,21 @@ class Population {
   virtual void deliver_spikes(const SpikeBatch&) {}
   virtual void deliver_current(const CurrentBatch&) {}
   virtual double recordable(int, std::size_t) const { return 0.0; }
+  // --- secondary events (ModelInfo::secondary_out / secondary_in say which kinds).
+  // Node i's values of `kind` for the interval that ended last (the kernel routes
+  // them at the start of the next interval, or after each waveform-relaxation
+  // iteration); null when the node sends none. `length` receives their count.
+  virtual const double* secondary_values(Secondary, std::size_t, std::size_t& length) const {
+    length = 0;
+    return nullptr;
+  }
+  virtual void deliver_secondary(const SecondaryBatch&) {}
+  // Waveform relaxation: the population takes part in the iterations.
+  virtual bool uses_wfr() const { return false; }
+  // One iteration over steps [from, to) of the interval for nodes [begin, end): the
+  // state is left as it was, the values sent through instantaneous couplings are
+  // the iteration's. Returns whether no node moved by more than the tolerance.
+  virtual bool wfr_update(StepContext&, long, long, std::size_t, std::size_t) { return true; }
   // Whether node i accepts spikes (or currents) on `receptor`; models whose
   // ports depend on parameters (multisynapse) override these.
   virtual bool accepts_spike_port(std::size_t i, long receptor) const;

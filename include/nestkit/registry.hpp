@@ -24,6 +24,7 @@ void register_binary_family(std::vector<const ModelInfo*>& out);
 void register_point_process_family(std::vector<const ModelInfo*>& out);
 void register_precise_family(std::vector<const ModelInfo*>& out);
 void register_detectors(std::vector<const ModelInfo*>& out);
+void register_rate_family(std::vector<const ModelInfo*>& out);  // rate neurons and rate transformers
 
 const ModelInfo& iaf_psc_alpha_model();
 const ModelInfo& parrot_neuron_model();

@@ -2,6 +2,7 @@
 // A model's declaration: its parameters, state, recordables and receptor ports,
 // each with NEST's name, default, unit and constraint. All generic machinery
 // (get/set by name, unit conversion, validation messages, docs) reads this table.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -90,6 +91,8 @@ class ModelInfo {
   bool archiving = true;         // keeps a spike history for plastic synapses (NEST's ArchivingNode)
   bool records_weights = false;  // a weight_recorder: receives the events of synapses that name it
   bool drives_synapses = false;  // a volume_transmitter: synapse models may name it (volume_transmitter)
+  uint8_t secondary_out = 0;     // secondary events it sends (bits of secondary_bit(Secondary))
+  uint8_t secondary_in = 0;      // ... and receives
   std::string element_type;      // NEST's element_type when the kind's name is not it ("other")
   Validator validate;
   // Whether a node with these values shows `key` in its status (a recorder shows

@@ -177,6 +177,12 @@ class Simulator {
   void trigger_synapses(uint32_t driver, long stamp);
   uint32_t seed() const { return seed_; }
   const TimeGrid& grid() const { return grid_; }
+  // Waveform relaxation settings (NEST's kernel status keys).
+  bool use_wfr() const { return use_wfr_; }
+  double wfr_tol() const { return wfr_tol_; }
+  int wfr_interpolation_order() const { return wfr_order_; }
+  // Iterations of the last relaxed interval, and intervals that hit wfr_max_iterations.
+  long wfr_last_iterations() const { return wfr_last_iterations_; }
 
  private:
   struct NodeProto {
@@ -258,6 +264,11 @@ class Simulator {
     uint64_t position = 0;                      // kTargeted: the synapse's position in the source's row
   };
   void run_chunk(long from, long to, bool slice_end);
+  // Secondary events: every source's values of the last interval through its secondary
+  // connections (only the waveform-relaxation kinds when `wfr_only`), this thread's segments.
+  void route_secondary(bool wfr_only, long origin, int tid);
+  // The waveform-relaxation iterations of the interval starting now (NEST's preliminary update).
+  void relax_interval();
   // Within simulate(): begins a session unless one is open; finish() flushes the
   // outputs (raising write errors) and ends the session it began; leaving without
   // finish() (an exception) ends it quietly.
@@ -327,6 +338,15 @@ class Simulator {
   std::vector<LateTrigger> late_triggers_;  // of the current chunk
   bool any_serial_ = false;                 // some segment belongs to a serial model
   bool special_synapses_ = false;           // connections of a model with a trigger or serial were made
+  // Secondary events: the sources of secondary connections (ascending), whether any carries
+  // an instantaneous coupling, and the waveform-relaxation settings.
+  std::vector<uint32_t> secondary_sources_;
+  bool any_secondary_ = false, any_wfr_coupling_ = false;
+  bool use_wfr_ = true;
+  double wfr_comm_interval_ = 1.0, wfr_tol_ = 1e-4;
+  long wfr_max_iterations_ = 15;
+  int wfr_order_ = 3;
+  long wfr_last_iterations_ = 0;
 };
 
 }  // namespace nestkit

@@ -100,6 +100,11 @@ struct SynapseInfo {
   // The model changes its common values at delivery (a counter of synapses, say): the kernel delivers
   // its synapses one call at a time, in a fixed order, with SynapseSpike::common_state set.
   bool serial = false;
+  // A secondary-event connection (rate, diffusion, gap junction): what it carries.
+  Secondary secondary = Secondary::kNone;
+  bool has_delay = true;            // false: a delay in syn_spec is an error; counts as wfr_comm_interval
+  bool requires_symmetric = false;  // gap_junction: connect with make_symmetric
+  bool supports_wfr = false;        // delivered after each waveform-relaxation iteration
   // Values derived from others when SetDefaults/CopyModel change common properties; `given` tells
   // which keys the call set.
   void (*derive_common)(double* common, const std::function<bool(const std::string&)>& given) = nullptr;

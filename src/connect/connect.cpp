@@ -55,6 +55,8 @@ void Simulator::check_connectable(const Population& src, uint32_t source, const 
     if (receptor != 0) fail("recorders only accept receptor_type 0");
     return;
   }
+  if (t.secondary_in && t.spike_receptors.empty())
+    fail("the target takes no spikes; connect it with a rate or secondary-event synapse model");
   if (!tgt.accepts_spike_port(ti, receptor))
     throw UnknownReceptorType(src.model_name() + " -> " + tgt.model_name() + ": " + "receptor_type " +
                               std::to_string(receptor) + " is not available in " + tgt.model_name() +
@@ -138,6 +140,22 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
           seen[t] = true;
         }
         const long port = receptors.empty() ? receptor : receptors[k];
+        if (info.secondary != Secondary::kNone) {
+          // A secondary-event connection: the source must send and the target take its kind.
+          const uint8_t bit = secondary_bit(info.secondary);
+          if (!(src_pop->info().secondary_out & bit))
+            throw IllegalConnection(proto.name + ": " + src_pop->model_name() + " -> " + tgt_pop->model_name() +
+                                    " (node " + std::to_string(s) + "): the source does not send the events of " +
+                                    proto.name);
+          if (!(tgt_pop->info().secondary_in & bit))
+            throw IllegalConnection(proto.name + ": " + src_pop->model_name() + " -> " + tgt_pop->model_name() +
+                                    " (node " + std::to_string(t) + "): the target does not support " + proto.name +
+                                    " input");
+          if (port != 0)
+            throw IllegalConnection(proto.name + ": receptor_type " + std::to_string(port) +
+                                    " is not available; secondary connections use receptor_type 0");
+          continue;
+        }
         if (proto.info->needs_clopath && !tgt_pop->clopath_archive())
           throw IllegalConnection(proto.name + " to " + tgt_pop->model_name() + " (node " + std::to_string(t) +
                                   "): This synapse model is not supported by the neuron model of at least one "
@@ -188,34 +206,43 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
     if (!std::isfinite(w)) throw BadProperty("weight must be finite");
   if (!std::isfinite(call.weight)) throw BadProperty("weight must be finite");
   double continuous_part = 0.0;  // cont_delay_synapse, see below
-  switch (syn.delay.kind) {
-    case ParamSource::kScalar:
-      call.delay = check_delay(syn.delay.scalar);
-      break;
-    case ParamSource::kArray:
-    case ParamSource::kRandom:
-      call.delays.resize(n);
-      for (std::size_t k = 0; k < n; ++k)
-        call.delays[k] = check_delay(syn.delay.kind == ParamSource::kArray ? syn.delay.array[k]
-                                                                           : draw(syn.delay, Purpose::kDelay, k));
-      break;
-    default:
-      call.delay = check_delay(proto.delay);
-      // cont_delay_synapse: a model delay off the grid keeps its continuous part
-      // (whole steps rounded up, the rest subtracted at delivery), as NEST's set_delay.
-      if (synapses::has_continuous_delay(info) && std::isfinite(proto.delay)) {
-        double whole = 0.0;
-        const double frac = std::modf(proto.delay / grid_.resolution(), &whole);
-        if (frac != 0.0) {
-          if (whole < 1.0)
-            throw BadDelay(proto.name + ": delay " + std::to_string(proto.delay) +
-                           " ms: both neighbouring steps must be valid delays (>= the resolution " +
-                           std::to_string(grid_.resolution()) + " ms)");
-          call.delay = check_delay(grid_.delay_to_ms(static_cast<long>(whole) + 1));
-          check_delay(grid_.delay_to_ms(static_cast<long>(whole)));
-          continuous_part = grid_.resolution() * (1.0 - frac);
+  if (!info.has_delay) {
+    // NEST: connections without a delay count as wfr_comm_interval towards min/max delay.
+    if (syn.delay.kind != ParamSource::kUnset)
+      throw BadProperty(proto.name + " has no delay (got a delay in syn_spec)." +
+                        (info.secondary == Secondary::kInstantRate ? " Use rate_connection_delayed for a delayed rate."
+                                                                   : std::string()));
+    call.delay = check_delay(use_wfr_ ? wfr_comm_interval_ : grid_.resolution());
+  } else {
+    switch (syn.delay.kind) {
+      case ParamSource::kScalar:
+        call.delay = check_delay(syn.delay.scalar);
+        break;
+      case ParamSource::kArray:
+      case ParamSource::kRandom:
+        call.delays.resize(n);
+        for (std::size_t k = 0; k < n; ++k)
+          call.delays[k] = check_delay(syn.delay.kind == ParamSource::kArray ? syn.delay.array[k]
+                                                                             : draw(syn.delay, Purpose::kDelay, k));
+        break;
+      default:
+        call.delay = check_delay(proto.delay);
+        // cont_delay_synapse: a model delay off the grid keeps its continuous part
+        // (whole steps rounded up, the rest subtracted at delivery), as NEST's set_delay.
+        if (synapses::has_continuous_delay(info) && std::isfinite(proto.delay)) {
+          double whole = 0.0;
+          const double frac = std::modf(proto.delay / grid_.resolution(), &whole);
+          if (frac != 0.0) {
+            if (whole < 1.0)
+              throw BadDelay(proto.name + ": delay " + std::to_string(proto.delay) +
+                             " ms: both neighbouring steps must be valid delays (>= the resolution " +
+                             std::to_string(grid_.resolution()) + " ms)");
+            call.delay = check_delay(grid_.delay_to_ms(static_cast<long>(whole) + 1));
+            check_delay(grid_.delay_to_ms(static_cast<long>(whole)));
+            continuous_part = grid_.resolution() * (1.0 - frac);
+          }
         }
-      }
+    }
   }
   call.receptor = static_cast<uint8_t>(receptor);
   call.synapse_model = static_cast<uint8_t>(sid);
@@ -360,11 +387,46 @@ void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, c
                         const SynSpec& syn) {
   for (const NodeCollection* nc : {&pre, &post})
     if (!nc->empty()) pop_index(nc->ids().back());  // throws for unknown nodes
-  synapse_id(syn.synapse_model);
+  const int sid = synapse_id(syn.synapse_model);
+  // make_symmetric (one_to_one): the connections, then the same from post to pre, as NEST.
+  Dict params = conn.params;
+  bool symmetric = false;
+  if (auto it = params.find("make_symmetric"); it != params.end()) {
+    if (const auto* b = std::get_if<bool>(&it->second))
+      symmetric = *b;
+    else if (const auto* l = std::get_if<long>(&it->second))
+      symmetric = *l != 0;
+    else
+      throw BadProperty("conn_spec 'make_symmetric' must be a boolean");
+    params.erase(it);
+  }
+  const SynapseProto& proto = synapse_protos_[sid];
+  if (proto.info->requires_symmetric && !symmetric) {
+    const bool scalar = syn.weight.kind != ParamSource::kArray && syn.weight.kind != ParamSource::kRandom &&
+                        std::all_of(syn.params.begin(), syn.params.end(),
+                                    [](const auto& kv) { return kv.second.kind == ParamSource::kScalar; });
+    if (!(conn.rule == "all_to_all" && pre.ids() == post.ids() && scalar))
+      throw BadProperty(proto.name +
+                        ": Connections with this synapse model can only be created as one-to-one connections "
+                        "with \"make_symmetric\" set to true or as all-to-all connections with equal source and "
+                        "target populations and default or scalar parameters.");
+  }
+  if (symmetric && conn.rule != "one_to_one")
+    throw BadProperty("make_symmetric: the rule '" + conn.rule +
+                      "' does not support symmetric connections (NEST's NotImplemented); use one_to_one");
   const uint32_t call_id = connect_calls_ + 1;
   StagedCall call;
-  rules::generate(conn.rule, conn.params, pre, post, seed_, call_id, threads_, call);
+  rules::generate(conn.rule, params, pre, post, seed_, call_id, threads_, call);
   finish_call(call, syn, call_id);
+  if (symmetric) {
+    StagedCall back;
+    rules::generate(conn.rule, params, post, pre, seed_, call_id + 1, threads_, back);
+    finish_call(back, syn, call_id + 1);
+    connect_calls_ = call_id + 1;
+    commit(std::move(call));
+    commit(std::move(back));
+    return;
+  }
   connect_calls_ = call_id;
   commit(std::move(call));
 }

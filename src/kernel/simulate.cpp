@@ -49,6 +49,9 @@ void Simulator::prepare() {
   rc.ring_size = min_delay_ + max_delay_;
   rc.now = now_steps();
   rc.seed = seed_;
+  rc.use_wfr = use_wfr_;
+  rc.wfr_tol = wfr_tol_;
+  rc.wfr_interpolation_order = wfr_order_;
   for (auto& p : pops_) {
     p->set_timing(&grid_, grid_.delay_to_ms(min_delay_));
     if (SpikeArchive* a = p->archive()) {
@@ -64,6 +67,21 @@ void Simulator::prepare() {
   }
   wire_samplers();
   index_special_synapses();
+  // Sources of secondary connections, in id order (the order their values are summed in).
+  secondary_sources_.clear();
+  any_wfr_coupling_ = false;
+  for (uint32_t gid = 1; gid < next_gid_; ++gid) {
+    const auto [a, b] = store_.row(gid);
+    bool any = false;
+    for (uint32_t j = a; j < b; ++j) {
+      const SynapseInfo& info = *synapse_protos_[store_.segments()[j].synapse_model].info;
+      if (info.secondary == Secondary::kNone) continue;
+      any = true;
+      any_wfr_coupling_ |= info.supports_wfr;
+    }
+    if (any) secondary_sources_.push_back(gid);
+  }
+  any_secondary_ = !secondary_sources_.empty();
   thread_spikes_.resize(threads_);
   scratch_.resize(threads_);
 }
@@ -164,6 +182,22 @@ void Simulator::deliver_previous_slice() {
 }
 
 void Simulator::run_chunk(long from, long to, bool slice_end) {
+  if (from == 0 && any_secondary_) {
+    // The last interval's secondary events (NEST delivers them before the spikes).
+    if (slice_ > 0) {
+      const long origin = slice_origin_ - min_delay_;
+#pragma omp parallel num_threads(threads_)
+      {
+#ifdef _OPENMP
+        const int tid = omp_get_thread_num();
+#else
+        const int tid = 0;
+#endif
+        route_secondary(false, origin, tid);
+      }
+    }
+    if (use_wfr_ && any_wfr_coupling_) relax_interval();
+  }
   if (from == 0 && !to_deliver_.empty()) deliver_previous_slice();
   StepContext base;
   base.kernel = this;
@@ -247,6 +281,7 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
     if (is_recorder != recorders) continue;
     const uint32_t* t = store_.targets(sg);
     const SynapseProto& proto = synapse_protos_[sg.synapse_model];
+    if (proto.info->secondary != Secondary::kNone) continue;  // carries secondary events only
     if (e.kind == Event::kCurrent) {
       CurrentBatch b;
       b.stamp = e.stamp;

@@ -75,6 +75,14 @@ void Simulator::reset() {
   connect_calls_ = 0;
   min_delay_ = max_delay_ = 1;
   conn_min_delay_ = conn_max_delay_ = -1;
+  use_wfr_ = true;
+  wfr_comm_interval_ = 1.0;
+  wfr_tol_ = 1e-4;
+  wfr_max_iterations_ = 15;
+  wfr_order_ = 3;
+  wfr_last_iterations_ = 0;
+  secondary_sources_.clear();
+  any_secondary_ = any_wfr_coupling_ = false;
   simulated_ = false;
   slice_origin_ = from_step_ = slice_ = 0;
   slice_spikes_.clear();
@@ -123,14 +131,30 @@ Dict Simulator::kernel_status() const {
   d["data_prefix"] = io_.data_prefix;
   d["overwrite_files"] = io_.overwrite_files;
   d["recording_backends"] = recording_backend_names();
+  d["use_wfr"] = use_wfr_;
+  d["wfr_comm_interval"] = use_wfr_ ? wfr_comm_interval_ : grid_.resolution();
+  d["wfr_tol"] = wfr_tol_;
+  d["wfr_max_iterations"] = wfr_max_iterations_;
+  d["wfr_interpolation_order"] = static_cast<long>(wfr_order_);
   return d;
 }
 
 void Simulator::set_kernel_status(const Dict& d) {
-  static const std::vector<std::string> settable = {
-      "resolution", "rng_seed",        "local_num_threads", "total_num_virtual_procs",
-      "print_time", "overwrite_files", "data_path",         "data_prefix",
-      "rng_type",   "tics_per_ms"};
+  static const std::vector<std::string> settable = {"resolution",
+                                                    "rng_seed",
+                                                    "local_num_threads",
+                                                    "total_num_virtual_procs",
+                                                    "print_time",
+                                                    "overwrite_files",
+                                                    "data_path",
+                                                    "data_prefix",
+                                                    "rng_type",
+                                                    "tics_per_ms",
+                                                    "use_wfr",
+                                                    "wfr_comm_interval",
+                                                    "wfr_tol",
+                                                    "wfr_max_iterations",
+                                                    "wfr_interpolation_order"};
   const Dict current = kernel_status();
   for (const auto& [key, value] : d) {
     if (std::find(settable.begin(), settable.end(), key) == settable.end()) {
@@ -201,10 +225,63 @@ void Simulator::set_kernel_status(const Dict& d) {
       threads = static_cast<int>(t);
     }
   }
+  // Waveform relaxation (NEST's rules: use_wfr before nodes exist, the interval before connections).
+  bool use_wfr = use_wfr_;
+  double comm = wfr_comm_interval_, tol = wfr_tol_;
+  long max_iter = wfr_max_iterations_;
+  int order = wfr_order_;
+  if (auto it = d.find("use_wfr"); it != d.end()) {
+    const auto* flag = std::get_if<bool>(&it->second);
+    if (!flag) throw TypeMismatch("kernel property 'use_wfr' expects a bool, got " + type_name(it->second));
+    if (network_size() > 0 && *flag != use_wfr_)
+      throw KernelException(
+          "use_wfr: cannot enable/disable usage of waveform relaxation after nodes have been created; call "
+          "ResetKernel first");
+    use_wfr = *flag;
+  }
+  if (auto it = d.find("wfr_comm_interval"); it != d.end()) {
+    const double v = coerce_number(it->second, "ms", "wfr_comm_interval");
+    if (!use_wfr)
+      throw KernelException(
+          "wfr_comm_interval: cannot set the waveform communication interval when waveform relaxation is "
+          "disabled; set use_wfr to true first");
+    if (store_.size() > 0 || conn_min_delay_ > 0)
+      throw KernelException(
+          "wfr_comm_interval: cannot be changed after connections have been created; call ResetKernel first");
+    if (!std::isfinite(v) || v < grid.resolution())
+      throw KernelException("wfr_comm_interval must be >= the resolution (" + std::to_string(grid.resolution()) +
+                            " ms), got " + std::to_string(v));
+    comm = v;
+  }
+  if (auto it = d.find("wfr_tol"); it != d.end()) {
+    const double v = coerce_number(it->second, "", "wfr_tol");
+    if (!(v >= 0.0) || !std::isfinite(v))
+      throw KernelException("wfr_tol must be finite and >= 0, got " + std::to_string(v));
+    tol = v;
+  }
+  if (auto it = d.find("wfr_max_iterations"); it != d.end()) {
+    const double v = coerce_number(it->second, "", "wfr_max_iterations");
+    if (!(v >= 1.0) || std::floor(v) != v || v > 1e9)
+      throw KernelException(
+          "wfr_max_iterations must be a positive integer (to disable waveform relaxation set use_wfr), got " +
+          std::to_string(v));
+    max_iter = static_cast<long>(v);
+  }
+  if (auto it = d.find("wfr_interpolation_order"); it != d.end()) {
+    const double v = coerce_number(it->second, "", "wfr_interpolation_order");
+    if (!(v == 0.0 || v == 1.0 || v == 3.0))
+      throw KernelException("wfr_interpolation_order must be 0, 1 or 3, got " + std::to_string(v));
+    order = static_cast<int>(v);
+  }
   grid_ = grid;
   seed_ = seed;
   threads_ = threads;
   io_ = std::move(io);
+  use_wfr_ = use_wfr;
+  wfr_comm_interval_ = comm;
+  wfr_tol_ = tol;
+  wfr_max_iterations_ = max_iter;
+  wfr_order_ = order;
 }
 
 // --- models ---------------------------------------------------------------------

@@ -22,6 +22,7 @@ const std::vector<const ModelInfo*>& builtin_node_models() {
     register_point_process_family(m);
     register_precise_family(m);
     register_detectors(m);
+    register_rate_family(m);
     return m;
   }();
   return models;

@@ -31,6 +31,7 @@ FAMILY_TITLES = {
     "misc_ode": "Hill-Tononi neurons",
     "point_process": "Point-process (escape-noise) neurons",
     "precise": "Precise-timing neurons (spike times off the grid)",
+    "rate": "Rate neurons, rate transformers and mean-field units (secondary events)",
 }
 
 

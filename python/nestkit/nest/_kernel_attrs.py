@@ -98,11 +98,6 @@ _STORED_DEFAULTS = {
     "spike_buffer_grow_extra": 0.5,
     "spike_buffer_shrink_limit": 0.2,
     "spike_buffer_shrink_spare": 0.1,
-    "use_wfr": True,
-    "wfr_comm_interval": 1.0,
-    "wfr_tol": 0.0001,
-    "wfr_max_iterations": 15,
-    "wfr_interpolation_order": 3,
     "structural_plasticity_update_interval": 10000.0,
     "use_compressed_spikes": True,
     "print_time": False,
@@ -116,6 +111,9 @@ _STORED_DEFAULTS = {
 
 # Kept by the C++ kernel (NEST's io_manager), type-checked here first.
 _IO_KEYS = ("data_path", "data_prefix", "overwrite_files")
+
+# Kept by the C++ kernel (waveform relaxation), type-checked here first.
+_WFR_KEYS = ("use_wfr", "wfr_comm_interval", "wfr_tol", "wfr_max_iterations", "wfr_interpolation_order")
 
 # The kernel's own keys outside PyNEST's attribute list that NEST's status also has.
 _EXTRA_STATUS_KEYS = ("prepared", "mpi_rank", "modules")
@@ -291,6 +289,8 @@ def set_status(params: dict) -> None:
                 logs.append("Data prefix must not contain path elements.")
             else:
                 core_params[key] = value
+        elif key in _WFR_KEYS:
+            core_params[key] = _checked(key, value)
         elif key in _stored:
             stored[key] = _checked(key, value)
         elif key == "verbosity":

@@ -17,12 +17,14 @@ namespace {
 enum RCol : int { r_origin, r_start, r_stop, r_offgrid, r_amp, r_rate, r_next };
 enum RObj : int { kAmpTimes, kAmpValues };
 
-// nestkit has no rate neurons yet: the device keeps its rate (recordable "rate"),
-// and connecting it to a spiking neuron is refused (it sends no spikes).
+// It sends its rate of every step to rate neurons (NEST's DelayedRateConnectionEvent,
+// through rate_connection_delayed); spiking neurons refuse it (it sends no spikes).
 class StepRate final : public Population {
  public:
   using Population::Population;
   void prepare(const RunContext& rc) override {
+    md_ = rc.min_delay;
+    if (sent_.size() != n_ * static_cast<std::size_t>(md_)) sent_.assign(n_ * static_cast<std::size_t>(md_), 0.0);
     window_.resize(n_);
     stamps_.assign(n_, {});
     for (std::size_t i = 0; i < n_; ++i) {
@@ -46,11 +48,16 @@ class StepRate final : public Population {
         }
         // A delayed-rate generator: tested two steps ahead, as NEST.
         R[i] = window_[i].contains(step + 2) ? A[i] : 0.0;
+        sent_[i * md_ + lag] = R[i];
       }
       sample(step, 0, n_);
     }
   }
   double recordable(int, std::size_t i) const override { return num_[r_rate][i]; }
+  const double* secondary_values(Secondary kind, std::size_t i, std::size_t& length) const override {
+    length = kind == Secondary::kDelayedRate ? static_cast<std::size_t>(md_) : 0;
+    return length ? sent_.data() + i * md_ : nullptr;
+  }
 
  protected:
   void write_derived(std::size_t i, const std::vector<Value>&) override { num_[r_next][i] = 0.0; }
@@ -58,6 +65,8 @@ class StepRate final : public Population {
  private:
   std::vector<Window> window_;
   std::vector<std::vector<long>> stamps_;
+  long md_ = 1;
+  std::vector<double> sent_;  // the interval's rates, per node
 };
 
 void validate_step_rate(const ParamRow& row) {
@@ -190,6 +199,7 @@ ModelInfo make_step_rate() {
   devices::declare_stimulus_source(m);
   m.recordables = {"rate"};
   m.emits_spikes = false;  // it sends rates (DelayedRateConnectionEvent), which spiking neurons do not take
+  m.secondary_out = secondary_bit(Secondary::kDelayedRate);
   m.emits_current = false;
   m.accepts_current = false;
   m.spike_receptors = {};

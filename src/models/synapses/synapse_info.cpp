@@ -103,6 +103,7 @@ const std::vector<const SynapseInfo*>& builtin_synapse_models() {
     synapses::register_facetshw(base);
     synapses::register_clopath(base);
     synapses::register_cont_delay(base);
+    synapses::register_secondary(base);
     std::vector<const SynapseInfo*> m = base;
     for (const SynapseInfo* b : base) {
       if (b->supports_hpc) {

@@ -1,8 +1,7 @@
 // hh_psc_alpha_gap: Hodgkin-Huxley neuron with Kv1 and Kv3 potassium channels
 // (Mancilla et al. 2007) and alpha-shaped synaptic currents, integrated with
-// RKF45 under y_new(1e-6, 0) as in NEST 3.10. Its gap-junction current is zero
-// here: nestkit has no gap_junction connections yet, and without them NEST's
-// coupling term (sum_j g_ij and all interpolation coefficients zero) vanishes.
+// RKF45 under y_new(1e-6, 0) as in NEST 3.10, coupled to other gap models through
+// gap_junction connections (the gap current is added in hh_common.hpp).
 #include "models/neurons/hh/hh_common.hpp"
 #include "models/neurons/hh/models.hpp"
 
@@ -84,7 +83,8 @@ struct PscAlphaGap {
   static constexpr double kEpsAbs = 1e-6;
   static constexpr int kRecCols[] = {V_m, I_syn_ex, I_syn_in, Act_m, Inact_h, Act_n, Inact_p};
   enum Y : int { yV, yM, yH, yN, yP, yDIex, yIex, yDIin, yIin };
-  static constexpr double kNoGap = 0.0;
+  static constexpr double kNoGap = 0.0;  // the gap current comes in with i_stim (hh_common.hpp)
+  static constexpr bool kGap = true;
 
   template <class T>
   [[gnu::always_inline]] static void rhs(const T* p, T i_stim, const T* y, T* f) {
@@ -140,6 +140,7 @@ ModelInfo make_info() {
       .internal(M::I_syn_in, "_I_syn_in");
   hh::declare_internals<M>(m);
   m.recordables = {"V_m", "I_syn_ex", "I_syn_in", "Act_m", "Inact_h", "Act_n", "Inact_p"};
+  m.secondary_in = m.secondary_out = secondary_bit(Secondary::kGap);
   m.validate = [](const ParamRow& row) {
     hh::check_capacitance(row);
     hh::check_t_ref(row);

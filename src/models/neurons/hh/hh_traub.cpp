@@ -1,8 +1,8 @@
 // hh_cond_exp_traub and hh_cond_beta_gap_traub: Hodgkin-Huxley neurons with the
 // Traub & Miles (1991) kinetics and exponential or beta-shaped synaptic
 // conductances, integrated with RKF45 under y_new(1e-3, 0) as in NEST 3.10.
-// hh_cond_beta_gap_traub's gap-junction current is zero here: nestkit has no
-// gap_junction connections yet, and without them NEST's coupling term vanishes.
+// hh_cond_beta_gap_traub couples through gap_junction connections (the gap
+// current is added in hh_common.hpp).
 #include "models/neurons/hh/hh_common.hpp"
 #include "models/neurons/hh/models.hpp"
 
@@ -150,9 +150,9 @@ struct CondBetaGap {
   static constexpr double kEpsAbs = 1e-3;
   static constexpr int kRecCols[] = {V_m, g_ex, g_in, Act_m, Inact_h, Act_n};
   enum Y : int { yV, yM, yH, yN, yDGex, yGex, yDGin, yGin };
-  // The gap-junction current without gap_junction connections: NEST's
-  // interpolation then has all coefficients and sum_j g_ij equal to zero.
+  // The gap-junction current comes in with i_stim (hh_common.hpp).
   static constexpr double kNoGap = 0.0;
+  static constexpr bool kGap = true;
 
   template <class T>
   [[gnu::always_inline]] static void rhs(const T* p, T i_stim, const T* y, T* f) {
@@ -250,6 +250,7 @@ ModelInfo make_beta_gap() {
   m.internal(M::dg_ex, "_dg_ex").internal(M::g_ex, "_g_ex").internal(M::dg_in, "_dg_in").internal(M::g_in, "_g_in");
   hh::declare_internals<M>(m);
   m.recordables = {"V_m", "g_ex", "g_in", "Act_m", "Inact_h", "Act_n"};
+  m.secondary_in = m.secondary_out = secondary_bit(Secondary::kGap);
   m.validate = [](const ParamRow& row) {
     hh::check_capacitance(row);
     hh::check_t_ref(row);
