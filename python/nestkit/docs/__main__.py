@@ -32,6 +32,8 @@ FAMILY_TITLES = {
     "point_process": "Point-process (escape-noise) neurons",
     "precise": "Precise-timing neurons (spike times off the grid)",
     "rate": "Rate neurons, rate transformers and mean-field units (secondary events)",
+    "binary": "Binary neurons (asynchronous stochastic update)",
+    "detector": "Correlation detectors",
 }
 
 
