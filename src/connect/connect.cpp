@@ -11,6 +11,7 @@
 #include "nestkit/rng.hpp"
 #include "nestkit/simulator.hpp"
 #include "nestkit/units.hpp"
+#include "nestkit/urbanczik_archive.hpp"
 
 namespace nestkit {
 
@@ -156,7 +157,8 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
                                     " is not available; secondary connections use receptor_type 0");
           continue;
         }
-        if (proto.info->needs_clopath && !tgt_pop->clopath_archive())
+        if ((proto.info->needs_clopath && !tgt_pop->clopath_archive()) ||
+            (proto.info->needs_urbanczik && !tgt_pop->urbanczik_archive()))
           throw IllegalConnection(proto.name + " to " + tgt_pop->model_name() + " (node " + std::to_string(t) +
                                   "): This synapse model is not supported by the neuron model of at least one "
                                   "connection.");
@@ -367,6 +369,7 @@ void Simulator::commit_one(StagedCall&& call) {
     Population* tp = nullptr;
     SpikeArchive* archive = nullptr;
     ClopathArchive* clopath = nullptr;
+    UrbanczikArchive* urbanczik = nullptr;
     for (std::size_t o = 0; o < call.owners.size(); ++o)
       for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) {
         const uint32_t t = call.target_major ? call.owners[o] : call.partners[k];
@@ -374,10 +377,12 @@ void Simulator::commit_one(StagedCall&& call) {
           tp = &pop_of(t);
           archive = &tp->enable_archive();
           clopath = tp->clopath_archive();
+          urbanczik = tp->urbanczik_archive();
         }
         const double d = grid_.delay_to_ms(call.delays.empty() ? call.delay : call.delays[k]);
         archive->register_connection(t - tp->first_gid(), -d, d);
         if (clopath) clopath->register_connection(t - tp->first_gid());
+        if (urbanczik) urbanczik->register_connection(t - tp->first_gid());
       }
   }
   store_.stage(std::move(call));
