@@ -73,6 +73,7 @@ void Simulator::reset() {
   store_.clear();
   special_synapses_ = false;
   connect_calls_ = 0;
+  random_set_calls_ = 0;  // else nodes.set(random) after ResetKernel differs between runs
   min_delay_ = max_delay_ = 1;
   conn_min_delay_ = conn_max_delay_ = -1;
   use_wfr_ = true;

@@ -178,6 +178,8 @@ def Create(model, n=1, params=None, positions=None):
             n = int(n)
         else:
             raise TypeError("Create: n must be an integer")
+    if n < 1 and positions is None:  # the kernel's own check; n < 0 would not reach it
+        raise _core.BadProperty("Create: the number of nodes must be at least 1")
     layer = None
     if positions is not None:  # a spatial layer: positions are checked before any node exists
         layer = _spatial_layers.make_layer(positions, n)

@@ -95,13 +95,33 @@ def Run(t):
         if _kernel_attrs.get("print_time") and steps > 0:
             _run_printing_time(steps, min_delay_steps, resolution, status["biological_time"])
         else:
-            _state.kernel.simulate(t)
+            _run_interruptible(steps, min_delay_steps, resolution, status["biological_time"])
     finally:
         _kernel_attrs.set_to_do(0)
     if steps > 0:
         slices = math.ceil(steps / min_delay_steps)
         _kernel_attrs.record_update_time((time.perf_counter() - wall0) / slices)
     _info.log(_Level.INFO, "Simulation finished.")
+
+
+def _run_interruptible(steps: int, min_delay_steps: int, resolution: float, t0: float) -> None:
+    """Runs in chunks that end on min-delay slice boundaries, so that Ctrl-C (KeyboardInterrupt,
+    raised by Python between chunks since the kernel releases the GIL) stops the run at a slice
+    boundary; a later Simulate continues from there. Chunks grow while each takes < 50 ms."""
+    done = 0
+    # First chunk: up to the next slice boundary (the run may start inside a slice).
+    offset = round(t0 / resolution) % min_delay_steps
+    chunk = min_delay_steps - offset if offset else min_delay_steps
+    while done < steps:
+        n = min(chunk, steps - done)
+        wall0 = time.perf_counter()
+        _state.kernel.simulate(n * resolution)
+        done += n
+        _kernel_attrs.set_to_do(steps - done)
+        if time.perf_counter() - wall0 < 0.05 and chunk < (1 << 40):
+            chunk = (chunk // min_delay_steps + 1) * min_delay_steps * 2
+        else:
+            chunk = max(min_delay_steps, (chunk // min_delay_steps) * min_delay_steps)
 
 
 def _run_printing_time(steps: int, min_delay_steps: int, resolution: float, t0: float) -> None:
