@@ -416,6 +416,12 @@ void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, c
                         "with \"make_symmetric\" set to true or as all-to-all connections with equal source and "
                         "target populations and default or scalar parameters.");
   }
+  // symmetric_pairwise_bernoulli makes both directions itself and requires the flag.
+  const bool self_symmetric = conn.rule == "symmetric_pairwise_bernoulli";
+  if (self_symmetric) {
+    params["make_symmetric"] = symmetric;
+    symmetric = false;
+  }
   if (symmetric && conn.rule != "one_to_one")
     throw BadProperty("make_symmetric: the rule '" + conn.rule +
                       "' does not support symmetric connections (NEST's NotImplemented); use one_to_one");

@@ -36,21 +36,22 @@ long get_count(const Dict& d, const std::string& rule, const std::string& k) {
   return static_cast<long>(v);
 }
 
-void check_keys(const Dict& d, const std::string& rule, std::vector<std::string> allowed) {
+void check_keys(const Dict& d, const std::string& rule, std::vector<std::string> allowed, bool symmetric_ok = false) {
   for (const char* common : {"rule", "allow_autapses", "allow_multapses", "make_symmetric"}) allowed.push_back(common);
   for (auto& [k, v] : d)
     if (std::find(allowed.begin(), allowed.end(), k) == allowed.end())
       throw UnknownParameter("'" + k + "' is not a parameter of connection rule '" + rule + "'." +
                              did_you_mean(k, allowed));
-  if (get_bool(d, "make_symmetric", false))
+  if (!symmetric_ok && get_bool(d, "make_symmetric", false))
     throw BadProperty("make_symmetric is not supported by rule '" + rule + "' in nestkit yet");
 }
 
 }  // namespace
 
 const std::vector<std::string>& known_rules() {
-  static const std::vector<std::string> r = {"all_to_all",      "one_to_one",         "fixed_indegree",
-                                             "fixed_outdegree", "fixed_total_number", "pairwise_bernoulli"};
+  static const std::vector<std::string> r = {
+      "all_to_all",         "one_to_one",         "fixed_indegree",   "fixed_outdegree",
+      "fixed_total_number", "pairwise_bernoulli", "pairwise_poisson", "symmetric_pairwise_bernoulli"};
   return r;
 }
 
@@ -221,6 +222,72 @@ void generate(const std::string& rule, const Dict& params, const NodeCollection&
         if (rng.uniform() < p) dst.push_back(s);
       }
     });
+  } else if (rule == "pairwise_poisson") {
+    // NEST's PoissonBuilder: for every (source, target) pair a Poisson-distributed
+    // number of synapses with mean pairwise_avg_num_conns.
+    check_keys(params, rule, {"pairwise_avg_num_conns"});
+    const double mu = get_number(params, rule, "pairwise_avg_num_conns");
+    if (!(mu >= 0.0)) throw BadProperty("Connection parameter 0 \u2264 pairwise_avg_num_conns required.");
+    if (!o.multapses) throw BadProperty("Multapses must be allowed for this connection rule.");
+    per_owner(post, seed, call, threads, out, [&](std::size_t k, RandomStream& rng, std::vector<uint32_t>& dst) {
+      const uint32_t t = post[k];
+      for (uint32_t s : pre.ids()) {
+        if (!o.autapses && s == t) continue;
+        for (long n = rng.poisson(mu); n > 0; --n) dst.push_back(s);
+      }
+    });
+  } else if (rule == "symmetric_pairwise_bernoulli") {
+    // NEST's SymmetricBernoulliBuilder: every target draws an in-degree from
+    // Binomial(|sources|, p), redrawn while it reaches |sources|, then that many
+    // distinct sources other than itself; each drawn pair (s, t) makes s -> t and
+    // t -> s. Each target draws from its own stream, so threads do not matter.
+    check_keys(params, rule, {"p"}, true);
+    const double p = get_number(params, rule, "p");
+    if (!(p >= 0.0 && p < 1.0)) throw BadProperty("Connection probability 0 <= p < 1 required.");
+    if (!o.multapses) throw BadProperty("Multapses must be enabled.");
+    if (o.autapses) throw BadProperty("Autapses must be disabled.");
+    if (!get_bool(params, "make_symmetric", false)) throw BadProperty("Symmetric connections must be enabled.");
+    StagedCall drawn;
+    const std::size_t ns = pre.size();
+    if (ns > 0)
+      per_owner(post, seed, call, threads, drawn, [&](std::size_t k, RandomStream& rng, std::vector<uint32_t>& dst) {
+        const uint32_t t = post[k];
+        long indegree = static_cast<long>(ns);
+        while (indegree >= static_cast<long>(ns)) indegree = rng.binomial(static_cast<long>(ns), p);
+        const std::size_t first = dst.size();
+        std::unordered_set<uint32_t> seen;
+        for (long i = 0; i < indegree;) {
+          const uint32_t s = pre[rng.uniform_int(ns)];
+          if (s == t || !seen.insert(s).second) continue;
+          dst.push_back(s);
+          ++i;
+        }
+        std::sort(dst.begin() + first, dst.end());
+      });
+    else
+      drawn.offsets = {0};
+    // Both directions, grouped by target (stable: a target's own draws first).
+    std::vector<std::pair<uint32_t, uint32_t>> pairs;  // (target, source)
+    pairs.reserve(2 * drawn.partners.size());
+    for (std::size_t k = 0; k < drawn.owners.size(); ++k)
+      for (uint64_t e = drawn.offsets[k]; e < drawn.offsets[k + 1]; ++e) {
+        pairs.emplace_back(drawn.owners[k], drawn.partners[e]);
+        pairs.emplace_back(drawn.partners[e], drawn.owners[k]);
+      }
+    StagedCall().partners.swap(drawn.partners);
+    std::stable_sort(pairs.begin(), pairs.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    out.owners.clear();
+    out.offsets.clear();
+    out.partners.clear();
+    out.partners.reserve(pairs.size());
+    for (std::size_t k = 0; k < pairs.size(); ++k) {
+      if (out.owners.empty() || out.owners.back() != pairs[k].first) {
+        out.offsets.push_back(k);
+        out.owners.push_back(pairs[k].first);
+      }
+      out.partners.push_back(pairs[k].second);
+    }
+    out.offsets.push_back(out.partners.size());
   } else {
     throw BadProperty("unknown connection rule '" + rule + "'." + did_you_mean(rule, known_rules()));
   }

@@ -267,7 +267,8 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
                     uint32_t tgt_first, const NodeCollection& post, const ConnectRequest& req, SynSpec syn,
                     uint32_t call) {
   const std::string& rule = req.rule;
-  if (rule != "pairwise_bernoulli" && rule != "fixed_indegree" && rule != "fixed_outdegree")
+  const bool poisson = rule == "pairwise_poisson";
+  if (rule != "pairwise_bernoulli" && rule != "fixed_indegree" && rule != "fixed_outdegree" && !poisson)
     throw BadProperty(
         "When using kernel or mask, the only possible connection rules are 'pairwise_bernoulli', "
         "'fixed_indegree', or 'fixed_outdegree'; got '" +
@@ -275,15 +276,19 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
   if (src.dim() != tgt.dim())
     throw BadProperty("source and target layers must have the same number of dimensions (" + std::to_string(src.dim()) +
                       " != " + std::to_string(tgt.dim()) + ")");
-  if (req.p) req.p->validate("p");
-  if (rule != "pairwise_bernoulli" && req.number < 0)
+  if (req.p) req.p->validate(poisson ? "pairwise_avg_num_conns" : "p");
+  if (poisson && !req.p) throw BadProperty("pairwise_poisson requires 'pairwise_avg_num_conns'");
+  if (poisson && !req.allow_multapses) throw BadProperty("Multapses must be allowed for this connection rule.");
+  if (rule != "pairwise_bernoulli" && !poisson && req.number < 0)
     throw BadProperty(rule + ": '" + std::string(rule == "fixed_indegree" ? "indegree" : "outdegree") +
                       "' must be a non-negative integer");
   for (ParamSource* ps : {&syn.weight, &syn.delay})
     if (ps->kind == ParamSource::kRandom) ps->dist.validate(ps == &syn.weight ? "weight" : "delay");
 
   const bool outdegree = rule == "fixed_outdegree";
-  const bool on_source = rule == "fixed_indegree" || (rule == "pairwise_bernoulli" && req.use_on_source);
+  // pairwise_poisson is target driven with the mask and kernel in the source layer,
+  // like NEST's pairwise_bernoulli_on_source.
+  const bool on_source = rule == "fixed_indegree" || poisson || (rule == "pairwise_bernoulli" && req.use_on_source);
   // Which layer's geometry (periodicity, extent) the mask and the kernel use.
   const Layer& geometry = on_source ? src : tgt;
   std::shared_ptr<const Mask> mask = req.mask;
@@ -348,6 +353,18 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
               if (!(rng.uniform() < p)) continue;
             }
             emit(k, geometry);
+          }
+          continue;
+        }
+        if (poisson) {
+          for (uint32_t k : cand) {
+            if (!req.allow_autapses && pool.gid_of(k) == owner) continue;
+            set_pair(k, geometry);
+            const double mu = kernel->eval(ctx, rng);
+            if (!(mu >= 0) || !std::isfinite(mu))
+              throw BadProperty("Connection parameter 0 \u2264 pairwise_avg_num_conns required (the kernel gave " +
+                                std::to_string(mu) + ")");
+            for (long c = rng.poisson(mu); c > 0; --c) emit(k, geometry);
           }
           continue;
         }

@@ -134,6 +134,7 @@ _CONN_KEYS = (
     "rule",
     "mask",
     "p",
+    "pairwise_avg_num_conns",
     "indegree",
     "outdegree",
     "use_on_source",
@@ -157,6 +158,10 @@ def needs_spatial(conn_spec, syn_spec) -> bool:
         if _is_spatial_param(conn_spec.get("p")):
             return True
         if "p" in conn_spec and "pairwise_bernoulli" not in rule:
+            return True
+        if _is_spatial_param(conn_spec.get("pairwise_avg_num_conns")):
+            return True
+        if "pairwise_avg_num_conns" in conn_spec and "pairwise_poisson" not in rule:
             return True
     if isinstance(syn_spec, dict) and any(_is_spatial_param(v) for v in syn_spec.values()):
         return True
@@ -205,11 +210,13 @@ def connect(pre, post, conn_spec, syn_spec):
         if key not in _CONN_KEYS:
             raise ValueError(f"'{key}' is not allowed in conn_spec when connecting with mask or kernel")
     rule = spec.get("rule", "all_to_all")
-    if rule not in ("pairwise_bernoulli", "fixed_indegree", "fixed_outdegree"):
+    if rule not in ("pairwise_bernoulli", "fixed_indegree", "fixed_outdegree", "pairwise_poisson"):
         raise ValueError(
             "When using kernel or mask, the only possible connection rules are "
             "'pairwise_bernoulli', 'fixed_indegree', or 'fixed_outdegree'"
         )
+    if "use_on_source" in spec and rule == "pairwise_poisson":
+        raise ValueError("'use_on_source' can only be set when using 'pairwise_bernoulli'.")
     if "use_on_source" in spec and rule != "pairwise_bernoulli":
         raise ValueError("'use_on_source' can only be set when using pairwise_bernoulli")
     syn = syn_spec
@@ -218,7 +225,7 @@ def connect(pre, post, conn_spec, syn_spec):
             if key not in _SYN_KEYS:
                 raise ValueError(f"'{key}' is not allowed in syn_spec when connecting with mask or kernel")
     number = -1
-    if rule != "pairwise_bernoulli":
+    if rule in ("fixed_indegree", "fixed_outdegree"):
         key = "indegree" if rule == "fixed_indegree" else "outdegree"
         if key not in spec:
             raise _core.BadProperty(f"rule '{rule}' requires '{key}'")
@@ -226,7 +233,8 @@ def connect(pre, post, conn_spec, syn_spec):
         if isinstance(value, Parameter) or not isinstance(value, numbers.Real) or int(value) != value or value < 0:
             raise _core.BadProperty(f"'{key}' must be a non-negative integer for spatial connections, got {value!r}")
         number = int(value)
-    p = spec.get("p")
+    # NEST's connect_layers kernel: p, else pairwise_avg_num_conns.
+    p = spec["p"] if "p" in spec else spec.get("pairwise_avg_num_conns")
     if p is not None and not isinstance(p, Parameter):
         if not isinstance(p, numbers.Real) or isinstance(p, bool):
             raise TypeError(f"p must be a number or a Parameter, got {p!r}")
