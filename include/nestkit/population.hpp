@@ -19,6 +19,7 @@ namespace nestkit {
 
 class Simulator;
 class ClopathArchive;
+class UrbanczikArchive;
 
 // Where sampled recordables go (a multimeter): the node samples when told to.
 class SampleSink {
@@ -272,6 +273,8 @@ class Population {
   // The membrane-potential history of the Clopath rule, kept by the models that
   // compute its traces (clopath_synapse needs a target that has one), else null.
   virtual ClopathArchive* clopath_archive() const { return nullptr; }
+  // The dendritic prediction-error history of the Urbanczik-Senn rule (urbanczik_synapse), else null.
+  virtual UrbanczikArchive* urbanczik_archive() const { return nullptr; }
   // The kernel's time grid and min delay, set before prepare().
   void set_timing(const TimeGrid* grid, double min_delay_ms) {
     grid_ptr_ = grid;

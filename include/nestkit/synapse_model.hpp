@@ -16,6 +16,7 @@ namespace nestkit {
 
 class SpikeArchive;
 class ClopathArchive;
+class UrbanczikArchive;
 
 struct SynapseParam {
   std::string name;
@@ -49,9 +50,10 @@ struct SynapseSpike {
   bool record_each = false;
   int record_size = 0;
   const double* common = nullptr;
-  SpikeArchive* post = nullptr;       // the target population's spike history (archiving models)
-  ClopathArchive* clopath = nullptr;  // its Clopath membrane-potential history (needs_clopath models)
-  uint32_t post_first = 0;            // first global id of the target population
+  SpikeArchive* post = nullptr;           // the target population's spike history (archiving models)
+  ClopathArchive* clopath = nullptr;      // its Clopath membrane-potential history (needs_clopath models)
+  UrbanczikArchive* urbanczik = nullptr;  // its Urbanczik prediction-error history (needs_urbanczik models)
+  uint32_t post_first = 0;                // first global id of the target population
   uint32_t seed = 0;
   uint64_t row_position = 0;  // position of synapse 0 of this run in the source's row
   // Outputs: the weight each synapse transmits and whether it transmits at all.
@@ -86,6 +88,7 @@ struct SynapseInfo {
   bool stochastic = false;       // draws per synapse: records always per synapse
   bool needs_archive = false;    // reads the postsynaptic spike history (STDP)
   bool needs_clopath = false;    // reads the Clopath voltage history: targets must keep one
+  bool needs_urbanczik = false;  // reads the Urbanczik prediction-error history: targets must keep one
   bool device_sources = true;    // false: only neurons may send through it (a model with a send() never
                                  // takes devices either, as in NEST)
   bool supports_hpc = true;

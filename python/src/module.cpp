@@ -323,6 +323,7 @@ NB_MODULE(_core, m) {
       d["plastic"] = si->plastic;
       d["needs_archive"] = si->needs_archive;
       d["needs_clopath"] = si->needs_clopath;
+      d["needs_urbanczik"] = si->needs_urbanczik;
       d["stochastic"] = si->stochastic;
       d["shares_pre_state"] = si->shares_pre_state;
       nb::list params;

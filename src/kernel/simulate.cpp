@@ -408,6 +408,7 @@ void Simulator::deliver_plastic(const Segment& sg, uint32_t source, long stamp, 
     attach_model_context(ss, sg.synapse_model);
     ss.post = tp.archive();
     ss.clopath = tp.clopath_archive();
+    ss.urbanczik = tp.urbanczik_archive();
     ss.post_first = tp.first_gid();
     ss.seed = seed_;
     ss.row_position = sg.begin - row_begin;

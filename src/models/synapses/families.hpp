@@ -15,6 +15,7 @@ void register_stochastic(std::vector<const SynapseInfo*>& out);
 void register_neuromodulated(std::vector<const SynapseInfo*>& out);  // stdp_dopamine_synapse
 void register_facetshw(std::vector<const SynapseInfo*>& out);
 void register_clopath(std::vector<const SynapseInfo*>& out);
+void register_urbanczik(std::vector<const SynapseInfo*>& out);
 void register_cont_delay(std::vector<const SynapseInfo*>& out);
 
 // cont_delay_synapse (and its variants): the record column of the delay's

@@ -102,6 +102,7 @@ const std::vector<const SynapseInfo*>& builtin_synapse_models() {
     synapses::register_neuromodulated(base);
     synapses::register_facetshw(base);
     synapses::register_clopath(base);
+    synapses::register_urbanczik(base);
     synapses::register_cont_delay(base);
     synapses::register_secondary(base);
     std::vector<const SynapseInfo*> m = base;

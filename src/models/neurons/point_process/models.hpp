@@ -10,5 +10,6 @@ const ModelInfo& gif_psc_exp_multisynapse_model();
 const ModelInfo& gif_cond_exp_model();
 const ModelInfo& gif_cond_exp_multisynapse_model();
 const ModelInfo& gif_pop_psc_exp_model();
+const ModelInfo& pp_cond_exp_mc_urbanczik_model();
 
 }  // namespace nestkit
