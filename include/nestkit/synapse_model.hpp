@@ -108,6 +108,10 @@ struct SynapseInfo {
   bool has_delay = true;            // false: a delay in syn_spec is an error; counts as wfr_comm_interval
   bool requires_symmetric = false;  // gap_junction: connect with make_symmetric
   bool supports_wfr = false;        // delivered after each waveform-relaxation iteration
+  // cont_delay_synapse: the record column holding the delay's continuous part (ms, subtracted from
+  // the whole steps and added to the spike's offset at delivery); -1 for models on the grid.
+  int continuous_delay_column = -1;
+  bool has_continuous_delay() const { return continuous_delay_column >= 0; }
   // Values derived from others when SetDefaults/CopyModel change common properties; `given` tells
   // which keys the call set.
   void (*derive_common)(double* common, const std::function<bool(const std::string&)>& given) = nullptr;

@@ -5,7 +5,6 @@
 #include <numeric>
 
 #include "connect/rules.hpp"
-#include "models/synapses/families.hpp"
 #include "nestkit/clopath_archive.hpp"
 #include "nestkit/coerce.hpp"
 #include "nestkit/rng.hpp"
@@ -231,7 +230,7 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
         call.delay = check_delay(proto.delay);
         // cont_delay_synapse: a model delay off the grid keeps its continuous part
         // (whole steps rounded up, the rest subtracted at delivery), as NEST's set_delay.
-        if (synapses::has_continuous_delay(info) && std::isfinite(proto.delay)) {
+        if (info.has_continuous_delay() && std::isfinite(proto.delay)) {
           double whole = 0.0;
           const double frac = std::modf(proto.delay / grid_.resolution(), &whole);
           if (frac != 0.0) {
@@ -252,7 +251,7 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
   // synapse or the model keeps per-synapse state of its own.
   call.rec_size = static_cast<uint8_t>(info.record_size);
   std::vector<double> base = proto.record;
-  if (continuous_part > 0.0) base[synapses::kContDelayOffset] = continuous_part;
+  if (continuous_part > 0.0) base[info.continuous_delay_column] = continuous_part;
   bool each = info.record_size > 0 && (info.stochastic || !info.shares_pre_state);
   std::vector<std::pair<int, const ParamSource*>> varying;
   uint32_t salt = 0;
@@ -359,7 +358,7 @@ void Simulator::commit_one(StagedCall&& call) {
   if (call.delays.empty()) note(call.delay);
   const SynapseInfo& model = *synapse_protos_[call.synapse_model].info;
   // A continuous delay part may bring a spike one step earlier (NEST checks both steps).
-  if (synapses::has_continuous_delay(model) && !call.record.empty() && call.record[synapses::kContDelayOffset] > 0.0)
+  if (model.has_continuous_delay() && !call.record.empty() && call.record[model.continuous_delay_column] > 0.0)
     note(call.delay - 1);
   special_synapses_ |= model.trigger != nullptr || model.serial;
   for (uint16_t d : call.delays) note(d);
@@ -592,9 +591,9 @@ ConnectionTable Simulator::connection_values(const SynapseCollection& c, const s
       else if (k == "weight")
         colv.emplace_back(proto.info->weight_common ? proto.weight : store_.weight(i));
       else if (k == "delay")
-        colv.emplace_back(grid_.delay_to_ms(store_.delay(i)) - (synapses::has_continuous_delay(*proto.info)
-                                                                    ? store_.record_of(i)[synapses::kContDelayOffset]
-                                                                    : 0.0));
+        colv.emplace_back(
+            grid_.delay_to_ms(store_.delay(i)) -
+            (proto.info->has_continuous_delay() ? store_.record_of(i)[proto.info->continuous_delay_column] : 0.0));
       else if (k == "synapse_model")
         colv.emplace_back(proto.name);
       else if (k == "receptor")
@@ -681,7 +680,7 @@ void Simulator::set_connections(const SynapseCollection& c, const Dict& params) 
   // subtracted at delivery (-1: a connection of another model).
   std::vector<double> continuous(delays.size(), -1.0);
   for (std::size_t m = 0; m < delays.size(); ++m) {
-    if (!synapses::has_continuous_delay(*synapse_protos_[store_.segment_of(c.index[m]).synapse_model].info) ||
+    if (!synapse_protos_[store_.segment_of(c.index[m]).synapse_model].info->has_continuous_delay() ||
         !std::isfinite(delays[m]))
       continue;
     double whole = 0.0;
@@ -716,8 +715,9 @@ void Simulator::set_connections(const SynapseCollection& c, const Dict& params) 
     const long lowest = continuous[m] > 0.0 ? dsteps[m] - 1 : dsteps[m];
     conn_min_delay_ = std::min(conn_min_delay_ < 0 ? lowest : conn_min_delay_, lowest);
     conn_max_delay_ = std::max(conn_max_delay_, static_cast<long>(dsteps[m]));
-    if (continuous[m] >= 0.0 && store_.record_of(c.index[m])[synapses::kContDelayOffset] != continuous[m])
-      store_.set_record_value(c.index[m], synapses::kContDelayOffset, continuous[m]);
+    const int col = synapse_protos_[store_.segment_of(c.index[m]).synapse_model].info->continuous_delay_column;
+    if (continuous[m] >= 0.0 && store_.record_of(c.index[m])[col] != continuous[m])
+      store_.set_record_value(c.index[m], col, continuous[m]);
   }
   for (const auto& [key, vals] : record_values)
     for (std::size_t m = 0; m < n; ++m) {

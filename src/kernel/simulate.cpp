@@ -6,7 +6,6 @@
 #include <omp.h>
 #endif
 
-#include "models/synapses/families.hpp"
 #include "nestkit/simulator.hpp"
 
 namespace nestkit {
@@ -15,11 +14,12 @@ namespace {
 // cont_delay_synapse: each synapse adds its delay's continuous part to the spike's
 // offset; a sum of a whole step or more arrives one step earlier with the remainder
 // as its offset (NEST's rule). One batch per synapse.
-void deliver_continuous(Population& tp, const SpikeBatch& b, const double* records, bool each, int rec_size, double h) {
+void deliver_continuous(Population& tp, const SpikeBatch& b, const double* records, bool each, int rec_size, int col,
+                        double h) {
   for (std::size_t k = 0; k < b.count; ++k) {
     const uint32_t m = b.per_synapse_multiplicity ? b.per_synapse_multiplicity[k] : b.multiplicity;
     if (m == 0) continue;
-    const double total = b.offset + records[(each ? k * rec_size : 0) + synapses::kContDelayOffset];
+    const double total = b.offset + records[(each ? k * rec_size : 0) + col];
     const bool earlier = total >= h;
     SpikeBatch one = b;
     one.target = b.target + k;
@@ -333,8 +333,9 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
       b.per_synapse_multiplicity = scratch.data();
       b.multiplicity = 0;
     }
-    if (synapses::has_continuous_delay(*proto.info)) {
-      deliver_continuous(tp, b, store_.record(sg), sg.rec_each(), sg.rec_size, grid_.resolution());
+    if (proto.info->has_continuous_delay()) {
+      deliver_continuous(tp, b, store_.record(sg), sg.rec_each(), sg.rec_size, proto.info->continuous_delay_column,
+                         grid_.resolution());
       continue;
     }
     tp.deliver_spikes(b);
@@ -367,9 +368,9 @@ void Simulator::route_targeted(const Event& e, int tid, bool recorders, uint32_t
   b.delay = SynColumn<uint16_t>::shared(sg.delay_each() ? store_.delays(sg)[k] : sg.delay);
   b.receptor = SynColumn<uint8_t>::shared(sg.receptor);
   b.count = 1;
-  if (synapses::has_continuous_delay(*proto.info)) {
+  if (proto.info->has_continuous_delay()) {
     const double* rec = store_.record(sg) + (sg.rec_each() ? k * sg.rec_size : 0);
-    deliver_continuous(tp, b, rec, false, sg.rec_size, grid_.resolution());
+    deliver_continuous(tp, b, rec, false, sg.rec_size, proto.info->continuous_delay_column, grid_.resolution());
     return;
   }
   tp.deliver_spikes(b);

@@ -13,14 +13,11 @@ namespace {
 SynapseInfo make_cont_delay() {
   SynapseInfo s("cont_delay_synapse", "Static synapse with a delay off the grid (sent as a spike offset)");
   s.hidden(kContDelayOffset, "_delay_offset", 0.0);
+  s.continuous_delay_column = kContDelayOffset;
   return s;
 }
 
 }  // namespace
-
-bool has_continuous_delay(const SynapseInfo& info) {
-  return info.name.rfind("cont_delay_synapse", 0) == 0;  // and its _hpc/_lbl variants
-}
 
 void register_cont_delay(std::vector<const SynapseInfo*>& out) {
   static const SynapseInfo cd = make_cont_delay();

@@ -21,7 +21,6 @@ void register_cont_delay(std::vector<const SynapseInfo*>& out);
 // cont_delay_synapse (and its variants): the record column of the delay's
 // continuous part (ms, subtracted from the whole steps).
 inline constexpr int kContDelayOffset = 0;
-bool has_continuous_delay(const SynapseInfo& info);
 void register_secondary(std::vector<const SynapseInfo*>& out);  // rate, diffusion, gap junction
 
 // Runs tx(k, record) for every synapse and advance(record) once per record: once
