@@ -154,7 +154,8 @@ class InputRing {
 // Secondary events (NEST's SecondaryEvent family): for every min-delay interval a
 // node sends one value per step (gap junctions: the interpolation coefficients of
 // each step); the kernel hands the whole interval to the targets.
-enum class Secondary : uint8_t { kNone = 0, kInstantRate = 1, kDelayedRate = 2, kDiffusion = 3, kGap = 4 };
+// kSic: an astrocyte's slow inward current (NEST's SICEvent), one value per step, delayed like a rate.
+enum class Secondary : uint8_t { kNone = 0, kInstantRate = 1, kDelayedRate = 2, kDiffusion = 3, kGap = 4, kSic = 5 };
 constexpr uint8_t secondary_bit(Secondary k) { return static_cast<uint8_t>(1u << static_cast<unsigned>(k)); }
 
 // One source's interval of values through a run of synapses that all target this population.

@@ -24,7 +24,8 @@ void register_binary_family(std::vector<const ModelInfo*>& out);
 void register_point_process_family(std::vector<const ModelInfo*>& out);
 void register_precise_family(std::vector<const ModelInfo*>& out);
 void register_detectors(std::vector<const ModelInfo*>& out);
-void register_rate_family(std::vector<const ModelInfo*>& out);  // rate neurons and rate transformers
+void register_astrocyte_family(std::vector<const ModelInfo*>& out);  // astrocyte_lr_1994
+void register_rate_family(std::vector<const ModelInfo*>& out);       // rate neurons and rate transformers
 
 const ModelInfo& iaf_psc_alpha_model();
 const ModelInfo& parrot_neuron_model();

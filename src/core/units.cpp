@@ -38,6 +38,9 @@ const std::map<std::string, UnitInfo>& table() {
       // Concentrations have no base dimension here (no amount of substance):
       // plain numbers in mM only.
       {"mM", {kNone, 1.0}},
+      {"uM", {kNone, 1.0}},         // astrocyte_lr_1994's concentrations (µM)
+      {"uM/ms", {kFreq, 1e3}},      // ... its SERCA pump rate
+      {"1/(uM*ms)", {kFreq, 1e3}},  // ... its IP3R binding constant
       {"1/mV", {{-2, -1, 3, 1}, 1e3}},
       {"Hz/mV", {{-2, -1, 2, 1}, 1e3}},  // pp_psc_delta's c_1
       {"mV^2", {{4, 2, -6, -2}, 1e-6}},

@@ -23,6 +23,7 @@ const std::vector<const ModelInfo*>& builtin_node_models() {
     register_precise_family(m);
     register_detectors(m);
     register_rate_family(m);
+    register_astrocyte_family(m);
     return m;
   }();
   return models;

@@ -1,5 +1,6 @@
 // Connections that carry secondary events (NEST's SecondaryEvent family): rates,
-// the drift and diffusion of mean-field units, and gap junctions. They have no
+// the drift and diffusion of mean-field units, gap junctions, and the slow inward
+// current of astrocytes (sic_connection). They have no
 // send(): the kernel hands each source's interval of values to the target
 // (Population::deliver_secondary), which applies the weight (or the record's
 // factors) itself.
@@ -43,10 +44,13 @@ void register_secondary(std::vector<const SynapseInfo*>& out) {
     s.requires_symmetric = true;
     return s;
   }();
+  static const SynapseInfo sic =
+      secondary("sic_connection", "Slow inward current from an astrocyte to a neuron", Secondary::kSic, true, false);
   out.push_back(&inst);
   out.push_back(&delayed);
   out.push_back(&diffusion);
   out.push_back(&gap);
+  out.push_back(&sic);
 }
 
 }  // namespace nestkit::synapses

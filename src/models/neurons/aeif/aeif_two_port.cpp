@@ -1,7 +1,9 @@
 // aeif_cond_alpha, aeif_cond_exp, aeif_psc_alpha, aeif_psc_exp: AdEx neurons
 // (Brette & Gerstner 2005) with one excitatory and one inhibitory synapse,
 // conductance- or current-based, alpha- or exponential-shaped, as NEST 3.10.
-// The four differ only in the synaptic terms, so one template serves them all.
+// The four differ only in the synaptic terms, so one template serves them all;
+// aeif_cond_alpha_astro is aeif_cond_alpha plus the slow inward current (SIC) that
+// astrocytes send through sic_connection, an input current read like I_stim.
 #include <algorithm>
 #include <cmath>
 
@@ -12,12 +14,13 @@
 namespace nestkit::aeif {
 namespace {
 
-enum class Kind { kCondAlpha, kCondExp, kPscAlpha, kPscExp };
+enum class Kind { kCondAlpha, kCondExp, kPscAlpha, kPscExp, kCondAlphaAstro };
 
 template <Kind K>
 struct Layout {
-  static constexpr bool kCond = K == Kind::kCondAlpha || K == Kind::kCondExp;
-  static constexpr bool kAlpha = K == Kind::kCondAlpha || K == Kind::kPscAlpha;
+  static constexpr bool kSic = K == Kind::kCondAlphaAstro;
+  static constexpr bool kCond = K == Kind::kCondAlpha || K == Kind::kCondExp || kSic;
+  static constexpr bool kAlpha = K == Kind::kCondAlpha || K == Kind::kPscAlpha || kSic;
   // Columns after the common ones: [E_ex, E_in,] tau_syn_ex, tau_syn_in, the
   // synaptic state ([d_ex,] x_ex, [d_in,] x_in), then the jump per unit weight.
   static constexpr int kEex = kCommonEnd, kEin = kCommonEnd + 1;
@@ -27,13 +30,14 @@ struct Layout {
   static constexpr int kDin = kXex + 1;  // alpha only
   static constexpr int kXin = kAlpha ? kDin + 1 : kXex + 1;
   static constexpr int kJumpEx = kXin + 1, kJumpIn = kXin + 2;
+  static constexpr int kIsic = kJumpIn + 1;  // astro only: the SIC input of the next step
   // ODE vector in NEST's order: V, [d_ex,] x_ex, [d_in,] x_in, w.
   static constexpr std::size_t N = kAlpha ? 6 : 4;
   static constexpr std::size_t yV = 0, yW = N - 1;
   static constexpr std::size_t yDex = 1, yXex = kAlpha ? 2 : 1, yDin = 3, yXin = kAlpha ? 4 : 2;
 };
 
-enum Channel : int { kEx, kIn, kCurrent, kChannels };
+enum Channel : int { kEx, kIn, kCurrent, kSicInput };
 
 template <Kind K>
 class TwoPort final : public AeifPopulation {
@@ -43,7 +47,7 @@ class TwoPort final : public AeifPopulation {
   using AeifPopulation::AeifPopulation;
 
   void prepare(const RunContext& rc) override {
-    prepare_input(rc, kChannels);
+    prepare_input(rc, L::kSic ? kSicInput + 1 : kSicInput);
     prepare_common(rc);
     for (std::size_t i = 0; i < n_; ++i) {
       auto c = [&](int k) -> double& { return num_[k][i]; };
@@ -61,10 +65,12 @@ class TwoPort final : public AeifPopulation {
       double* in_ex = input_.row(kEx, step);
       double* in_in = input_.row(kIn, step);
       double* in_cur = input_.row(kCurrent, step);
-      auto make = [&]<int W>() { return LaneDriver<W>{*this, ctx, step, in_ex, in_in, in_cur}; };
+      double* in_sic = L::kSic ? input_.row(kSicInput, step) : nullptr;
+      auto make = [&]<int W>() { return LaneDriver<W>{*this, ctx, step, in_ex, in_in, in_cur, in_sic}; };
       // GSL's yp control: a_y = 0, a_dydt = 1.
       integrators::evolve_population<L::N>(make, 0.0, 1.0, ctx.grid->resolution(), begin, end);
       for (std::size_t i = begin; i < end; ++i) in_ex[i] = in_in[i] = in_cur[i] = 0.0;
+      if constexpr (L::kSic) std::fill(in_sic + begin, in_sic + end, 0.0);
       sample(step, begin, end);
     }
   }
@@ -72,7 +78,34 @@ class TwoPort final : public AeifPopulation {
   void deliver_spikes(const SpikeBatch& batch) override { deliver_sign_split(batch, kEx, kIn); }
   void deliver_current(const CurrentBatch& batch) override { deliver_current_to(batch, kCurrent); }
 
-  // Recordables: V_m, excitatory and inhibitory conductance (or current), w.
+  // An astrocyte's SIC of step s reaches step s + delay (NEST's SICEvent through
+  // sic_connection), weighted.
+  void deliver_secondary(const SecondaryBatch& b) override {
+    if constexpr (L::kSic) {
+      if (b.kind != Secondary::kSic) return;
+      // An astrocyte below its calcium threshold sends zeros, which add nothing: in
+      // astrocyte networks most intervals of most sources are such (checked once per batch).
+      if (std::all_of(b.values, b.values + b.length, [](double v) { return v == 0.0; })) return;
+      if (!b.weight.data && !b.delay.data) {
+        // One weight and delay for the batch: one ring row per step of the interval.
+        for (std::size_t j = 0; j < b.length; ++j) {
+          double* row = input_.row(kSicInput, b.origin + b.delay.value + static_cast<long>(j)) - first_gid_;
+          const double v = b.weight.value * b.values[j];
+          for (std::size_t k = 0; k < b.count; ++k) row[b.target[k]] += v;
+        }
+        return;
+      }
+      for (std::size_t k = 0; k < b.count; ++k) {
+        const std::size_t t = b.target[k] - first_gid_;
+        const double w = b.weight[k];
+        const long d = b.delay[k];
+        for (std::size_t j = 0; j < b.length; ++j)
+          input_.add(kSicInput, b.origin + d + static_cast<long>(j), t, w * b.values[j]);
+      }
+    }
+  }
+
+  // Recordables: V_m, excitatory and inhibitory conductance (or current), w[, I_SIC].
   double recordable(int k, std::size_t i) const override {
     switch (k) {
       case 0:
@@ -81,8 +114,10 @@ class TwoPort final : public AeifPopulation {
         return num_[L::kXex][i];
       case 2:
         return num_[L::kXin][i];
-      default:
+      case 3:
         return num_[w][i];
+      default:
+        return num_[L::kIsic][i];
     }
   }
 
@@ -91,7 +126,7 @@ class TwoPort final : public AeifPopulation {
   // for one neuron (V = double).
   template <class V>
   struct RhsParams {
-    V V_peak, V_reset, g_L, C_m, E_L, Delta_T, tau_w, a, V_th, I_e, E_ex, E_in, tau_ex, tau_in, I_stim;
+    V V_peak, V_reset, g_L, C_m, E_L, Delta_T, tau_w, a, V_th, I_e, E_ex, E_in, tau_ex, tau_in, I_stim, I_sic;
     V refractory;  // the refractory count, read live: a spike inside the step clamps the rest
   };
 
@@ -107,7 +142,10 @@ class TwoPort final : public AeifPopulation {
     if constexpr (L::kCond) {
       const V I_syn_exc = x_ex * (V_ - p.E_ex);
       const V I_syn_inh = x_in * (V_ - p.E_in);
-      dv = (-p.g_L * (V_ - p.E_L) + I_spike - I_syn_exc - I_syn_inh - w_ + p.I_e + p.I_stim) / p.C_m;
+      if constexpr (L::kSic)
+        dv = (-p.g_L * (V_ - p.E_L) + I_spike - I_syn_exc - I_syn_inh - w_ + p.I_e + p.I_stim + p.I_sic) / p.C_m;
+      else
+        dv = (-p.g_L * (V_ - p.E_L) + I_spike - I_syn_exc - I_syn_inh - w_ + p.I_e + p.I_stim) / p.C_m;
     } else {
       dv = (-p.g_L * (V_ - p.E_L) + I_spike + x_ex - x_in - w_ + p.I_e + p.I_stim) / p.C_m;
     }
@@ -131,7 +169,7 @@ class TwoPort final : public AeifPopulation {
     TwoPort& pop;
     StepContext& ctx;
     long step;
-    const double *in_ex, *in_in, *in_cur;
+    const double *in_ex, *in_in, *in_cur, *in_sic;
     RhsParams<V> p{};
     SpikeRule rule[W]{};
     long refr[W]{};
@@ -156,6 +194,7 @@ class TwoPort final : public AeifPopulation {
       p.tau_ex[l] = c(L::kTauEx);
       p.tau_in[l] = c(L::kTauIn);
       p.I_stim[l] = c(I_stim);
+      p.I_sic[l] = L::kSic ? c(L::kIsic) : 0.0;
       refr[l] = static_cast<long>(c(r));
       p.refractory[l] = static_cast<double>(refr[l]);
       rule[l] = SpikeRule{c(V_reset), c(V_peak_eff), c(b), static_cast<long>(c(refr_counts))};
@@ -211,6 +250,7 @@ class TwoPort final : public AeifPopulation {
       num[h_int][i] = h;
       num[r][i] = static_cast<double>(rr);
       num[I_stim][i] = in_cur[i];
+      if constexpr (L::kSic) num[L::kIsic][i] = in_sic[i];
       num[V_m][i] = ys[L::yV];
       num[w][i] = ys[L::yW];
       num[L::kXex][i] = ys[L::yXex];
@@ -254,6 +294,11 @@ ModelInfo make_info(const char* name) {
   }
   m.internal(L::kJumpEx, "_jump_ex").internal(L::kJumpIn, "_jump_in");
   m.recordables = {"V_m", x_ex, x_in, "w"};
+  if constexpr (L::kSic) {
+    m.internal(L::kIsic, "_I_SIC");
+    m.recordables.push_back("I_SIC");
+    m.secondary_in = secondary_bit(Secondary::kSic);
+  }
   const std::string model = name;
   m.validate = [model, x_ex, x_in](const ParamRow& row) {
     CheckOrder order;
@@ -278,6 +323,10 @@ const ModelInfo& aeif_cond_exp_model() {
 }
 const ModelInfo& aeif_psc_alpha_model() {
   static const ModelInfo info = make_info<Kind::kPscAlpha>("aeif_psc_alpha");
+  return info;
+}
+const ModelInfo& aeif_cond_alpha_astro_model() {
+  static const ModelInfo info = make_info<Kind::kCondAlphaAstro>("aeif_cond_alpha_astro");
   return info;
 }
 const ModelInfo& aeif_psc_exp_model() {

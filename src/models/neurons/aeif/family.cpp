@@ -6,6 +6,7 @@ namespace nestkit {
 
 void register_aeif_family(std::vector<const ModelInfo*>& out) {
   out.push_back(&aeif::aeif_cond_alpha_model());
+  out.push_back(&aeif::aeif_cond_alpha_astro_model());
   out.push_back(&aeif::aeif_cond_exp_model());
   out.push_back(&aeif::aeif_psc_alpha_model());
   out.push_back(&aeif::aeif_psc_exp_model());

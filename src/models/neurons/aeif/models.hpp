@@ -5,6 +5,7 @@
 namespace nestkit::aeif {
 
 const ModelInfo& aeif_cond_alpha_model();
+const ModelInfo& aeif_cond_alpha_astro_model();
 const ModelInfo& aeif_cond_exp_model();
 const ModelInfo& aeif_psc_alpha_model();
 const ModelInfo& aeif_psc_exp_model();
