@@ -123,6 +123,14 @@ class Simulator {
   // connection per synapse specification; all or nothing.
   void connect(const NodeCollection& pre, const NodeCollection& post, const ConnSpec& conn,
                const std::vector<SynSpec>& collocated);
+  // NEST's TripartiteConnect: the primary connections pre -> post by `conn`; then, for each,
+  // with probability p (third_factor_bernoulli_with_pool) a node of the target's pool in
+  // `third` is connected third -> target (syn_specs "third_out") and source -> third
+  // ("third_in"). Each of the three may be collocated synapses (one connection per
+  // specification and pair). All three sets are made, or none.
+  void tripartite_connect(const NodeCollection& pre, const NodeCollection& post, const NodeCollection& third,
+                          const ConnSpec& conn, const ConnSpec& third_conn, const std::vector<SynSpec>& primary,
+                          const std::vector<SynSpec>& third_in, const std::vector<SynSpec>& third_out);
   // Explicit pairs (PyNEST's connect_arrays): sources[k] -> targets[k].
   void connect_arrays(const std::vector<uint32_t>& sources, const std::vector<uint32_t>& targets,
                       const SynSpec& syn = {});

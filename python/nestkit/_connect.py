@@ -51,6 +51,22 @@ def _split_conn_spec(conn_spec):
     return spec.pop("rule", "all_to_all"), spec
 
 
+def _as_collections(kernel, pre, post, conn_spec):
+    """PyNEST's reading of lists and arrays of node ids: for any rule but one_to_one, a
+    list of unique ids is a NodeCollection (which must then be ascending, as NEST's);
+    otherwise the ids are connected pairwise (connect_arrays)."""
+    if _split_conn_spec(conn_spec)[0] == "one_to_one":
+        return pre, post
+    out = []
+    for nodes in (pre, post):
+        if not isinstance(nodes, NodeCollection):
+            ids = [int(x) for x in np.asarray(nodes).ravel()]
+            if len(set(ids)) == len(ids):
+                nodes = NodeCollection(kernel, NodeCollection._ids_from_data(kernel, ids))
+        out.append(nodes)
+    return tuple(out)
+
+
 def connect(kernel: _core.Kernel, pre, post, conn_spec=None, syn_spec=None):
     if isinstance(syn_spec, CollocatedSynapses):
         if not isinstance(pre, NodeCollection) or not isinstance(post, NodeCollection):
@@ -62,13 +78,67 @@ def connect(kernel: _core.Kernel, pre, post, conn_spec=None, syn_spec=None):
         kernel.connect_collocated(pre._ids, post._ids, rule, params, specs)
         return
     spec = _syn_spec(syn_spec)
+    pre, post = _as_collections(kernel, pre, post, conn_spec)
     if not isinstance(pre, NodeCollection) or not isinstance(post, NodeCollection):
         rule, params = _split_conn_spec(conn_spec)
         if rule != "one_to_one" or params:
-            raise _core.BadProperty("arrays of node ids can only be connected one_to_one")
+            raise _core.BadProperty("When connecting two arrays with non-unique IDs, `conn_spec` must be 'one_to_one'.")
+        if len(pre) != len(post):
+            raise _core.BadProperty("If 'pre' or 'post' contain non-unique IDs, then they must have the same length.")
         src = [int(x) for x in np.asarray(pre).ravel()]
         tgt = [int(x) for x in np.asarray(post).ravel()]
         kernel.connect_arrays(src, tgt, spec)
         return
     rule, params = _split_conn_spec(conn_spec)
     kernel.connect(pre._ids, post._ids, rule, params, spec)
+
+
+_TRIPARTITE_KEYS = ("primary", "third_in", "third_out")
+
+
+def _tripartite_specs(syn_specs, key):
+    spec = (syn_specs or {}).get(key, "static_synapse")
+    specs = spec.syn_specs if isinstance(spec, CollocatedSynapses) else (spec,)
+    out = []
+    for s in specs:
+        s = {"synapse_model": s} if isinstance(s, str) else s
+        if not isinstance(s, dict):
+            raise _core.TypeMismatch(f"syn_specs['{key}'] must be a dictionary, a model name or CollocatedSynapses")
+        for entry, value in s.items():
+            if isinstance(value, (list, tuple, np.ndarray)):
+                raise _core.BadProperty(
+                    f"Tripartite connections do not accept parameter lists, but 'syn_specs[{key}][{entry}]' is one"
+                )
+        out.append(_syn_spec(s))
+    return out
+
+
+def connect_tripartite(kernel: _core.Kernel, pre, post, third, conn_spec, third_factor_conn_spec, syn_specs=None):
+    """PyNEST's TripartiteConnect: see nestkit.nest.TripartiteConnect."""
+    for what, nc in (("Presynaptic", pre), ("Postsynaptic", post), ("Third-factor", third)):
+        if not isinstance(nc, NodeCollection):
+            raise TypeError(f"{what} nodes must be a NodeCollection")
+    if syn_specs is not None and not isinstance(syn_specs, dict):
+        raise _core.TypeMismatch("syn_specs must be a dictionary with keys 'primary', 'third_in', 'third_out'")
+    unknown = set(syn_specs or {}) - set(_TRIPARTITE_KEYS)
+    if unknown:
+        raise _core.BadProperty(
+            f"TripartiteConnect: unknown syn_specs keys {sorted(unknown)}; allowed: {list(_TRIPARTITE_KEYS)}"
+        )
+    if not isinstance(third_factor_conn_spec, dict):
+        raise _core.TypeMismatch("third_factor_conn_spec must be a dictionary with a 'rule'")
+    rule, params = _split_conn_spec(conn_spec)
+    third_params = dict(third_factor_conn_spec)
+    third_rule = third_params.pop("rule", None)
+    if third_rule is None:
+        raise _core.BadProperty("third_factor_conn_spec needs a 'rule' ('third_factor_bernoulli_with_pool')")
+    kernel.connect_tripartite(
+        pre._ids,
+        post._ids,
+        third._ids,
+        rule,
+        params,
+        third_rule,
+        third_params,
+        *(_tripartite_specs(syn_specs, k) for k in _TRIPARTITE_KEYS),
+    )

@@ -250,6 +250,23 @@ NB_MODULE(_core, m) {
           },
           nb::arg("pre"), nb::arg("post"), nb::arg("rule"), nb::arg("conn_params").none(), nb::arg("syn_specs"))
       .def(
+          "connect_tripartite",
+          [](Simulator& s, const NodeCollection& pre, const NodeCollection& post, const NodeCollection& third,
+             const std::string& rule, nb::handle conn_params, const std::string& third_rule, nb::handle third_params,
+             nb::list primary, nb::list third_in, nb::list third_out) {
+            auto specs = [&](nb::list l) {
+              std::vector<SynSpec> v;
+              for (nb::handle spec : l) v.push_back(make_syn_spec(s, spec));
+              return v;
+            };
+            s.tripartite_connect(pre, post, third, ConnSpec{rule, to_dict(conn_params)},
+                                 ConnSpec{third_rule, to_dict(third_params)}, specs(primary), specs(third_in),
+                                 specs(third_out));
+          },
+          nb::arg("pre"), nb::arg("post"), nb::arg("third"), nb::arg("rule"), nb::arg("conn_params").none(),
+          nb::arg("third_rule"), nb::arg("third_params").none(), nb::arg("primary"), nb::arg("third_in"),
+          nb::arg("third_out"))
+      .def(
           "connect_arrays",
           [](Simulator& s, const std::vector<uint32_t>& src, const std::vector<uint32_t>& tgt, nb::handle syn_spec) {
             s.connect_arrays(src, tgt, make_syn_spec(s, syn_spec));

@@ -207,6 +207,16 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
     return None
 
 
+def TripartiteConnect(pre, post, third, conn_spec, third_factor_conn_spec, syn_specs=None):
+    """Connect pre to post by conn_spec and, for each of these connections, a third-factor
+    node (an astrocyte, say) to the target and the source to that node, by the rule
+    ``third_factor_bernoulli_with_pool`` (keys ``p``, ``pool_size``, ``pool_type``:
+    "random" or "block"). ``syn_specs`` has the keys "primary", "third_in" and
+    "third_out" (each a syn_spec, a model name or CollocatedSynapses; static_synapse
+    when absent); parameter lists are not accepted. All connections are made or none."""
+    _connect_tripartite(_kernel, pre, post, third, conn_spec, third_factor_conn_spec, syn_specs)
+
+
 def GetConnections(source=None, target=None, synapse_model=None, synapse_label=None):
     """The connections from source to target (either may be None) of a synapse model or label."""
     src = source._ids if source is not None else None
@@ -315,6 +325,7 @@ __all__ = [
     "GetStatus",
     "SetStatus",
     "Connect",
+    "TripartiteConnect",
     "GetConnections",
     "Simulate",
     "Run",

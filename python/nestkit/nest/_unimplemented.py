@@ -17,7 +17,6 @@ UNIMPLEMENTED = {
     "Receptors": ("class", "the receptors editor of multi-compartment models is not supported yet"),
     "EnableStructuralPlasticity": ("function", _SP),
     "DisableStructuralPlasticity": ("function", _SP),
-    "TripartiteConnect": ("function", "tripartite (astrocyte) connectivity is not supported yet"),
     "SonataNetwork": ("class", "SONATA network import is not supported yet"),
     "set_communicator": ("function", "nestkit does not use MPI"),
     "server": ("module", "NEST Server is not part of nestkit"),
