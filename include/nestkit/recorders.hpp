@@ -1,6 +1,6 @@
 #pragma once
 // Recording devices. Each recorder node hands its events to the recording backend
-// its record_to names (memory, ascii, screen: models/devices/recording_backend.hpp).
+// its record_to names (memory, ascii, screen, hdf5: models/devices/recording_backend.hpp).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -20,6 +20,22 @@ namespace recording {
 class Backend;
 struct Target;
 }  // namespace recording
+
+class Simulator;
+
+// The rows an open hdf5 recorder buffered since the last take, with what a writer
+// needs to append them to the recorder's file (the Python layer does, with h5py).
+struct Hdf5Batch {
+  uint32_t gid = 0;
+  std::string model, label, path;
+  bool new_file = false;  // first take since the recorder opened `path`: create (truncate) it
+  std::vector<std::string> double_names, long_names;
+  Events events;  // as the memory backend would report them
+};
+// Takes (and clears) the buffered rows of every hdf5 recorder of `sim` whose output is
+// open (inside a run session), in order of node ID; a recorder without rows gives an
+// empty batch (its file is created all the same).
+std::vector<Hdf5Batch> take_hdf5_batches(const Simulator& sim);
 
 // What every recorder shares: per node its recording backend (chosen by
 // record_to), its event count and its activity window. Outputs that write files

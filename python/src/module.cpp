@@ -9,6 +9,7 @@
 #include "convert.hpp"
 #include "nestkit/coerce.hpp"
 #include "nestkit/platform.hpp"
+#include "nestkit/recorders.hpp"
 #include "nestkit/registry.hpp"
 #include "nestkit/rng.hpp"
 #include "nestkit/units.hpp"
@@ -230,6 +231,25 @@ NB_MODULE(_core, m) {
              s.set_status(nc, per);
            })
       .def("events", [](const Simulator& s, uint32_t gid) { return events_dict(s.events(gid)); })
+      .def(
+          "take_hdf5_batches",
+          [](const Simulator& s) {
+            nb::list out;
+            for (const Hdf5Batch& b : take_hdf5_batches(s)) {
+              nb::dict d;
+              d["node_id"] = b.gid;
+              d["model"] = b.model;
+              d["label"] = b.label;
+              d["path"] = b.path;
+              d["new_file"] = b.new_file;
+              d["double_names"] = b.double_names;
+              d["long_names"] = b.long_names;
+              d["events"] = events_dict(b.events);
+              out.append(d);
+            }
+            return out;
+          },
+          "The rows every open hdf5 recorder buffered since the last call (nestkit._hdf5_writer appends them).")
       .def("model_of", &Simulator::model_of)
       .def(
           "connect",

@@ -19,6 +19,7 @@ from .. import random as random  # noqa: PLC0414 - nest.random
 from .._collections import NodeCollection, SynapseCollection, flatten_params, serialize_data, to_json
 from .._connect import CollocatedSynapses
 from .._connect import connect as _connect
+from .._connect import connect_tripartite as _connect_tripartite
 from ..parameters import CreateParameter, Parameter
 from . import _kernel_attrs, _spatial_layers, _state, _unimplemented
 from . import logic as logic  # noqa: PLC0414 - nest.logic
@@ -79,9 +80,23 @@ userdict: dict = {}
 
 def ResetKernel():
     """Reset the kernel: no nodes or connections, default settings (the verbosity is kept)."""
+    _state.hdf5.close()
     _kernel.reset()
     _kernel_attrs.reset()
     _spatial_layers.reset()
+
+
+def to_neo(recorders):
+    """A neo.Block of the recorders' data (nestkit's addition to PyNEST; needs the ``neo`` package).
+
+    One SpikeTrain per sender of each spike recorder, one AnalogSignal per recorded
+    variable of each multimeter or voltmeter; memory and hdf5 recorders (nestkit.neo_export).
+    """
+    from .. import neo_export
+
+    if not isinstance(recorders, NodeCollection):
+        raise TypeError("to_neo: give the recorders as a NodeCollection")
+    return neo_export.to_block(_kernel, recorders.tolist())
 
 
 def SetKernelStatus(params):
@@ -374,6 +389,7 @@ __all__ = [
     "PlotProbabilityParameter",
     "voltage_trace",
     "raster_plot",
+    "to_neo",
     *_unimplemented.UNIMPLEMENTED,
 ]
 

@@ -12,6 +12,7 @@ import sys
 import time
 
 from .. import _core, units
+from .._hdf5_writer import next_chunk
 from . import _info, _kernel_attrs, _state
 
 _Level = _info.VerbosityLevel
@@ -40,7 +41,8 @@ def Prepare():
     Recorders writing files (record_to "ascii") open them here, one per recorder and
     virtual process as NEST (nestkit runs one process: one file per thread's VP); an
     existing file without ``overwrite_files`` raises ``IOError`` and nothing changes.
-    Each Run flushes the files; Cleanup closes them.
+    Each Run flushes the files; Cleanup closes them. Recorders with record_to "hdf5"
+    create their HDF5 files here; Run appends to them as it goes.
     """
     if _kernel_attrs.is_prepared():
         _fail("Prepare called twice.")
@@ -51,6 +53,12 @@ def Prepare():
     except _core.IOError as e:
         _info.log(_Level.ERROR, str(e).removeprefix("IOError: "))
         raise
+    try:
+        _state.hdf5.drain()
+    except BaseException:
+        _state.hdf5.close()
+        _state.kernel.end_session()
+        raise
     _kernel_attrs.set_prepared(True)
 
 
@@ -58,7 +66,11 @@ def Cleanup():
     """End a Prepare/Run sequence (recorders' files are closed)."""
     if not _kernel_attrs.is_prepared():
         _fail("Cleanup called without calling Prepare.")
-    _state.kernel.end_session()
+    try:
+        _state.hdf5.drain()
+    finally:
+        _state.hdf5.close()
+        _state.kernel.end_session()
     _kernel_attrs.set_prepared(False)
 
 
@@ -116,9 +128,13 @@ def _run_interruptible(steps: int, min_delay_steps: int, resolution: float, t0: 
         n = min(chunk, steps - done)
         wall0 = time.perf_counter()
         _state.kernel.simulate(n * resolution)
+        rows = _state.hdf5.drain()
         done += n
         _kernel_attrs.set_to_do(steps - done)
-        if time.perf_counter() - wall0 < 0.05 and chunk < (1 << 40):
+        if rows:  # hdf5 recorders: chunks also sized by the rows they buffer
+            whole_slices = max(min_delay_steps, (chunk // min_delay_steps) * min_delay_steps)
+            chunk = next_chunk(whole_slices, rows, time.perf_counter() - wall0, min_delay_steps)
+        elif time.perf_counter() - wall0 < 0.05 and chunk < (1 << 40):
             chunk = (chunk // min_delay_steps + 1) * min_delay_steps * 2
         else:
             chunk = max(min_delay_steps, (chunk // min_delay_steps) * min_delay_steps)
@@ -134,6 +150,7 @@ def _run_printing_time(steps: int, min_delay_steps: int, resolution: float, t0: 
     while done < steps:
         n = min(chunk, steps - done)
         _state.kernel.simulate(n * resolution)
+        _state.hdf5.drain()
         done += n
         _kernel_attrs.set_to_do(steps - done)
         wall = time.perf_counter() - wall0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..hdf5 import recorded_events
+
 __all__ = ["extract_events", "from_data", "from_device", "from_file", "from_file_numpy", "from_file_pandas"]
 
 
@@ -96,9 +98,9 @@ def from_device(detec, **kwargs):
         raise TypeError("Please provide a 'spike_recorder'.")
     if status.get("record_to") == "ascii":
         return from_file(status["filenames"], **kwargs)
-    if status.get("record_to") != "memory":
+    if status.get("record_to") not in ("memory", "hdf5"):
         raise NotImplementedError(f"raster_plot.from_device: cannot read back the '{status.get('record_to')}' backend")
-    ev = detec.get("events")
+    ev = recorded_events(detec)
     ts, senders = np.asarray(ev["times"], dtype=float), np.asarray(ev["senders"])
     if not len(ts):
         raise ValueError("No events recorded by 'spike_recorder'.")

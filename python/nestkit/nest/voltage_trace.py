@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..hdf5 import recorded_events
+
 __all__ = ["from_device", "from_file"]
 
 
 def _recorded_traces(detec):
     """{sender: (times, V_m)} from the device's events, senders in first-seen order."""
-    ev = detec.get("events")
+    ev = recorded_events(detec)
     senders = np.asarray(ev["senders"])
     times = np.asarray(ev["times"], dtype=float)
     values = np.asarray(ev["V_m"], dtype=float)
@@ -39,7 +41,7 @@ def from_device(detec, neurons=None, title=None, grayscale=False, timeunit="ms",
         raise ValueError("Please provide a 'multimeter' measuring 'V_m'.")
     if status.get("record_to") == "ascii":
         return from_file(status["filenames"], title=title, grayscale=grayscale)
-    if status.get("record_to") != "memory":
+    if status.get("record_to") not in ("memory", "hdf5"):
         raise NotImplementedError(
             f"voltage_trace.from_device: cannot read back the '{status.get('record_to')}' backend"
         )

@@ -1,5 +1,5 @@
 // multimeter, voltmeter, spike_recorder and weight_recorder, recording through
-// NEST's backends (memory, ascii, screen).
+// NEST's backends (memory, ascii, screen) and nestkit's hdf5.
 #include "nestkit/recorders.hpp"
 
 #include <algorithm>
@@ -62,6 +62,7 @@ recording::Target Recorder::target(std::size_t i) const {
     t.data_prefix = io.data_prefix;
     t.overwrite_files = io.overwrite_files;
     t.grid = &kernel_->grid();
+    t.kernel = kernel_;
   }
   return t;
 }
@@ -70,8 +71,9 @@ void Recorder::read_derived(std::size_t i, std::vector<Value>& row) const {
   const int k = info_->index_of("filenames");
   if (k < 0) return;
   std::vector<std::string> names;
-  if (i < backend_.size() && backend_[i] && std::string(backend_[i]->name()) == "ascii")
-    names = recording::ascii_file_names(target(i));
+  const std::string backend = i < backend_.size() && backend_[i] ? backend_[i]->name() : "";
+  if (backend == "ascii") names = recording::ascii_file_names(target(i));
+  if (backend == "hdf5") names = {recording::hdf5_file_name(target(i))};
   row[k] = std::move(names);
 }
 
@@ -133,9 +135,10 @@ Events Recorder::recorded_events(std::size_t i) const {
   Events ev;
   const TimeGrid& grid = kernel_ ? kernel_->grid() : default_grid;
   if (backend_[i]->events(grid, in_steps(i), double_names(i), long_names(i), ev)) return ev;
-  throw UnknownParameter("'events' is not a property of " + model_name_ + " (node " + std::to_string(first_gid_ + i) +
-                         "): it records to '" + backend_[i]->name() +
-                         "', and only the 'memory' backend keeps events (as in NEST).");
+  throw UnknownParameter(
+      "'events' is not a property of " + model_name_ + " (node " + std::to_string(first_gid_ + i) +
+      "): it records to '" + backend_[i]->name() + "', and only the 'memory' backend keeps events (as in NEST)." +
+      (std::string(backend_[i]->name()) == "hdf5" ? " Read its file with nestkit.hdf5.read_events." : ""));
 }
 
 bool Recorder::get_extra(std::size_t i, const std::string& key, Value& out) const {
@@ -156,6 +159,8 @@ bool Recorder::set_extra(std::size_t i, const std::string& key, const Value&) {
   backend_[i]->clear();
   return true;
 }
+
+std::vector<Hdf5Batch> take_hdf5_batches(const Simulator& sim) { return recording::take_hdf5_batches(&sim); }
 
 // --- multimeter -----------------------------------------------------------------
 
@@ -278,15 +283,17 @@ namespace {
 // The backend parameters, after the model's other numeric columns.
 void declare_backend_params(ModelInfo& m, int in_steps_col, int precision_col) {
   m.flag(in_steps_col, "time_in_steps", false,
-         "Times as steps and offsets instead of ms (backends memory, ascii, screen); fixed after the first Simulate")
+         "Times as steps and offsets instead of ms (backends memory, ascii, screen, hdf5); fixed after the first "
+         "Simulate")
       .integer(precision_col, "precision", 3, in_range(0, 100),
                "Decimal places of the numbers written (backends ascii, screen)");
-  m.object("label", PType::kString, std::string(""), "", "Label (replaces the model name in ascii file names)")
+  m.object("label", PType::kString, std::string(""), "", "Label (replaces the model name in file names)")
       .object("record_to", PType::kString, std::string("memory"), "",
-              "Recording backend: memory (events), ascii (files), screen (standard output)")
+              "Recording backend: memory (events), ascii (files), screen (standard output), hdf5 (one HDF5 file, "
+              "written by the Python layer)")
       .object("file_extension", PType::kString, std::string("dat"), "", "File name extension (backend ascii)")
       .object("filenames", PType::kStringVec, std::vector<std::string>{}, "",
-              "Files written, one per virtual process (backend ascii)", Role::kReadOnly);
+              "Files written: one per virtual process (backend ascii), one (backend hdf5)", Role::kReadOnly);
   m.emits_spikes = false;
   m.accepts_current = false;
   m.shows = [](const ParamRow& row, const std::string& key) {

@@ -1,4 +1,5 @@
-// The memory, ascii and screen recording backends, in NEST 3.10's formats.
+// The memory, ascii and screen recording backends, in NEST 3.10's formats, and
+// nestkit's hdf5 backend (rows buffered here, written to HDF5 by the Python layer).
 #include "models/devices/recording_backend.hpp"
 
 #include <sys/stat.h>
@@ -9,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 
 #include "nestkit/errors.hpp"
 
@@ -60,9 +62,43 @@ std::string open_error(const std::string& path, int err) {
   return "I/O error while opening file '" + path + "': " + std::strerror(err) + ".";
 }
 
+// IOError unless `path` can be created: an existing file only with overwrite_files
+// (NEST's message), and only where the process may write.
+void check_new_file(const std::string& path, const Target& t) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (!t.overwrite_files)
+      throw IOError("The file '" + path +
+                    "' already exists and overwriting files is disabled. To overwrite files, set the kernel "
+                    "property overwrite_files to true. To change the name or location of the file, change the "
+                    "kernel properties data_path or data_prefix, or the device property label.");
+    if (S_ISDIR(st.st_mode)) throw IOError(open_error(path, EISDIR));
+    if (::access(path.c_str(), W_OK) != 0) throw IOError(open_error(path, errno));
+  } else {
+    const std::string dir = t.data_path.empty() ? "." : t.data_path;
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) throw IOError(open_error(path, errno));
+  }
+}
+
+// data_path/data_prefix(label|model)-<node id padded to id_width>
+std::string file_stem(const Target& t) {
+  std::string stem = t.data_path;
+  if (!stem.empty() && stem.back() != '/') stem += '/';
+  stem += t.data_prefix + (t.label.empty() ? t.model : t.label) + "-";
+  const std::string id = std::to_string(t.gid);
+  return stem + std::string(static_cast<std::size_t>(std::max(0, t.id_width - static_cast<int>(id.size()))), '0') + id;
+}
+
 // --- memory -------------------------------------------------------------------------
 
 class MemoryBackend : public Backend {
+ protected:
+  // Every buffered row, for a backend that hands its rows on (hdf5).
+  bool buffered_events(const TimeGrid& grid, bool in_steps, const std::vector<std::string>& double_names,
+                       const std::vector<std::string>& long_names, Events& out) const {
+    return MemoryBackend::events(grid, in_steps, double_names, long_names, out);
+  }
+
  public:
   const char* name() const override { return "memory"; }
 
@@ -117,21 +153,7 @@ class AsciiBackend : public Backend {
   const char* name() const override { return "ascii"; }
 
   void check(const Target& t) const override {
-    for (const std::string& path : ascii_file_names(t)) {
-      struct stat st {};
-      if (::stat(path.c_str(), &st) == 0) {
-        if (!t.overwrite_files)
-          throw IOError("The file '" + path +
-                        "' already exists and overwriting files is disabled. To overwrite files, set the kernel "
-                        "property overwrite_files to true. To change the name or location of the file, change the "
-                        "kernel properties data_path or data_prefix, or the device property label.");
-        if (S_ISDIR(st.st_mode)) throw IOError(open_error(path, EISDIR));
-        if (::access(path.c_str(), W_OK) != 0) throw IOError(open_error(path, errno));
-      } else {
-        const std::string dir = t.data_path.empty() ? "." : t.data_path;
-        if (::access(dir.c_str(), W_OK | X_OK) != 0) throw IOError(open_error(path, errno));
-      }
-    }
+    for (const std::string& path : ascii_file_names(t)) check_new_file(path, t);
   }
 
   void open(const Target& t) override {
@@ -220,7 +242,97 @@ class ScreenBackend : public Backend {
   std::string line_;
 };
 
+// --- hdf5 ---------------------------------------------------------------------------
+
+class Hdf5Backend;
+
+// The open hdf5 backends of every kernel in the process; take_hdf5_batches picks a
+// kernel's. A mutex, because independent Simulators may run in different threads.
+struct OpenHdf5Backends {
+  std::mutex lock;
+  std::vector<Hdf5Backend*> list;
+};
+OpenHdf5Backends& open_hdf5_backends() {
+  // Never destroyed: a Simulator destroyed during static destruction still deregisters safely.
+  static OpenHdf5Backends* r = new OpenHdf5Backends;
+  return *r;
+}
+
+class Hdf5Backend : public MemoryBackend {
+ public:
+  ~Hdf5Backend() override { close(); }
+  const char* name() const override { return "hdf5"; }
+
+  // A file this backend has written before is appended to (a later Simulate continues
+  // it); any other must be creatable, as the ascii backend's.
+  void check(const Target& t) const override {
+    const std::string path = hdf5_file_name(t);
+    if (path != path_) check_new_file(path, t);
+  }
+
+  void open(const Target& t) override {
+    const std::string path = hdf5_file_name(t);
+    if (path != path_) new_file_ = true;
+    path_ = path;
+    target_ = t;
+    OpenHdf5Backends& r = open_hdf5_backends();
+    std::lock_guard<std::mutex> g(r.lock);
+    if (std::find(r.list.begin(), r.list.end(), this) == r.list.end()) r.list.push_back(this);
+  }
+
+  void close() noexcept override {
+    OpenHdf5Backends& r = open_hdf5_backends();
+    std::lock_guard<std::mutex> g(r.lock);
+    r.list.erase(std::remove(r.list.begin(), r.list.end(), this), r.list.end());
+  }
+
+  // Rows are not kept for `events` (only memory keeps events, as in NEST).
+  bool events(const TimeGrid&, bool, const std::vector<std::string>&, const std::vector<std::string>&,
+              Events&) const override {
+    return false;
+  }
+
+  const void* kernel() const { return target_.kernel; }
+
+  Hdf5Batch take() {
+    Hdf5Batch b;
+    b.gid = target_.gid;
+    b.model = target_.model;
+    b.label = target_.label;
+    b.path = path_;
+    b.new_file = new_file_;
+    b.double_names = target_.double_names;
+    b.long_names = target_.long_names;
+    static const TimeGrid default_grid;
+    buffered_events(target_.grid ? *target_.grid : default_grid, target_.time_in_steps, b.double_names, b.long_names,
+                    b.events);
+    new_file_ = false;
+    clear();
+    return b;
+  }
+
+ private:
+  Target target_;
+  std::string path_;  // the file this backend writes (empty before the first open)
+  bool new_file_ = false;
+};
+
 }  // namespace
+
+std::vector<Hdf5Batch> take_hdf5_batches(const void* kernel) {
+  std::vector<Hdf5Backend*> mine;
+  {
+    OpenHdf5Backends& r = open_hdf5_backends();
+    std::lock_guard<std::mutex> g(r.lock);
+    for (Hdf5Backend* b : r.list)
+      if (b->kernel() == kernel) mine.push_back(b);
+  }
+  std::vector<Hdf5Batch> out;
+  out.reserve(mine.size());
+  for (Hdf5Backend* b : mine) out.push_back(b->take());
+  std::sort(out.begin(), out.end(), [](const Hdf5Batch& a, const Hdf5Batch& b) { return a.gid < b.gid; });
+  return out;
+}
 
 int decimal_digits(std::size_t n) {
   int d = 1;
@@ -229,7 +341,7 @@ int decimal_digits(std::size_t n) {
 }
 
 const std::vector<std::string>& backend_names() {
-  static const std::vector<std::string> names = {"ascii", "memory", "screen"};
+  static const std::vector<std::string> names = {"ascii", "hdf5", "memory", "screen"};
   return names;
 }
 
@@ -237,16 +349,15 @@ std::unique_ptr<Backend> make_backend(const std::string& name, const std::string
   if (name == "memory") return std::make_unique<MemoryBackend>();
   if (name == "ascii") return std::make_unique<AsciiBackend>();
   if (name == "screen") return std::make_unique<ScreenBackend>();
-  throw BadProperty(owner + ": unknown recording backend '" + name + "' (record_to must be one of ascii, memory, " +
-                    "screen)." + did_you_mean(name, backend_names()));
+  if (name == "hdf5") return std::make_unique<Hdf5Backend>();
+  throw BadProperty(owner + ": unknown recording backend '" + name + "' (record_to must be one of ascii, hdf5, " +
+                    "memory, screen)." + did_you_mean(name, backend_names()));
 }
 
+std::string hdf5_file_name(const Target& t) { return file_stem(t) + ".h5"; }
+
 std::vector<std::string> ascii_file_names(const Target& t) {
-  std::string stem = t.data_path;
-  if (!stem.empty() && stem.back() != '/') stem += '/';
-  stem += t.data_prefix + (t.label.empty() ? t.model : t.label) + "-";
-  const std::string id = std::to_string(t.gid);
-  stem += std::string(static_cast<std::size_t>(std::max(0, t.id_width - static_cast<int>(id.size()))), '0') + id;
+  const std::string stem = file_stem(t);
   const int vp_width = decimal_digits(t.num_vps);
   std::vector<std::string> out;
   for (std::size_t vp = 0; vp < t.num_vps; ++vp) {
@@ -260,7 +371,8 @@ std::vector<std::string> ascii_file_names(const Target& t) {
 bool backend_shows(const std::string& backend, const std::string& key) {
   if (key == "time_in_steps") return true;
   if (key == "precision") return backend == "ascii" || backend == "screen";
-  if (key == "file_extension" || key == "filenames") return backend == "ascii";
+  if (key == "file_extension") return backend == "ascii";
+  if (key == "filenames") return backend == "ascii" || backend == "hdf5";
   if (key == "events") return backend == "memory";
   return true;
 }

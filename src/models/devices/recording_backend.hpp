@@ -9,6 +9,10 @@
 // are its threads' VPs), each holding the events of the senders on that VP;
 // screen prints them. File-writing backends live for a run session: check, open,
 // then rows, flush after each run, close when the session ends.
+//
+// hdf5 buffers rows like memory, but the Python layer takes them (take_hdf5_batches)
+// after every simulate() slice and appends them to the recorder's HDF5 file with
+// h5py, so the C++ side needs no HDF5 library and the buffer stays one slice long.
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -16,6 +20,7 @@
 #include <vector>
 
 #include "nestkit/population.hpp"
+#include "nestkit/recorders.hpp"
 
 namespace nestkit::recording {
 
@@ -44,6 +49,7 @@ struct Target {
   std::string data_path, data_prefix;
   bool overwrite_files = false;
   const TimeGrid* grid = nullptr;
+  const void* kernel = nullptr;  // the Simulator owning the recorder (hdf5 batches are taken per kernel)
 };
 
 class Backend {
@@ -75,6 +81,12 @@ const std::vector<std::string>& backend_names();
 // The files the ascii backend writes for `t`, one per virtual process:
 // data_path/data_prefix(label|model)-<node id>-<vp>.<file_extension>.
 std::vector<std::string> ascii_file_names(const Target& t);
+// The file the hdf5 backend's rows go to: data_path/data_prefix(label|model)-<node id>.h5.
+std::string hdf5_file_name(const Target& t);
+
+// The batches (nestkit/recorders.hpp) of every open hdf5 backend of `kernel`.
+std::vector<Hdf5Batch> take_hdf5_batches(const void* kernel);
+
 // Whether a recorder recording to `backend` shows `key` (precision, time_in_steps,
 // file_extension, filenames, events); every other key is shown.
 bool backend_shows(const std::string& backend, const std::string& key);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "nestkit/recorders.hpp"
 #include "nestkit/simulator.hpp"
 
 namespace nestkit {
@@ -57,6 +58,55 @@ TEST(AsciiBackend, WritesNestsFileNameHeaderAndRows) {
   ::rmdir(dir.c_str());
 }
 
+TEST(Hdf5Backend, BuffersRowsUntilTakenPerKernelAndSession) {
+  const std::string dir = temp_dir();
+  ASSERT_FALSE(dir.empty());
+  Simulator sim, other;
+  sim.set_kernel_status({{"data_path", dir}});
+  NodeCollection sg = sim.create("spike_generator", 1, {{"spike_times", std::vector<double>{1.0, 2.5, 7.0}}});
+  NodeCollection sr =
+      sim.create("spike_recorder", 1, {{"record_to", std::string("hdf5")}, {"label", std::string("s")}});
+  sim.connect(sg, sr);
+  const std::string path = dir + "/s-2.h5";
+  EXPECT_EQ(std::get<std::vector<std::string>>(sim.get_status(sr, {"filenames"})[0].at("filenames")),
+            std::vector<std::string>{path});
+  EXPECT_TRUE(take_hdf5_batches(sim).empty());  // outputs are open only inside a run session
+
+  sim.begin_session();
+  std::vector<Hdf5Batch> b = take_hdf5_batches(sim);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_TRUE(b[0].new_file);
+  EXPECT_EQ(b[0].path, path);
+  EXPECT_EQ(b[0].gid, 2u);
+  EXPECT_TRUE(b[0].events.senders.empty());
+  EXPECT_TRUE(take_hdf5_batches(other).empty());  // another kernel's recorders are not this one's
+  sim.simulate(5.0);
+  b = take_hdf5_batches(sim);
+  EXPECT_FALSE(b[0].new_file);
+  EXPECT_EQ(b[0].events.times, (std::vector<double>{1.0, 2.5}));
+  sim.simulate(5.0);
+  EXPECT_EQ(take_hdf5_batches(sim)[0].events.times, (std::vector<double>{7.0}));
+  EXPECT_TRUE(take_hdf5_batches(sim)[0].events.times.empty());
+  EXPECT_EQ(std::get<long>(sim.get_status(sr, {"n_events"})[0].at("n_events")), 3);
+  EXPECT_THROW(sim.events(sr[0]), UnknownParameter);  // only memory keeps events
+  sim.end_session();
+  EXPECT_TRUE(take_hdf5_batches(sim).empty());
+
+  // The writer created the file: this recorder appends to it in later sessions, while a
+  // new kernel's recorder may not replace it without overwrite_files.
+  std::fclose(std::fopen(path.c_str(), "w"));
+  sim.begin_session();
+  EXPECT_FALSE(take_hdf5_batches(sim)[0].new_file);
+  sim.end_session();
+  other.set_kernel_status({{"data_path", dir}});
+  other.create("spike_generator", 1);
+  other.create("spike_recorder", 1, {{"record_to", std::string("hdf5")}, {"label", std::string("s")}});
+  EXPECT_THROW(other.begin_session(), IOError);
+  EXPECT_FALSE(other.in_session());
+  std::remove(path.c_str());
+  ::rmdir(dir.c_str());
+}
+
 TEST(MemoryBackend, TimeInStepsGivesStepsAndOffsets) {
   Simulator sim;
   NodeCollection sg = sim.create("spike_generator", 1, {{"spike_times", std::vector<double>{1.0, 2.5}}});
@@ -81,7 +131,7 @@ TEST(RecordingBackends, BadSettingsAreErrorsThatChangeNothing) {
                BadProperty);
   EXPECT_EQ(std::get<std::string>(sim.kernel_status().at("data_prefix")), "");
   EXPECT_EQ(std::get<std::vector<std::string>>(sim.kernel_status().at("recording_backends")),
-            (std::vector<std::string>{"ascii", "memory", "screen"}));
+            (std::vector<std::string>{"ascii", "hdf5", "memory", "screen"}));
 }
 
 }  // namespace

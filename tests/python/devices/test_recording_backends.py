@@ -276,11 +276,11 @@ def test_backend_errors_are_clear_and_change_nothing(nest):
 
 
 def test_kernel_keeps_data_path_prefix_overwrite_and_lists_the_backends(nest, tmp_path, capsys):
-    assert nest.recording_backends == ["ascii", "memory", "screen"]
+    assert nest.recording_backends == ["ascii", "hdf5", "memory", "screen"]
     nest.set(data_path=str(tmp_path), data_prefix="p_", overwrite_files=True)
     core = _state.kernel.get_kernel_status()
     assert (core["data_path"], core["data_prefix"], core["overwrite_files"]) == (str(tmp_path), "p_", True)
-    assert core["recording_backends"] == ["ascii", "memory", "screen"]
+    assert core["recording_backends"] == ["ascii", "hdf5", "memory", "screen"]
     # As NEST: a missing directory or a prefix with a path is logged and changes nothing.
     nest.set(data_path=str(tmp_path / "missing"), data_prefix="a/b")
     assert (nest.data_path, nest.data_prefix) == (str(tmp_path), "p_")
