@@ -43,6 +43,12 @@ void Simulator::check_connectable(const Population& src, uint32_t source, const 
     if (!why.empty()) fail(why);
   }
   if (t.samples) fail("connect the multimeter to the nodes it records (multimeter as source)");
+  // NEST's signal types: a binary neuron's transitions reach only binary neurons, parrots
+  // and recorders (and the detectors that check for themselves above).
+  if (s.family == "binary" && t.kind == NodeKind::kNeuron && t.element_type.empty() && t.family != "binary" &&
+      t.family != "parrot")
+    throw IllegalConnection(src.model_name() + " -> " + tgt.model_name() +
+                            ": Source and target neuron are not compatible (e.g., spiking vs binary neuron).");
   if (s.kind == NodeKind::kRecorder) fail("recorders cannot send events");
   if (s.emits_current) {
     if (!t.accepts_current) fail("the target does not accept currents");
