@@ -6,6 +6,8 @@
 // astrocytes send through sic_connection, an input current read like I_stim.
 #include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "integrators/rkf45_lanes.hpp"
 #include "models/neurons/aeif/aeif_common.hpp"
@@ -87,11 +89,23 @@ class TwoPort final : public AeifPopulation {
       // astrocyte networks most intervals of most sources are such (checked once per batch).
       if (std::all_of(b.values, b.values + b.length, [](double v) { return v == 0.0; })) return;
       if (!b.weight.data && !b.delay.data) {
-        // One weight and delay for the batch: one ring row per step of the interval.
+        // One weight and delay for the batch: one ring row per step of the interval. Multapses
+        // (TripartiteConnect gives each astrocyte-neuron pair of a pool dozens of sic_connections)
+        // arrive as consecutive equal targets and add r * (w SIC) once, not w SIC r times: the
+        // same sum up to rounding (a single connection, r = 1, adds exactly NEST's value), and
+        // the dominant cost of large astrocyte networks divided by r.
+        static thread_local std::vector<std::pair<uint32_t, double>> runs;
+        runs.clear();
+        for (std::size_t k = 0; k < b.count; ++k) {
+          if (!runs.empty() && runs.back().first == b.target[k])
+            runs.back().second += 1.0;
+          else
+            runs.emplace_back(b.target[k], 1.0);
+        }
         for (std::size_t j = 0; j < b.length; ++j) {
           double* row = input_.row(kSicInput, b.origin + b.delay.value + static_cast<long>(j)) - first_gid_;
           const double v = b.weight.value * b.values[j];
-          for (std::size_t k = 0; k < b.count; ++k) row[b.target[k]] += v;
+          for (const auto& [t, r] : runs) row[t] += r * v;
         }
         return;
       }

@@ -145,3 +145,20 @@ def test_connections_nest_refuses():
     with pytest.raises(nest.NESTError):
         nest.Connect(iaf, n, syn_spec={"synapse_model": "sic_connection"})  # iaf sends no SIC
     assert nest.num_connections == 0
+
+
+def test_multapse_sic_connections_add_up_like_one_of_their_summed_weight():
+    def i_sic(n_connections, weight):
+        nest.ResetKernel()
+        a = nest.Create("astrocyte_lr_1994", params={"Ca_astro": 0.5})
+        n = nest.Create("aeif_cond_alpha_astro", 3)
+        for _ in range(n_connections):
+            nest.Connect(a, n, syn_spec={"synapse_model": "sic_connection", "weight": weight})
+        mm = nest.Create("multimeter", params={"record_from": ["I_SIC"], "interval": 1.0})
+        nest.Connect(mm, n)
+        nest.Simulate(30.0)
+        return mm.get("events")["I_SIC"]
+
+    one = i_sic(1, 0.35)
+    assert one.max() > 0.0
+    np.testing.assert_allclose(i_sic(7, 0.05), one, rtol=1e-13, atol=0)
