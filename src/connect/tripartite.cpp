@@ -105,12 +105,16 @@ void Simulator::tripartite_connect(const NodeCollection& pre, const NodeCollecti
 
   // The primary sources of each target, ascending (the order of the draws below).
   std::map<uint32_t, std::vector<uint32_t>> sources_of;
-  for (std::size_t o = 0; o < pairs.owners.size(); ++o)
-    for (uint64_t j = pairs.offsets[o]; j < pairs.offsets[o + 1]; ++j) {
-      const uint32_t s = pairs.target_major ? pairs.partners[j] : pairs.owners[o];
-      const uint32_t t = pairs.target_major ? pairs.owners[o] : pairs.partners[j];
-      sources_of[t].push_back(s);
+  for (std::size_t o = 0; o < pairs.owners.size(); ++o) {
+    const auto first = pairs.partners.begin() + static_cast<std::ptrdiff_t>(pairs.offsets[o]);
+    const auto last = pairs.partners.begin() + static_cast<std::ptrdiff_t>(pairs.offsets[o + 1]);
+    if (pairs.target_major) {
+      auto& v = sources_of[pairs.owners[o]];  // one look-up per target, not per pair
+      v.insert(v.end(), first, last);
+    } else {
+      for (auto it = first; it != last; ++it) sources_of[*it].push_back(pairs.owners[o]);
     }
+  }
   std::map<uint32_t, std::size_t> index_in_post;
   if (!rule.random_pool)
     for (std::size_t k = 0; k < post.size(); ++k) index_in_post.emplace(post[k], k);
