@@ -11,31 +11,21 @@ facade), sized and parametrised as NEST's astrocyte_brunel_fixed_indegree exampl
 and the mean firing rate and the mean astrocytic calcium as result figures.
 """
 
-import argparse
 import json
 import time
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--backend", default="nest")
+import pynest_backend
+
+ap = pynest_backend.arguments(__doc__, seed=100)
 ap.add_argument("--scale", type=float, default=1.0)
-ap.add_argument("--simtime", type=float, default=1000.0)
-ap.add_argument("--threads", type=int, default=2)
-ap.add_argument("--seed", type=int, default=100)
 a = ap.parse_args()
 
-if a.backend == "nest":
-    import nest
-else:
-    import nestkit.nest as nest
 
 n_ex, n_in, n_astro = (int(round(n * a.scale)) for n in (8000, 2000, 10000))
 ce, ci = int(round(800 * a.scale)), int(round(200 * a.scale))
 
-nest.set_verbosity("M_ERROR")
-nest.ResetKernel()
+nest = pynest_backend.fresh_kernel(a)
 nest.resolution = 0.1
-nest.local_num_threads = a.threads
-nest.rng_seed = a.seed
 t0 = time.time()
 cell = {"tau_syn_ex": 2.0, "tau_syn_in": 4.0}
 ex = nest.Create("aeif_cond_alpha_astro", n_ex, params=cell)

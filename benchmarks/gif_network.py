@@ -7,28 +7,18 @@ PyNEST vocabulary, runs on NEST 3.10 or nestkit's facade:
 Prints one JSON line: build_s, sim_s, the mean firing rate and the number of spikes.
 """
 
-import argparse
 import json
 import time
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--backend", default="nest")
+import pynest_backend
+
+ap = pynest_backend.arguments(__doc__, seed=1)
 ap.add_argument("--n", type=int, default=10_000)
-ap.add_argument("--rate", type=float, default=9000.0)
-ap.add_argument("--simtime", type=float, default=1000.0)
-ap.add_argument("--threads", type=int, default=2)
-ap.add_argument("--seed", type=int, default=1)
+ap.add_argument("--rate", type=float, default=1500.0)
 a = ap.parse_args()
 
-if a.backend == "nest":
-    import nest
-else:
-    import nestkit.nest as nest
 
-nest.set_verbosity("M_ERROR")
-nest.ResetKernel()
-nest.local_num_threads = a.threads
-nest.rng_seed = a.seed
+nest = pynest_backend.fresh_kernel(a)
 t0 = time.time()
 n_ex = int(0.8 * a.n)
 neurons = nest.Create("gif_psc_exp", a.n)

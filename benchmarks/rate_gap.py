@@ -8,28 +8,18 @@
 prints one JSON line: build_s, sim_s (per --simtime), and a result figure (mean rate or spikes)
 """
 
-import argparse
 import json
 import time
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--backend", default="nest")
+import pynest_backend
+
+ap = pynest_backend.arguments(__doc__, seed=1)
 ap.add_argument("--net", choices=["rate-delayed", "rate-instant", "gap"], default="rate-delayed")
 ap.add_argument("--n", type=int, default=10_000)
-ap.add_argument("--simtime", type=float, default=1000.0)
-ap.add_argument("--threads", type=int, default=2)
-ap.add_argument("--seed", type=int, default=1)
 a = ap.parse_args()
 
-if a.backend == "nest":
-    import nest
-else:
-    import nestkit.nest as nest
 
-nest.set_verbosity("M_ERROR")
-nest.ResetKernel()
-nest.local_num_threads = a.threads
-nest.rng_seed = a.seed
+nest = pynest_backend.fresh_kernel(a)
 t0 = time.time()
 if a.net.startswith("rate"):
     neurons = nest.Create("lin_rate_ipn", a.n, params={"tau": 10.0, "mu": 0.1, "sigma": 0.5, "lambda": 1.0})
