@@ -34,7 +34,8 @@ const std::map<std::string, std::size_t>& arity() {
               {"spatial_gaussian", 1},
               {"spatial_exponential", 1},
               {"spatial_gamma", 1},
-              {"spatial_gaussian2d", 7}});
+              {"spatial_gaussian2d", 7},
+              {"spatial_gabor", 7}});
     return t;
   }();
   return table;

@@ -20,6 +20,7 @@ int KernelExpr::add(const Distribution& d) {
                                                 {"spatial_exponential", Op::kExpo},
                                                 {"spatial_gamma", Op::kGamma},
                                                 {"spatial_gaussian2d", Op::kGauss2d},
+                                                {"spatial_gabor", Op::kGabor},
                                                 {"add", Op::kAdd},
                                                 {"sub", Op::kSub},
                                                 {"mul", Op::kMul},
@@ -69,9 +70,17 @@ int KernelExpr::add(const Distribution& d) {
     n.c = 1. / (2. * (1. - rho * rho) * sx * sx);
     n.d = 1. / (2. * (1. - rho * rho) * sy * sy);
     n.e = rho / ((1. - rho * rho) * sx * sy);
+  } else if (n.op == Op::kGabor) {
+    const double theta = d.args[2].a, gamma = d.args[3].a, std = d.args[4].a;
+    n.a = std::cos(theta * M_PI / 180.);
+    n.b = std::sin(theta * M_PI / 180.);
+    n.c = gamma;
+    n.d = 1.0 / (2 * std * std);  // inv_two_std2
+    n.e = d.args[5].a;            // lambda
+    n.f = d.args[6].a;            // psi (degrees)
   }
   if (n.op != Op::kOther) {
-    const std::size_t nargs = n.op == Op::kGauss2d ? 2 : d.args.size();
+    const std::size_t nargs = n.op == Op::kGauss2d || n.op == Op::kGabor ? 2 : d.args.size();
     for (std::size_t k = 0; k < nargs && k < 3; ++k) n.args[k] = add(d.args[k]);
   }
   nodes_[me] = n;
@@ -118,6 +127,8 @@ double KernelExpr::eval(int i, const SpatialContext& ctx, RandomStream& rng) con
       const double dy = eval(n.args[1], ctx, rng) - n.b;
       return std::exp(-dx * dx * n.c - dy * dy * n.d + dx * dy * n.e);
     }
+    case Op::kGabor:
+      return spatial::gabor(eval(n.args[0], ctx, rng), eval(n.args[1], ctx, rng), n.a, n.b, n.c, n.d, n.e, n.f);
     case Op::kNeg:
       return -eval(n.args[0], ctx, rng);
     case Op::kExp:

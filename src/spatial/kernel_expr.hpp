@@ -10,6 +10,10 @@
 
 namespace nestkit::spatial {
 
+// NEST's rectified Gabor kernel of a displacement (dx, dy) (spatial_distributions.gabor).
+double gabor(double dx, double dy, double cos_theta, double sin_theta, double gamma, double inv_two_std2, double lambda,
+             double psi_deg);
+
 class KernelExpr {
  public:
   explicit KernelExpr(const Distribution& d);
@@ -28,6 +32,7 @@ class KernelExpr {
     kExpo,
     kGamma,
     kGauss2d,
+    kGabor,
     kAdd,
     kSub,
     kMul,
@@ -50,7 +55,7 @@ class KernelExpr {
   };
   struct Node {
     Op op;
-    double a = 0, b = 0, c = 0, d = 0, e = 0;  // constants (kernel parameters, precomputed terms)
+    double a = 0, b = 0, c = 0, d = 0, e = 0, f = 0;  // constants (kernel parameters, precomputed terms)
     int axis = 0;
     int args[3] = {-1, -1, -1};
     const Distribution* other = nullptr;  // kOther: evaluated by Distribution::draw

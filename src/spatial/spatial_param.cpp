@@ -1,9 +1,11 @@
 // The spatial nodes of parameter expressions: distances and positions of the
 // connection being made, and NEST's kernels (nestkernel/parameter.cpp formulas).
+#include <algorithm>
 #include <cmath>
 
 #include "nestkit/errors.hpp"
 #include "nestkit/spatial.hpp"
+#include "spatial/kernel_expr.hpp"
 
 namespace nestkit::spatial {
 
@@ -14,7 +16,8 @@ const SpatialContext*& current_context() {
 
 bool is_spatial_node(const std::string& type) {
   return type == "distance" || type == "source_pos" || type == "target_pos" || type == "spatial_gaussian" ||
-         type == "spatial_exponential" || type == "spatial_gamma" || type == "spatial_gaussian2d";
+         type == "spatial_exponential" || type == "spatial_gamma" || type == "spatial_gaussian2d" ||
+         type == "spatial_gabor";
 }
 
 bool is_spatial(const Distribution& d) {
@@ -62,6 +65,27 @@ void validate_spatial(const Distribution& d, const std::string& what) {
     if (!(rho > -1 && rho < 1))
       throw BadProperty(what + ": gaussian2D needs -1 < rho < 1, got rho=" + std::to_string(rho));
   }
+  if (d.type == "spatial_gabor") {
+    constant_arg(d, 2, "theta", what);
+    constant_arg(d, 5, "lam", what);
+    constant_arg(d, 6, "psi", what);
+    const double std = constant_arg(d, 4, "std", what), gamma = constant_arg(d, 3, "gamma", what);
+    if (!(std > 0))
+      throw BadProperty(what + ": std > 0 required for gabor function parameter, got std=" + std::to_string(std));
+    if (!(gamma > 0))
+      throw BadProperty(what + ": gamma > 0 required for gabor function parameter, got gamma=" + std::to_string(gamma));
+  }
+}
+
+double gabor(double dx, double dy, double cos_theta, double sin_theta, double gamma, double inv_two_std2, double lambda,
+             double psi_deg) {
+  // NEST's rectified Gabor function, term by term in its order (nestkernel/parameter.cpp).
+  const double dx_prime = dx * cos_theta + dy * sin_theta;
+  const double dy_prime = -dx * sin_theta + dy * cos_theta;
+  const double envelope =
+      std::exp(-gamma * gamma * dx_prime * dx_prime * inv_two_std2 - dy_prime * dy_prime * inv_two_std2);
+  const double carrier = std::max(std::cos(2 * M_PI * dy_prime / lambda + psi_deg * M_PI / 180.), 0.);
+  return envelope * carrier;
 }
 
 double draw_spatial(const Distribution& d, RandomStream& rng) {
@@ -85,6 +109,11 @@ double draw_spatial(const Distribution& d, RandomStream& rng) {
     const double dx = d.args[0].draw(rng) - mx;
     const double dy = d.args[1].draw(rng) - my;
     return std::exp(-dx * dx * xt - dy * dy * yt + dx * dy * xyt);
+  }
+  if (d.type == "spatial_gabor") {
+    const double theta = d.args[2].a, std = d.args[4].a;
+    return gabor(d.args[0].draw(rng), d.args[1].draw(rng), std::cos(theta * M_PI / 180.), std::sin(theta * M_PI / 180.),
+                 d.args[3].a, 1.0 / (2 * std * std), d.args[5].a, d.args[6].a);
   }
   const SpatialContext* c = current_context();
   if (!c)

@@ -3,8 +3,8 @@
 Each returns a Parameter evaluated by the C++ core with NEST 3.10's formulas
 (nestkernel/parameter.cpp): ``gaussian`` exp(-(x-mean)^2 / (2 std^2)),
 ``exponential`` exp(-x/beta), ``gamma`` x^(kappa-1) exp(-x/theta) / (theta^kappa
-Gamma(kappa)), ``gaussian2D`` the bivariate Gaussian with correlation rho (all
-unnormalised except gamma).
+Gamma(kappa)), ``gaussian2D`` the bivariate Gaussian with correlation rho, ``gabor``
+the rectified Gabor function (all unnormalised except gamma).
 """
 
 from __future__ import annotations
@@ -40,5 +40,8 @@ def gamma(x, kappa=1.0, theta=1.0):
 
 
 def gabor(x, y, theta=0.0, gamma=1.0, std=1.0, lam=1.0, psi=0.0):
-    """Not implemented by nestkit yet."""
-    raise NotImplementedError("nest.spatial_distributions.gabor is not implemented by nestkit yet")
+    """The rectified Gabor function of displacements x and y: with x' = x cos(theta) + y sin(theta)
+    and y' = -x sin(theta) + y cos(theta) (theta and psi in degrees),
+    max(cos(2 pi y'/lam + psi), 0) exp(-(gamma^2 x'^2 + y'^2) / (2 std^2))."""
+    consts = tuple(("constant", float(v)) for v in (theta, gamma, std, lam, psi))
+    return Parameter(("spatial_gabor", _node(x), _node(y), *consts))
