@@ -90,6 +90,11 @@ class Mask {
   static std::shared_ptr<const Mask> combine(char op, std::shared_ptr<const Mask> a, std::shared_ptr<const Mask> b);
   static std::shared_ptr<const Mask> anchored(std::shared_ptr<const Mask> m, const std::vector<double>& anchor);
   static std::shared_ptr<const Mask> converse(std::shared_ptr<const Mask> m);
+  // NEST's grid masks ({"grid": {"shape": [columns, rows(, layers)]}}, an integer anchor) count
+  // grid cells; on a grid layer they become the box of those cells (for_layer, as NEST's
+  // MaskedLayer); other masks are returned unchanged. BadProperty for a layer that is not a grid.
+  static std::shared_ptr<const Mask> for_layer(std::shared_ptr<const Mask> m, const Layer& layer, bool allow_oversized);
+  bool is_grid() const { return kind_ == Kind::kGrid; }
 
   int dim() const { return dim_; }
   bool inside(const Point& p) const;
@@ -101,13 +106,14 @@ class Mask {
   std::pair<Point, Point> bbox() const;
   std::string description() const { return desc_; }
 
-  enum class Kind { kBox, kBall, kEllipse, kAnd, kOr, kMinus, kConverse, kAnchored };
+  enum class Kind { kBox, kBall, kEllipse, kAnd, kOr, kMinus, kConverse, kAnchored, kGrid };
 
  private:
   Kind kind_ = Kind::kBox;
   int dim_ = 2;
   std::string desc_;
   // Box: lower_left/upper_right, rotation. Ball: center, radius. Ellipse: center, axes, rotation.
+  // Grid: a_ and b_ hold NEST's upper_left and lower_right cell offsets.
   Point a_{}, b_{}, center_{};
   double radius_ = 0.0;
   double x_scale_ = 0.0, y_scale_ = 0.0, z_scale_ = 0.0;
@@ -119,6 +125,7 @@ class Mask {
   bool inside_ellipse(const Point& p) const;
   bool corners_inside(const Point& lo, const Point& hi) const;
   void box_bounds();
+  static std::shared_ptr<const Mask> make_grid(const Dict& spec);
 };
 
 // The source and target of the connection being evaluated, for the spatial

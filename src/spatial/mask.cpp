@@ -76,9 +76,56 @@ double length(const Point& p, int dim) {
 
 }  // namespace
 
+std::shared_ptr<const Mask> Mask::make_grid(const Dict& spec) {
+  for (const auto& [k, v] : spec)
+    if (k != "shape") throw BadProperty("'" + k + "' is not a parameter of grid masks." + did_you_mean(k, {"shape"}));
+  auto it = spec.find("shape");
+  if (it == spec.end()) throw BadProperty("grid mask: 'shape' is required");
+  std::vector<double> shape;
+  if (auto vd = std::get_if<std::vector<double>>(&it->second))
+    shape = *vd;
+  else if (auto vl = std::get_if<std::vector<long>>(&it->second))
+    shape.assign(vl->begin(), vl->end());
+  if (shape.size() != 2 && shape.size() != 3) throw BadProperty("Grid mask must be 2- or 3-dimensional.");
+  auto m = std::make_shared<Mask>();
+  m->kind_ = Kind::kGrid;
+  m->dim_ = static_cast<int>(shape.size());
+  m->desc_ = "grid";
+  for (int i = 0; i < m->dim_; ++i) {
+    if (!(std::floor(shape[i]) == shape[i] && shape[i] >= 1))
+      throw BadProperty("grid mask: 'shape' must hold positive integers, got " + std::to_string(shape[i]));
+    m->b_[i] = shape[i];  // upper_left 0, lower_right the shape
+  }
+  return m;
+}
+
+std::shared_ptr<const Mask> Mask::for_layer(std::shared_ptr<const Mask> m, const Layer& layer, bool allow_oversized) {
+  if (m->kind_ != Kind::kGrid) return m;
+  if (!layer.is_grid()) throw BadProperty("Grid masks can only be used with grid layers.");
+  if (m->dim_ != layer.dim())
+    throw BadProperty("the " + std::to_string(m->dim_) + "-D grid mask does not fit the " +
+                      std::to_string(layer.dim()) + "-D layer");
+  const int D = m->dim_;
+  for (int i = 0; i < D; ++i)
+    if (!allow_oversized && layer.periodic() && m->b_[i] - m->a_[i] > static_cast<double>(layer.shape()[i]))
+      throw BadProperty("Mask size must not exceed layer size; set allow_oversized_mask to override.");
+  // NEST's MaskedLayer: cell offsets times the cell size, shifted by half a cell; rows count
+  // downwards, so y is mirrored.
+  std::vector<double> lower_left(D), upper_right(D);
+  for (int i = 0; i < D; ++i) {
+    const double cell = layer.extent()[i] / static_cast<double>(layer.shape()[i]);
+    lower_left[i] = cell * m->a_[i] - cell * 0.5;
+    upper_right[i] = cell * m->b_[i] - cell * 0.5;
+  }
+  const double y = lower_left[1];
+  lower_left[1] = -upper_right[1];
+  upper_right[1] = -y;
+  return make(D == 2 ? "rectangular" : "box", Dict{{"lower_left", lower_left}, {"upper_right", upper_right}});
+}
+
 std::shared_ptr<const Mask> Mask::make(const std::string& type, const Dict& spec) {
   if (std::find(mask_types().begin(), mask_types().end(), type) == mask_types().end()) {
-    if (type == "grid") throw BadProperty("grid masks are not supported by nestkit yet");
+    if (type == "grid") return make_grid(spec);
     {
       std::string valid;
       for (const auto& t : mask_types()) valid += (valid.empty() ? "" : ", ") + t;
@@ -287,6 +334,7 @@ bool Mask::box_outside(const Point& lo, const Point& hi) const {
 }
 
 std::shared_ptr<const Mask> Mask::combine(char op, std::shared_ptr<const Mask> a, std::shared_ptr<const Mask> b) {
+  if (a->kind_ == Kind::kGrid || b->kind_ == Kind::kGrid) throw KernelException("Grid masks can not be combined.");
   if (a->dim_ != b->dim_)
     throw BadProperty("Masks must have same number of dimensions: " + a->desc_ + " is " + std::to_string(a->dim_) +
                       "-D, " + b->desc_ + " is " + std::to_string(b->dim_) + "-D");
@@ -306,6 +354,19 @@ std::shared_ptr<const Mask> Mask::combine(char op, std::shared_ptr<const Mask> a
 }
 
 std::shared_ptr<const Mask> Mask::anchored(std::shared_ptr<const Mask> inner, const std::vector<double>& anchor) {
+  if (inner->kind_ == Kind::kGrid) {
+    // NEST's GridMask::set_anchor: the anchor cell becomes the origin.
+    if (static_cast<int>(anchor.size()) != inner->dim_)
+      throw BadProperty("Mask must be " + std::to_string(anchor.size()) + "-dimensional grid mask.");
+    auto m = std::make_shared<Mask>(*inner);
+    for (int i = 0; i < m->dim_; ++i) {
+      if (std::floor(anchor[i]) != anchor[i])
+        throw BadProperty("the anchor of a grid mask is a grid cell (integers), got " + std::to_string(anchor[i]));
+      m->b_[i] = inner->b_[i] - inner->a_[i] - anchor[i];
+      m->a_[i] = -anchor[i];
+    }
+    return m;
+  }
   if (static_cast<int>(anchor.size()) != inner->dim_)
     throw BadProperty("mask anchor has " + std::to_string(anchor.size()) + " entries, the mask is " +
                       std::to_string(inner->dim_) + "-dimensional");
@@ -325,6 +386,7 @@ std::shared_ptr<const Mask> Mask::anchored(std::shared_ptr<const Mask> inner, co
 }
 
 std::shared_ptr<const Mask> Mask::converse(std::shared_ptr<const Mask> inner) {
+  if (inner->kind_ == Kind::kGrid) throw KernelException("Grid mask must be applied to a grid layer.");
   auto m = std::make_shared<Mask>();
   m->dim_ = inner->dim_;
   m->kind_ = Kind::kConverse;
@@ -338,7 +400,10 @@ std::shared_ptr<const Mask> Mask::converse(std::shared_ptr<const Mask> inner) {
   return m;
 }
 
-std::pair<Point, Point> Mask::bbox() const { return {bb_lo_, bb_hi_}; }
+std::pair<Point, Point> Mask::bbox() const {
+  if (kind_ == Kind::kGrid) throw KernelException("Grid mask must be applied to a grid layer.");
+  return {bb_lo_, bb_hi_};
+}
 
 bool Mask::inside_rect(const Point& p) const {
   if (!rotated_) {
@@ -384,6 +449,7 @@ bool Mask::inside_ellipse(const Point& p) const {
 }
 
 bool Mask::inside(const Point& p0) const {
+  if (kind_ == Kind::kGrid) throw KernelException("Grid mask must be applied to a grid layer.");
   // Mirrors and shifts are applied to the point, then the inner mask tested
   // (a loop instead of recursion: this is the innermost test of every query).
   const Mask* m = this;

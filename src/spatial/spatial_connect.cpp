@@ -255,6 +255,10 @@ void lottery(const std::vector<double>& w, std::size_t n, long k, RandomStream& 
 
 std::vector<uint32_t> select_by_mask(const Layer& layer, uint32_t first, const NodeCollection& nodes, const Mask& mask,
                                      const Point& anchor) {
+  if (mask.is_grid()) {
+    const auto box = Mask::for_layer(std::make_shared<Mask>(mask), layer, false);
+    return select_by_mask(layer, first, nodes, *box, anchor);
+  }
   check_mask(mask, layer, false);
   PositionTree tree(layer, first, nodes, layer.lower_left(), layer.extent(), layer.periodic());
   std::vector<uint32_t> idx;
@@ -293,6 +297,7 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
   const Layer& geometry = on_source ? src : tgt;
   std::shared_ptr<const Mask> mask = req.mask;
   if (mask) {
+    mask = Mask::for_layer(mask, geometry, req.allow_oversized);
     check_mask(*mask, geometry, req.allow_oversized);
     // Target-centred pairwise_bernoulli searches the sources with the mirrored mask.
     if (rule == "pairwise_bernoulli" && !req.use_on_source) mask = Mask::converse(mask);
