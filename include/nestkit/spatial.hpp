@@ -133,7 +133,12 @@ class Mask {
 struct SpatialContext {
   Point source{}, target{};
   const Layer* layer = nullptr;  // whose periodicity applies to displacements
+  bool node_values = false;      // node_values(): `source` is the node's own position (nest.spatial.pos)
 };
+// A parameter's value for each node of a layer (nest.spatial.pos leaves read the node's
+// position; random leaves draw from the node's own stream for this call).
+std::vector<double> node_values(const Layer& layer, uint32_t first, const std::vector<uint32_t>& nodes,
+                                const Distribution& d, uint32_t seed, uint32_t call);
 // Set while spatial connections are generated (one per thread); nullptr otherwise.
 const SpatialContext*& current_context();
 // Whether an expression contains a spatial leaf.

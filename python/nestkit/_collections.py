@@ -59,6 +59,8 @@ def _detector_arrays(status: dict, channels=None) -> dict:
 _DEFAULT_KERNEL: list = []
 # [function(NodeCollection) -> dict | None] once nestkit.nest is loaded (NodeCollection.spatial).
 SPATIAL_METADATA: list = []
+# The facade's reading of node values that depend on the node (nest.spatial.pos): (nodes, params) -> params.
+NODE_VALUE_RESOLVERS: list = []
 
 
 def set_default_kernel(kernel: _core.Kernel) -> None:
@@ -343,6 +345,8 @@ class NodeCollection:
             self._kernel.set_status_each(self._ids, [flatten_params(dict(p)) for p in params])
             return
         merged = dict(params if params is not None else kwargs)
+        for resolve in NODE_VALUE_RESOLVERS:
+            merged = resolve(self, merged)
         self._kernel.set_status(self._ids, flatten_params(merged))
 
     def __getattr__(self, name: str):

@@ -159,6 +159,11 @@ void bind_spatial(nb::module_& m, SynSpec (*make_syn)(const Simulator&, nb::hand
       },
       "Values of a parameter for connections from `source` to each target position, in `layer` (Parameter.apply).");
   m.def(
+      "spatial_node_values",
+      [](const Layer& layer, uint32_t first, const std::vector<uint32_t>& nodes, nb::handle expr, uint32_t seed,
+         uint32_t call) { return spatial::node_values(layer, first, nodes, to_distribution(expr), seed, call); },
+      "A parameter's value for each node of `layer` (nest.spatial.pos reads the node's position).");
+  m.def(
       "select_by_mask",
       [](const Layer& layer, uint32_t first, const NodeCollection& nodes, const Mask& mask,
          const std::vector<double>& anchor) {

@@ -35,7 +35,8 @@ const std::map<std::string, std::size_t>& arity() {
               {"spatial_exponential", 1},
               {"spatial_gamma", 1},
               {"spatial_gaussian2d", 7},
-              {"spatial_gabor", 7}});
+              {"spatial_gabor", 7},
+              {"node_pos", 0}});
     return t;
   }();
   return table;

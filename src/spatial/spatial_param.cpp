@@ -15,13 +15,13 @@ const SpatialContext*& current_context() {
 }
 
 bool is_spatial_node(const std::string& type) {
-  return type == "distance" || type == "source_pos" || type == "target_pos" || type == "spatial_gaussian" ||
-         type == "spatial_exponential" || type == "spatial_gamma" || type == "spatial_gaussian2d" ||
-         type == "spatial_gabor";
+  return type == "distance" || type == "source_pos" || type == "target_pos" || type == "node_pos" ||
+         type == "spatial_gaussian" || type == "spatial_exponential" || type == "spatial_gamma" ||
+         type == "spatial_gaussian2d" || type == "spatial_gabor";
 }
 
 bool is_spatial(const Distribution& d) {
-  if (d.type == "distance" || d.type == "source_pos" || d.type == "target_pos") return true;
+  if (d.type == "distance" || d.type == "source_pos" || d.type == "target_pos" || d.type == "node_pos") return true;
   for (const Distribution& a : d.args)
     if (is_spatial(a)) return true;
   return false;
@@ -42,7 +42,7 @@ void validate_spatial(const Distribution& d, const std::string& what) {
   };
   if (d.type == "distance" && !(d.a >= 0 && d.a <= 3))
     throw BadProperty(what + ": distance dimension must be 0 (all) or 1-3 (x-z), got " + std::to_string(d.a));
-  if ((d.type == "source_pos" || d.type == "target_pos") && !(d.a >= 0 && d.a <= 2))
+  if ((d.type == "source_pos" || d.type == "target_pos" || d.type == "node_pos") && !(d.a >= 0 && d.a <= 2))
     throw BadProperty(what + ": position dimension must be 0-2 (x-z), got " + std::to_string(d.a));
   if (d.type == "spatial_gaussian") {
     finite(d.a, "mean");
@@ -116,6 +116,15 @@ double draw_spatial(const Distribution& d, RandomStream& rng) {
                  d.args[3].a, 1.0 / (2 * std * std), d.args[5].a, d.args[6].a);
   }
   const SpatialContext* c = current_context();
+  if (d.type == "node_pos") {
+    if (!c || !c->node_values)
+      throw BadProperty(
+          "nest.spatial.pos gives node parameter values of nodes with spatial positions (Create with "
+          "positions, or set on such nodes); in Connect use source_pos and target_pos");
+    if (static_cast<int>(d.a) >= c->layer->dim())
+      throw KernelException("Position dimension must be within the defined number of dimensions for the node.");
+    return c->source[static_cast<int>(d.a)];
+  }
   if (!c)
     throw BadProperty("the spatial parameter '" + d.type +
                       "' can only be used when connecting nodes with spatial positions (probability, weight or delay)");
@@ -130,6 +139,30 @@ double draw_spatial(const Distribution& d, RandomStream& rng) {
   if (axis > c->layer->dim())
     throw KernelException("Spatial distance dimension must be within the defined number of dimensions for the nodes.");
   return std::abs(c->layer->displacement_axis(c->source, c->target, axis - 1));
+}
+
+std::vector<double> node_values(const Layer& layer, uint32_t first, const std::vector<uint32_t>& nodes,
+                                const Distribution& d, uint32_t seed, uint32_t call) {
+  d.validate("parameter");
+  SpatialContext ctx;
+  ctx.layer = &layer;
+  ctx.node_values = true;
+  std::vector<double> out;
+  out.reserve(nodes.size());
+  const SpatialContext* before = current_context();
+  current_context() = &ctx;
+  try {
+    for (const uint32_t node : nodes) {
+      ctx.source = ctx.target = layer.position(node - first);
+      RandomStream rng(seed, Purpose::kNodeParam, node, call);  // per node: any thread count draws alike
+      out.push_back(d.draw(rng));
+    }
+  } catch (...) {
+    current_context() = before;
+    throw;
+  }
+  current_context() = before;
+  return out;
 }
 
 }  // namespace nestkit::spatial

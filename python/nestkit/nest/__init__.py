@@ -202,7 +202,11 @@ def Create(model, n=1, params=None, positions=None):
     if isinstance(params, (list, tuple)):
         nodes = NodeCollection(_kernel, _kernel.create(model, n, [flatten_params(p) for p in params]))
     else:
-        nodes = NodeCollection(_kernel, _kernel.create(model, n, flatten_params(dict(params or {}))))
+        params = dict(params or {})
+        # nest.spatial.pos values come from the positions, known before any node exists.
+        first = _kernel.get_kernel_status()["network_size"] + 1
+        params = _spatial_layers.resolve_node_positions(layer, first, list(range(first, first + n)), params)
+        nodes = NodeCollection(_kernel, _kernel.create(model, n, flatten_params(params)))
     if layer is not None:
         _spatial_layers.register(nodes, layer)
     return nodes
@@ -282,6 +286,7 @@ globals().update(_unimplemented.make_stubs())
 # NodeCollection.spatial reads the layer table of this facade.
 _collections_module = sys.modules[NodeCollection.__module__]
 _collections_module.SPATIAL_METADATA[:] = [_spatial_layers.metadata]
+_collections_module.NODE_VALUE_RESOLVERS[:] = [_spatial_layers.resolve_for]
 
 _LAZY_SUBMODULES = ("voltage_trace", "raster_plot")
 

@@ -55,6 +55,32 @@ def layer_of(nodes: NodeCollection):
     return layer, first
 
 
+def _reads_position(node) -> bool:
+    return isinstance(node, tuple) and (node[:1] == ("node_pos",) or any(_reads_position(a) for a in node[1:]))
+
+
+def resolve_node_positions(layer, first: int, ids: list, params: dict) -> dict:
+    """params with every value that reads nest.spatial.pos replaced by its per-node values
+    (computed by the core from each node's position; nodes ids of `layer`, first id `first`)."""
+    out = dict(params)
+    for key, value in params.items():
+        if isinstance(value, Parameter) and _reads_position(value._node):
+            if layer is None:
+                raise _core.BadProperty(f"{key}: nest.spatial.pos gives values only to nodes with spatial positions")
+            seed = int(_kernel_attrs.get("rng_seed"))
+            out[key] = _core.spatial_node_values(layer, first, ids, value._node, seed, _next_call())
+    return out
+
+
+def resolve_for(nodes: NodeCollection, params: dict) -> dict:
+    """resolve_node_positions for existing nodes (NodeCollection.set)."""
+    if not any(isinstance(v, Parameter) and _reads_position(v._node) for v in params.values()):
+        return params
+    found = layer_of(nodes)
+    layer, first = found if found else (None, 0)
+    return resolve_node_positions(layer, first, nodes.tolist(), params)
+
+
 def require_layer(nodes, what="nodes"):
     if not isinstance(nodes, NodeCollection):
         raise TypeError(f"{what} must be a NodeCollection with spatial positions")

@@ -128,16 +128,23 @@ target_pos = _Endpoint("target_pos")
 
 
 class _NodePos:
-    """``nest.spatial.pos``: node positions as node parameters (not supported yet)."""
+    """``nest.spatial.pos``: a node's own position as a node parameter value (Create with
+    positions, or set on nodes of a layer), e.g. ``layer.V_m = -70.0 + 10.0 * nest.spatial.pos.x``."""
 
-    def _unsupported(self, *_):
-        raise NotImplementedError(
-            "nest.spatial.pos (positions as node parameter values) is not implemented by nestkit yet; "
-            "use nest.GetPosition"
-        )
+    @property
+    def x(self):
+        return Parameter(("node_pos", 0.0))
 
-    x = y = z = property(_unsupported)
-    n = _unsupported
+    @property
+    def y(self):
+        return Parameter(("node_pos", 1.0))
+
+    @property
+    def z(self):
+        return Parameter(("node_pos", 2.0))
+
+    def n(self, dimension):
+        return Parameter(("node_pos", _axis(dimension, 0, 2, "pos.n")))
 
 
 pos = _NodePos()

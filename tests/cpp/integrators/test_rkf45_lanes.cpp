@@ -180,7 +180,13 @@ void check_lanes_match_scalar(std::size_t n, double resolution, int steps, Path 
     for (std::size_t i = 0; i < n; ++i) {
       ASSERT_EQ(lanes[i].y[0], scalar[i].y[0]) << "node " << i << " step " << s;
       ASSERT_EQ(lanes[i].y[1], scalar[i].y[1]) << "node " << i << " step " << s;
-      ASSERT_EQ(lanes[i].h, scalar[i].h) << "node " << i << " step " << s;
+      // The carried step proposal: equal, or (the lane stepper skips pow() when a whole step
+      // was taken and the step may grow) both beyond the step, where the next step clips
+      // either to the step; the states compared above and in later steps prove it harmless.
+      if (lanes[i].h != scalar[i].h) {
+        ASSERT_GT(lanes[i].h, resolution) << "node " << i << " step " << s;
+        ASSERT_GT(scalar[i].h, resolution) << "node " << i << " step " << s;
+      }
       ASSERT_EQ(lanes[i].refr, scalar[i].refr) << "node " << i << " step " << s;
       ASSERT_EQ(lanes[i].spikes, scalar[i].spikes) << "node " << i << " step " << s;
       ASSERT_EQ(lanes[i].halted, scalar[i].halted) << "node " << i << " step " << s;
