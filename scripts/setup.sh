@@ -14,6 +14,12 @@ command -v ccache >/dev/null || need_apt+=(ccache)
 if [[ "$EXTRAS" == *test* ]]; then
   [[ -f /usr/include/gtest/gtest.h ]] || need_apt+=(libgtest-dev)
   [[ -f /usr/include/gsl/gsl_odeiv.h ]] || need_apt+=(libgsl-dev)
+  # Sanitizer runtimes (scripts/sanitize.sh): gcc prints the bare name when it has none.
+  if command -v gcc >/dev/null; then
+    for rt in libasan.so libubsan.so libtsan.so; do
+      [[ "$(gcc -print-file-name=$rt)" == /* ]] || { need_apt+=("libgcc-$(gcc -dumpversion | cut -d. -f1)-dev"); break; }
+    done
+  fi
 fi
 python3 -c "import venv, ensurepip" 2>/dev/null || need_apt+=(python3-venv)
 if ((${#need_apt[@]})); then

@@ -1,3 +1,5 @@
+#include <math.h>  // lgamma_r
+
 #include <cmath>
 
 #include "nestkit/rng.hpp"
@@ -21,7 +23,10 @@ long RandomStream::poisson(double mu) {
     const long k = static_cast<long>(std::floor((2.0 * a / us + b) * u + mu + 0.43));
     if (us >= 0.07 && v <= vr) return k;
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <= -mu + k * log_mu - std::lgamma(k + 1.0))
+    // lgamma_r, not std::lgamma: lgamma also writes the global signgam, a data race when
+    // threads draw at once (found by TSan).
+    int sign = 0;
+    if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <= -mu + k * log_mu - lgamma_r(k + 1.0, &sign))
       return k;
   }
 }

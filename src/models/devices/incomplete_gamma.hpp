@@ -2,13 +2,19 @@
 // The regularized incomplete gamma functions, from the power series of P(a, x)
 // (x < a + 1) and the Legendre continued fraction of Q(a, x) (x >= a + 1),
 // evaluated with the modified Lentz method.
+#include <math.h>  // lgamma_r
+
 #include <cmath>
 #include <limits>
 
 namespace nestkit::devices {
 
-// x^a e^{-x} / Gamma(a), the factor common to both expansions.
-inline double gamma_prefactor(double a, double x) { return std::exp(a * std::log(x) - x - std::lgamma(a)); }
+// x^a e^{-x} / Gamma(a), the factor common to both expansions. lgamma_r: std::lgamma also
+// writes the global signgam, a data race if two threads call it.
+inline double gamma_prefactor(double a, double x) {
+  int sign = 0;
+  return std::exp(a * std::log(x) - x - lgamma_r(a, &sign));
+}
 
 // Sum_{n>=0} x^n / (a (a+1) ... (a+n)); P(a, x) = prefactor * series.
 inline double lower_series(double a, double x) {
