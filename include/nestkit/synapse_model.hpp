@@ -79,6 +79,9 @@ struct SynapseInfo {
   std::string name;
   std::string doc;
   double default_weight = 1.0;
+  // Non-empty: the weight is no parameter of this model (diffusion_connection), and setting it
+  // anywhere (syn_spec, SetDefaults, set) is a BadProperty with this reason.
+  std::string weight_refusal;
   bool weight_common = false;  // static_synapse_hom_w: one weight for all connections
   std::vector<SynapseParam> params;
   int record_size = 0;

@@ -118,6 +118,8 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
                         std::to_string(n) + " connections");
     if (ps.kind == ParamSource::kRandom) check_distribution(ps.dist, key);
   }
+  if (!info.weight_refusal.empty() && syn.weight.kind != ParamSource::kUnset)
+    throw BadProperty(proto.name + ": " + info.weight_refusal);
   if (info.weight_common && syn.weight.kind != ParamSource::kUnset)
     throw BadProperty(proto.name +
                       ": the weight is common to all its connections; set it with SetDefaults or "
@@ -660,6 +662,10 @@ void Simulator::set_connections(const SynapseCollection& c, const Dict& params) 
   std::vector<std::pair<std::string, std::vector<double>>> record_values;
   for (const auto& [key, v] : params) {
     if (key == "weight") {
+      for (uint64_t i : c.index)
+        if (const SynapseInfo& info = *synapse_protos_[store_.segment_of(i).synapse_model].info;
+            !info.weight_refusal.empty())
+          throw BadProperty(info.name + ": " + info.weight_refusal);
       weights = expand(v, key, "");
     } else if (key == "delay") {
       delays = expand(v, key, "ms");

@@ -371,9 +371,9 @@ Dict Simulator::get_defaults(const std::string& model) const {
   }
   d["weight_recorder"] = static_cast<long>(s.weight_recorder);
   if (s.info->trigger) d["volume_transmitter"] = static_cast<long>(s.volume_transmitter);
-  d["has_delay"] = true;
+  d["has_delay"] = s.info->has_delay;
   d["num_connections"] = static_cast<long>(store_.count_of_model(static_cast<uint8_t>(synapse_id(model))));
-  d["requires_symmetric"] = false;
+  d["requires_symmetric"] = s.info->requires_symmetric;
   return d;
 }
 
@@ -424,6 +424,7 @@ void Simulator::set_synapse_defaults(SynapseProto& s, const Dict& params) const 
   const std::string& model = s.name;
   for (const auto& [key, value] : params) {
     if (key == "weight") {
+      if (!s.info->weight_refusal.empty()) throw BadProperty(model + ": " + s.info->weight_refusal);
       s.weight = coerce_number(value, "", model + ": weight");
     } else if (key == "delay") {
       s.delay = coerce_number(value, "ms", model + ": delay");

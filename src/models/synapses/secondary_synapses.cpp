@@ -36,6 +36,9 @@ void register_secondary(std::vector<const SynapseInfo*>& out) {
     s.param(c_drift, "drift_factor", 1.0, "", {}, "Factor of the source rate in the target's mean input")
         .param(c_diffusion, "diffusion_factor", 1.0, "", {},
                "Factor of the source rate in the target's input variance");
+    // NEST refuses to set a weight (and reports its uninitialised field: 2.0, 6.9e-310, ...);
+    // nestkit reports the neutral 1.
+    s.weight_refusal = "Please use the parameters drift_factor and diffusion_factor to specifiy the weights.";
     return s;
   }();
   static const SynapseInfo gap = [] {

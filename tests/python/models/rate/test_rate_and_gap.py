@@ -271,3 +271,33 @@ def test_instantaneous_connection_sets_min_delay_to_wfr_comm_interval():
     nest.Connect(r[0], r[1], syn_spec={"synapse_model": "rate_connection_instantaneous"})
     nest.Connect(r[1], r[0], syn_spec={"synapse_model": "rate_connection_delayed", "delay": 3.0})
     assert nest.min_delay == 1.0 and nest.max_delay == 3.0
+
+
+def test_secondary_synapse_defaults_report_nests_delay_and_symmetry_flags():
+    # NEST 3.10.0: has_delay False for the instantaneous kinds, requires_symmetric True for gap_junction.
+    expected = {
+        "gap_junction": (False, True),
+        "diffusion_connection": (False, False),
+        "rate_connection_instantaneous": (False, False),
+        "rate_connection_delayed": (True, False),
+        "sic_connection": (True, False),
+    }
+    for model, (has_delay, symmetric) in expected.items():
+        d = nest.GetDefaults(model)
+        assert (d["has_delay"], d["requires_symmetric"]) == (has_delay, symmetric), model
+
+
+def test_diffusion_connection_refuses_a_weight_everywhere_with_nests_message():
+    nest.ResetKernel()
+    s = nest.Create("siegert_neuron", 2)
+    words = "drift_factor and diffusion_factor"
+    with pytest.raises(nest.NESTErrors.BadProperty, match=words):
+        nest.Connect(s[0], s[1], syn_spec={"synapse_model": "diffusion_connection", "weight": 1.0})
+    assert nest.num_connections == 0
+    with pytest.raises(nest.NESTErrors.BadProperty, match=words):
+        nest.SetDefaults("diffusion_connection", {"weight": 3.0})
+    nest.Connect(s[0], s[1], syn_spec={"synapse_model": "diffusion_connection", "drift_factor": 0.5})
+    c = nest.GetConnections(s[0], s[1])
+    with pytest.raises(nest.NESTErrors.BadProperty, match=words):
+        c.set({"weight": 4.0})
+    assert c.get("drift_factor") == 0.5 and c.get("weight") == 1.0
