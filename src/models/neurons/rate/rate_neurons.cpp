@@ -94,7 +94,13 @@ class RatePopulation final : public NeuronPopulation {
   RatePopulation(const ModelInfo& info, Kind kind) : NeuronPopulation(info), kind_(kind) {}
 
   void prepare(const RunContext& rc) override {
-    prepare_input(rc, 2);
+    // The delayed-rate ring (see delayed_): sized on the first run, later runs keep
+    // pending input unless the ring's length changes (as NeuronPopulation::prepare_input,
+    // whose step-major input_ the rate models leave unused).
+    if (ring_ != rc.ring_size || delayed_.size() != n_ * 2 * static_cast<std::size_t>(rc.ring_size)) {
+      ring_ = rc.ring_size;
+      delayed_.assign(n_ * 2 * static_cast<std::size_t>(ring_), 0.0);
+    }
     md_ = rc.min_delay;
     seed_ = rc.seed;
     use_wfr_ = rc.use_wfr;
@@ -113,6 +119,7 @@ class RatePopulation final : public NeuronPopulation {
     p2_.resize(n_);
     noise_factor_.resize(n_);
     phi_.resize(n_);
+    all_linsum_ = std::all_of(col(c_linsum), col(c_linsum) + n_, [](double f) { return f != 0.0; });
     for (std::size_t i = 0; i < n_; ++i) {
       const double tau = num_[c_tau][i];
       if (kind_.flavor == Flavor::kIpn) {
@@ -182,20 +189,10 @@ class RatePopulation final : public NeuronPopulation {
 
   void deliver_secondary(const SecondaryBatch& b) override {
     const std::size_t len = std::min<std::size_t>(b.length, static_cast<std::size_t>(md_));
-    for (std::size_t k = 0; k < b.count; ++k) {
-      const std::size_t t = b.target[k] - first_gid_;
-      const double w = b.weight[k];
-      const bool linsum = num_[c_linsum][t] != 0.0;
-      const Nonlinearity& phi = phi_[t];
-      if (b.kind == Secondary::kInstantRate) {
-        double* dst = (w >= 0.0 ? inst_ex_.data() : inst_in_.data()) + t * md_;
-        for (std::size_t j = 0; j < len; ++j) dst[j] += w * (linsum ? b.values[j] : phi.input(b.values[j]));
-      } else if (b.kind == Secondary::kDelayedRate) {
-        const int ch = w >= 0.0 ? 0 : 1;
-        const long d = b.delay[k];
-        for (std::size_t j = 0; j < len; ++j)
-          input_.add(ch, b.origin + d + static_cast<long>(j), t, w * (linsum ? b.values[j] : phi.input(b.values[j])));
-      }
+    if (b.kind == Secondary::kInstantRate) {
+      deliver_instant(b, len);
+    } else if (b.kind == Secondary::kDelayedRate) {
+      deliver_delayed(b, len);
     }
   }
 
@@ -207,6 +204,104 @@ class RatePopulation final : public NeuronPopulation {
   }
 
  private:
+  // Adds w * (phi of) the source's values of the interval to the targets' instantaneous
+  // input of the interval's steps, connection by connection and step by step, every
+  // term the same product as in the plain loop, so each cell sums the same terms in the
+  // same order. What is cheaper: the values are a local copy that the stores cannot
+  // alias (the loop vectorises), all_linsum_ spares a scattered read of the target's
+  // flag, and a later connection's cells are asked for early (a hint, no value changes).
+  void deliver_instant(const SecondaryBatch& b, std::size_t len) {
+    constexpr std::size_t kMaxLen = 64;
+    double copy[kMaxLen];
+    const double* v = b.values;
+    if (len <= kMaxLen) v = std::copy_n(b.values, len, copy) - len;
+    const double* linsum = col(c_linsum);
+    constexpr std::size_t kAhead = 8;
+    for (std::size_t k = 0; k < b.count; ++k) {
+      const std::size_t t = b.target[k] - first_gid_;
+      const double w = b.weight[k];
+      if (k + kAhead < b.count) {
+        const std::size_t ta = b.target[k + kAhead] - first_gid_;
+        const double* pa = (b.weight[k + kAhead] >= 0.0 ? inst_ex_.data() : inst_in_.data()) + ta * md_;
+        __builtin_prefetch(pa, 1);
+        __builtin_prefetch(pa + len - 1, 1);
+      }
+      double* dst = (w >= 0.0 ? inst_ex_.data() : inst_in_.data()) + t * md_;
+      if (all_linsum_ || linsum[t] != 0.0) {
+        for (std::size_t j = 0; j < len; ++j) dst[j] += w * v[j];
+      } else {
+        const Nonlinearity& phi = phi_[t];
+        for (std::size_t j = 0; j < len; ++j) dst[j] += w * phi.input(v[j]);
+      }
+    }
+  }
+
+  // Adds w * (phi of) the source's values of the interval into the ring cells of the
+  // targets' steps origin + delay + j. The connections and steps are visited in the
+  // order of the plain loop (connection by connection, step by step) and every term is
+  // the same product, so each cell sums the same terms in the same order. What is
+  // cheaper: a target's cells of consecutive steps are adjacent (a cache line or two
+  // per connection, not one line per step), and the ring slots are computed (one
+  // modulo each) when the delay changes, not per connection and step.
+  void deliver_delayed(const SecondaryBatch& b, std::size_t len) {
+    const long R = ring_;
+    double* ring = delayed_.data();
+    constexpr std::size_t kMaxLen = 64;  // slots kept on the stack; longer intervals take the plain loop
+    if (len > kMaxLen) {
+      for (std::size_t k = 0; k < b.count; ++k) {
+        const std::size_t t = b.target[k] - first_gid_;
+        const double w = b.weight[k];
+        const bool linsum = num_[c_linsum][t] != 0.0;
+        const Nonlinearity& phi = phi_[t];
+        double* c = ring + (2 * t + (w >= 0.0 ? 0 : 1)) * R;
+        for (std::size_t j = 0; j < len; ++j)
+          c[(b.origin + b.delay[k] + static_cast<long>(j)) % R] += w * (linsum ? b.values[j] : phi.input(b.values[j]));
+      }
+      return;
+    }
+    // A local copy of the values: the stores into the ring cannot alias it.
+    double v[kMaxLen];
+    std::copy_n(b.values, len, v);
+    long slot[kMaxLen];
+    long first = 0;
+    bool wraps = false;
+    long slots_delay = -1;
+    const double* linsum = col(c_linsum);
+    constexpr std::size_t kAhead = 8;
+    for (std::size_t k = 0; k < b.count; ++k) {
+      const std::size_t t = b.target[k] - first_gid_;
+      const double w = b.weight[k];
+      const long d = b.delay[k];
+      if (d != slots_delay) {
+        for (std::size_t j = 0; j < len; ++j) slot[j] = (b.origin + d + static_cast<long>(j)) % R;
+        first = slot[0];
+        wraps = first + static_cast<long>(len) > R;
+        slots_delay = d;
+      }
+      if (k + kAhead < b.count) {
+        // The targets are scattered over the ring, which outgrows the caches: ask for the
+        // cells of a later connection now (a hint only; it changes no value).
+        const std::size_t ta = b.target[k + kAhead] - first_gid_;
+        const double* pa = ring + (2 * ta + (b.weight[k + kAhead] >= 0.0 ? 0 : 1)) * R + first;
+        __builtin_prefetch(pa, 1);
+        __builtin_prefetch(pa + len - 1, 1);
+      }
+      double* c = ring + (2 * t + (w >= 0.0 ? 0 : 1)) * R;
+      // all_linsum_ spares a read of the target's flag (one more scattered cache line).
+      if (all_linsum_ || linsum[t] != 0.0) {
+        if (!wraps) {
+          double* cf = c + first;
+          for (std::size_t j = 0; j < len; ++j) cf[j] += w * v[j];
+        } else {
+          for (std::size_t j = 0; j < len; ++j) c[slot[j]] += w * v[j];
+        }
+      } else {
+        const Nonlinearity& phi = phi_[t];
+        for (std::size_t j = 0; j < len; ++j) c[slot[j]] += w * phi.input(v[j]);
+      }
+    }
+  }
+
   // One pass over steps [from, to); returns whether some node moved by more than
   // the tolerance from the last iteration (relaxation only).
   bool run(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end, bool wfr) {
@@ -222,11 +317,13 @@ class RatePopulation final : public NeuronPopulation {
     bool exceeded = false;
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
-      const double* dex = input_.row(0, step);
-      const double* din = input_.row(1, step);
+      double* cells = delayed_.data() + step % ring_;
       for (std::size_t i = begin; i < end; ++i) {
         const std::size_t q = i * md_ + lag;
-        const double del_ex = dex[i], del_in = din[i];
+        double* cell = cells + 2 * i * ring_;
+        const double del_ex = cell[0], del_in = cell[ring_];
+        // The delayed input of this step is used up (relaxation only reads it).
+        if (!wfr) cell[0] = cell[ring_] = 0.0;
         const double in_ex = inst_ex_[q], in_in = inst_in_[q];
         const Nonlinearity& phi = phi_[i];
         double sent;
@@ -274,12 +371,7 @@ class RatePopulation final : public NeuronPopulation {
           out_delayed_[q] = sent;
         }
       }
-      if (!wfr) {
-        // The delayed input of this step is used up.
-        std::fill(input_.row(0, step) + begin, input_.row(0, step) + end, 0.0);
-        std::fill(input_.row(1, step) + begin, input_.row(1, step) + end, 0.0);
-        sample(step, begin, end);
-      }
+      if (!wfr) sample(step, begin, end);
     }
     return exceeded;
   }
@@ -291,6 +383,13 @@ class RatePopulation final : public NeuronPopulation {
   double tol_ = 1e-4;
   std::vector<double> inst_ex_, inst_in_, last_y_, out_delayed_, out_instant_, saved_;
   std::vector<double> p1_, p2_, noise_factor_;
+  // Delayed-rate input, ring_ slots per node and channel (excitatory, inhibitory):
+  // cell (i, channel, absolute step s) is delayed_[(2 i + channel) ring_ + s % ring_].
+  // Node-major, unlike NeuronPopulation's step-major InputRing, since a delayed rate
+  // connection adds to its target's cells of a whole interval at once.
+  std::vector<double> delayed_;
+  long ring_ = 0;
+  bool all_linsum_ = false;  // every node has linear_summation (parameters are fixed during a run)
   std::vector<Nonlinearity> phi_;
 };
 
