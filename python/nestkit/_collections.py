@@ -59,6 +59,8 @@ def _detector_arrays(status: dict, channels=None) -> dict:
 _DEFAULT_KERNEL: list = []
 # [function(NodeCollection) -> dict | None] once nestkit.nest is loaded (NodeCollection.spatial).
 SPATIAL_METADATA: list = []
+# The size of the spatial layer holding all of a collection's nodes, or None (for repr).
+SPATIAL_LAYER_SIZE: list = []
 # The facade's reading of node values that depend on the node (nest.spatial.pos): (nodes, params) -> params.
 NODE_VALUE_RESOLVERS: list = []
 
@@ -237,6 +239,15 @@ class NodeCollection:
                 if step > 1:
                     text += f", step={step}"
             lines.append(text)
+        # NEST's layers: a whole layer prints on one line with metadata=spatial, a slice of one
+        # (a composite in NEST) on two, always with first and last.
+        layer_size = SPATIAL_LAYER_SIZE[0](self) if SPATIAL_LAYER_SIZE else None
+        if layer_size is not None and len(parts) == 1:
+            model, first, last, step, size = parts[0]
+            text = f"model={model}, size={size}, first={first}, last={last}" + (f", step={step}" if step > 1 else "")
+            if size == layer_size:
+                return f"NodeCollection(metadata=spatial, {text})"
+            return "NodeCollection(metadata=spatial,\n" + " " * len("NodeCollection(") + text + ")"
         if len(lines) == 1:
             return f"NodeCollection(metadata=None, {lines[0]})"
         indent = " " * len("NodeCollection(")

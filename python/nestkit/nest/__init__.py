@@ -286,6 +286,7 @@ globals().update(_unimplemented.make_stubs())
 # NodeCollection.spatial reads the layer table of this facade.
 _collections_module = sys.modules[NodeCollection.__module__]
 _collections_module.SPATIAL_METADATA[:] = [_spatial_layers.metadata]
+_collections_module.SPATIAL_LAYER_SIZE[:] = [_spatial_layers.layer_size]
 _collections_module.NODE_VALUE_RESOLVERS[:] = [_spatial_layers.resolve_for]
 
 _LAZY_SUBMODULES = ("voltage_trace", "raster_plot")

@@ -95,6 +95,12 @@ def positions(nodes: NodeCollection) -> list:
     return layer.positions([g - first for g in nodes.tolist()])
 
 
+def layer_size(nodes: NodeCollection):
+    """The number of nodes of the layer holding all of `nodes`, or None."""
+    found = layer_of(nodes)
+    return None if found is None else int(found[0].size)
+
+
 def metadata(nodes: NodeCollection):
     """NEST's ``NodeCollection.spatial`` dictionary, or None for nodes without positions."""
     found = layer_of(nodes)
