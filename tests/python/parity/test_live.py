@@ -24,6 +24,7 @@ from nestkit.parity.stats import population_size, run_statistics
 HERE = Path(__file__).resolve().parent
 SCRIPTS = sorted((HERE / "live_scripts").glob("*.py"))
 SCRIPT_NAMES = {
+    "astrocyte_network",
     "balanced_network",
     "parameter_objects",
     "parameter_values",
