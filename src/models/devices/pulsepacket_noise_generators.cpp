@@ -117,8 +117,16 @@ class Noise final : public Population {
       State& s = st_[i];
       const double om = 2.0 * std::numbers::pi * num_[n_freq][i] * 1e-3;
       const double phi = num_[n_phase][i] * std::numbers::pi / 180.0;
-      s.y0 = std::cos(om * t + phi);
-      s.y1 = std::sin(om * t + phi);
+      // The modulation's rotating state starts from the time (NEST's calibration), but a run that
+      // continues the previous one with the same frequency and phase keeps it: a Simulate split
+      // into chunks must equal one call (recomputing differs from the rotation by ~1e-14).
+      const bool continues = s.run_end == rc.now && s.om == om && s.phi == phi;
+      if (!continues) {
+        s.y0 = std::cos(om * t + phi);
+        s.y1 = std::sin(om * t + phi);
+        s.om = om;
+        s.phi = phi;
+      }
       s.c = std::cos(om * h);
       s.s = std::sin(om * h);
       s.dt_steps = rc.grid->ms_to_steps(dt_ms(i, h));
@@ -167,6 +175,7 @@ class Noise final : public Population {
         }
         sample_one(i, step);
       }
+      s.run_end = ctx.slice_origin + to;
     }
   }
   double recordable(int, std::size_t i) const override { return i < st_.size() ? st_[i].I : 0.0; }
@@ -181,6 +190,8 @@ class Noise final : public Population {
   }
   struct State {
     double y0 = 0.0, y1 = 0.0, c = 1.0, s = 0.0;
+    double om = 0.0, phi = 0.0;  // the frequency and phase y0, y1 rotate with
+    long run_end = -1;           // the step the last run ended at (-1: none yet)
     long dt_steps = 1, next_step = 0;
     uint32_t seed = 0;
     bool has_epoch = false;
