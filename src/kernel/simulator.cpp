@@ -670,7 +670,9 @@ void Simulator::expand_lists(const NodeCollection& nodes, const Dict& params, st
       const Population& p = pop_of(nodes[0]);
       const int k = p.info().index_of(key);
       split = k >= 0 && p.info().specs[k].numeric();
-      if (split && len != nodes.size())
+      // NEST takes the first len(nodes) values of a longer list (its store_restore_network
+      // example relies on it); a shorter one is an error there too.
+      if (split && len < nodes.size())
         throw BadProperty("'" + key + "': a list of " + std::to_string(len) + " values for " +
                           std::to_string(nodes.size()) + " nodes; give one value per node or a single value");
     }

@@ -915,3 +915,18 @@ def test_receptor_types_route_spikes_to_the_named_synapse(nest):
     ev = mm.get("events")
     assert max(ev["g_GABA_A"]) > 0.0
     assert max(ev["g_AMPA"]) == max(ev["g_NMDA"]) == max(ev["g_GABA_B"]) == 0.0
+
+
+def test_per_node_lists_longer_than_the_nodes_use_their_first_values():
+    # NEST 3.10 (checked live): Create/set with a list longer than the collection give node k the
+    # k-th value; NEST's store_restore_network.py example relies on it. A shorter list is an error.
+    import nestkit.nest as nest
+
+    nest.ResetKernel()
+    n = nest.Create("iaf_psc_alpha", 3, params={"V_m": [-60.0, -61.0, -62.0, -63.0]})
+    assert n.V_m == (-60.0, -61.0, -62.0)
+    n.set(V_m=[-50.0, -51.0, -52.0, -53.0])
+    assert n.V_m == (-50.0, -51.0, -52.0)
+    with pytest.raises(nest.NESTError, match="2 values for 3 nodes"):
+        n.set(V_m=[-40.0, -41.0])
+    assert n.V_m == (-50.0, -51.0, -52.0)

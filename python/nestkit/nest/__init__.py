@@ -14,14 +14,15 @@ import builtins
 import sys
 import types
 
-from .. import _core, units
+from .. import _compartmental, _core, _structural, units
 from .. import random as random  # noqa: PLC0414 - nest.random
 from .._collections import NodeCollection, SynapseCollection, flatten_params, serialize_data, to_json
+from .._compartmental import Compartments, Receptors
 from .._connect import CollocatedSynapses
 from .._connect import connect as _connect
 from .._connect import connect_tripartite as _connect_tripartite
 from ..parameters import CreateParameter, Parameter
-from . import _kernel_attrs, _spatial_layers, _state, _unimplemented
+from . import _csa, _eprop, _kernel_attrs, _spatial_layers, _state, _unimplemented
 from . import logic as logic  # noqa: PLC0414 - nest.logic
 from . import math as math  # noqa: PLC0414 - nest.math
 from . import spatial as spatial  # noqa: PLC0414 - nest.spatial
@@ -30,6 +31,7 @@ from ._info import VerbosityLevel, get_verbosity, help, helpdesk, message, set_v
 from ._nodes import GetLocalNodeCollection, GetNodes, GetStatus, PrintNodes, SetStatus
 from ._parallel import GetLocalVPs, Install, NumProcesses, Rank, SetAcceptableLatency, SetMaxBuffered, SyncProcesses
 from ._simulation import Cleanup, Prepare, Run, RunManager, Simulate
+from ._sonata import SonataNetwork
 from ._spatial_api import (
     Displacement,
     Distance,
@@ -217,7 +219,9 @@ def Create(model, n=1, params=None, positions=None):
 
 def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=False):
     """Connect pre to post by a rule (conn_spec) with synapse properties (syn_spec)."""
-    if _spatial_layers.needs_spatial(conn_spec, syn_spec):
+    if _csa.is_conngen(conn_spec):
+        _csa.connect(_kernel, pre, post, conn_spec, syn_spec)
+    elif _spatial_layers.needs_spatial(conn_spec, syn_spec):
         _spatial_layers.connect(pre, post, conn_spec, syn_spec)
     else:
         _connect(_kernel, pre, post, conn_spec, syn_spec)
@@ -396,6 +400,9 @@ __all__ = [
     "voltage_trace",
     "raster_plot",
     "to_neo",
+    "EnableStructuralPlasticity",
+    "DisableStructuralPlasticity",
+    "SonataNetwork",
     *_unimplemented.UNIMPLEMENTED,
 ]
 

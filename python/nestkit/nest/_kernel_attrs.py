@@ -157,8 +157,10 @@ def _build_info() -> dict:
         "have_threads": True,
         "have_gsl": False,
         "have_boost": False,
-        "have_hdf5": False,
-        "have_libneurosim": False,
+        # What these flags gate in NEST works here with the Python packages: SonataNetwork
+        # with h5py, the "conngen" rule with csa.
+        "have_hdf5": _importable("h5py"),
+        "have_libneurosim": _importable("csa"),
         "have_sionlib": False,
         "mpiexec": "",
         "ndebug": True,

@@ -9,15 +9,8 @@ from __future__ import annotations
 
 import types
 
-_SP = "structural plasticity is not supported by nestkit yet"
-
 # name: (kind, reason); kind is "function", "class" or "module".
 UNIMPLEMENTED = {
-    "Compartments": ("class", "the compartments editor of multi-compartment models is not supported yet"),
-    "Receptors": ("class", "the receptors editor of multi-compartment models is not supported yet"),
-    "EnableStructuralPlasticity": ("function", _SP),
-    "DisableStructuralPlasticity": ("function", _SP),
-    "SonataNetwork": ("class", "SONATA network import is not supported yet"),
     "set_communicator": ("function", "nestkit does not use MPI"),
     "server": ("module", "NEST Server is not part of nestkit"),
     "visualization": ("module", "nest.visualization.plot_network is not supported yet"),
