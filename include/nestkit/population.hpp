@@ -261,6 +261,10 @@ class Population {
   virtual std::string spike_ports(std::size_t i) const;
   // Whether node i can be sampled for `name` (models with per-node recordables override).
   virtual bool has_recordable(std::size_t i, const std::string& name) const;
+  // The code recordable() takes for `name` on node i, or -1; by default its position in
+  // ModelInfo::recordables. Models whose recordables vary per node (ModelInfo::
+  // own_recordables) return codes that mean the same on every node that has `name`.
+  virtual int recordable_index(std::size_t i, const std::string& name) const;
 
   std::vector<SamplerLink>& samplers() { return samplers_; }
 

@@ -87,13 +87,15 @@ class ModelInfo {
   bool accepts_current = true;
   bool emits_spikes = true;
   bool emits_current = false;
-  bool samples = false;          // multimeter-like: connects to the nodes it records
-  bool archiving = true;         // keeps a spike history for plastic synapses (NEST's ArchivingNode)
-  bool records_weights = false;  // a weight_recorder: receives the events of synapses that name it
-  bool drives_synapses = false;  // a volume_transmitter: synapse models may name it (volume_transmitter)
-  uint8_t secondary_out = 0;     // secondary events it sends (bits of secondary_bit(Secondary))
-  uint8_t secondary_in = 0;      // ... and receives
-  std::string element_type;      // NEST's element_type when the kind's name is not it ("other")
+  bool samples = false;                      // multimeter-like: connects to the nodes it records
+  bool archiving = true;                     // keeps a spike history for plastic synapses (NEST's ArchivingNode)
+  bool records_weights = false;              // a weight_recorder: receives the events of synapses that name it
+  bool own_recordables = false;              // recordables vary per node (cm_default): the population names them
+  bool drives_synapses = false;              // a volume_transmitter: synapse models may name it (volume_transmitter)
+  uint8_t secondary_out = 0;                 // secondary events it sends (bits of secondary_bit(Secondary))
+  uint8_t secondary_in = 0;                  // ... and receives
+  std::vector<long> secondary_receptors{0};  // receptor_type values secondary connections may name
+  std::string element_type;                  // NEST's element_type when the kind's name is not it ("other")
   Validator validate;
   // Whether a node with these values shows `key` in its status (a recorder shows
   // only its recording backend's keys); every key when unset.

@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from . import _core
+from . import _compartmental, _core, _structural
 from ._synapses import SynapseCollection
 
 
@@ -22,7 +22,7 @@ def flatten_params(params: dict) -> dict:
     """NEST's per-compartment sub-dictionaries ({"soma": {"g_L": x}}) as the core's
     flat keys ("soma.g_L"); other values pass through unchanged."""
     flat = {}
-    for key, value in params.items():
+    for key, value in _compartmental.encode_params(_structural.encode_params(params)).items():
         if isinstance(value, dict):
             for sub, v in value.items():
                 flat[f"{key}.{sub}"] = v
@@ -277,7 +277,9 @@ class NodeCollection:
                 return [_detector_arrays(d)[key] for d in self._kernel.get_status(self._ids, [key, "N_channels"])]
             if key in _DETECTOR_ARRAYS:
                 return [_detector_arrays(d)[key] for d in self._kernel.get_status(self._ids, [key, "element_type"])]
-            return [d[key] for d in self._kernel.get_status(self._ids, [key])]
+            if key in _structural.NESTED:  # synaptic_elements: gathered from its flat keys
+                return [_structural.decode_status(d)[key] for d in self._kernel.get_status(self._ids, [key])]
+            return [_compartmental.decode_value(key, d[key]) for d in self._kernel.get_status(self._ids, [key])]
         except _core.UnknownParameter:
             # A compartment name ("soma") gathers its flat keys into a dictionary.
             subs = [_nest_compartments(d, key) for d in self._kernel.get_status(self._ids, [])]
@@ -286,7 +288,8 @@ class NodeCollection:
             return subs
 
     def _all_status(self) -> list:
-        dicts = [_detector_arrays(d) for d in self._kernel.get_status(self._ids, [])]
+        statuses = self._kernel.get_status(self._ids, [])
+        dicts = [_compartmental.decode_status(_detector_arrays(_structural.decode_status(d))) for d in statuses]
         for g, d in zip(self.tolist(), dicts):
             if "events" in d and d["events"] is None:
                 d["events"] = self._kernel.events(g)
@@ -314,7 +317,7 @@ class NodeCollection:
         elif len(keys) == 1 and isinstance(keys[0], (list, tuple)):
             result = {k: _normalise(self._get_one(k), single) for k in keys[0]}
         elif len(keys) == 1 and isinstance(keys[0], str):
-            result = _normalise(self._get_one(keys[0]), single)
+            result = _compartmental.wrap(self, keys[0], _normalise(self._get_one(keys[0]), single))
         elif len(keys) == 2 and isinstance(keys[0], str) and isinstance(keys[1], (str, list, tuple)):
             top = self._get_one(keys[0])
             hierarchical = all(isinstance(v, dict) for v in top)

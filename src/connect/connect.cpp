@@ -27,7 +27,7 @@ void Simulator::check_connectable(const Population& src, uint32_t source, const 
     throw IllegalConnection(src.model_name() + " -> " + tgt.model_name() + ": " + why);
   };
   if (s.samples) {
-    if (t.recordables.empty()) fail("the target has no recordables");
+    if (t.recordables.empty() && !t.own_recordables) fail("the target has no recordables");
     // NEST refuses at Connect a multimeter asking for something the node cannot record.
     if (const auto* names = src.sampled_names(source - src.first_gid())) {
       for (const auto& name : *names)

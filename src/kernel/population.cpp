@@ -94,6 +94,12 @@ bool Population::has_recordable(std::size_t, const std::string& name) const {
   return std::find(r.begin(), r.end(), name) != r.end();
 }
 
+int Population::recordable_index(std::size_t, const std::string& name) const {
+  const auto& r = info_->recordables;
+  const auto it = std::find(r.begin(), r.end(), name);
+  return it == r.end() ? -1 : static_cast<int>(it - r.begin());
+}
+
 Events Population::recorded_events(std::size_t) const {
   throw BadProperty(model_name_ + " is not a recorder; it has no events");
 }

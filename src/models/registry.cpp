@@ -2,6 +2,8 @@
 
 namespace nestkit {
 
+void register_compartmental_family(std::vector<const ModelInfo*>& out);  // models/neurons/compartmental
+
 const std::vector<const ModelInfo*>& builtin_node_models() {
   static const std::vector<const ModelInfo*> models = [] {
     std::vector<const ModelInfo*> m = {
@@ -24,6 +26,8 @@ const std::vector<const ModelInfo*>& builtin_node_models() {
     register_detectors(m);
     register_rate_family(m);
     register_astrocyte_family(m);
+    register_eprop_family(m);
+    register_compartmental_family(m);  // cm_default
     return m;
   }();
   return models;

@@ -33,6 +33,7 @@ FAMILY_TITLES = {
     "precise": "Precise-timing neurons (spike times off the grid)",
     "rate": "Rate neurons, rate transformers and mean-field units (secondary events)",
     "binary": "Binary neurons (asynchronous stochastic update)",
+    "compartmental": "Compartmental neurons (user-defined dendritic trees)",
     "detector": "Correlation detectors",
 }
 

@@ -155,7 +155,7 @@ def ConnectionRules():
 
 def GetDefaults(model, keys=None, output=""):
     """A model's default parameters: the dictionary, one value, or a tuple for a list of keys."""
-    d = _kernel.get_defaults(model)
+    d = _compartmental.decode_status(_eprop.optimizer_out(_structural.decode_status(_kernel.get_defaults(model))))
     if keys is None:
         result = d
     elif isinstance(keys, str):
@@ -171,12 +171,14 @@ def SetDefaults(model, params, val=None):
     """Change a model's defaults (a dictionary, or a key and a value)."""
     if val is not None:
         params = {params: val}
-    _kernel.set_defaults(model, flatten_params(dict(params)))
+    params = _eprop.optimizer_in(model, dict(params), lambda: _kernel.get_defaults(model))
+    _kernel.set_defaults(model, flatten_params(params))
 
 
 def CopyModel(existing, new, params=None):
     """A new model name with the defaults of an existing one, changed by params."""
-    _kernel.copy_model(existing, new, dict(params or {}))
+    params = _compartmental.encode_params(dict(params or {}))
+    _kernel.copy_model(existing, new, _eprop.optimizer_in(existing, params))
 
 
 # --- nodes ------------------------------------------------------------------------
@@ -326,6 +328,8 @@ class _FacadeModule(types.ModuleType):
 
 
 __all__ = [
+    "Compartments",
+    "Receptors",
     "ResetKernel",
     "set_verbosity",
     "get_verbosity",

@@ -221,11 +221,11 @@ void Multimeter::wire_sampling(const SamplingWiring& w) {
       const auto& rec = tp.info().recordables;
       std::vector<int> idx;
       for (const auto& n : names) {
-        auto it = std::find(rec.begin(), rec.end(), n);
-        if (it == rec.end())
+        const int k = tp.recordable_index(t - tp.first_gid(), n);
+        if (k < 0)
           throw IllegalConnection(model_name_ + " cannot record '" + n + "' from " + tp.model_name() + " (node " +
                                   std::to_string(t) + ")." + did_you_mean(n, rec));
-        idx.push_back(static_cast<int>(it - rec.begin()));
+        idx.push_back(k);
       }
       auto& links = tp.samplers();
       auto link = std::find_if(links.begin(), links.end(), [&](const SamplerLink& l) {

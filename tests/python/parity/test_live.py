@@ -26,6 +26,9 @@ SCRIPTS = sorted((HERE / "live_scripts").glob("*.py"))
 SCRIPT_NAMES = {
     "astrocyte_network",
     "balanced_network",
+    "cm_current_input",
+    "cm_receptors",
+    "eprop_regression",
     "parameter_objects",
     "parameter_values",
     "recording_demo",
