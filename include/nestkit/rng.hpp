@@ -55,6 +55,8 @@ enum class Purpose : uint32_t {
   kPopulation = 62,    // gif_pop_psc_exp: population draws
   kRateNoise = 63,     // rate neurons: Gaussian input/output noise
   kAstrocyte = 64,
+  // Structural plasticity: partners of deleted synapses and pairs of vacant elements.
+  kStructural = 70,
 };
 
 class RandomStream {

@@ -4,12 +4,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "nestkit/connection_store.hpp"
 #include "nestkit/errors.hpp"
 #include "nestkit/node_collection.hpp"
 #include "nestkit/population.hpp"
+#include "nestkit/structural_plasticity.hpp"
 #include "nestkit/synapse_model.hpp"
 #include "nestkit/time_grid.hpp"
 #include "nestkit/value.hpp"
@@ -192,6 +194,19 @@ class Simulator {
   // Iterations of the last relaxed interval, and intervals that hit wfr_max_iterations.
   long wfr_last_iterations() const { return wfr_last_iterations_; }
 
+  // --- structural plasticity (src/kernel/structural_plasticity.cpp) ----------------
+  // NEST's EnableStructuralPlasticity / DisableStructuralPlasticity; the rules and the
+  // update interval are the kernel status keys structural_plasticity_synapses and
+  // structural_plasticity_update_interval.
+  void enable_structural_plasticity();
+  void disable_structural_plasticity() { sp_enabled_ = false; }
+  bool structural_plasticity_enabled() const { return sp_enabled_; }
+  // Brings every neuron's calcium and synaptic elements up to the current time, as NEST
+  // does at the end of each Simulate/Run call (the gaussian and sigmoid curves restart
+  // their Euler integration there). simulate() does not, so that a run split into calls
+  // equals one call; PyNEST's Simulate and Run call this at their end.
+  void sync_structural_plasticity();
+
  private:
   struct NodeProto {
     const ModelInfo* info;
@@ -355,6 +370,32 @@ class Simulator {
   long wfr_max_iterations_ = 15;
   int wfr_order_ = 3;
   long wfr_last_iterations_ = 0;
+
+  // --- structural plasticity (src/kernel/structural_plasticity.cpp) -----------------
+  // Calcium and synaptic elements per population (empty for devices), the rules, and
+  // whether and how often the connectivity is updated (ms).
+  std::vector<SPColumns> sp_nodes_;
+  std::vector<SPSynapseRule> sp_rules_;
+  double sp_interval_ = 10000.0;
+  bool sp_enabled_ = false;
+  SPColumns* sp_columns(std::size_t pop);  // null for devices; sized to the population
+  // Moves the structural plasticity keys of `params` into `sp`.
+  static void sp_split(Dict& params, Dict& sp);
+  // Node i of population `pop`: a structural key's value as at the current time.
+  bool sp_status(std::size_t pop, std::size_t i, const std::string& key, Dict& out) const;
+  // Validates `sp` for node i (brought up to now on a copy); apply writes it.
+  SPColumns sp_validated(std::size_t pop, std::size_t i, const Dict& sp) const;
+  void sp_apply(std::size_t pop, std::size_t i, const SPColumns& one);
+  void sp_kernel_status(Dict& d) const;
+  // Takes the structural plasticity keys out of a kernel status change and validates
+  // them into `rules` and `interval` (the caller commits them with the other keys).
+  void sp_take_kernel_status(Dict& d, std::vector<SPSynapseRule>& rules, double& interval) const;
+  // Before a run: the rules' element names and synapse models must be usable.
+  void sp_check_run();
+  // Calcium and elements of the neurons that spiked in the slice's new spikes.
+  void sp_on_spikes(std::size_t first_new);
+  // At a slice start on the update interval: delete and create synapses.
+  void sp_update_connectivity();
 };
 
 }  // namespace nestkit

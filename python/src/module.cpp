@@ -316,6 +316,10 @@ NB_MODULE(_core, m) {
       .def("set_connections",
            [](Simulator& s, const SynapseCollection& c, nb::dict d) { s.set_connections(c, to_dict(d)); })
       .def("simulate", &Simulator::simulate, nb::call_guard<nb::gil_scoped_release>())
+      .def("enable_structural_plasticity", &Simulator::enable_structural_plasticity)
+      .def("disable_structural_plasticity", &Simulator::disable_structural_plasticity)
+      .def("structural_plasticity_enabled", &Simulator::structural_plasticity_enabled)
+      .def("sync_structural_plasticity", &Simulator::sync_structural_plasticity)
       .def("begin_session", &Simulator::begin_session)
       .def("end_session", &Simulator::end_session)
       .def_prop_ro("in_session", &Simulator::in_session)

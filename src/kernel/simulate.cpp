@@ -137,6 +137,7 @@ void Simulator::simulate(double ms) {
                             std::to_string(grid_.resolution()) + " ms");
   long to_do = grid_.ms_to_steps(ms);
   RunScope outputs(*this);  // recorders' files: opened (unless in a session), flushed at the end
+  sp_check_run();           // structural plasticity: the rules fit the network
   prepare();
   simulated_ = true;
   while (to_do > 0) {
@@ -199,6 +200,7 @@ void Simulator::run_chunk(long from, long to, bool slice_end) {
     if (use_wfr_ && any_wfr_coupling_) relax_interval();
   }
   if (from == 0 && !to_deliver_.empty()) deliver_previous_slice();
+  if (from == 0 && sp_enabled_) sp_update_connectivity();  // after the delivery, as NEST
   StepContext base;
   base.kernel = this;
   base.grid = &grid_;
@@ -259,18 +261,45 @@ void Simulator::run_chunk(long from, long to, bool slice_end) {
         route(spike_event(slice_spikes_[k]), tid, nt, true, scratch);
     run_late_triggers(tid, nt);  // this thread's segments, after its device spikes, before the slice's spikes
   }
-  if (slice_end) to_deliver_ = slice_spikes_;
+  sp_on_spikes(first_new);  // structural plasticity: calcium and elements of the neurons that spiked
+  if (ranks_ == 1) {
+    if (slice_end) to_deliver_ = slice_spikes_;
+    flush_weight_events();
+    for (auto& p : pops_)
+      if (std::string error = p->take_error(); !error.empty()) throw KernelException(error);
+    return;
+  }
   flush_weight_events();
+  std::string error;
   for (auto& p : pops_)
-    if (std::string error = p->take_error(); !error.empty()) throw KernelException(error);
+    if (std::string e = p->take_error(); !e.empty() && error.empty()) error = std::move(e);
+  raise_on_all_ranks(error);
+  if (slice_end) exchange_spikes();
+}
+
+void Simulator::raise_on_all_ranks(const std::string& local_error) {
+  // Collective: every rank learns the first failing rank's message and throws it, so no
+  // rank is left waiting in the next exchange.
+  if (std::string e = communicator().first_error(local_error); !e.empty()) throw KernelException(e);
+}
+
+void Simulator::exchange_spikes() {
+  // One Allgatherv per min-delay interval (communicator.cpp says why). Every rank then holds
+  // the interval's spikes of all ranks in (time, sender) order, the order a single process
+  // delivers them in, so every target sums its input in the same order for any split.
+  const auto t0 = std::chrono::steady_clock::now();
+  communicator().allgather_spikes(slice_spikes_, to_deliver_);
+  time_exchange_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::stable_sort(to_deliver_.begin(), to_deliver_.end(), [](const EmittedSpike& a, const EmittedSpike& b) {
+    return a.stamp != b.stamp ? a.stamp < b.stamp : a.gid < b.gid;
+  });
 }
 
 void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vector<uint32_t>& scratch) {
   const auto [first_seg, last_seg] = store_.row(e.source);
   if (first_seg == last_seg) return;
-  const uint64_t row_begin = store_.segments()[first_seg].begin;
   if (e.kind == Event::kTargeted) {
-    route_targeted(e, tid, recorders, first_seg, last_seg, row_begin);
+    route_targeted(e, tid, recorders, first_seg, last_seg);
     return;
   }
   for (uint32_t j = first_seg; j < last_seg; ++j) {

@@ -82,13 +82,22 @@ void Simulator::reset() {
   wfr_max_iterations_ = 15;
   wfr_order_ = 3;
   wfr_last_iterations_ = 0;
+  eprop_kernel_settings(this) = EpropKernelSettings{};
   secondary_sources_.clear();
   any_secondary_ = any_wfr_coupling_ = false;
+  shared_generation_ = ~uint64_t{0};
+  time_exchange_ = 0.0;
+  remote_values_.clear();
+  remote_index_.clear();
   simulated_ = false;
   slice_origin_ = from_step_ = slice_ = 0;
   slice_spikes_.clear();
   to_deliver_.clear();
   device_events_.clear();
+  sp_nodes_.clear();
+  sp_rules_.clear();
+  sp_interval_ = 10000.0;
+  sp_enabled_ = false;
 }
 
 // --- kernel status ---------------------------------------------------------------
@@ -137,10 +146,20 @@ Dict Simulator::kernel_status() const {
   d["wfr_tol"] = wfr_tol_;
   d["wfr_max_iterations"] = wfr_max_iterations_;
   d["wfr_interpolation_order"] = static_cast<long>(wfr_order_);
+  const EpropKernelSettings& ep = eprop_kernel_settings(this);
+  d["eprop_update_interval"] = ep.update_interval;
+  d["eprop_learning_window"] = ep.learning_window;
+  d["eprop_reset_neurons_on_update"] = ep.reset_neurons_on_update;
+  sp_kernel_status(d);
   return d;
 }
 
-void Simulator::set_kernel_status(const Dict& d) {
+void Simulator::set_kernel_status(const Dict& given) {
+  // Structural plasticity's keys are taken out and validated first, committed below.
+  Dict d = given;
+  std::vector<SPSynapseRule> sp_rules = sp_rules_;
+  double sp_interval = sp_interval_;
+  sp_take_kernel_status(d, sp_rules, sp_interval);
   static const std::vector<std::string> settable = {"resolution",
                                                     "rng_seed",
                                                     "local_num_threads",
@@ -283,7 +302,30 @@ void Simulator::set_kernel_status(const Dict& d) {
   wfr_tol_ = tol;
   wfr_max_iterations_ = max_iter;
   wfr_order_ = order;
+  sp_rules_ = std::move(sp_rules);
+  sp_interval_ = sp_interval;
 }
+
+int Simulator::block_of(uint32_t gid) const {
+  const Population& p = pop_of(gid);
+  const std::size_t i = gid - p.first_gid();
+  // Devices are replicated (every process has them whole): this process's first block.
+  if (!(p.parallel() && p.info().kind != NodeKind::kRecorder)) return rank_ * threads_;
+  const int nvp = threads_ * ranks_;
+  int v = static_cast<int>(i * static_cast<std::size_t>(nvp) / p.size());
+  while (v + 1 < nvp && vp_block(p.size(), v + 1).first <= i) ++v;
+  while (v > 0 && vp_block(p.size(), v).first > i) --v;
+  return v;
+}
+
+int Simulator::vp_of(uint32_t gid) const {
+  // Block b belongs to rank b / threads and its thread b % threads; numbered as NEST numbers
+  // virtual processes (vp = thread * ranks + rank, so rank = vp % ranks).
+  const int b = block_of(gid);
+  return (b % threads_) * ranks_ + b / threads_;
+}
+
+bool Simulator::is_local(uint32_t gid) const { return block_of(gid) / threads_ == rank_; }
 
 // --- models ---------------------------------------------------------------------
 
@@ -344,6 +386,11 @@ Dict Simulator::get_defaults(const std::string& model) const {
     for (std::size_t k = 0; k < p.info->specs.size(); ++k) {
       const std::string& name = p.info->specs[k].name;
       if (p.info->specs[k].role != Role::kInternal && (!p.info->shows || p.info->shows(view, name))) d[name] = row[k];
+    }
+    if (has_structural_state(*p.info)) {  // a fresh node's calcium and (no) synaptic elements
+      SPColumns fresh;
+      fresh.resize(1);
+      for (const std::string& key : sp_node_keys()) sp_get(fresh, 0, key, d);
     }
     d["model"] = model;
     d["element_type"] = element_type_of(*p.info);
@@ -477,6 +524,11 @@ void Simulator::set_synapse_defaults(SynapseProto& s, const Dict& params) const 
 
 void Simulator::set_defaults(const std::string& model, const Dict& params) {
   if (node_protos_.count(model)) {
+    for (const auto& [key, v] : params)
+      if (is_structural_node_key(key))
+        throw BadProperty(model + ": '" + key +
+                          "' cannot be a model default in nestkit yet (structural plasticity keys are set on the "
+                          "nodes: Create(model, n, params) or nodes.set)");
     NodeProto& p = node_protos_[model];
     std::vector<Value> row = p.defaults;
     apply_params(*p.info, row, params, model);
@@ -534,10 +586,20 @@ Population& Simulator::pop_of(uint32_t gid) { return *pops_[pop_index(gid)]; }
 const Population& Simulator::pop_of(uint32_t gid) const { return *pops_[pop_index(gid)]; }
 std::string Simulator::model_of(uint32_t gid) const { return pop_of(gid).model_name(); }
 
-NodeCollection Simulator::create(const std::string& model, std::size_t n, const Dict& params) {
+NodeCollection Simulator::create(const std::string& model, std::size_t n, const Dict& given) {
   const NodeProto& proto = node_proto(model);
   if (n < 1) throw BadProperty("Create: the number of nodes must be at least 1");
   if (static_cast<uint64_t>(next_gid_) + n >= 0xFFFFFFF0ull) throw KernelException("too many nodes");
+  Dict params = given, sp;  // structural plasticity's keys are checked on a fresh node's copy
+  sp_split(params, sp);
+  SPColumns sp_node;
+  sp_node.resize(1);
+  if (!sp.empty()) {
+    if (!has_structural_state(*proto.info))
+      throw UnknownParameter("'" + sp.begin()->first + "' is not a property of " + model +
+                             ": only neurons have a calcium trace and synaptic elements");
+    sp_set(sp_node, 0, sp, model);
+  }
   std::vector<Value> row = proto.defaults;
   if (proto.info->resolve_defaults) proto.info->resolve_defaults(grid_, row);
   apply_params(*proto.info, row, params, model);
@@ -554,6 +616,8 @@ NodeCollection Simulator::create(const std::string& model, std::size_t n, const 
   NodeCollection nc = NodeCollection::range(next_gid_, n);
   next_gid_ += static_cast<uint32_t>(n);
   pops_.push_back(std::move(pop));
+  if (!sp.empty())
+    for (std::size_t i = 0; i < n; ++i) sp_apply(pops_.size() - 1, i, sp_node);
   return nc;
 }
 
@@ -587,6 +651,7 @@ NodeCollection Simulator::create(const std::string& model, std::size_t n, const 
     }
   } catch (...) {
     pops_.pop_back();
+    if (sp_nodes_.size() > pops_.size()) sp_nodes_.resize(pops_.size());  // its calcium and elements too
     next_gid_ = nc[0];
     throw;
   }
@@ -605,6 +670,7 @@ std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::
     auto shown = [&](const std::string& key) { return !info.shows || info.shows(view, key); };
     Dict d;
     auto put = [&](const std::string& key) {
+      if (sp_status(pop_index(gid), i, key, d)) return;  // Ca, synaptic_elements, ...
       const int k = shown(key) ? info.index_of(key) : -1;
       if (k >= 0 && info.specs[k].role != Role::kInternal) {
         d[key] = row[k];
@@ -647,6 +713,8 @@ std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::
       for (auto& e : p.extra_keys())
         if (shown(e)) put(e);
       for (const char* e : {"global_id", "model", "element_type", "local", "frozen", "thread", "vp"}) put(e);
+      if (has_structural_state(info))
+        for (const std::string& e : sp_node_keys()) put(e);
       if (!info.recordables.empty()) put("recordables");
       if (!info.receptor_types.empty()) put("receptor_types");
     } else {
@@ -731,6 +799,8 @@ void Simulator::set_status(const NodeCollection& nodes, const std::vector<Dict>&
     std::size_t i;
     std::vector<Value> row;
     std::vector<std::pair<std::string, Value>> extra;
+    bool has_sp = false;  // structural plasticity's keys, validated on a copy of the node
+    SPColumns sp;
   };
   std::vector<Pending> pending;
   pending.reserve(nodes.size());
@@ -752,6 +822,12 @@ void Simulator::set_status(const NodeCollection& nodes, const std::vector<Dict>&
       } else {
         schema_params[key] = value;
       }
+    }
+    Dict sp;
+    sp_split(schema_params, sp);
+    if (!sp.empty()) {
+      pe.sp = sp_validated(pop_index(nodes[j]), i, sp);
+      pe.has_sp = true;
     }
     apply_params(p.info(), pe.row, schema_params, p.model_name());
     ParamRow view(p.info(), pe.row);
@@ -778,6 +854,8 @@ void Simulator::set_status(const NodeCollection& nodes, const std::vector<Dict>&
       if (!pe.pop->set_extra(pe.i, k, v)) throw BadProperty("'" + k + "' cannot be set");
   }
   for (auto& pe : pending) pe.pop->write_row(pe.i, pe.row);
+  for (auto& pe : pending)
+    if (pe.has_sp) sp_apply(pop_index(pe.pop->first_gid()), pe.i, pe.sp);
 }
 
 // --- run sessions -----------------------------------------------------------------

@@ -48,6 +48,7 @@ from ._spatial_api import (
 )
 from ._spatial_layers import CreateMask, Mask
 from ._spatial_plots import PlotLayer, PlotProbabilityParameter, PlotSources, PlotTargets
+from ._structural_api import DisableStructuralPlasticity, EnableStructuralPlasticity
 
 NESTError = _core.NESTError
 

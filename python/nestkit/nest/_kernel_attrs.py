@@ -17,7 +17,7 @@ import os
 import numpy as np
 
 from .. import __version__ as _nestkit_version
-from .. import _core
+from .. import _core, _structural
 from . import _info, _state
 
 # name: (type, read-only). The type is used for the checks of the facade's own keys;
@@ -98,15 +98,11 @@ _STORED_DEFAULTS = {
     "spike_buffer_grow_extra": 0.5,
     "spike_buffer_shrink_limit": 0.2,
     "spike_buffer_shrink_spare": 0.1,
-    "structural_plasticity_update_interval": 10000.0,
     "use_compressed_spikes": True,
     "print_time": False,
     "dict_miss_is_error": True,
     "keep_source_table": True,
     "update_time_limit": math.inf,
-    "eprop_update_interval": 1000.0,
-    "eprop_learning_window": 1000.0,
-    "eprop_reset_neurons_on_update": True,
 }
 
 # Kept by the C++ kernel (NEST's io_manager), type-checked here first.
@@ -119,7 +115,6 @@ _WFR_KEYS = ("use_wfr", "wfr_comm_interval", "wfr_tol", "wfr_max_iterations", "w
 _EXTRA_STATUS_KEYS = ("prepared", "mpi_rank", "modules")
 
 _stored = dict(_STORED_DEFAULTS)
-_structural_plasticity_synapses: dict = {}
 _run = {"prepared": False, "to_do": 0, "min_update_time": math.inf, "max_update_time": -math.inf}
 
 
@@ -134,7 +129,6 @@ def reset() -> None:
     """Back to NEST's defaults (ResetKernel); verbosity is kept, as in NEST."""
     _stored.clear()
     _stored.update(_STORED_DEFAULTS)
-    _structural_plasticity_synapses.clear()
     _run.update(prepared=False, to_do=0, min_update_time=math.inf, max_update_time=-math.inf)
 
 
@@ -187,8 +181,6 @@ def _computed(core: dict) -> dict:
         },
         "cycle_time_log": {},
         "max_num_syn_models": 511,
-        "structural_plasticity_synapses": dict(_structural_plasticity_synapses),
-        "growth_curves": [],
         "node_models": list(_state.kernel.node_models()),
         "synapse_models": list(_state.kernel.synapse_models()),
         "local_spike_counter": 0,
@@ -202,9 +194,14 @@ def _computed(core: dict) -> dict:
     }
 
 
+def _core_status() -> dict:
+    """The core's status, its flat structural plasticity keys nested as NEST's."""
+    return _structural.decode_status(_state.kernel.get_kernel_status())
+
+
 def full_status() -> dict:
     """The whole status dictionary, sorted by key as NEST's."""
-    core = _state.kernel.get_kernel_status()
+    core = _core_status()
     status = dict(core)
     status.update(_computed(core))
     status.update(_stored)
@@ -297,11 +294,10 @@ def set_status(params: dict) -> None:
             stored[key] = _checked(key, value)
         elif key == "verbosity":
             level = _checked(key, value)
-        elif key == "structural_plasticity_synapses":
-            if _checked(key, value):
-                raise NotImplementedError(
-                    "structural_plasticity_synapses: structural plasticity is not supported by nestkit yet"
-                )
+        elif key == "structural_plasticity_synapses":  # kept by the core, as flat keys
+            core_params.update(_structural.encode_params({key: _checked(key, value)}))
+        elif key == "structural_plasticity_update_interval":
+            core_params[key] = _checked(key, value)
         elif key in core_keys:
             core_params[key] = value
         elif key in ATTRIBUTES or key in _EXTRA_STATUS_KEYS:

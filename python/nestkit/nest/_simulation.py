@@ -108,6 +108,7 @@ def Run(t):
             _run_printing_time(steps, min_delay_steps, resolution, status["biological_time"])
         else:
             _run_interruptible(steps, min_delay_steps, resolution, status["biological_time"])
+        _state.kernel.sync_structural_plasticity()  # NEST's end-of-run update of calcium and elements
     finally:
         _kernel_attrs.set_to_do(0)
     if steps > 0:

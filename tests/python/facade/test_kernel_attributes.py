@@ -163,10 +163,24 @@ def test_read_only_keys(nest):
         nest.no_such_attribute = 5
 
 
-def test_structural_plasticity_synapses_cannot_be_enabled(nest):
+def test_structural_plasticity_synapses_read_back_as_nest(nest):
+    nest.structural_plasticity_synapses = {
+        "syn1": {"synapse_model": "static_synapse", "pre_synaptic_element": "Ax", "post_synaptic_element": "Den"}
+    }
+    assert nest.structural_plasticity_synapses == {
+        "syn1": {
+            "allow_autapses": True,
+            "allow_multapses": True,
+            "post_synaptic_element": "Den",
+            "pre_synaptic_element": "Ax",
+            "synapse_model": "static_synapse",
+        }
+    }
+    assert nest.growth_curves == ["gaussian", "linear", "sigmoid"]
+    with pytest.raises(nest.NESTErrors.BadProperty, match="pre_synaptic_element and/or post_synaptic_element"):
+        nest.structural_plasticity_synapses = {"syn2": {"synapse_model": "static_synapse"}}
+    assert list(nest.structural_plasticity_synapses) == ["syn1"]  # unchanged by the failed call
     nest.structural_plasticity_synapses = {}
-    with pytest.raises(NotImplementedError, match="structural plasticity"):
-        nest.structural_plasticity_synapses = {"syn1": {"synapse_model": "static_synapse"}}
     assert nest.structural_plasticity_synapses == {}
 
 

@@ -47,8 +47,6 @@ def test_unimplemented_names_raise_not_implemented_naming_them(nest, name):
 def test_examples_of_stubs(nest):
     with pytest.raises(NotImplementedError, match="nest.visualization.plot_network"):
         nest.visualization.plot_network([])
-    with pytest.raises(NotImplementedError, match="nest.EnableStructuralPlasticity"):
-        nest.EnableStructuralPlasticity()
     assert not isinstance(5, nest.Parameter)  # stub classes still work with isinstance
     with pytest.raises(AttributeError):
         _ = nest.no_such_name_in_pynest
