@@ -14,6 +14,9 @@ command -v ccache >/dev/null || need_apt+=(ccache)
 if [[ "$EXTRAS" == *test* ]]; then
   [[ -f /usr/include/gtest/gtest.h ]] || need_apt+=(libgtest-dev)
   [[ -f /usr/include/gsl/gsl_odeiv.h ]] || need_apt+=(libgsl-dev)
+  # MPI: the build finds it and runs distributed (tests/python/distributed under mpirun).
+  command -v mpicxx >/dev/null || need_apt+=(libopenmpi-dev)
+  command -v mpirun >/dev/null || need_apt+=(openmpi-bin)
   # Sanitizer runtimes (scripts/sanitize.sh): gcc prints the bare name when it has none.
   if command -v gcc >/dev/null; then
     for rt in libasan.so libubsan.so libtsan.so; do

@@ -17,7 +17,11 @@ namespace nestkit {
 
 struct Segment {
   uint64_t begin = 0;  // first synapse: index into targets
-  uint64_t each = 0;   // first per-synapse weight/delay, when stored per synapse
+  // Position of the first synapse in the source's whole row, over all processes: the
+  // key of per-target random draws and device state, so that they do not depend on
+  // which process stores the synapse (the local row is a subset when distributed).
+  uint64_t pos = 0;
+  uint64_t each = 0;  // first per-synapse weight/delay, when stored per synapse
   uint32_t count = 0;
   uint32_t source = 0;
   uint64_t rec = 0;     // the record(s): one shared, or one per synapse (kRecEach)
@@ -61,7 +65,8 @@ struct StagedCall {
 struct DeliveryBlocks {
   std::vector<uint32_t> first;
   std::vector<uint32_t> pop;
-  std::vector<uint8_t> thread;
+  std::vector<uint8_t> thread;  // kRemote: another process owns these targets (not stored here)
+  static constexpr uint8_t kRemote = 255;
 };
 
 class ConnectionStore {
@@ -81,6 +86,8 @@ class ConnectionStore {
     return {row_offsets_[source], row_offsets_[source + 1]};
   }
   uint64_t row_begin(uint32_t source) const;  // index of the row's first synapse
+  // Length of `source`'s whole row over all processes (positions 0..n-1).
+  uint64_t row_extent(uint32_t source) const { return source < extent_.size() ? extent_[source] : 0; }
   const std::vector<Segment>& segments() const { return segments_; }
   const uint32_t* targets(const Segment& s) const { return targets_.data() + s.begin; }
   const double* weights(const Segment& s) const { return weights_.data() + s.each; }
@@ -112,7 +119,10 @@ class ConnectionStore {
   Segment& segment_of_mut(uint64_t syn);
   void make_each(Segment& s);  // per-synapse storage for a segment about to diverge
 
+  void drop_remote(const std::vector<uint8_t>& keep);  // keeps the segments marked 1 (after finalize's split)
+
   std::vector<uint32_t> row_offsets_;  // by source gid, into segments_
+  std::vector<uint64_t> extent_;       // by source gid: whole-row length (see Segment::pos)
   std::vector<Segment> segments_;
   std::vector<uint32_t> targets_;
   std::vector<double> weights_;   // per-synapse weights of kWeightEach segments (and room for delays' twins)

@@ -155,7 +155,14 @@ class Simulator {
     bool overwrite_files = false;
   };
   const OutputSettings& output_settings() const { return io_; }
-  int num_virtual_processes() const { return threads_; }
+  int num_virtual_processes() const { return threads_ * ranks_; }
+  int rank() const { return rank_; }
+  int num_processes() const { return ranks_; }
+  int local_threads() const { return threads_; }
+  // Whether node `gid` is updated by this process (devices: every process).
+  bool is_local(uint32_t gid) const;
+  int block_of(uint32_t gid) const;  // rank * threads + thread of the process that updates it
+  int vp_of(uint32_t gid) const;     // that block's number as NEST numbers virtual processes
   bool has_simulated() const { return simulated_; }
   // A run session (NEST's Prepare ... Cleanup): recorders check and open their
   // outputs when it begins (an existing file without overwrite_files is an IOError
@@ -255,8 +262,7 @@ class Simulator {
   void check_synapse_values(const SynapseProto& p, const std::vector<double>& record, double weight,
                             double delay) const;
   void set_synapse_defaults(SynapseProto& p, const Dict& params) const;
-  void deliver_plastic(const Segment& sg, uint32_t source, long stamp, uint32_t multiplicity, double offset, int tid,
-                       uint64_t row_begin);
+  void deliver_plastic(const Segment& sg, uint32_t source, long stamp, uint32_t multiplicity, double offset, int tid);
   void flush_weight_events();
   // Synapses driven by a node (volume_transmitter) and models delivered serially: found before each run.
   void index_special_synapses();
@@ -307,12 +313,31 @@ class Simulator {
   };
   // Delivers `e` to the targets this thread owns (recorders: thread 0 only).
   void route(const Event& e, int tid, int nt, bool recorders, std::vector<uint32_t>& scratch);
-  void route_targeted(const Event& e, int tid, bool recorders, uint32_t first_seg, uint32_t last_seg,
-                      uint64_t row_begin);
+  void route_targeted(const Event& e, int tid, bool recorders, uint32_t first_seg, uint32_t last_seg);
+  // Nodes [first, last) of a neuron population of n that virtual process `vp` (rank * threads
+  // + thread) updates and delivers to: contiguous blocks, so lanes stay contiguous.
+  std::pair<std::size_t, std::size_t> vp_block(std::size_t n, int vp) const {
+    const std::size_t nvp = static_cast<std::size_t>(threads_) * static_cast<std::size_t>(ranks_);
+    return {n * static_cast<std::size_t>(vp) / nvp, n * static_cast<std::size_t>(vp + 1) / nvp};
+  }
+  // Distributed runs: the last slice's spikes of every process (to_deliver_), and an error
+  // found on any rank raised on all of them.
+  void exchange_spikes();
+  void raise_on_all_ranks(const std::string& local_error);
+  // Secondary events across ranks (secondary.cpp): the union of the sources, each rank's
+  // values of the last interval gathered, and a source's values from wherever it is updated.
+  void share_secondary_sources();
+  void exchange_secondary();
+  const double* secondary_values_of(const Population& sp, uint32_t source, Secondary kind, std::size_t& length) const;
+  std::vector<double> remote_values_;
+  uint64_t shared_generation_ = ~uint64_t{0};  // store generation the shared sources are of
+  double time_exchange_ = 0.0;                 // s spent in the exchanges (time_communicate_spike_data)
+  std::unordered_map<uint64_t, std::pair<std::size_t, std::size_t>> remote_index_;  // (source, kind) -> values
 
   TimeGrid grid_;
   uint32_t seed_ = 143202461;
   int threads_ = 1;
+  int rank_ = 0, ranks_ = 1;  // this process and the number of processes (MPI ranks)
   std::map<std::string, NodeProto> node_protos_;
   std::vector<SynapseProto> synapse_protos_;
   std::vector<std::unique_ptr<Population>> pops_;

@@ -8,6 +8,7 @@
 
 #include "convert.hpp"
 #include "nestkit/coerce.hpp"
+#include "nestkit/communicator.hpp"
 #include "nestkit/platform.hpp"
 #include "nestkit/recorders.hpp"
 #include "nestkit/registry.hpp"
@@ -349,6 +350,24 @@ NB_MODULE(_core, m) {
       },
       "The magnitude of a quantity (pint, quantities, brainunit) in `unit`; UnitError naming `what` on a dimension "
       "mismatch.");
+  // Distributed runs (MPI): thin access to the process-wide communicator.
+  m.def("mpi_rank", []() { return communicator().rank(); }, "This process's MPI rank (0 without MPI).");
+  m.def("mpi_size", []() { return communicator().size(); }, "The number of MPI processes (1 without MPI).");
+  m.def("built_with_mpi", &built_with_mpi, "Whether this build can run distributed (MPI).");
+  m.def("mpi_barrier", []() { communicator().barrier(); }, "Waits until every MPI process has arrived.");
+  m.def("mpi_finalize", []() { communicator().finalize(); }, "Ends MPI if nestkit started it.");
+  m.def(
+      "mpi_gather_bytes",
+      [](nb::bytes b) {
+        const std::vector<std::string> parts = communicator().gather_to_root(std::string(b.c_str(), b.size()));
+        nb::list out;
+        for (const std::string& p : parts) out.append(nb::bytes(p.data(), p.size()));
+        return out;
+      },
+      "Collective: rank 0 receives every rank's bytes in rank order; other ranks an empty list.");
+  m.def(
+      "mpi_first_error", [](const std::string& local) { return communicator().first_error(local); },
+      "Collective: the message of the lowest rank with a non-empty one ('' if none).");
   m.def("is_quantity", &is_unit_quantity, "Whether a value is a quantity of a unit library nestkit reads.");
   m.def("ode_lane_width", &ode_lane_width,
         "Neurons the ODE models' RKF45 stepper advances together (2, 4 or 8; NESTKIT_LANES caps it).");

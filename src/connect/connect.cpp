@@ -78,6 +78,7 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
   const SynapseInfo& info = *proto.info;
   if (info.trigger && proto.volume_transmitter == 0)
     throw BadProperty(proto.name + ": No volume transmitter has been assigned to the synapse model.");
+
   // Per-connection receptor ports (an array or a parameter object): drawn here,
   // checked per (target, port) below, and split into one call per port by the caller.
   std::vector<uint8_t> receptors;
@@ -609,7 +610,7 @@ ConnectionTable Simulator::connection_values(const SynapseCollection& c, const s
       else if (k == "synapse_id" && !proto.info->find(k))  // a model's own synapse_id takes precedence
         colv.emplace_back(static_cast<long>(sg.synapse_model));
       else if (k == "port")
-        colv.emplace_back(static_cast<long>(i - store_.row_begin(sg.source)));
+        colv.emplace_back(static_cast<long>(sg.pos + (i - sg.begin)));
       else if (k == "target_thread")
         colv.emplace_back(static_cast<long>(sg.thread));
       else if (const SynapseParam* p = proto.info->find(k); p && !p->hidden) {
@@ -632,6 +633,9 @@ ConnectionTable Simulator::connection_values(const SynapseCollection& c, const s
 }
 
 void Simulator::disconnect(const SynapseCollection& c) {
+  if (ranks_ > 1)
+    throw KernelException("Disconnect is not supported in distributed runs yet (" + std::to_string(ranks_) +
+                          " MPI processes): removing synapses would shift positions held by other processes");
   if (c.generation != store_.generation() || store_.has_staged())
     throw KernelException("this SynapseCollection is outdated: connections changed since GetConnections");
   store_.remove(c.index);

@@ -64,6 +64,7 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
   std::vector<uint32_t> new_offsets(seg_count);
   std::partial_sum(new_offsets.begin(), new_offsets.end(), new_offsets.begin());
   std::vector<Segment> segs(new_offsets.back());
+  extent_.resize(rows, 0);
   std::vector<uint32_t> fill(new_offsets.begin(), new_offsets.end() - 1);
   for (uint32_t s = 0; s + 1 < row_offsets_.size() && s < rows; ++s)
     for (uint32_t k = row_offsets_[s]; k < row_offsets_[s + 1]; ++k) segs[fill[s]++] = segments_[k];
@@ -78,6 +79,8 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
       sg = Segment{};
       sg.source = g.source;
       sg.count = g.count;
+      sg.pos = extent_[g.source];
+      extent_[g.source] += g.count;
       sg.weight = call.weight;
       sg.delay = call.delay;
       sg.receptor = call.receptor;
@@ -245,6 +248,7 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
   // record is copied into each part, since each thread advances its own copy.
   std::vector<Segment> split;
   split.reserve(segs.size());
+  bool any_remote = false;
   std::vector<uint32_t> per_row(rows + 1, 0);
   const auto& bf = blocks.first;
   for (const Segment& sg : segs) {
@@ -256,6 +260,7 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
       const uint32_t r = static_cast<uint32_t>(std::lower_bound(t + k, t + sg.count, next) - t);
       Segment part = sg;
       part.begin = sg.begin + k;
+      part.pos = sg.pos + k;
       part.each = sg.each + k;
       part.count = r - k;
       part.pop = blocks.pop[p];
@@ -270,6 +275,7 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
       }
       split.push_back(part);
       ++per_row[sg.source + 1];
+      any_remote |= part.thread == DeliveryBlocks::kRemote;
       k = r;
     }
   }
@@ -287,6 +293,11 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
   staged_.shrink_to_fit();
   staged_count_ = 0;
   ++generation_;
+  if (any_remote) {
+    std::vector<uint8_t> keep(segments_.size());
+    for (std::size_t j = 0; j < segments_.size(); ++j) keep[j] = segments_[j].thread != DeliveryBlocks::kRemote;
+    drop_remote(keep);
+  }
 }
 
 uint64_t ConnectionStore::row_begin(uint32_t source) const {
@@ -357,6 +368,8 @@ void ConnectionStore::remove(std::vector<uint64_t> synapses) {
   std::vector<Segment> segs;
   auto gone = synapses.begin();
   for (std::size_t row = 0; row + 1 < row_offsets_.size(); ++row) {
+    // Positions close up over the removed synapses (a single process holds whole rows).
+    uint64_t row_pos = 0;
     for (uint32_t j = row_offsets_[row]; j < row_offsets_[row + 1]; ++j) {
       const Segment& old = segments_[j];
       Segment sg = old;
@@ -381,8 +394,49 @@ void ConnectionStore::remove(std::vector<uint64_t> synapses) {
         ++sg.count;
       }
       if (sg.count == 0) continue;
+      sg.pos = row_pos;
+      row_pos += sg.count;
       if (!old.rec_each() && old.rec_size)
         records.insert(records.end(), records_.begin() + old.rec, records_.begin() + old.rec + old.rec_size);
+      segs.push_back(sg);
+      ++offsets[row + 1];
+    }
+  }
+  std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
+  for (std::size_t row = 0; row < extent_.size(); ++row) {
+    const uint32_t a = row + 1 < offsets.size() ? offsets[row] : 0, b = row + 1 < offsets.size() ? offsets[row + 1] : 0;
+    extent_[row] = a < b ? segs[b - 1].pos + segs[b - 1].count : 0;
+  }
+  row_offsets_.swap(offsets);
+  segments_.swap(segs);
+  targets_.swap(targets);
+  weights_.swap(weights);
+  delays_.swap(delays);
+  records_.swap(records);
+  ++generation_;
+}
+
+void ConnectionStore::drop_remote(const std::vector<uint8_t>& keep) {
+  // Copies the kept segments' synapses into fresh arrays (their positions stay).
+  std::vector<uint32_t> targets, offsets(row_offsets_.size(), 0);
+  std::vector<double> weights, records;
+  std::vector<uint16_t> delays;
+  std::vector<Segment> segs;
+  for (std::size_t row = 0; row + 1 < row_offsets_.size(); ++row) {
+    for (uint32_t j = row_offsets_[row]; j < row_offsets_[row + 1]; ++j) {
+      if (!keep[j]) continue;
+      const Segment& old = segments_[j];
+      Segment sg = old;
+      sg.begin = targets.size();
+      sg.each = weights.size();
+      sg.rec = records.size();
+      targets.insert(targets.end(), targets_.begin() + old.begin, targets_.begin() + old.begin + old.count);
+      if (old.weight_each() || old.delay_each()) {
+        weights.insert(weights.end(), weights_.begin() + old.each, weights_.begin() + old.each + old.count);
+        delays.insert(delays.end(), delays_.begin() + old.each, delays_.begin() + old.each + old.count);
+      }
+      const uint64_t nrec = static_cast<uint64_t>(old.rec_size) * (old.rec_each() ? old.count : 1);
+      records.insert(records.end(), records_.begin() + old.rec, records_.begin() + old.rec + nrec);
       segs.push_back(sg);
       ++offsets[row + 1];
     }
@@ -394,7 +448,6 @@ void ConnectionStore::remove(std::vector<uint64_t> synapses) {
   weights_.swap(weights);
   delays_.swap(delays);
   records_.swap(records);
-  ++generation_;
 }
 
 const double* ConnectionStore::record_of(uint64_t syn) const {
@@ -419,7 +472,8 @@ void ConnectionStore::set_record_value(uint64_t syn, int col, double v) {
 std::size_t ConnectionStore::memory_bytes() const {
   return row_offsets_.capacity() * sizeof(uint32_t) + segments_.capacity() * sizeof(Segment) +
          targets_.capacity() * sizeof(uint32_t) + weights_.capacity() * sizeof(double) +
-         delays_.capacity() * sizeof(uint16_t) + records_.capacity() * sizeof(double);
+         delays_.capacity() * sizeof(uint16_t) + records_.capacity() * sizeof(double) +
+         extent_.capacity() * sizeof(uint64_t);
 }
 
 }  // namespace nestkit

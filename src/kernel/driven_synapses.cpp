@@ -104,7 +104,7 @@ void Simulator::run_triggers(uint32_t driver, bool late, long stamp, const std::
     ss.post = tp.archive();
     ss.post_first = tp.first_gid();
     ss.seed = seed_;
-    ss.row_position = sg.begin - store_.row_begin(sg.source);
+    ss.row_position = sg.pos;
     attach_model_context(ss, sg.synapse_model);
     if (spikes) {
       ss.modulator = spikes->data();
@@ -119,12 +119,11 @@ void Simulator::deliver_serial(int tid, const std::vector<EmittedSpike>* slice) 
   auto deliver = [&](uint32_t source, long stamp, uint32_t multiplicity, double offset) {
     const auto [first_seg, last_seg] = store_.row(source);
     if (first_seg == last_seg) return;
-    const uint64_t row_begin = store_.segments()[first_seg].begin;
     for (uint32_t j = first_seg; j < last_seg; ++j) {
       const Segment& sg = store_.segments()[j];
       if (!synapse_protos_[sg.synapse_model].info->serial) continue;
       if (pops_[sg.pop]->info().kind == NodeKind::kRecorder) continue;
-      deliver_plastic(sg, source, stamp, multiplicity, offset, tid, row_begin);
+      deliver_plastic(sg, source, stamp, multiplicity, offset, tid);
     }
   };
   // NEST delivers device spikes during the device's update, and a slice's neuron spikes at the start

@@ -15,11 +15,13 @@
 // node moved by more than wfr_tol, or after wfr_max_iterations; then the ordinary
 // update runs with the last iteration's inputs.
 #include <algorithm>
+#include <chrono>
 
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
+#include "nestkit/communicator.hpp"
 #include "nestkit/simulator.hpp"
 
 namespace nestkit {
@@ -37,7 +39,8 @@ void Simulator::route_secondary(bool wfr_only, long origin, int tid) {
       if (info.secondary == Secondary::kNone || (wfr_only && !info.supports_wfr)) continue;
       if (!sp) sp = &pop_of(source);
       SecondaryBatch batch;
-      batch.values = sp->secondary_values(info.secondary, source - sp->first_gid(), batch.length);
+      batch.values = ranks_ > 1 ? secondary_values_of(*sp, source, info.secondary, batch.length)
+                                : sp->secondary_values(info.secondary, source - sp->first_gid(), batch.length);
       if (!batch.values) continue;
       batch.kind = info.secondary;
       batch.source = source;
@@ -52,6 +55,7 @@ void Simulator::route_secondary(bool wfr_only, long origin, int tid) {
       batch.record_each = sg.rec_each();
       batch.record_size = sg.rec_size;
       batch.count = sg.count;
+      batch.receptor = sg.receptor;
       pops_[sg.pop]->deliver_secondary(batch);
     }
   }
@@ -81,19 +85,94 @@ void Simulator::relax_interval() {
       bool ok = true;
       for (auto& p : pops_) {
         if (!p->parallel() || !p->uses_wfr()) continue;
-        const std::size_t n = p->size();
-        ok = p->wfr_update(ctx, 0, md, n * tid / nt, n * (tid + 1) / nt) && ok;
+        const auto [lo, hi] = vp_block(p->size(), rank_ * nt + tid);
+        ok = p->wfr_update(ctx, 0, md, lo, hi) && ok;
       }
       done[tid] = ok ? 1 : 0;
 #pragma omp barrier
-      // The iteration's values reach their targets before the check (as NEST).
-      route_secondary(true, slice_origin_, tid);
+      // The iteration's values reach their targets before the check (as NEST); distributed,
+      // after the exchange below.
+      if (ranks_ == 1) route_secondary(true, slice_origin_, tid);
     }
     converged = std::all_of(done.begin(), done.end(), [](uint8_t d) { return d != 0; });
+    if (ranks_ > 1) {
+      exchange_secondary();
+#pragma omp parallel num_threads(threads_)
+      {
+#ifdef _OPENMP
+        const int tid = omp_get_thread_num();
+#else
+        const int tid = 0;
+#endif
+        route_secondary(true, slice_origin_, tid);
+      }
+      converged = communicator().max(converged ? 0L : 1L) == 0;  // every rank's nodes converged
+    }
   }
   wfr_last_iterations_ = iteration;
+  std::string error;
   for (auto& p : pops_)
-    if (std::string error = p->take_error(); !error.empty()) throw KernelException(error);
+    if (std::string e = p->take_error(); !e.empty() && error.empty()) error = std::move(e);
+  if (ranks_ > 1) raise_on_all_ranks(error);
+  if (!error.empty()) throw KernelException(error);
+}
+
+void Simulator::share_secondary_sources() {
+  // Every rank routes the values of every source with secondary connections anywhere (a
+  // source whose targets are all on other ranks has no local row here): the union, ascending.
+  std::vector<double> mine(secondary_sources_.begin(), secondary_sources_.end()), all;
+  communicator().allgather_doubles(mine, all);
+  std::vector<uint32_t> merged;
+  merged.reserve(all.size());
+  for (double g : all) merged.push_back(static_cast<uint32_t>(g));
+  std::sort(merged.begin(), merged.end());
+  merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+  secondary_sources_.swap(merged);
+  any_wfr_coupling_ = communicator().max(any_wfr_coupling_ ? 1L : 0L) != 0;
+}
+
+void Simulator::exchange_secondary() {
+  // The last interval's values of this rank's secondary sources, as (source, kind, length,
+  // values...) in doubles (ids and lengths are exact below 2^53), gathered from every rank.
+  // Devices are skipped: every rank updates its own copy of them.
+  std::vector<double> mine;
+  for (const uint32_t source : secondary_sources_) {
+    const Population& sp = pop_of(source);
+    if (!sp.parallel() || !is_local(source)) continue;
+    for (uint8_t k = 1; k < 8; ++k) {
+      if (!(sp.info().secondary_out & (1u << k))) continue;
+      std::size_t length = 0;
+      const double* v = sp.secondary_values(static_cast<Secondary>(k), source - sp.first_gid(), length);
+      if (!v) continue;
+      mine.push_back(source);
+      mine.push_back(k);
+      mine.push_back(static_cast<double>(length));
+      mine.insert(mine.end(), v, v + length);
+    }
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  communicator().allgather_doubles(mine, remote_values_);
+  time_exchange_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  remote_index_.clear();
+  for (std::size_t at = 0; at + 3 <= remote_values_.size();) {
+    const auto source = static_cast<uint64_t>(remote_values_[at]);
+    const auto kind = static_cast<uint64_t>(remote_values_[at + 1]);
+    const auto length = static_cast<std::size_t>(remote_values_[at + 2]);
+    remote_index_[(source << 8) | kind] = {at + 3, length};
+    at += 3 + length;
+  }
+}
+
+const double* Simulator::secondary_values_of(const Population& sp, uint32_t source, Secondary kind,
+                                             std::size_t& length) const {
+  if (!sp.parallel() || is_local(source)) return sp.secondary_values(kind, source - sp.first_gid(), length);
+  const auto it = remote_index_.find((static_cast<uint64_t>(source) << 8) | static_cast<uint64_t>(kind));
+  if (it == remote_index_.end()) {
+    length = 0;
+    return nullptr;
+  }
+  length = it->second.second;
+  return remote_values_.data() + it->second.first;
 }
 
 }  // namespace nestkit

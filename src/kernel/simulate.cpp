@@ -1,11 +1,13 @@
 // The run loop: min-delay slices, spike exchange at slice ends, device events.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
+#include "nestkit/communicator.hpp"
 #include "nestkit/simulator.hpp"
 
 namespace nestkit {
@@ -68,18 +70,25 @@ void Simulator::prepare() {
   wire_samplers();
   index_special_synapses();
   // Sources of secondary connections, in id order (the order their values are summed in).
-  secondary_sources_.clear();
-  any_wfr_coupling_ = false;
-  for (uint32_t gid = 1; gid < next_gid_; ++gid) {
-    const auto [a, b] = store_.row(gid);
-    bool any = false;
-    for (uint32_t j = a; j < b; ++j) {
-      const SynapseInfo& info = *synapse_protos_[store_.segments()[j].synapse_model].info;
-      if (info.secondary == Secondary::kNone) continue;
-      any = true;
-      any_wfr_coupling_ |= info.supports_wfr;
+  // Distributed, the list is shared (a collective) and so only rebuilt when connections
+  // changed: the facade splits a Simulate into a number of calls that differs between
+  // ranks, and every rank must make the same collective calls.
+  if (ranks_ == 1 || shared_generation_ != store_.generation()) {
+    secondary_sources_.clear();
+    any_wfr_coupling_ = false;
+    for (uint32_t gid = 1; gid < next_gid_; ++gid) {
+      const auto [a, b] = store_.row(gid);
+      bool any = false;
+      for (uint32_t j = a; j < b; ++j) {
+        const SynapseInfo& info = *synapse_protos_[store_.segments()[j].synapse_model].info;
+        if (info.secondary == Secondary::kNone) continue;
+        any = true;
+        any_wfr_coupling_ |= info.supports_wfr;
+      }
+      if (any) secondary_sources_.push_back(gid);
     }
-    if (any) secondary_sources_.push_back(gid);
+    if (ranks_ > 1) share_secondary_sources();
+    shared_generation_ = store_.generation();
   }
   any_secondary_ = !secondary_sources_.empty();
   thread_spikes_.resize(threads_);
@@ -94,20 +103,22 @@ std::vector<uint32_t> Simulator::pop_starts() const {
 }
 
 DeliveryBlocks Simulator::delivery_blocks() const {
-  // Each thread owns the same block of every neuron population for update and for
-  // delivery, so delivery needs no atomics, and per-segment state is one thread's.
+  // Each virtual process (rank x thread) owns the same block of every neuron population
+  // for update and for delivery, so delivery needs no atomics, and per-segment state is
+  // one thread's. Blocks of other ranks are marked remote: their synapses are not kept.
+  // Devices and recorders are not split: every rank has them whole, as NEST replicates them.
   DeliveryBlocks b;
-  const int nt = threads_;
+  const int nvp = threads_ * ranks_;
   for (std::size_t p = 0; p < pops_.size(); ++p) {
     const Population& pop = *pops_[p];
     const bool split = pop.parallel() && pop.info().kind != NodeKind::kRecorder;
-    for (int t = 0; t < (split ? nt : 1); ++t) {
-      const uint32_t first = pop.first_gid() + static_cast<uint32_t>(pop.size() * t / nt);
-      const uint32_t last = pop.first_gid() + static_cast<uint32_t>(pop.size() * (t + 1) / nt);
-      if (split && first == last) continue;
-      b.first.push_back(first);
+    for (int v = 0; v < (split ? nvp : 1); ++v) {
+      const auto [lo, hi] = split ? vp_block(pop.size(), v) : std::pair<std::size_t, std::size_t>{0, pop.size()};
+      if (split && lo == hi) continue;
+      b.first.push_back(pop.first_gid() + static_cast<uint32_t>(lo));
       b.pop.push_back(static_cast<uint32_t>(p));
-      b.thread.push_back(static_cast<uint8_t>(t));
+      const bool local = !split || v / threads_ == rank_;
+      b.thread.push_back(local ? static_cast<uint8_t>(split ? v % threads_ : 0) : DeliveryBlocks::kRemote);
     }
   }
   return b;
@@ -186,6 +197,7 @@ void Simulator::run_chunk(long from, long to, bool slice_end) {
   if (from == 0 && any_secondary_) {
     // The last interval's secondary events (NEST delivers them before the spikes).
     if (slice_ > 0) {
+      if (ranks_ > 1) exchange_secondary();
       const long origin = slice_origin_ - min_delay_;
 #pragma omp parallel num_threads(threads_)
       {
@@ -227,8 +239,8 @@ void Simulator::run_chunk(long from, long to, bool slice_end) {
     ctx.spikes = &thread_spikes_[tid];
     for (auto& p : pops_) {
       if (!p->parallel()) continue;
-      const std::size_t n = p->size();
-      p->update(ctx, from, to, n * tid / nt, n * (tid + 1) / nt);
+      const auto [lo, hi] = vp_block(p->size(), rank_ * nt + tid);
+      p->update(ctx, from, to, lo, hi);
     }
 #pragma omp barrier
 #pragma omp single
@@ -324,7 +336,7 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
         // One batch per synapse, each with its own amplitude.
         thread_local std::vector<double> amps;
         amps.resize(sg.count);
-        e.current->amplitudes(e.source, e.stamp, sg.begin - row_begin, static_cast<uint32_t>(sg.count), amps.data());
+        e.current->amplitudes(e.source, e.stamp, sg.pos, static_cast<uint32_t>(sg.count), amps.data());
         CurrentBatch one = b;
         one.count = 1;
         for (std::size_t k = 0; k < sg.count; ++k) {
@@ -341,7 +353,7 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
     }
     if (proto.info->serial && e.kind == Event::kSpike) continue;  // delivered by deliver_serial
     if ((proto.info->send || proto.weight_recorder) && e.kind == Event::kSpike) {
-      deliver_plastic(sg, e.source, e.stamp, e.multiplicity, e.offset, tid, row_begin);
+      deliver_plastic(sg, e.source, e.stamp, e.multiplicity, e.offset, tid);
       continue;
     }
     SpikeBatch b;
@@ -358,7 +370,7 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
     b.count = sg.count;
     if (e.kind == Event::kDrawn) {
       scratch.resize(sg.count);
-      if (!e.draw->draw(e.source, e.stamp, sg.begin - row_begin, sg.count, scratch.data())) continue;
+      if (!e.draw->draw(e.source, e.stamp, sg.pos, sg.count, scratch.data())) continue;
       b.per_synapse_multiplicity = scratch.data();
       b.multiplicity = 0;
     }
@@ -371,21 +383,21 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
   }
 }
 
-void Simulator::route_targeted(const Event& e, int tid, bool recorders, uint32_t first_seg, uint32_t last_seg,
-                               uint64_t row_begin) {
-  // The segment holding the synapse: segments of a row are ordered by position.
+void Simulator::route_targeted(const Event& e, int tid, bool recorders, uint32_t first_seg, uint32_t last_seg) {
+  // The segment holding the synapse: segments of a row are ordered by position (a
+  // position that no local segment covers belongs to another process).
   const auto& segs = store_.segments();
-  const uint64_t pos = row_begin + e.position;
+  const uint64_t pos = e.position;
   uint32_t lo = first_seg, hi = last_seg;
   while (hi - lo > 1) {
     const uint32_t mid = lo + (hi - lo) / 2;
-    (segs[mid].begin <= pos ? lo : hi) = mid;
+    (segs[mid].pos <= pos ? lo : hi) = mid;
   }
   const Segment& sg = segs[lo];
-  if (sg.thread != tid || pos < sg.begin || pos >= sg.begin + sg.count) return;
+  if (sg.thread != tid || pos < sg.pos || pos >= sg.pos + sg.count) return;
   Population& tp = *pops_[sg.pop];
   if ((tp.info().kind == NodeKind::kRecorder) != recorders) return;
-  const std::size_t k = pos - sg.begin;
+  const std::size_t k = pos - sg.pos;
   const SynapseProto& proto = synapse_protos_[sg.synapse_model];
   SpikeBatch b;
   b.source = e.source;
@@ -406,7 +418,7 @@ void Simulator::route_targeted(const Event& e, int tid, bool recorders, uint32_t
 }
 
 void Simulator::deliver_plastic(const Segment& sg, uint32_t source, long stamp, uint32_t multiplicity, double offset,
-                                int tid, uint64_t row_begin) {
+                                int tid) {
   // A synapse model with an update, or one that reports to a weight_recorder: the
   // model computes what each synapse transmits, then the target receives it as a
   // spike batch with per-synapse weights. Plastic synapses handle single spikes, so
@@ -472,7 +484,7 @@ void Simulator::deliver_plastic(const Segment& sg, uint32_t source, long stamp, 
       for (std::size_t k = 0; k < sg.count; ++k)
         if (sc.out_sent[k])
           sc.weight_events.push_back({stamp, source, ss.target[k], sc.out_weight[k], static_cast<long>(sg.receptor),
-                                      static_cast<long>(sg.begin + k - row_begin), proto.weight_recorder});
+                                      static_cast<long>(sg.pos + k), proto.weight_recorder});
     }
   }
 }
@@ -536,13 +548,7 @@ void Simulator::send_current_drawn(uint32_t source, long stamp, const PerTargetC
   device_events_.push_back(e);
 }
 
-uint64_t Simulator::out_degree(uint32_t source) const {
-  const auto [first, last] = store_.row(source);
-  if (first == last) return 0;
-  const Segment& a = store_.segments()[first];
-  const Segment& z = store_.segments()[last - 1];
-  return z.begin + z.count - a.begin;
-}
+uint64_t Simulator::out_degree(uint32_t source) const { return store_.row_extent(source); }
 
 void Simulator::send_current(uint32_t source, long stamp, double amplitude) {
   Event e;

@@ -52,6 +52,8 @@ Simulator::~Simulator() = default;
 
 void Simulator::reset() {
   end_session();
+  rank_ = communicator().rank();
+  ranks_ = communicator().size();
   io_ = default_output_settings();
   grid_ = TimeGrid{};
   seed_ = 143202461;
@@ -121,11 +123,15 @@ Dict Simulator::kernel_status() const {
   d["ms_per_tic"] = 1.0 / grid_.tics_per_ms();
   d["rng_seed"] = static_cast<long>(seed_);
   d["local_num_threads"] = static_cast<long>(threads_);
-  d["total_num_virtual_procs"] = static_cast<long>(threads_);
-  d["num_processes"] = 1L;
+  d["total_num_virtual_procs"] = static_cast<long>(threads_ * ranks_);
+  d["num_processes"] = static_cast<long>(ranks_);
+  d["mpi_rank"] = static_cast<long>(rank_);
+  d["have_mpi"] = built_with_mpi();
+  // Wall-clock seconds this process spent in the MPI exchanges (NEST's detailed-timer name).
+  d["time_communicate_spike_data"] = time_exchange_;
   d["biological_time"] = biological_time();
   d["time"] = biological_time();
-  d["num_connections"] = static_cast<long>(num_connections());
+  d["num_connections"] = static_cast<long>(num_connections());  // this process's, as NEST reports it
   d["network_size"] = static_cast<long>(network_size());
   const bool known = simulated_ || conn_min_delay_ > 0;
   d["min_delay"] = grid_.delay_to_ms(simulated_ ? min_delay_ : (known ? conn_min_delay_ : 1));
@@ -242,7 +248,11 @@ void Simulator::set_kernel_status(const Dict& given) {
       if (!(t >= 1.0) || std::floor(t) != t) throw BadProperty(std::string(key) + " must be a positive integer");
       if (network_size() > 0)
         throw KernelException(std::string(key) + " cannot be changed after nodes have been created");
-      threads = static_cast<int>(t);
+      const bool total = std::string(key) == "total_num_virtual_procs";
+      if (total && static_cast<long>(t) % ranks_ != 0)
+        throw BadProperty("total_num_virtual_procs must be a multiple of the number of MPI processes (" +
+                          std::to_string(ranks_) + "), got " + std::to_string(static_cast<long>(t)));
+      threads = static_cast<int>(total ? static_cast<long>(t) / ranks_ : static_cast<long>(t));
     }
   }
   // Waveform relaxation (NEST's rules: use_wfr before nodes exist, the interval before connections).
@@ -692,11 +702,13 @@ std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::
       else if (key == "receptor_types" && !info.receptor_types.empty())
         d[key] = info.receptor_types;
       else if (key == "local")
-        d[key] = true;
+        d[key] = is_local(gid);
       else if (key == "frozen")
         d[key] = false;
-      else if (key == "thread" || key == "vp")
-        d[key] = 0L;
+      else if (key == "vp")
+        d[key] = static_cast<long>(vp_of(gid));
+      else if (key == "thread")
+        d[key] = static_cast<long>(block_of(gid) % threads_);
       else {
         std::vector<std::string> names = info.visible_names();
         for (auto& e : p.extra_keys()) names.push_back(e);

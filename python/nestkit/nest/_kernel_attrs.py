@@ -10,6 +10,7 @@ completely before anything changes.
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import math
 import numbers
 import os
@@ -143,6 +144,10 @@ def _memory_size_kb() -> int:
     return -1
 
 
+def _importable(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
 def _build_info() -> dict:
     return {
         "version": f"nestkit {_nestkit_version}",
@@ -209,7 +214,7 @@ def full_status() -> dict:
 
 
 def known_keys() -> set:
-    return set(ATTRIBUTES) | set(_state.kernel.get_kernel_status()) | set(_EXTRA_STATUS_KEYS)
+    return set(ATTRIBUTES) | set(_core_status()) | set(_EXTRA_STATUS_KEYS)
 
 
 def _unknown(key: str) -> UnknownKernelKey:
@@ -222,7 +227,7 @@ def _unknown(key: str) -> UnknownKernelKey:
 def get(key: str):
     if key == "kernel_status":
         return full_status()
-    core = _state.kernel.get_kernel_status()
+    core = _core_status()
     if key in _stored:
         return _stored[key]
     if key in core:

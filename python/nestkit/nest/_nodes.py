@@ -37,14 +37,19 @@ def GetNodes(properties=None, local_only=False):
 
 
 def GetLocalNodeCollection(nc):
-    """The nodes of nc on this MPI rank; nestkit runs one rank, so all of nc."""
+    """The nodes of nc that this MPI rank updates (all of nc in a single process)."""
     _info.deprecation(
         "GetLocalNodeCollection",
         "GetLocalNodeCollection() leads to inherently unsafe code; see documentation for details.",
     )
     if not isinstance(nc, NodeCollection):
         raise TypeError("GetLocalNodeCollection requires a NodeCollection in order to run")
-    return nc[:]
+    if _core.mpi_size() == 1:
+        return nc[:]
+    local = nc.get("local")
+    local = [local] if isinstance(local, bool) else list(local)
+    ids = [gid for gid, here in zip(nc.tolist(), local) if here]
+    return NodeCollection(ids) if ids else NodeCollection([])
 
 
 def PrintNodes():

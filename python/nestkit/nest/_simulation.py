@@ -98,7 +98,7 @@ def Run(t):
         f"Number of local nodes: {status['network_size']}\n"
         f"Simulation time (ms): {t:g}\n"
         f"Number of OpenMP threads: {status['local_num_threads']}\n"
-        "Not using MPI",
+        + (f"Number of MPI processes: {status['num_processes']}" if status["num_processes"] > 1 else "Not using MPI"),
     )
     min_delay_steps = max(1, round(status["min_delay"] / resolution))
     _kernel_attrs.set_to_do(steps)

@@ -12,6 +12,7 @@ be usable against any PyNEST-compatible module.
 
 from __future__ import annotations
 
+import importlib
 import json
 import operator
 from dataclasses import dataclass, field
@@ -263,13 +264,61 @@ def run_scenario(spec: dict, nest: Any, seed: int | None) -> Run:
     builder.create_network()
     for duration in spec.get("simulate", []):
         nest.Simulate(duration)
-    return {
+    run = {
         "seed": seed,
         "events": builder.collect_events(),
         "status": builder.collect_status(),
         "connections": builder.collect_connections(),
         "queries": builder.collect_queries(),
     }
+    if getattr(nest, "NumProcesses", lambda: 1)() > 1:
+        run = _merge_ranks(builder, run)
+    return run
+
+
+def _merge_ranks(builder: _Builder, run: Run) -> Run:
+    """A distributed run as one process would report it (on rank 0; other ranks get their own).
+
+    Each rank records its local nodes and holds its local connections (as NEST does), so rank 0
+    gathers them: events and connections are concatenated (events then ordered by time and
+    sender, the single-process order), and each node's status comes from the rank that updates it.
+    """
+    # The facade's helpers, found through the module under test (this file imports no nestkit
+    # module: NEST's own environment, which runs it too, has none).
+    parallel = importlib.import_module(builder.nest.__name__ + "._parallel")
+    gather_to_root, merge_events = parallel.gather_to_root, parallel.merge_events
+
+    local = {}
+    for entry in builder.spec.get("status", []):
+        flags = builder.select(entry["id"]).get("local")
+        local[ref_id(entry["id"])] = [flags] if isinstance(flags, bool) else list(flags)
+    parts = gather_to_root((run, local))
+    if parts is None:
+        return run
+    merged: Run = dict(run)
+    status = builder.nest.GetKernelStatus()
+    merged["events"] = {
+        device: to_plain(
+            merge_events([part["events"][device] for part, _ in parts], status["resolution"], status["min_delay"])
+        )
+        for device in run["events"]
+    }
+    merged["status"] = {}
+    for device, table in run["status"].items():
+        merged["status"][device] = {}
+        for key in table:
+            merged["status"][device][key] = [
+                next(
+                    (part["status"][device][key][i] for part, flags in parts if flags[device][i]),
+                    table[key][i],
+                )
+                for i in range(len(table[key]))
+            ]
+    merged["connections"] = {
+        name: {key: [v for part, _ in parts for v in part["connections"][name][key]] for key in table}
+        for name, table in run["connections"].items()
+    }
+    return merged
 
 
 def scenario_seeds(spec: dict) -> List[int | None]:

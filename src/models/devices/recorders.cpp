@@ -57,6 +57,8 @@ recording::Target Recorder::target(std::size_t i) const {
   t.file_extension = text(i, "file_extension");
   if (kernel_) {
     t.num_vps = static_cast<std::size_t>(kernel_->num_virtual_processes());
+    t.ranks = static_cast<std::size_t>(kernel_->num_processes());
+    t.rank = static_cast<std::size_t>(kernel_->rank());
     const Simulator::OutputSettings& io = kernel_->output_settings();
     t.data_path = io.data_path;
     t.data_prefix = io.data_prefix;
@@ -98,7 +100,11 @@ void Recorder::record(std::size_t i, uint32_t sender, long stamp, double offset,
   row.sender = sender;
   row.stamp = stamp;
   row.offset = offset;
-  row.vp = num_vps_ > 1 ? vp_node % num_vps_ : 0;
+  // One process: NEST's assignment of nodes to virtual processes (files by vp). Distributed:
+  // the virtual process that updates the node here (the only one this process can write for).
+  row.vp = kernel_ && kernel_->num_processes() > 1 ? static_cast<std::size_t>(kernel_->vp_of(vp_node))
+           : num_vps_ > 1                          ? vp_node % num_vps_
+                                                   : 0;
   row.doubles = d;
   row.n_doubles = nd;
   row.longs = l;

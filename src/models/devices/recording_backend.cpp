@@ -161,6 +161,8 @@ class AsciiBackend : public Backend {
     precision_ = t.precision;
     in_steps_ = t.time_in_steps;
     grid_ = t.grid;
+    ranks_ = t.ranks;
+    rank_ = t.rank;
     std::string header = std::string("# NEST version: ") + kNestVersion +
                          "\n# RecordingBackendASCII version: " + std::to_string(kAsciiVersion) + "\nsender" +
                          (t.time_in_steps ? "\ttime_step\ttime_offset" : "\ttime_ms");
@@ -182,11 +184,12 @@ class AsciiBackend : public Backend {
   }
 
   void write(const Row& r) override {
-    if (r.vp >= files_.size()) return;
+    // This process's files are its virtual processes rank, rank + ranks, ...
+    if (r.vp % ranks_ != rank_ || r.vp / ranks_ >= files_.size()) return;
     line_.clear();
     format_row(line_, r, *grid_, precision_, in_steps_);
     line_ += '\n';
-    std::fwrite(line_.data(), 1, line_.size(), files_[r.vp].f);
+    std::fwrite(line_.data(), 1, line_.size(), files_[r.vp / ranks_].f);
   }
 
   void flush() override {
@@ -209,6 +212,7 @@ class AsciiBackend : public Backend {
   std::vector<File> files_;  // one per virtual process
   long precision_ = 3;
   bool in_steps_ = false;
+  std::size_t ranks_ = 1, rank_ = 0;
   const TimeGrid* grid_ = nullptr;
   std::string line_;
 };
@@ -360,7 +364,7 @@ std::vector<std::string> ascii_file_names(const Target& t) {
   const std::string stem = file_stem(t);
   const int vp_width = decimal_digits(t.num_vps);
   std::vector<std::string> out;
-  for (std::size_t vp = 0; vp < t.num_vps; ++vp) {
+  for (std::size_t vp = t.rank; vp < t.num_vps; vp += t.ranks) {
     const std::string v = std::to_string(vp);
     out.push_back(stem + "-" + std::string(static_cast<std::size_t>(vp_width - static_cast<int>(v.size())), '0') + v +
                   "." + t.file_extension);

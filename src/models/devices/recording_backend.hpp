@@ -42,6 +42,9 @@ struct Target {
   uint32_t gid = 0;
   int id_width = 1;  // digits the node ID is padded to in file names
   std::size_t num_vps = 1;
+  // Distributed runs: this process writes the files of its own virtual processes only
+  // (NEST numbering: vp % ranks == rank), as each NEST rank does.
+  std::size_t ranks = 1, rank = 0;
   std::vector<std::string> double_names, long_names;
   long precision = 3;
   bool time_in_steps = false;
