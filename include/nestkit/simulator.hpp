@@ -59,6 +59,9 @@ struct SynSpec {
   std::optional<long> receptor_type;
   // Every other per-synapse value the model declares (tau_plus, U, Kplus, ...).
   std::map<std::string, ParamSource> params;
+  // Structural plasticity (NEST's pre_/post_synaptic_element in syn_spec): each connection
+  // made counts as a connected element of these names on its source and its target.
+  std::string pre_element, post_element;
 };
 
 // Connections found by get_connections; valid until connections change.
@@ -213,6 +216,11 @@ class Simulator {
   // their Euler integration there). simulate() does not, so that a run split into calls
   // equals one call; PyNEST's Simulate and Run call this at their end.
   void sync_structural_plasticity();
+  // Adds n (negative: removes) connected elements `pre` on each source and `post` on each
+  // target of these pairs (Connect/Disconnect with pre_/post_synaptic_element). Nodes without
+  // an element of that name are skipped, as in NEST.
+  void sp_count_connected(const std::vector<uint32_t>& sources, const std::vector<uint32_t>& targets,
+                          const std::string& pre, const std::string& post, long n);
 
  private:
   struct NodeProto {

@@ -62,6 +62,8 @@ SynSpec make_syn_spec(const Simulator& sim, nb::handle spec) {
       s.weight = to_param_source(v, "weight", "");
     } else if (key == "delay") {
       s.delay = to_param_source(v, "delay", "ms");
+    } else if (key == "pre_synaptic_element" || key == "post_synaptic_element") {
+      (key[1] == 'r' ? s.pre_element : s.post_element) = nb::cast<std::string>(v);
     } else if (key == "receptor_type") {
       // One port for the whole call, or one per connection (an array or a parameter
       // object such as nest.random.uniform_int(...) + 1); the core splits by port.
@@ -321,6 +323,7 @@ NB_MODULE(_core, m) {
       .def("disable_structural_plasticity", &Simulator::disable_structural_plasticity)
       .def("structural_plasticity_enabled", &Simulator::structural_plasticity_enabled)
       .def("sync_structural_plasticity", &Simulator::sync_structural_plasticity)
+      .def("sp_count_connected", &Simulator::sp_count_connected)
       .def("begin_session", &Simulator::begin_session)
       .def("end_session", &Simulator::end_session)
       .def_prop_ro("in_session", &Simulator::in_session)

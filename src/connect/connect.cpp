@@ -433,10 +433,22 @@ void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, c
   if (symmetric && conn.rule != "one_to_one")
     throw BadProperty("make_symmetric: the rule '" + conn.rule +
                       "' does not support symmetric connections (NEST's NotImplemented); use one_to_one");
+  if (syn.pre_element.empty() != syn.post_element.empty())
+    throw BadProperty("Structural plasticity requires both a pre- and postsynaptic element.");
   const uint32_t call_id = connect_calls_ + 1;
   StagedCall call;
   rules::generate(conn.rule, params, pre, post, seed_, call_id, threads_, call);
   finish_call(call, syn, call_id);
+  if (!syn.pre_element.empty()) {
+    // Each connection made occupies an element on both sides (NEST's connect_synaptic_element).
+    std::vector<uint32_t> src, tgt;
+    for (std::size_t o = 0; o < call.owners.size(); ++o)
+      for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) {
+        src.push_back(call.target_major ? call.partners[k] : call.owners[o]);
+        tgt.push_back(call.target_major ? call.owners[o] : call.partners[k]);
+      }
+    sp_count_connected(src, tgt, syn.pre_element, syn.post_element, 1);
+  }
   if (symmetric) {
     StagedCall back;
     rules::generate(conn.rule, params, post, pre, seed_, call_id + 1, threads_, back);

@@ -456,3 +456,29 @@ void Simulator::sp_update_connectivity() {
 }
 
 }  // namespace nestkit
+
+namespace nestkit {
+
+void Simulator::sp_count_connected(const std::vector<uint32_t>& sources, const std::vector<uint32_t>& targets,
+                                   const std::string& pre, const std::string& post, long n) {
+  auto count = [&](uint32_t gid, const std::string& name) {
+    const std::size_t pop = pop_index(gid);
+    SPColumns* c = sp_columns(pop);
+    if (!c) return;
+    const auto it = c->elements.find(name);
+    const std::size_t i = gid - pops_[pop]->first_gid();
+    if (it == c->elements.end() || !it->second.has[i]) return;
+    SynapticElement& e = it->second.e[i];
+    if (n >= 0) {
+      e.connect(n);
+    } else {
+      e.z_connected = std::max(0L, e.z_connected + n);
+    }
+  };
+  for (std::size_t k = 0; k < sources.size() && k < targets.size(); ++k) {
+    count(sources[k], pre);
+    count(targets[k], post);
+  }
+}
+
+}  // namespace nestkit

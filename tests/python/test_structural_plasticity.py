@@ -295,3 +295,26 @@ def test_disabled_plasticity_makes_no_synapses():
     assert nest.num_connections > 0
     assert sum(d["Ax"]["z_connected"] for d in n.synaptic_elements) == nest.num_connections
     assert sum(d["Den"]["z_connected"] for d in n.synaptic_elements) == nest.num_connections
+
+
+def test_connect_and_disconnect_with_synaptic_elements_count_them():
+    # NEST: Connect/Disconnect with pre_/post_synaptic_element in syn_spec occupy and free one
+    # element on each side per connection (checked against NEST 3.10 live while writing).
+    import nestkit.nest as nest
+
+    nest.ResetKernel()
+    elements = {"Den_ex": {"growth_curve": "linear", "z": 5.0}, "Axon_ex": {"growth_curve": "linear", "z": 5.0}}
+    n = nest.Create("iaf_psc_alpha", 4, {"synaptic_elements": elements})
+    spec = {"synapse_model": "static_synapse", "pre_synaptic_element": "Axon_ex", "post_synaptic_element": "Den_ex"}
+
+    def connected(name):
+        return [d[name]["z_connected"] for d in n.get("synaptic_elements")]
+
+    nest.Connect(n[:2], n[2:], "all_to_all", spec)
+    assert connected("Axon_ex") == [2, 2, 0, 0] and connected("Den_ex") == [0, 0, 2, 2]
+    nest.Disconnect(n[0], n[2], conn_spec="one_to_one", syn_spec=spec)
+    assert connected("Axon_ex") == [1, 2, 0, 0] and connected("Den_ex") == [0, 0, 1, 2]
+    assert nest.num_connections == 3
+    with pytest.raises(nest.NESTError, match="requires both a pre- and postsynaptic element"):
+        nest.Connect(n[:2], n[2:], "all_to_all", {"synapse_model": "static_synapse", "pre_synaptic_element": "Axon_ex"})
+    assert nest.num_connections == 3 and connected("Axon_ex") == [1, 2, 0, 0]

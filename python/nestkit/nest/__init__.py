@@ -266,15 +266,29 @@ def Disconnect(*args, conn_spec=None, syn_spec=None):
         syn_spec = args[3]
     rule = conn_spec if isinstance(conn_spec, str) else dict(conn_spec or {}).get("rule", "one_to_one")
     model = syn_spec if isinstance(syn_spec, str) else dict(syn_spec or {}).get("synapse_model", "static_synapse")
+    # Structural plasticity: the removed connections free their elements on both sides.
+    elements = {} if isinstance(syn_spec, str) else dict(syn_spec or {})
+    pre_element, post_element = elements.get("pre_synaptic_element"), elements.get("post_synaptic_element")
+    if (pre_element is None) != (post_element is None):
+        raise NESTErrors.BadProperty("Structural plasticity requires both a pre- and postsynaptic element.")
     if rule not in ("one_to_one", "all_to_all"):
         raise NESTErrors.BadProperty(f"Disconnect: rule '{rule}' is not supported; use one_to_one or all_to_all")
     if rule == "one_to_one" and len(pre) != len(post):
         raise NESTErrors.BadProperty("Disconnect: one_to_one needs pre and post of the same size")
     conns = GetConnections(pre, post, synapse_model=model)
+
+    def remove(chosen):
+        pairs = (list(chosen.get("source")), list(chosen.get("target"))) if len(chosen) > 1 else None
+        if len(chosen) == 1:
+            pairs = ([chosen.get("source")], [chosen.get("target")])
+        chosen.disconnect()
+        if pre_element is not None and pairs:
+            _kernel.sp_count_connected(pairs[0], pairs[1], pre_element, post_element, -1)
+
     if rule == "all_to_all":
-        conns.disconnect()
+        remove(conns)
         return
-    wanted = set(zip(pre.tolist(), post.tolist()))
+    wanted = {pair for pair in zip(pre.tolist(), post.tolist())}  # (the builtin set is shadowed by nest.set here)
     pairs = list(zip(conns.get("source"), conns.get("target"))) if len(conns) > 1 else []
     if len(conns) == 1:
         pairs = [(conns.get("source"), conns.get("target"))]
@@ -283,7 +297,7 @@ def Disconnect(*args, conn_spec=None, syn_spec=None):
     if missing:
         s, t = sorted(missing)[0]
         raise NESTErrors.KernelException(f"Disconnect: there is no {model} connection from node {s} to node {t}")
-    conns[keep].disconnect()
+    remove(conns[keep])
 
 
 # --- unimplemented PyNEST names ---------------------------------------------------
