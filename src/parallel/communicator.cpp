@@ -55,30 +55,12 @@ class MpiWorld final : public Communicator {
     // Alltoallv would send every rank the same spikes here (a source's targets are spread
     // over all ranks in random networks), so one Allgatherv: the counts first, then the spikes.
     const int mine = static_cast<int>(local.size() * sizeof(EmittedSpike));
-    counts_.assign(size_, 0);
-    MPI_Allgather(&mine, 1, MPI_INT, counts_.data(), 1, MPI_INT, MPI_COMM_WORLD);
-    displs_.assign(size_, 0);
-    long total = 0;
-    for (int r = 0; r < size_; ++r) {
-      displs_[r] = static_cast<int>(total);
-      total += counts_[r];
-    }
-    if (total > 2147483647L) throw std::runtime_error("spike exchange: more than 2 GiB of spikes in one interval");
-    all.resize(static_cast<std::size_t>(total) / sizeof(EmittedSpike));
+    all.resize(gather_counts(mine, "spike exchange") / sizeof(EmittedSpike));
     MPI_Allgatherv(local.data(), mine, MPI_BYTE, all.data(), counts_.data(), displs_.data(), MPI_BYTE, MPI_COMM_WORLD);
   }
   void allgather_doubles(const std::vector<double>& local, std::vector<double>& all) override {
     const int mine = static_cast<int>(local.size());
-    counts_.assign(size_, 0);
-    MPI_Allgather(&mine, 1, MPI_INT, counts_.data(), 1, MPI_INT, MPI_COMM_WORLD);
-    displs_.assign(size_, 0);
-    long total = 0;
-    for (int r = 0; r < size_; ++r) {
-      displs_[r] = static_cast<int>(total);
-      total += counts_[r];
-    }
-    if (total > 2147483647L) throw std::runtime_error("secondary exchange: more than 2^31 values in one interval");
-    all.resize(static_cast<std::size_t>(total));
+    all.resize(gather_counts(mine, "secondary exchange"));
     MPI_Allgatherv(local.data(), mine, MPI_DOUBLE, all.data(), counts_.data(), displs_.data(), MPI_DOUBLE,
                    MPI_COMM_WORLD);
   }
@@ -128,6 +110,20 @@ class MpiWorld final : public Communicator {
   }
 
  private:
+  // Every rank's element count into counts_ and their offsets into displs_; the total.
+  std::size_t gather_counts(int mine, const char* what) {
+    counts_.assign(size_, 0);
+    MPI_Allgather(&mine, 1, MPI_INT, counts_.data(), 1, MPI_INT, MPI_COMM_WORLD);
+    displs_.assign(size_, 0);
+    long total = 0;
+    for (int r = 0; r < size_; ++r) {
+      displs_[r] = static_cast<int>(total);
+      total += counts_[r];
+    }
+    if (total > 2147483647L) throw std::runtime_error(std::string(what) + ": more than 2^31 elements in one interval");
+    return static_cast<std::size_t>(total);
+  }
+
   int rank_ = 0, size_ = 1;
   bool own_ = false;
   std::vector<int> counts_, displs_;
