@@ -226,6 +226,15 @@ class Simulator {
   struct NodeProto {
     const ModelInfo* info;
     std::vector<Value> defaults;
+    // Structural plasticity defaults (SetDefaults/CopyModel of Ca, tau_Ca, beta_Ca,
+    // synaptic_elements): one node's worth; `sp_set` once they differ from a fresh node's.
+    SPColumns sp_default = fresh_sp();
+    bool sp_set = false;
+    static SPColumns fresh_sp() {
+      SPColumns c;
+      c.resize(1);
+      return c;
+    }
   };
   struct SynapseProto {
     std::string name;

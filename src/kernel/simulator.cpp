@@ -59,7 +59,7 @@ void Simulator::reset() {
   seed_ = 143202461;
   threads_ = 1;
   node_protos_.clear();
-  for (const ModelInfo* m : builtin_node_models()) node_protos_[m->name] = {m, m->default_row()};
+  for (const ModelInfo* m : builtin_node_models()) node_protos_[m->name] = NodeProto{m, m->default_row()};
   synapse_protos_.clear();
   for (const SynapseInfo* si : builtin_synapse_models()) {
     SynapseProto p;
@@ -397,11 +397,8 @@ Dict Simulator::get_defaults(const std::string& model) const {
       const std::string& name = p.info->specs[k].name;
       if (p.info->specs[k].role != Role::kInternal && (!p.info->shows || p.info->shows(view, name))) d[name] = row[k];
     }
-    if (has_structural_state(*p.info)) {  // a fresh node's calcium and (no) synaptic elements
-      SPColumns fresh;
-      fresh.resize(1);
-      for (const std::string& key : sp_node_keys()) sp_get(fresh, 0, key, d);
-    }
+    if (has_structural_state(*p.info))  // a new node's calcium and synaptic elements
+      for (const std::string& key : sp_node_keys()) sp_get(p.sp_default, 0, key, d);
     d["model"] = model;
     d["element_type"] = element_type_of(*p.info);
     if (!p.info->recordables.empty()) d["recordables"] = p.info->recordables;
@@ -534,21 +531,29 @@ void Simulator::set_synapse_defaults(SynapseProto& s, const Dict& params) const 
 
 void Simulator::set_defaults(const std::string& model, const Dict& params) {
   if (node_protos_.count(model)) {
-    for (const auto& [key, v] : params)
-      if (is_structural_node_key(key))
-        throw BadProperty(model + ": '" + key +
-                          "' cannot be a model default in nestkit yet (structural plasticity keys are set on the "
-                          "nodes: Create(model, n, params) or nodes.set)");
+    Dict plain = params, sp;  // structural plasticity's keys: checked on a copy of the model's
+    sp_split(plain, sp);
     NodeProto& p = node_protos_[model];
+    SPColumns sp_default = p.sp_default;
+    if (!sp.empty()) {
+      if (!has_structural_state(*p.info))
+        throw UnknownParameter("'" + sp.begin()->first + "' is not a property of " + model +
+                               ": only neurons have a calcium trace and synaptic elements");
+      sp_set(sp_default, 0, sp, model);
+    }
     std::vector<Value> row = p.defaults;
-    apply_params(*p.info, row, params, model);
+    apply_params(*p.info, row, plain, model);
     ParamRow view(*p.info, row);
     view.grid = &grid_;
-    for (auto& [k, v] : params) view.mark_given(k);
+    for (auto& [k, v] : plain) view.mark_given(k);
     // Validate through a scratch population so the model's own checks apply.
     std::unique_ptr<Population> scratch = p.info->make(*p.info);
     scratch->validate_row(view);
     p.defaults = std::move(row);
+    if (!sp.empty()) {
+      p.sp_default = std::move(sp_default);
+      p.sp_set = true;
+    }
     return;
   }
   SynapseProto s = synapse_protos_[synapse_id(model)];
@@ -600,10 +605,9 @@ NodeCollection Simulator::create(const std::string& model, std::size_t n, const 
   const NodeProto& proto = node_proto(model);
   if (n < 1) throw BadProperty("Create: the number of nodes must be at least 1");
   if (static_cast<uint64_t>(next_gid_) + n >= 0xFFFFFFF0ull) throw KernelException("too many nodes");
-  Dict params = given, sp;  // structural plasticity's keys are checked on a fresh node's copy
+  Dict params = given, sp;  // structural plasticity's keys are checked on a copy of the model's
   sp_split(params, sp);
-  SPColumns sp_node;
-  sp_node.resize(1);
+  SPColumns sp_node = proto.sp_default;
   if (!sp.empty()) {
     if (!has_structural_state(*proto.info))
       throw UnknownParameter("'" + sp.begin()->first + "' is not a property of " + model +
@@ -626,7 +630,7 @@ NodeCollection Simulator::create(const std::string& model, std::size_t n, const 
   NodeCollection nc = NodeCollection::range(next_gid_, n);
   next_gid_ += static_cast<uint32_t>(n);
   pops_.push_back(std::move(pop));
-  if (!sp.empty())
+  if (!sp.empty() || proto.sp_set)
     for (std::size_t i = 0; i < n; ++i) sp_apply(pops_.size() - 1, i, sp_node);
   return nc;
 }

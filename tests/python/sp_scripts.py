@@ -96,6 +96,25 @@ def growth_only(nest) -> list:
     return out
 
 
+def model_defaults(nest) -> dict:
+    """Structural keys as model defaults (SetDefaults, CopyModel), the nodes made from them."""
+    nest.ResetKernel()
+    den = {"growth_curve": "gaussian", "growth_rate": 0.5, "eps": 0.05, "eta": 0.01, "z": 2.0}
+    nest.SetDefaults("iaf_psc_alpha", {"tau_Ca": 5000.0, "beta_Ca": 0.002, "synaptic_elements": {"Den": den}})
+    d = nest.GetDefaults("iaf_psc_alpha")
+    nest.CopyModel("iaf_psc_alpha", "sp_neuron", {"synaptic_elements": {"Ax": {"z": 1.0}}, "tau_Ca": 7000.0})
+    a = nest.Create("iaf_psc_alpha", 2)
+    b = nest.Create("sp_neuron", 1)
+    driven = nest.Create("iaf_psc_alpha", 1, {"I_e": 500.0})
+    nest.Simulate(200.0)
+    return {
+        "defaults": [d["tau_Ca"], d["beta_Ca"], d["synaptic_elements"]["Den"]["growth_rate"]],
+        "a": [a[0].get("tau_Ca"), sorted(a[0].get("synaptic_elements")), a[1].get("synaptic_elements")["Den"]["eta"]],
+        "b": [b.get("tau_Ca"), b.get("beta_Ca"), sorted(b.get("synaptic_elements"))],
+        "driven": [driven.get("Ca"), driven.get("synaptic_elements")["Den"]["z"]],
+    }
+
+
 def main() -> None:
     module, name, *args = sys.argv[1:]
     nest = importlib.import_module(module)
@@ -104,6 +123,8 @@ def main() -> None:
         print(json.dumps({"one_call": single_neuron(nest, (100.0,)), "three_calls": single_neuron(nest)}))
     elif name == "growth_only":
         print(json.dumps(growth_only(nest)))
+    elif name == "model_defaults":
+        print(json.dumps(model_defaults(nest)))
     elif name == "network":
         print(json.dumps([network(nest, seed=int(s)) for s in args]))
 

@@ -23,7 +23,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import sp_scripts  # noqa: E402
 
-NEST_PYTHON = os.environ.get("NESTKIT_NEST_PYTHON", "/work/nest310/bin/python")
+# NEST 3.10 in its own environment: scripts/nest_env.sh exports NEST_PYTHON (CI sources it
+# before pytest); NESTKIT_NEST_PYTHON overrides; else the repository's .nest310 or the dev machine's.
+_REPO_NEST = Path(__file__).resolve().parents[2] / ".nest310" / "bin" / "python"
+NEST_PYTHON = (
+    os.environ.get("NESTKIT_NEST_PYTHON")
+    or os.environ.get("NEST_PYTHON")
+    or (str(_REPO_NEST) if _REPO_NEST.exists() else "/work/nest310/bin/python")
+)
 SEEDS = (1, 2, 3, 4)
 
 
@@ -318,3 +325,11 @@ def test_connect_and_disconnect_with_synaptic_elements_count_them():
     with pytest.raises(nest.NESTError, match="requires both a pre- and postsynaptic element"):
         nest.Connect(n[:2], n[2:], "all_to_all", {"synapse_model": "static_synapse", "pre_synaptic_element": "Axon_ex"})
     assert nest.num_connections == 3 and connected("Axon_ex") == [1, 2, 0, 0]
+
+
+def test_model_defaults_as_nest():
+    # SetDefaults/CopyModel of tau_Ca, beta_Ca and synaptic_elements, the nodes made from them,
+    # and a neuron's calcium and gaussian z after a run: NEST 3.10's values exactly.
+    expected = run_nest("model_defaults")
+    reset()
+    assert sp_scripts.model_defaults(nest) == expected

@@ -178,8 +178,8 @@ def SetDefaults(model, params, val=None):
 
 def CopyModel(existing, new, params=None):
     """A new model name with the defaults of an existing one, changed by params."""
-    params = _compartmental.encode_params(dict(params or {}))
-    _kernel.copy_model(existing, new, _eprop.optimizer_in(existing, params))
+    params = _eprop.optimizer_in(existing, dict(params or {}))
+    _kernel.copy_model(existing, new, flatten_params(params))
 
 
 # --- nodes ------------------------------------------------------------------------
