@@ -20,6 +20,7 @@ namespace nestkit {
 class Simulator;
 class ClopathArchive;
 class UrbanczikArchive;
+class EpropArchive;
 
 // Where sampled recordables go (a multimeter): the node samples when told to.
 class SampleSink {
@@ -155,7 +156,16 @@ class InputRing {
 // node sends one value per step (gap junctions: the interpolation coefficients of
 // each step); the kernel hands the whole interval to the targets.
 // kSic: an astrocyte's slow inward current (NEST's SICEvent), one value per step, delayed like a rate.
-enum class Secondary : uint8_t { kNone = 0, kInstantRate = 1, kDelayedRate = 2, kDiffusion = 3, kGap = 4, kSic = 5 };
+// kLearningSignal: an e-prop readout's error signal to the recurrent neurons (NEST's LearningSignalConnectionEvent).
+enum class Secondary : uint8_t {
+  kNone = 0,
+  kInstantRate = 1,
+  kDelayedRate = 2,
+  kDiffusion = 3,
+  kGap = 4,
+  kSic = 5,
+  kLearningSignal = 6
+};
 constexpr uint8_t secondary_bit(Secondary k) { return static_cast<uint8_t>(1u << static_cast<unsigned>(k)); }
 
 // One source's interval of values through a run of synapses that all target this population.
@@ -172,6 +182,7 @@ struct SecondaryBatch {
   bool record_each = false;
   int record_size = 0;
   std::size_t count = 0;
+  uint8_t receptor = 0;  // the connections' receptor_type (ModelInfo::secondary_receptors)
   const double* record_of(std::size_t k) const { return record_each ? record + k * record_size : record; }
 };
 
@@ -280,6 +291,8 @@ class Population {
   virtual ClopathArchive* clopath_archive() const { return nullptr; }
   // The dendritic prediction-error history of the Urbanczik-Senn rule (urbanczik_synapse), else null.
   virtual UrbanczikArchive* urbanczik_archive() const { return nullptr; }
+  // The e-prop history (surrogate gradients, learning and error signals) that eprop_synapse reads, else null.
+  virtual EpropArchive* eprop_archive() const { return nullptr; }
   // The kernel's time grid and min delay, set before prepare().
   void set_timing(const TimeGrid* grid, double min_delay_ms) {
     grid_ptr_ = grid;

@@ -26,6 +26,7 @@ void register_precise_family(std::vector<const ModelInfo*>& out);
 void register_detectors(std::vector<const ModelInfo*>& out);
 void register_astrocyte_family(std::vector<const ModelInfo*>& out);  // astrocyte_lr_1994
 void register_rate_family(std::vector<const ModelInfo*>& out);       // rate neurons and rate transformers
+void register_eprop_family(std::vector<const ModelInfo*>& out);      // e-prop neurons (eprop_iaf, eprop_readout)
 
 const ModelInfo& iaf_psc_alpha_model();
 const ModelInfo& parrot_neuron_model();

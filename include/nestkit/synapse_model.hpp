@@ -17,6 +17,7 @@ namespace nestkit {
 class SpikeArchive;
 class ClopathArchive;
 class UrbanczikArchive;
+class EpropArchive;
 
 struct SynapseParam {
   std::string name;
@@ -53,6 +54,7 @@ struct SynapseSpike {
   SpikeArchive* post = nullptr;           // the target population's spike history (archiving models)
   ClopathArchive* clopath = nullptr;      // its Clopath membrane-potential history (needs_clopath models)
   UrbanczikArchive* urbanczik = nullptr;  // its Urbanczik prediction-error history (needs_urbanczik models)
+  EpropArchive* eprop = nullptr;          // its e-prop history (needs_eprop models)
   uint32_t post_first = 0;                // first global id of the target population
   uint32_t seed = 0;
   uint64_t row_position = 0;  // position of synapse 0 of this run in the source's row
@@ -92,6 +94,7 @@ struct SynapseInfo {
   bool needs_archive = false;    // reads the postsynaptic spike history (STDP)
   bool needs_clopath = false;    // reads the Clopath voltage history: targets must keep one
   bool needs_urbanczik = false;  // reads the Urbanczik prediction-error history: targets must keep one
+  bool needs_eprop = false;      // reads the e-prop history (eprop_synapse): targets must keep one
   bool device_sources = true;    // false: only neurons may send through it (a model with a send() never
                                  // takes devices either, as in NEST)
   bool supports_hpc = true;

@@ -90,7 +90,24 @@ def connect(kernel: _core.Kernel, pre, post, conn_spec=None, syn_spec=None):
         kernel.connect_arrays(src, tgt, spec)
         return
     rule, params = _split_conn_spec(conn_spec)
+    if rule == "all_to_all" and not params.get("allow_autapses", True) and isinstance(spec, dict):
+        spec = _skip_autapse_values(pre.tolist(), post.tolist(), spec)
     kernel.connect(pre._ids, post._ids, rule, params, spec)
+
+
+def _skip_autapse_values(pre, post, spec):
+    """NEST's all_to_all reads array values per (target, source) pair, autapses included, and
+    skips the autapses' values: an array of len(post) * len(pre) values loses those entries."""
+    pairs = len(pre) * len(post)
+    keep = None
+    out = dict(spec)
+    for key, value in spec.items():
+        if isinstance(value, np.ndarray) and value.ndim == 1 and value.size == pairs:
+            if keep is None:
+                keep = (np.asarray(post)[:, None] != np.asarray(pre)[None, :]).ravel()
+            if not keep.all():
+                out[key] = value[keep]
+    return out
 
 
 _TRIPARTITE_KEYS = ("primary", "third_in", "third_out")

@@ -60,7 +60,7 @@ class SynapseCollection:
         """One key gives a list (a value for a single connection), several a dict."""
         single_key = isinstance(keys, str)
         names = [keys] if single_key else list(keys or [])
-        table = self._kernel.connection_values(self._ids, names)
+        table = _optimizer_as_dict(self._kernel.connection_values(self._ids, names))
         if output == "pandas":
             import pandas as pd
 
@@ -122,3 +122,15 @@ class SynapseCollection:
         for s, g, m, w, d in zip(t["source"], t["target"], t["synapse_model"], t["weight"], t["delay"]):
             rows.append(f"{s:>7} {g:>8}   {m:>13} {w:>8.3f} {d:>7.3f}")
         return "\n".join(rows)
+
+
+def _optimizer_as_dict(table: dict) -> dict:
+    """An e-prop synapse's optimizer parameters are common to its model (GetDefaults shows them);
+    per connection NEST shows only the optimizer's own state, an empty dictionary for gradient
+    descent (nestkit also for Adam, whose moments it keeps hidden)."""
+    flat = [k for k in table if k.startswith("optimizer.")]
+    if not flat:
+        return table
+    out = {k: v for k, v in table.items() if k not in flat}
+    out["optimizer"] = [None if v is None else {} for v in table[flat[0]]]
+    return out

@@ -7,6 +7,7 @@
 #include "connect/rules.hpp"
 #include "nestkit/clopath_archive.hpp"
 #include "nestkit/coerce.hpp"
+#include "nestkit/eprop_archive.hpp"
 #include "nestkit/rng.hpp"
 #include "nestkit/simulator.hpp"
 #include "nestkit/units.hpp"
@@ -160,13 +161,15 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
             throw IllegalConnection(proto.name + ": " + src_pop->model_name() + " -> " + tgt_pop->model_name() +
                                     " (node " + std::to_string(t) + "): the target does not support " + proto.name +
                                     " input");
-          if (port != 0)
-            throw IllegalConnection(proto.name + ": receptor_type " + std::to_string(port) +
-                                    " is not available; secondary connections use receptor_type 0");
+          const auto& ports = tgt_pop->info().secondary_receptors;
+          if (std::find(ports.begin(), ports.end(), port) == ports.end())
+            throw IllegalConnection(proto.name + ": receptor_type " + std::to_string(port) + " is not available in " +
+                                    tgt_pop->model_name() + " for secondary connections");
           continue;
         }
         if ((proto.info->needs_clopath && !tgt_pop->clopath_archive()) ||
-            (proto.info->needs_urbanczik && !tgt_pop->urbanczik_archive()))
+            (proto.info->needs_urbanczik && !tgt_pop->urbanczik_archive()) ||
+            (proto.info->needs_eprop && !tgt_pop->eprop_archive()))
           throw IllegalConnection(proto.name + " to " + tgt_pop->model_name() + " (node " + std::to_string(t) +
                                   "): This synapse model is not supported by the neuron model of at least one "
                                   "connection.");
@@ -360,6 +363,11 @@ void Simulator::commit(StagedCall&& whole) {
 
 void Simulator::commit_one(StagedCall&& call) {
   if (call.partners.empty()) return;
+  if (synapse_protos_[call.synapse_model].info->needs_eprop &&
+      (call.delays.empty() ? call.delay != 1
+                           : std::any_of(call.delays.begin(), call.delays.end(), [](uint16_t d) { return d != 1; })))
+    throw IllegalConnection(synapse_protos_[call.synapse_model].name +
+                            ": eprop synapses currently require a delay of one simulation step");
   auto note = [&](long d) {
     if (conn_min_delay_ < 0 || d < conn_min_delay_) conn_min_delay_ = d;
     if (d > conn_max_delay_) conn_max_delay_ = d;
@@ -391,6 +399,15 @@ void Simulator::commit_one(StagedCall&& call) {
         archive->register_connection(t - tp->first_gid(), -d, d);
         if (clopath) clopath->register_connection(t - tp->first_gid());
         if (urbanczik) urbanczik->register_connection(t - tp->first_gid());
+      }
+  }
+  if (model.needs_eprop) {
+    // NEST's register_eprop_connection: the targets keep their e-prop history from now on.
+    for (std::size_t o = 0; o < call.owners.size(); ++o)
+      for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) {
+        const uint32_t t = call.target_major ? call.owners[o] : call.partners[k];
+        Population& tp = pop_of(t);
+        tp.eprop_archive()->register_connection(t - tp.first_gid());
       }
   }
   store_.stage(std::move(call));

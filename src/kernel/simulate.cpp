@@ -451,9 +451,10 @@ void Simulator::deliver_plastic(const Segment& sg, uint32_t source, long stamp, 
     ss.post = tp.archive();
     ss.clopath = tp.clopath_archive();
     ss.urbanczik = tp.urbanczik_archive();
+    ss.eprop = tp.eprop_archive();
     ss.post_first = tp.first_gid();
     ss.seed = seed_;
-    ss.row_position = sg.begin - row_begin;
+    ss.row_position = sg.pos;
     ss.out_weight = sc.out_weight.data();
     ss.out_sent = sc.out_sent.data();
     std::fill(sc.out_sent.begin(), sc.out_sent.end(), uint8_t{1});

@@ -1,5 +1,8 @@
 // Kernel status, model prototypes and node creation/status.
 #include "nestkit/simulator.hpp"
+#include "nestkit/eprop_archive.hpp"
+
+#include "nestkit/communicator.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -85,6 +88,7 @@ void Simulator::reset() {
   wfr_order_ = 3;
   wfr_last_iterations_ = 0;
   eprop_kernel_settings(this) = EpropKernelSettings{};
+  eprop_flush_registry(this).clear();
   secondary_sources_.clear();
   any_secondary_ = any_wfr_coupling_ = false;
   shared_generation_ = ~uint64_t{0};
@@ -180,7 +184,10 @@ void Simulator::set_kernel_status(const Dict& given) {
                                                     "wfr_comm_interval",
                                                     "wfr_tol",
                                                     "wfr_max_iterations",
-                                                    "wfr_interpolation_order"};
+                                                    "wfr_interpolation_order",
+                                                    "eprop_update_interval",
+                                                    "eprop_learning_window",
+                                                    "eprop_reset_neurons_on_update"};
   const Dict current = kernel_status();
   for (const auto& [key, value] : d) {
     if (std::find(settable.begin(), settable.end(), key) == settable.end()) {
@@ -303,6 +310,30 @@ void Simulator::set_kernel_status(const Dict& given) {
       throw KernelException("wfr_interpolation_order must be 0, 1 or 3, got " + std::to_string(v));
     order = static_cast<int>(v);
   }
+  // The e-prop settings of the _bsshslm_2020 models (NEST checks the window against the
+  // interval as it stands after this call's interval).
+  EpropKernelSettings ep = eprop_kernel_settings(this);
+  if (auto it = d.find("eprop_update_interval"); it != d.end()) {
+    const double v = coerce_number(it->second, "ms", "eprop_update_interval");
+    if (!(v > 0.0)) throw KernelException("eprop_update_interval > 0 required, got " + std::to_string(v));
+    ep.update_interval = v;
+  }
+  if (auto it = d.find("eprop_learning_window"); it != d.end()) {
+    const double v = coerce_number(it->second, "ms", "eprop_learning_window");
+    if (!(v > 0.0)) throw KernelException("eprop_learning_window > 0 required, got " + std::to_string(v));
+    if (v > ep.update_interval)
+      throw KernelException("eprop_learning_window <= eprop_update_interval required, got " + std::to_string(v) +
+                            " > " + std::to_string(ep.update_interval));
+    ep.learning_window = v;
+  }
+  if (auto it = d.find("eprop_reset_neurons_on_update"); it != d.end()) {
+    const auto* flag = std::get_if<bool>(&it->second);
+    if (!flag)
+      throw TypeMismatch("kernel property 'eprop_reset_neurons_on_update' expects a bool, got " +
+                         type_name(it->second));
+    ep.reset_neurons_on_update = *flag;
+  }
+  eprop_kernel_settings(this) = ep;
   grid_ = grid;
   seed_ = seed;
   threads_ = threads;

@@ -17,6 +17,7 @@ void register_facetshw(std::vector<const SynapseInfo*>& out);
 void register_clopath(std::vector<const SynapseInfo*>& out);
 void register_urbanczik(std::vector<const SynapseInfo*>& out);
 void register_cont_delay(std::vector<const SynapseInfo*>& out);
+void register_eprop(std::vector<const SynapseInfo*>& out);  // eprop_synapse, eprop_learning_signal_connection
 
 // cont_delay_synapse (and its variants): the record column of the delay's
 // continuous part (ms, subtracted from the whole steps).

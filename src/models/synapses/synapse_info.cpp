@@ -105,6 +105,7 @@ const std::vector<const SynapseInfo*>& builtin_synapse_models() {
     synapses::register_urbanczik(base);
     synapses::register_cont_delay(base);
     synapses::register_secondary(base);
+    synapses::register_eprop(base);
     std::vector<const SynapseInfo*> m = base;
     for (const SynapseInfo* b : base) {
       if (b->supports_hpc) {

@@ -1,0 +1,333 @@
+// The recurrent e-prop neurons of NEST 3.10: eprop_iaf, eprop_iaf_adapt,
+// eprop_iaf_psc_delta and eprop_iaf_psc_delta_adapt. Per step, with v relative to
+// E_L, P_v_m = exp(-h / tau_m) and P_i_in = tau_m / C_m (1 - P_v_m):
+//   eprop_iaf(_adapt):        v <- P_i_in i_in + z_in + P_v_m v (i_in includes I_e),
+//                             a spike (v >= threshold, not refractory) subtracts V_th;
+//   eprop_iaf_psc_delta(_adapt): only outside the refractory period
+//                             v <- P_i_in (i_in + I_e) + P_v_m v + z_in (input during
+//                             it is dropped, or with refractory_input decayed and added
+//                             at its end); a spike (v >= threshold) resets v to V_reset;
+// both with v >= V_min. The adaptive models raise the threshold after each spike:
+//   a <- exp(-h / adapt_tau) a + z_previous,  threshold = V_th + adapt_beta a
+// (the psc_delta variant only outside the refractory period). The surrogate gradient
+// psi(r, v, threshold) is taken before the spike check. The node writes psi and the
+// firing-rate regularisation c_reg (f_av - f_target h), f_av <- kappa_reg f_av +
+// (1 - kappa_reg) z / h, to its e-prop history; the readouts' learning signals land two
+// steps back in the history, and the learning_signal recordable reads that entry.
+// Flush events (flush_event_send_interval) only free memory in NEST and are not sent
+// here: weights do not depend on them.
+#include <cmath>
+#include <limits>
+
+#include "models/neurons/eprop/eprop_common.hpp"
+#include "models/neurons/eprop/eprop_models.hpp"
+
+namespace nestkit {
+namespace {
+
+enum class Variant { kIaf, kIafAdapt, kPscDelta, kPscDeltaAdapt };
+constexpr bool is_adaptive(Variant k) { return k == Variant::kIafAdapt || k == Variant::kPscDeltaAdapt; }
+constexpr bool is_psc_delta(Variant k) { return k == Variant::kPscDelta || k == Variant::kPscDeltaAdapt; }
+
+// clang-format off
+enum Col : int {
+  // parameters of all variants
+  C_m, c_reg, E_L, f_target, I_e, surrogate_gradient_height, surrogate_gradient_width, t_ref, tau_m, V_min, V_th,
+  kappa, kappa_reg, eprop_isi_trace_cutoff, flush_event_send_interval, ignore_and_spike, ignore_and_spike_offset,
+  ignore_and_spike_interval,
+  // parameters of the adaptive variants, and of the psc_delta variants (internal elsewhere)
+  adapt_beta, adapt_tau, V_reset, refractory_input,
+  // state shown to users (adaptation: adaptive variants only)
+  learning_signal, surrogate_gradient, adaptation,
+  // state: v relative to E_L, input current, refractory steps left, filtered rate,
+  // ignore-and-spike countdown and its offset, last step's spike, adaptive threshold
+  // (relative), the adaptation last set, input saved while refractory
+  v, i_in, r, f_av, isp_until, isp_offset_seen, z_last, v_th_adapt, adaptation_seen, refr_buffer,
+  // constants derived before each run
+  P_v_m, P_i_in, P_adapt, theta, lower, reset, refractory_steps, isp_interval_steps, surrogate_code,
+};
+// clang-format on
+enum Obj : int { kSurrogateFunction };
+enum Channel : int { kSpikes, kCurrent, kChannels };
+
+EpropArchive::Kind archive_kind(Variant k) {
+  switch (k) {
+    case Variant::kIaf:
+      return EpropArchive::Kind::kRecurrent;
+    case Variant::kIafAdapt:
+      return EpropArchive::Kind::kRecurrentAdapt;
+    case Variant::kPscDelta:
+      return EpropArchive::Kind::kRecurrentDelta;
+    default:
+      return EpropArchive::Kind::kRecurrentDeltaAdapt;
+  }
+}
+
+template <Variant K>
+class EpropIaf final : public eprop::EpropPopulation {
+  static constexpr bool kAdapt = is_adaptive(K);
+  static constexpr bool kDelta = is_psc_delta(K);
+
+ public:
+  explicit EpropIaf(const ModelInfo& info) : EpropPopulation(info, archive_kind(K)) {}
+
+  void prepare(const RunContext& rc) override {
+    prepare_input(rc, kChannels);
+    h_ = rc.grid->resolution();
+    archive_->resize(n_);
+    for (std::size_t i = 0; i < n_; ++i) {
+      auto c = [&](int k) -> double& { return num_[k][i]; };
+      c(P_v_m) = std::exp(-h_ / c(tau_m));
+      c(P_i_in) = c(tau_m) / c(C_m) * (1.0 - c(P_v_m));
+      c(P_adapt) = kAdapt ? std::exp(-h_ / c(adapt_tau)) : 0.0;
+      c(theta) = c(V_th) - c(E_L);
+      c(lower) = c(V_min) - c(E_L);
+      c(reset) = c(V_reset) - c(E_L);
+      c(refractory_steps) = static_cast<double>(rc.grid->ms_to_steps(c(t_ref)));
+      c(isp_interval_steps) = static_cast<double>(rc.grid->ms_to_steps(c(ignore_and_spike_interval)));
+      if (c(isp_until) < 0.0) c(isp_until) = static_cast<double>(rc.grid->ms_to_steps(c(ignore_and_spike_offset)));
+      c(surrogate_code) = static_cast<double>(
+          eprop::surrogate_by_name(model_name_, std::get<std::string>(obj_[kSurrogateFunction][i])));
+      EpropNodeConstants& k = archive_->constants(i);
+      k.P_v_m = c(P_v_m);
+      k.kappa = c(kappa);
+      k.kappa_reg = c(kappa_reg);
+      k.P_adapt = c(P_adapt);
+      k.adapt_beta = kAdapt ? c(adapt_beta) : 0.0;
+      k.cutoff = eprop::cutoff_steps(*rc.grid, c(eprop_isi_trace_cutoff));
+    }
+  }
+
+  void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
+    report_archive_errors();
+    double *V = col(v), *I = col(i_in), *R = col(r), *F = col(f_av), *until = col(isp_until);
+    double *L = col(learning_signal), *psi = col(surrogate_gradient), *A = col(adaptation);
+    double *Z = col(z_last), *VTA = col(v_th_adapt), *buf = col(refr_buffer);
+    const double *pv = col(P_v_m), *pi = col(P_i_in), *pa = col(P_adapt), *th = col(theta), *lo = col(lower);
+    const double *ie = col(I_e), *rs = col(reset), *beta = col(adapt_beta), *tm = col(tau_m);
+    const double *hgt = col(surrogate_gradient_height), *wid = col(surrogate_gradient_width);
+    const double *refr = col(refractory_steps), *code = col(surrogate_code), *forced = col(ignore_and_spike);
+    const double *interval = col(isp_interval_steps), *kreg = col(kappa_reg), *creg = col(c_reg);
+    const double *ftarget = col(f_target), *with_refr = col(refractory_input);
+    for (long lag = from; lag < to; ++lag) {
+      const long step = ctx.slice_origin + lag;
+      double* in_spk = input_.row(kSpikes, step);
+      double* in_cur = input_.row(kCurrent, step);
+      for (std::size_t i = begin; i < end; ++i) {
+        if constexpr (kDelta) {
+          if (R[i] == 0.0) {
+            V[i] = pi[i] * (I[i] + ie[i]) + pv[i] * V[i] + in_spk[i];
+            if (with_refr[i] != 0.0 && buf[i] != 0.0) {
+              V[i] += buf[i];
+              buf[i] = 0.0;
+            }
+            V[i] = std::max(V[i], lo[i]);
+            if constexpr (kAdapt) {
+              A[i] = pa[i] * A[i] + Z[i];
+              VTA[i] = th[i] + beta[i] * A[i];
+            }
+          } else {
+            // Input during refractoriness, decayed to the end of the refractory period.
+            if (with_refr[i] != 0.0) buf[i] += in_spk[i] * std::exp(-R[i] * h_ / tm[i]);
+            R[i] -= 1.0;
+          }
+        } else {
+          if (R[i] > 0.0) R[i] -= 1.0;
+          V[i] = pi[i] * I[i] + in_spk[i] + pv[i] * V[i];
+          V[i] = std::max(V[i], lo[i]);
+          if constexpr (kAdapt) {
+            A[i] = pa[i] * A[i] + Z[i];
+            VTA[i] = th[i] + beta[i] * A[i];
+          }
+        }
+        const double threshold = kAdapt ? VTA[i] : th[i];
+        psi[i] =
+            eprop::surrogate_gradient(static_cast<eprop::Surrogate>(code[i]), R[i], V[i], threshold, hgt[i], wid[i]);
+        bool spike;
+        if (forced[i] != 0.0) {
+          until[i] -= 1.0;
+          spike = until[i] == 0.0;
+          if (spike) until[i] = interval[i];
+        } else {
+          spike = V[i] >= threshold && (kDelta || R[i] == 0.0);
+        }
+        double z = 0.0;
+        if (spike) {
+          emit(ctx, i, step + 1);
+          z = 1.0;
+          if constexpr (kDelta)
+            V[i] = rs[i];
+          else
+            V[i] -= th[i] * z;
+          R[i] = refr[i];
+        }
+        Z[i] = z;
+        if (EpropEntry* e = archive_->append(i, step)) {
+          e->signal = psi[i];
+          F[i] = kreg[i] * F[i] + (1.0 - kreg[i]) * z / h_;
+          e->firing_rate_reg = creg[i] * (F[i] - ftarget[i] * h_);
+        }
+        // The learning signal for this step's update arrives two steps later.
+        L[i] = archive_->recording(i) ? archive_->learning_signal(i, step - 2) : 0.0;
+        I[i] = kDelta ? in_cur[i] : in_cur[i] + ie[i];
+        in_spk[i] = in_cur[i] = 0.0;
+      }
+      sample(step, begin, end);
+    }
+  }
+
+  void deliver_spikes(const SpikeBatch& b) override {
+    for (std::size_t k = 0; k < b.count; ++k) {
+      const uint32_t m = multiplicity(b, k);
+      if (m == 0) continue;
+      input_.add(kSpikes, b.stamp + b.delay[k] - 1, b.target[k] - first_gid_, b.weight[k] * b.weight_factor * m);
+    }
+  }
+  void deliver_current(const CurrentBatch& b) override { deliver_current_to(b, kCurrent); }
+
+  // The readouts' error signals of the last interval: NEST stamps the event with the
+  // interval's first step + 1 and writes every value to the entry two steps before.
+  void deliver_secondary(const SecondaryBatch& b) override {
+    if (b.kind != Secondary::kLearningSignal) return;
+    const long entry = b.origin + 1 - 2;
+    for (std::size_t k = 0; k < b.count; ++k) {
+      const std::size_t t = b.target[k] - first_gid_;
+      if (!archive_->recording(t)) continue;
+      for (std::size_t j = 0; j < b.length; ++j) archive_->add_learning_signal(t, entry, b.weight[k] * b.values[j]);
+    }
+  }
+
+  double recordable(int r, std::size_t i) const override {
+    const std::string& name = info_->recordables[static_cast<std::size_t>(r)];
+    if (name == "V_m") return num_[v][i] + num_[E_L][i];
+    if (name == "eprop_history_duration")
+      return h_ * static_cast<double>(archive_->recording(i) ? archive_->length(i) : 0);
+    if (name == "learning_signal") return num_[learning_signal][i];
+    if (name == "surrogate_gradient") return num_[surrogate_gradient][i];
+    if (name == "adaptation") return num_[adaptation][i];
+    return num_[v_th_adapt][i] + num_[E_L][i];  // V_th_adapt
+  }
+
+ protected:
+  void read_derived(std::size_t i, std::vector<Value>& row) const override {
+    row[info_->index_of("V_m")] = num_[v][i] + num_[E_L][i];
+    if constexpr (kAdapt) row[info_->index_of("V_th_adapt")] = num_[v_th_adapt][i] + num_[E_L][i];
+  }
+  void write_derived(std::size_t i, const std::vector<Value>& row) override {
+    num_[v][i] = std::get<double>(row[info_->index_of("V_m")]) - num_[E_L][i];
+    if constexpr (kAdapt) {
+      // The adaptive threshold follows a newly set adaptation (NEST sets it only that way);
+      // otherwise it keeps its absolute value when E_L changes, like V_m.
+      if (num_[adaptation][i] != num_[adaptation_seen][i])
+        num_[v_th_adapt][i] = num_[V_th][i] - num_[E_L][i] + num_[adapt_beta][i] * num_[adaptation][i];
+      else
+        num_[v_th_adapt][i] = std::get<double>(row[info_->index_of("V_th_adapt")]) - num_[E_L][i];
+      num_[adaptation_seen][i] = num_[adaptation][i];
+    }
+    const double offset = std::get<double>(row[info_->index_of("ignore_and_spike_offset")]);
+    if (offset != num_[isp_offset_seen][i]) {
+      num_[isp_offset_seen][i] = offset;
+      num_[isp_until][i] = -1.0;
+    }
+  }
+
+ private:
+  double h_ = 1.0;
+};
+
+template <Variant K>
+ModelInfo make_info(const std::string& name) {
+  constexpr bool kAdapt = is_adaptive(K);
+  constexpr bool kDelta = is_psc_delta(K);
+  ModelInfo m(name, NodeKind::kNeuron, "https://nest-simulator.readthedocs.io/en/stable/models/" + name + ".html");
+  m.family = "eprop";
+  m.archiving = false;  // an e-prop history, not NEST's ArchivingNode: STDP synapses are refused
+  m.param(C_m, "C_m", 250.0, "pF", positive(), "Capacitance of the membrane")
+      .param(c_reg, "c_reg", 0.0, "", non_negative(), "Coefficient of firing rate regularization")
+      .param(E_L, "E_L", -70.0, "mV", {}, "Leak / resting membrane potential")
+      .param(f_target, "f_target", 0.01, "", non_negative(),
+             "Target firing rate of rate regularization (set in spikes/s, shown in spikes/ms as NEST)")
+      .param(I_e, "I_e", 0.0, "pA", {}, "Constant external input current")
+      .param(surrogate_gradient_height, "surrogate_gradient_height", 0.3, "", positive(),
+             "Height of the surrogate gradient")
+      .param(surrogate_gradient_width, "surrogate_gradient_width", 1.0, "", positive(),
+             "Width of the surrogate gradient")
+      .param(t_ref, "t_ref", 2.0, "ms", non_negative(), "Duration of the refractory period")
+      .param(tau_m, "tau_m", 10.0, "ms", positive(), "Time constant of the membrane")
+      .param(V_min, "V_min", -std::numeric_limits<double>::max(), "mV", {}, "Absolute lower bound of the membrane")
+      .param(V_th, "V_th", -55.0, "mV", {}, "Spike threshold voltage")
+      .param(kappa, "kappa", 0.97, "", in_range(0.0, 1.0), "Low-pass filter of the eligibility trace")
+      .param(kappa_reg, "kappa_reg", 0.97, "", in_range(0.0, 1.0),
+             "Low-pass filter of the firing rate for regularization")
+      .param(eprop_isi_trace_cutoff, "eprop_isi_trace_cutoff", std::numeric_limits<double>::infinity(), "ms",
+             non_negative(), "Cutoff of the e-prop trace integration after a spike")
+      .param(flush_event_send_interval, "flush_event_send_interval", std::numeric_limits<double>::infinity(), "ms",
+             positive(), "Inactivity after which NEST sends a flush event (frees memory; no effect on results)")
+      .flag(ignore_and_spike, "ignore_and_spike", false, "Spike at fixed intervals, ignoring the dynamics")
+      .param(ignore_and_spike_offset, "ignore_and_spike_offset", 1.0, "ms", positive(),
+             "Time of the first forced spike")
+      .param(ignore_and_spike_interval, "ignore_and_spike_interval", 100.0, "ms", positive(),
+             "Interval between forced spikes");
+  if (kAdapt)
+    m.param(adapt_beta, "adapt_beta", 1.0, "", non_negative(), "Prefactor of the threshold adaptation")
+        .param(adapt_tau, "adapt_tau", 10.0, "ms", positive(), "Time constant of the threshold adaptation");
+  else
+    m.internal(adapt_beta, "_adapt_beta").internal(adapt_tau, "_adapt_tau");
+  if (kDelta)
+    m.param(V_reset, "V_reset", -70.0, "mV", {}, "Reset voltage")
+        .flag(refractory_input, "refractory_input", false,
+              "Integrate spikes that arrive during the refractory period once it ends");
+  else
+    m.internal(V_reset, "_V_reset").internal(refractory_input, "_refractory_input");
+  m.state(learning_signal, "learning_signal", 0.0, "pA", "Learning signal")
+      .state(surrogate_gradient, "surrogate_gradient", 0.0, "", "Surrogate gradient / pseudo-derivative");
+  if (kAdapt)
+    m.state(adaptation, "adaptation", 0.0, "", "Adaptation variable");
+  else
+    m.internal(adaptation, "_adaptation");
+  for (int c = v; c <= surrogate_code; ++c) m.internal(c, "_internal_" + std::to_string(c));
+  m.object("surrogate_gradient_function", PType::kString, std::string("piecewise_linear"), "",
+           "Surrogate gradient / pseudo-derivative function (piecewise_linear, exponential, "
+           "fast_sigmoid_derivative, arctan_derivative)");
+  m.derived_state("V_m", -70.0, "mV", "Membrane voltage");
+  if (kAdapt) {
+    m.derived_state("V_th_adapt", -55.0, "mV", "Adaptive spike threshold voltage");
+    m.recordables = {
+        "V_m", "V_th_adapt", "adaptation", "eprop_history_duration", "learning_signal", "surrogate_gradient"};
+  } else {
+    m.recordables = {"V_m", "eprop_history_duration", "learning_signal", "surrogate_gradient"};
+  }
+  m.secondary_in = secondary_bit(Secondary::kLearningSignal);
+  m.validate = [name](const ParamRow& row) {
+    eprop::convert_f_target(row);
+    eprop::surrogate_by_name(name, std::get<std::string>(row.get("surrogate_gradient_function")));
+    if (row.num("V_th") < row.num("V_min")) throw BadProperty(name + ": V_th >= V_min required.");
+    if (kDelta) {
+      if (row.num("V_reset") >= row.num("V_th")) throw BadProperty(name + ": V_reset < V_th required.");
+      if (row.num("V_reset") < row.num("V_min")) throw BadProperty(name + ": V_reset >= V_min required.");
+    }
+  };
+  m.make = [](const ModelInfo& info) { return std::make_unique<EpropIaf<K>>(info); };
+  return m;
+}
+
+}  // namespace
+
+const ModelInfo& eprop_iaf_model() {
+  static const ModelInfo info = make_info<Variant::kIaf>("eprop_iaf");
+  return info;
+}
+const ModelInfo& eprop_iaf_adapt_model() {
+  static const ModelInfo info = make_info<Variant::kIafAdapt>("eprop_iaf_adapt");
+  return info;
+}
+const ModelInfo& eprop_iaf_psc_delta_model() {
+  static const ModelInfo info = make_info<Variant::kPscDelta>("eprop_iaf_psc_delta");
+  return info;
+}
+const ModelInfo& eprop_iaf_psc_delta_adapt_model() {
+  static const ModelInfo info = make_info<Variant::kPscDeltaAdapt>("eprop_iaf_psc_delta_adapt");
+  return info;
+}
+
+}  // namespace nestkit

@@ -1,0 +1,238 @@
+// eprop_synapse and eprop_learning_signal_connection: eligibility propagation
+// (Bellec et al. 2020) in NEST 3.10's event-driven form (Korcsak-Gorzo et al.).
+//
+// At every presynaptic spike t_s the synapse integrates its gradient over the steps
+// t_p - 1 <= t < t_p - 1 + min(cutoff, t_s - t_p) after its previous spike t_p, reading
+// the target's e-prop history (EpropArchive): with z the presynaptic spike train one
+// step late and alpha the target's membrane decay,
+//   z_bar <- alpha z_bar + z,
+//   recurrent target:  e = psi z_bar (adaptive: e = psi (z_bar - adapt_beta epsilon),
+//                      epsilon <- P_adapt epsilon + e),  e_bar <- kappa e_bar + e,
+//                      e_bar_reg <- kappa_reg e_bar_reg + (1 - kappa_reg) e,
+//                      g_t = L e_bar + reg e_bar_reg,
+//   readout target:    g_t = error z_bar;
+// the traces then decay over the rest of the interval. The weight follows the
+// optimizer (gradient descent or Adam) either each step or once per spike
+// (optimize_each_step), updating when a new batch of `batch_size` steps has begun,
+// and is clipped to [Wmin, Wmax]. The optimizer's parameters are common to the model
+// (NEST's `optimizer` dictionary; the facade flattens it to "optimizer.<key>"); its
+// state (accumulated gradient, Adam's moments) is per synapse.
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "models/synapses/families.hpp"
+#include "nestkit/eprop_archive.hpp"
+
+namespace nestkit::synapses {
+namespace {
+
+// clang-format off
+enum Common : int {
+  opt_type, opt_batch_size, opt_eta, opt_Wmin, opt_Wmax, opt_each_step, opt_beta_1, opt_beta_2, opt_epsilon,
+  eta_first_change, eta_change_count, eta_seen,
+};
+enum Record : int {
+  t_prev, z_prev_buffer, z_bar, e_bar, e_bar_reg, epsilon, gradient, remaining_steps, decay_steps,
+  opt_cumulative, opt_step, opt_eta_current, opt_n_optimize, adam_m, adam_v, adam_beta_1_power, adam_beta_2_power,
+};
+// clang-format on
+enum OptimizerType : int { kGradientDescent = 0, kAdam = 1 };
+
+// One optimizer call at update index idx (NEST's WeightOptimizer::optimized_weight).
+double optimized_weight(const double* cp, double* r, long idx, double g, double w) {
+  if (cp[eta_change_count] != 0.0 && r[opt_n_optimize] == 0.0) r[opt_eta_current] = cp[eta_first_change];
+  r[opt_cumulative] += g;
+  if (r[opt_step] == 0.0) r[opt_step] = static_cast<double>(idx);
+  const long batch = static_cast<long>(cp[opt_batch_size]);
+  const double current = static_cast<double>(1 + idx / batch);
+  if (r[opt_step] < current) {
+    r[opt_cumulative] /= static_cast<double>(batch);
+    if (static_cast<int>(cp[opt_type]) == kAdam) {
+      for (; r[opt_step] < current; r[opt_step] += 1.0) {
+        r[adam_beta_1_power] *= cp[opt_beta_1];
+        r[adam_beta_2_power] *= cp[opt_beta_2];
+        const double alpha = r[opt_eta_current] * std::sqrt(1.0 - r[adam_beta_2_power]) / (1.0 - r[adam_beta_1_power]);
+        const double c = r[opt_cumulative];
+        r[adam_m] = cp[opt_beta_1] * r[adam_m] + (1.0 - cp[opt_beta_1]) * c;
+        r[adam_v] = cp[opt_beta_2] * r[adam_v] + (1.0 - cp[opt_beta_2]) * c * c;
+        w -= alpha * r[adam_m] / (std::sqrt(r[adam_v]) + cp[opt_epsilon]);
+        // Further passes mean steps without gradient: their gradient is zero.
+        r[opt_cumulative] = 0.0;
+      }
+    } else {
+      w -= r[opt_eta_current] * r[opt_cumulative];
+      r[opt_cumulative] = 0.0;
+    }
+    w = std::clamp(w, cp[opt_Wmin], cp[opt_Wmax]);
+    r[opt_eta_current] = cp[opt_eta];
+    r[opt_n_optimize] += 1.0;
+    r[opt_step] = current;
+  }
+  return w;
+}
+
+// The gradient of one synapse from its previous spike t_p to the spike at t_s
+// (NEST's compute_gradient of eprop_iaf and eprop_readout; no flush events).
+void compute_gradient(EpropArchive& a, std::size_t post, long t_s, long t_p, double* r, const double* cp, double& w) {
+  const EpropNodeConstants& k = a.constants(post);
+  const bool readout = a.kind() == EpropArchive::Kind::kReadout;
+  const bool adaptive =
+      a.kind() == EpropArchive::Kind::kRecurrentAdapt || a.kind() == EpropArchive::Kind::kRecurrentDeltaAdapt;
+  const bool each_step = cp[opt_each_step] != 0.0;
+  const long isi = t_s - t_p;
+  long remaining = k.cutoff;
+  r[gradient] = 0.0;
+  double z_current = 1.0;  // the spike that started this interval
+  const long t_begin = t_p - 1;
+  const long t_steps = std::min(remaining, isi);
+  const long t_end = t_begin + t_steps;
+  EpropEntry* e = a.lower_bound(post, t_begin);
+  for (long t = t_begin; t < t_end; ++t, ++e) {
+    if (e == a.end(post) || e->t != t) {
+      a.fail("eprop_synapse: the e-prop history of the target misses the entry at step " + std::to_string(t) +
+             " (all e-prop connections need a delay of one step)");
+      return;
+    }
+    const double z = r[z_prev_buffer];
+    r[z_prev_buffer] = z_current;
+    z_current = 0.0;
+    r[z_bar] = k.P_v_m * r[z_bar] + z;
+    double increment;
+    if (readout) {
+      increment = e->signal * r[z_bar];
+    } else {
+      // Adaptive targets: the threshold's own trace epsilon lowers the eligibility.
+      const double elig = adaptive ? e->signal * (r[z_bar] - k.adapt_beta * r[epsilon]) : e->signal * r[z_bar];
+      if (adaptive) r[epsilon] = k.P_adapt * r[epsilon] + elig;
+      r[e_bar] = k.kappa * r[e_bar] + elig;
+      r[e_bar_reg] = k.kappa_reg * r[e_bar_reg] + (1.0 - k.kappa_reg) * elig;
+      increment = e->learning_signal * r[e_bar] + e->firing_rate_reg * r[e_bar_reg];
+    }
+    if (each_step) {
+      r[gradient] = increment;
+      w = optimized_weight(cp, r, t + 1, r[gradient], w);
+    } else {
+      r[gradient] += increment;
+    }
+  }
+  remaining -= t_steps;
+  const long rest = isi - t_steps;
+  r[remaining_steps] = static_cast<double>(remaining);
+  r[decay_steps] += static_cast<double>(rest);
+  if (r[decay_steps] > 0.0) {
+    r[z_bar] *= std::pow(k.P_v_m, r[decay_steps]);
+    if (!readout) {
+      r[e_bar] *= std::pow(k.kappa, r[decay_steps]);
+      r[e_bar_reg] *= std::pow(k.kappa_reg, r[decay_steps]);
+      if (adaptive) r[epsilon] *= std::pow(k.P_adapt, r[decay_steps]);
+    }
+    r[decay_steps] = 0.0;
+  }
+  if (!each_step) w = optimized_weight(cp, r, t_end + rest, r[gradient], w);
+}
+
+void send_eprop(SynapseSpike& s) {
+  for (std::size_t k = 0; k < s.count; ++k) {
+    double* r = s.record_of(k);
+    const std::size_t post = s.target[k] - s.post_first;
+    const long t_p = static_cast<long>(r[t_prev]);
+    if (t_p != 0) compute_gradient(*s.eprop, post, s.stamp, t_p, r, s.common, s.weight[k]);
+    s.eprop->erase_used(post, s.stamp, t_p);
+    r[t_prev] = static_cast<double>(s.stamp);
+    s.out_weight[k] = s.weight[k];
+  }
+}
+
+// A new learning rate: NEST uses the first value ever set for a synapse's first update.
+void derive_eta(double* c, const std::function<bool(const std::string&)>&) {
+  if (c[opt_eta] != c[eta_seen]) {
+    if (c[eta_change_count] == 0.0) c[eta_first_change] = c[opt_eta];
+    c[eta_change_count] += 1.0;
+    c[eta_seen] = c[opt_eta];
+  }
+}
+
+SynapseInfo make_eprop() {
+  SynapseInfo s("eprop_synapse", "Synapse for e-prop plasticity (eligibility propagation)");
+  s.common(opt_type, "optimizer.type", kGradientDescent, "", in_range(0, 1),
+           "Optimizer: 0 gradient_descent, 1 adam (the facade takes the names)")
+      .integer_common(opt_batch_size, "optimizer.batch_size", 1, at_least(1), "Size of the optimization batch")
+      .common(opt_eta, "optimizer.eta", 1e-4, "", non_negative(), "Learning rate")
+      .common(opt_Wmin, "optimizer.Wmin", -100.0, "pA", {}, "Minimal weight")
+      .common(opt_Wmax, "optimizer.Wmax", 100.0, "pA", {}, "Maximal weight")
+      .common(opt_each_step, "optimizer.optimize_each_step", 1.0, "", in_range(0, 1),
+              "Call the optimizer every step (1) or once per spike (0)")
+      .common(opt_beta_1, "optimizer.beta_1", 0.9, "", in_range(0.0, 1.0), "Adam: decay of the first moment")
+      .common(opt_beta_2, "optimizer.beta_2", 0.999, "", in_range(0.0, 1.0), "Adam: decay of the second moment")
+      .common(opt_epsilon, "optimizer.epsilon", 1e-7, "", non_negative(), "Adam: small numerical stabilizer");
+  s.params.push_back({"_eta_first_change", 1e-4, "", {}, "", true, false, false, true, eta_first_change});
+  s.params.push_back({"_eta_change_count", 0.0, "", {}, "", true, false, false, true, eta_change_count});
+  s.params.push_back({"_eta_seen", 1e-4, "", {}, "", true, false, false, true, eta_seen});
+  s.common_size = eta_seen + 1;
+  s.hidden(t_prev, "_t_spike_previous", 0.0)
+      .hidden(z_prev_buffer, "_z_previous_buffer", 0.0)
+      .hidden(z_bar, "_z_bar", 0.0)
+      .hidden(e_bar, "_e_bar", 0.0)
+      .hidden(e_bar_reg, "_e_bar_reg", 0.0)
+      .hidden(epsilon, "_epsilon", 0.0)
+      .hidden(gradient, "_gradient", 0.0)
+      .hidden(remaining_steps, "_remaining_steps_until_cutoff", 0.0)
+      .hidden(decay_steps, "_decay_steps", 0.0)
+      .hidden(opt_cumulative, "_cumulative_gradient", 0.0)
+      .hidden(opt_step, "_optimization_step", 1.0)
+      .hidden(opt_eta_current, "_eta_current", 1e-4)
+      .hidden(opt_n_optimize, "_n_optimize", 0.0)
+      .hidden(adam_m, "_m", 0.0)
+      .hidden(adam_v, "_v", 0.0)
+      .hidden(adam_beta_1_power, "_beta_1_power", 1.0)
+      .hidden(adam_beta_2_power, "_beta_2_power", 1.0);
+  s.plastic = true;
+  s.shares_pre_state = false;  // every synapse reads its own target's history
+  s.needs_eprop = true;
+  s.device_sources = false;
+  s.supports_lbl = false;  // NEST 3.10 registers eprop_synapse_hpc only
+  s.derive_common = derive_eta;
+  s.check = [](const auto& v) {
+    const double w = v("weight");
+    if (w < v("optimizer.Wmin")) throw BadProperty("Minimal weight Wmin <= weight required.");
+    if (w > v("optimizer.Wmax")) throw BadProperty("weight <= maximal weight Wmax required.");
+    if (v("optimizer.Wmin") > v("optimizer.Wmax"))
+      throw BadProperty("Minimal weight Wmin <= maximal weight Wmax required.");
+    if (v("optimizer.beta_1") >= 1.0 || v("optimizer.beta_2") >= 1.0)
+      throw BadProperty("For Adam optimizer, beta_1 and beta_2 from interval [0,1) required.");
+  };
+  s.send = send_eprop;
+  return s;
+}
+
+SynapseInfo make_learning_signal() {
+  SynapseInfo s("eprop_learning_signal_connection",
+                "Feedback of an e-prop readout's error signal to the recurrent neurons (learning signal)");
+  s.secondary = Secondary::kLearningSignal;
+  s.device_sources = false;
+  s.supports_hpc = false;
+  s.supports_lbl = false;
+  return s;
+}
+
+}  // namespace
+
+// Shared with eprop_synapse_bsshslm_2020 (same optimizer columns).
+double eprop_optimized_weight(const double* common, double* record, long idx, double g, double w) {
+  return optimized_weight(common, record, idx, g, w);
+}
+void eprop_derive_eta(double* common, const std::function<bool(const std::string&)>& given) {
+  derive_eta(common, given);
+}
+void register_eprop_bsshslm_2020(std::vector<const SynapseInfo*>& out);
+
+void register_eprop(std::vector<const SynapseInfo*>& out) {
+  static const SynapseInfo eprop = make_eprop();
+  static const SynapseInfo learning_signal = make_learning_signal();
+  out.push_back(&eprop);
+  out.push_back(&learning_signal);
+  register_eprop_bsshslm_2020(out);
+}
+
+}  // namespace nestkit::synapses
