@@ -11,9 +11,10 @@ int detect_lane_width() {
   int width = kLanes;
 #if defined(__x86_64__)
   __builtin_cpu_init();
+  // The AVX2 stepper is compiled with FMA (exp_lanes.hpp); AVX2 CPUs have it.
   if (__builtin_cpu_supports("avx512f"))
     width = 8;
-  else if (__builtin_cpu_supports("avx2"))
+  else if (__builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2"))
     width = 4;
 #endif
   if (const char* cap = std::getenv("NESTKIT_LANES")) {

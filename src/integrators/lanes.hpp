@@ -4,13 +4,17 @@
 // on one neuron (V = double) or on W neurons at once (V = Lanes<W>::V). Every
 // operation acts lane by lane with IEEE semantics, so each lane computes the
 // same bits the scalar code computes; transcendental functions are evaluated
-// lane by lane with the C library, as NEST does. (The library is compiled with
-// -ffp-contract=off: a fused multiply-add in one path only would break that.)
+// lane by lane with the C library, as NEST does, except exp at 4 lanes,
+// which a vector function computes with the C library's bits (exp_lanes.hpp).
+// (The library is compiled with -ffp-contract=off: a fused multiply-add the
+// compiler chose in one path only would break that; exp4's are explicit.)
 #include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
+
+#include "integrators/exp_lanes.hpp"
 
 namespace nestkit::integrators {
 
@@ -62,6 +66,19 @@ template <LaneVector V>
 [[gnu::always_inline]] inline V lane_exp(V x) {
   V r;
   for (int l = 0; l < lane_count<V>; ++l) r[l] = std::exp(x[l]);
+  return r;
+}
+
+// 4 lanes (the AVX2 stepper, compiled with FMA): the vector exp that returns the
+// C library's bits (exp_lanes.hpp) where it is proven to. The AVX-512 stepper
+// keeps lane-by-lane calls: no machine of ours has AVX-512 to prove an 8-lane
+// version on.
+template <LaneVector V>
+  requires(lane_count<V> == 4)
+[[gnu::always_inline]] inline V lane_exp(V x) {
+  if (exact_exp_lanes()) return reinterpret_cast<V>(exp_detail::exp4(reinterpret_cast<exp_detail::V4>(x)));
+  V r;
+  for (int l = 0; l < 4; ++l) r[l] = std::exp(x[l]);
   return r;
 }
 

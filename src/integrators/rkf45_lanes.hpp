@@ -130,7 +130,7 @@ template <std::size_t N, int W, class Driver>
   }
 }
 
-// The lane width evolve_population uses: 8 with AVX-512, 4 with AVX2, else 2;
+// The lane width evolve_population uses: 8 with AVX-512, 4 with AVX2 and FMA, else 2;
 // NESTKIT_LANES=2|4|8 in the environment caps it (for benchmarks and tests).
 // Results do not depend on it: every lane computes the scalar stepper's bits.
 int lane_width();
@@ -139,8 +139,9 @@ namespace detail {
 #if defined(__x86_64__)
 // The stepper compiled for a wider instruction set: evolve_lanes and the
 // driver's right-hand side are inlined here, so their vector code uses the
-// wide registers. (GCC enables no FMA with these targets, and the library is
-// built with -ffp-contract=off in any case.)
+// wide registers. The AVX2 one enables FMA for the explicit fused operations of
+// the exact vector exp (exp_lanes.hpp); the library is built with
+// -ffp-contract=off, so the compiler fuses nothing else.
 template <std::size_t N, class Make>
 [[gnu::target("avx512f")]] void evolve_lanes_avx512(const Make& make, double a_y, double a_dydt, double t1,
                                                     std::size_t begin, std::size_t end) {
@@ -148,8 +149,8 @@ template <std::size_t N, class Make>
   evolve_lanes<N, 8>(d, a_y, a_dydt, t1, begin, end);
 }
 template <std::size_t N, class Make>
-[[gnu::target("avx2")]] void evolve_lanes_avx2(const Make& make, double a_y, double a_dydt, double t1,
-                                               std::size_t begin, std::size_t end) {
+[[gnu::target("avx2,fma")]] void evolve_lanes_avx2(const Make& make, double a_y, double a_dydt, double t1,
+                                                   std::size_t begin, std::size_t end) {
   auto d = make.template operator()<4>();
   evolve_lanes<N, 4>(d, a_y, a_dydt, t1, begin, end);
 }
