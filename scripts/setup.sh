@@ -17,6 +17,10 @@ if [[ "$EXTRAS" == *test* ]]; then
   # MPI: the build finds it and runs distributed (tests/python/distributed under mpirun).
   command -v mpicxx >/dev/null || need_apt+=(libopenmpi-dev)
   command -v mpirun >/dev/null || need_apt+=(openmpi-bin)
+  # The documentation site's C++ reference (docs/_ext/nestkit_site.py runs doxygen).
+  command -v doxygen >/dev/null || need_apt+=(doxygen)
+  # Graphviz renders nest.visualization.plot_network's graphs (tests/python/facade/test_visualization.py).
+  command -v dot >/dev/null || need_apt+=(graphviz)
   # Sanitizer runtimes (scripts/sanitize.sh): gcc prints the bare name when it has none.
   if command -v gcc >/dev/null; then
     for rt in libasan.so libubsan.so libtsan.so; do

@@ -5,7 +5,8 @@ translates calls; the kernel, models and checks are nestkit's C++ core. Its modu
 ``_kernel_attrs`` (kernel status and ``nest.X`` attributes), ``_info`` (verbosity,
 messages, help), ``_simulation`` (Simulate/Prepare/Run/Cleanup), ``_nodes`` (node
 queries), ``_parallel`` (rank queries, Install), ``_unimplemented`` (the table of PyNEST
-names nestkit lacks), and the plotting submodules ``voltage_trace`` and ``raster_plot``.
+names nestkit lacks), and the plotting submodules ``voltage_trace``, ``raster_plot`` and
+``visualization``.
 """
 
 from __future__ import annotations
@@ -151,7 +152,7 @@ def Models(mtype="all", sel=None):
 
 def ConnectionRules():
     """The names of the available connection rules, sorted."""
-    return tuple(sorted(_kernel.get_kernel_status()["connection_rules"]))
+    return tuple(_kernel_attrs.connection_rules(_kernel.get_kernel_status()["connection_rules"]))
 
 
 def GetDefaults(model, keys=None, output=""):
@@ -310,7 +311,7 @@ _collections_module.SPATIAL_METADATA[:] = [_spatial_layers.metadata]
 _collections_module.SPATIAL_LAYER_SIZE[:] = [_spatial_layers.layer_size]
 _collections_module.NODE_VALUE_RESOLVERS[:] = [_spatial_layers.resolve_for]
 
-_LAZY_SUBMODULES = ("voltage_trace", "raster_plot")
+_LAZY_SUBMODULES = ("voltage_trace", "raster_plot", "visualization")
 
 
 # --- module attributes ------------------------------------------------------------
@@ -418,6 +419,7 @@ __all__ = [
     "PlotProbabilityParameter",
     "voltage_trace",
     "raster_plot",
+    "visualization",
     "to_neo",
     "EnableStructuralPlasticity",
     "DisableStructuralPlasticity",

@@ -199,9 +199,29 @@ def _computed(core: dict) -> dict:
     }
 
 
+def connection_rules(core_rules) -> list:
+    """NEST's connection_rules: the rule names, sorted as NEST's registry lists them.
+
+    NEST 3.10 lists "conngen" only when built with libneurosim (the NEST used for
+    comparison here is not, so it lacks the name). nestkit implements that rule in the
+    facade with the csa package (nest/_csa.py), so the name is listed exactly when csa
+    can be imported, which is also what build_info["have_libneurosim"] reports: a script
+    that checks either one before connecting with "conngen" finds them in agreement.
+    pairwise_poisson and symmetric_pairwise_bernoulli are rules of the core that its
+    status list may leave out; they are listed as NEST lists them.
+    """
+    rules = set(core_rules) | {"pairwise_poisson", "symmetric_pairwise_bernoulli"}
+    if _importable("csa"):
+        rules.add("conngen")
+    return sorted(rules)
+
+
 def _core_status() -> dict:
     """The core's status, its flat structural plasticity keys nested as NEST's."""
-    return _structural.decode_status(_state.kernel.get_kernel_status())
+    status = _structural.decode_status(_state.kernel.get_kernel_status())
+    if "connection_rules" in status:
+        status["connection_rules"] = connection_rules(status["connection_rules"])
+    return status
 
 
 def full_status() -> dict:

@@ -13,7 +13,6 @@ import types
 UNIMPLEMENTED = {
     "set_communicator": ("function", "nestkit does not use MPI"),
     "server": ("module", "NEST Server is not part of nestkit"),
-    "visualization": ("module", "nest.visualization.plot_network is not supported yet"),
     "ll_api": ("module", "nestkit has no SLI/low-level API; use nestkit's Python APIs"),
 }
 

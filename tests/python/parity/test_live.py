@@ -34,6 +34,7 @@ SCRIPT_NAMES = {
     "recording_demo",
     "run_prepare_cleanup",
     "single_neuron_dc",
+    "stdp_network",
     "synapse_collections",
     "two_neurons",
 }
