@@ -56,9 +56,6 @@ bool decide() {
 
 }  // namespace
 
-bool exact_exp_lanes() {
-  static const bool exact = decide();
-  return exact;
-}
+bool decide_exact_exp_lanes() { return decide(); }
 
 }  // namespace nestkit::integrators

@@ -39,8 +39,13 @@ typedef std::uint64_t U4 __attribute__((vector_size(32)));
 typedef std::int64_t M4 __attribute__((vector_size(32)));
 }  // namespace exp_detail
 
-// True when exp4 returns std::exp's bits in this process (decided once).
-bool exact_exp_lanes();
+// Whether exp4 returns std::exp's bits in this process (the check; see above).
+bool decide_exact_exp_lanes();
+// The decision, made once; inline, since the steppers ask at every exp.
+inline bool exact_exp_lanes() {
+  static const bool exact = decide_exact_exp_lanes();
+  return exact;
+}
 
 namespace exp_detail {
 
