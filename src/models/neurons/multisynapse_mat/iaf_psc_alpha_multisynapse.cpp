@@ -74,10 +74,45 @@ class IafPscAlphaMultisynapse final : public multisynapse::MultisynapsePopulatio
     const double *p30 = col(P30), *p33 = col(P33), *ie = col(I_e), *th = col(theta), *rs = col(reset);
     const double *lo = col(lower), *refr = col(refractory_steps);
     std::vector<double*> in;
+    const bool all_receptors = uniform_receptors(begin, end);
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
       receptor_rows(step, in);
       double* in_cur = input_.row(kCurrentChannel, step);
+      if (all_receptors) {
+        // Receptor by receptor over the block (rows read in order); each neuron
+        // still sums its receptors in order k = 0, 1, ..., as NEST does.
+        double* acc = acc_.data();
+        for (std::size_t i = begin; i < end; ++i) acc[i] = p30[i] * (I0[i] + ie[i]) + p33[i] * V[i];
+        for (std::size_t k = 0; k < k_alloc_; ++k) {
+          const std::size_t o = k * n_;
+          const double *q11 = p11_.data() + o, *q21 = p21_.data() + o, *q31 = p31_.data() + o;
+          const double *q32 = p32_.data() + o, *c0 = psc0_.data() + o;
+          double *a = y1 + o, *b = y2 + o, *x = in[k];
+          for (std::size_t i = begin; i < end; ++i) {
+            acc[i] += q31[i] * a[i] + q32[i] * b[i];
+            b[i] = q21[i] * a[i] + q11[i] * b[i];
+            a[i] *= q11[i];
+            a[i] += c0[i] * x[i];
+            x[i] = 0.0;
+          }
+        }
+        for (std::size_t i = begin; i < end; ++i) {
+          if (R[i] == 0.0)
+            V[i] = acc[i] < lo[i] ? lo[i] : acc[i];
+          else
+            R[i] -= 1.0;
+          if (V[i] >= th[i]) {
+            R[i] = refr[i];
+            V[i] = rs[i];
+            emit(ctx, i, step + 1);
+          }
+          I0[i] = in_cur[i];
+          in_cur[i] = 0.0;
+        }
+        sample(step, begin, end);
+        continue;
+      }
       for (std::size_t i = begin; i < end; ++i) {
         const std::size_t nk = nrec_[i];
         if (R[i] == 0.0) {

@@ -68,10 +68,42 @@ class IafPscExpMultisynapse final : public multisynapse::MultisynapsePopulation<
     const double *p20 = col(P20), *p22 = col(P22), *ie = col(I_e), *th = col(theta), *rs = col(reset);
     const double* refr = col(refractory_steps);
     std::vector<double*> in;
+    const bool all_receptors = uniform_receptors(begin, end);
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
       receptor_rows(step, in);
       double* in_cur = input_.row(kCurrentChannel, step);
+      if (all_receptors) {
+        // Receptor by receptor over the block: each row is read once, in order
+        // (neuron by neuron, the receptors of one neuron lie n apart). Every
+        // neuron still sums its receptors in order k = 0, 1, ..., as NEST does.
+        double* acc = acc_.data();
+        for (std::size_t i = begin; i < end; ++i) acc[i] = V[i] * p22[i] + (ie[i] + I0[i]) * p20[i];
+        for (std::size_t k = 0; k < k_alloc_; ++k) {
+          const double *a = p21_.data() + k * n_, *d = p11_.data() + k * n_;
+          double *s = isyn + k * n_, *x = in[k];
+          for (std::size_t i = begin; i < end; ++i) {
+            acc[i] += a[i] * s[i];
+            s[i] = s[i] * d[i] + x[i];  // spikes arriving at the end of this step act at once
+            x[i] = 0.0;
+          }
+        }
+        for (std::size_t i = begin; i < end; ++i) {
+          if (R[i] == 0.0)
+            V[i] = acc[i];
+          else
+            R[i] -= 1.0;
+          if (V[i] >= th[i]) {
+            R[i] = refr[i];
+            V[i] = rs[i];
+            emit(ctx, i, step + 1);
+          }
+          I0[i] = in_cur[i];
+          in_cur[i] = 0.0;
+        }
+        sample(step, begin, end);
+        continue;
+      }
       for (std::size_t i = begin; i < end; ++i) {
         const std::size_t nk = nrec_[i];
         if (R[i] == 0.0) {

@@ -133,6 +133,7 @@ class MultisynapsePopulation : public NeuronPopulation {
   // NEST resizes its per-receptor vectors to len(tau_syn) before each run.
   void prepare_receptors(const RunContext& rc, std::initializer_list<std::vector<double>*> propagators) {
     nrec_.resize(n_);
+    acc_.assign(n_, 0.0);
     std::size_t k_max = 0;
     for (std::size_t i = 0; i < n_; ++i) {
       nrec_[i] = receptors(i);
@@ -157,6 +158,14 @@ class MultisynapsePopulation : public NeuronPopulation {
           for (long s = 0; s < rc.ring_size; ++s) std::memcpy(input_.row(c, s), old.row(c, s), n_ * sizeof(double));
       channels_ = channels;
     }
+  }
+
+  // Whether every node of [begin, end) has all k_alloc_ receptors (the usual
+  // case: one tau_syn for the population), so the update can sweep receptor rows.
+  bool uniform_receptors(std::size_t begin, std::size_t end) const {
+    for (std::size_t i = begin; i < end; ++i)
+      if (nrec_[i] != k_alloc_) return false;
+    return true;
   }
 
   // Input rows of step `step`: rows[k] for receptor k + 1, k < k_alloc_.
@@ -188,6 +197,7 @@ class MultisynapsePopulation : public NeuronPopulation {
   std::vector<double> syn_[kStates];  // per-receptor state, [k * n + i]
   std::vector<std::size_t> nrec_;     // receptors per node, fixed during a run
   std::size_t k_alloc_ = 0;           // receptor rows allocated (never shrinks)
+  std::vector<double> acc_;           // the membrane potential being summed, per node (update scratch)
 
  private:
   int tau_col_, idx_vm_, idx_nsyn_, idx_conn_;
