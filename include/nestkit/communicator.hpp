@@ -22,6 +22,13 @@ class Communicator {
   virtual void allgather_doubles(const std::vector<double>& local, std::vector<double>& all) = 0;
   virtual uint64_t sum(uint64_t v) = 0;
   virtual long max(long v) = 0;
+  // Element-wise over all ranks: `total` the sum, `below` the sum over the lower ranks.
+  virtual void scan_sum(const std::vector<uint64_t>& local, std::vector<uint64_t>& below,
+                        std::vector<uint64_t>& total) = 0;
+  // Element-wise maximum over all ranks, in place.
+  virtual void max_each(std::vector<uint64_t>& v) = 0;
+  // Every rank's values, concatenated in rank order.
+  virtual void allgather_u64(const std::vector<uint64_t>& local, std::vector<uint64_t>& all) = 0;
   // The message of the lowest rank whose `local` is non-empty ("" when none): lets an error
   // found on one rank be raised on every rank, instead of leaving the others waiting.
   virtual std::string first_error(const std::string& local) = 0;

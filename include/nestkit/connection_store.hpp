@@ -15,6 +15,8 @@
 
 namespace nestkit {
 
+class Communicator;
+
 struct Segment {
   uint64_t begin = 0;  // first synapse: index into targets
   // Position of the first synapse in the source's whole row, over all processes: the
@@ -57,6 +59,14 @@ struct StagedCall {
   uint8_t rec_size = 0;
   std::vector<double> record;   // the shared record (rec_size values)
   std::vector<double> records;  // or one record per synapse, in generation order
+  // Per synapse, its index among its owner's synapses as the rule drew them, when the
+  // call holds only some of them (a distributed run keeps the local targets of a rule
+  // that draws per source); empty: the index within the owner here. Keys per-synapse
+  // random values, so that they do not depend on which process makes the synapse.
+  std::vector<uint32_t> slots;
+  // Rank of the call (and port part) among all staged calls, the same on every process:
+  // a distributed finalize matches the processes' parts of one call by it.
+  uint64_t order = 0;
   std::size_t size() const { return partners.size(); }
 };
 
@@ -66,6 +76,9 @@ struct DeliveryBlocks {
   std::vector<uint32_t> first;
   std::vector<uint32_t> pop;
   std::vector<uint8_t> thread;  // kRemote: another process owns these targets (not stored here)
+  // 0: split over the processes; every process holds these targets whole: 1 (devices),
+  // 2 (recorders: a process keeps only its own sources' synapses to them, as NEST does).
+  std::vector<uint8_t> replicated;
   static constexpr uint8_t kRemote = 255;
 };
 
@@ -77,6 +90,8 @@ class ConnectionStore {
   // Invalidates synapse indices.
   void finalize(uint32_t max_gid, const DeliveryBlocks& blocks, int threads = 1);
   bool has_staged() const { return !staged_.empty(); }
+  // The next call's order (see StagedCall::order); parts of a call add their port.
+  uint64_t next_order() { return ++orders_ * 256; }
   void clear() { *this = ConnectionStore{}; }
 
   std::size_t size() const { return targets_.size() + staged_count_; }
@@ -119,7 +134,18 @@ class ConnectionStore {
   Segment& segment_of_mut(uint64_t syn);
   void make_each(Segment& s);  // per-synapse storage for a segment about to diverge
 
-  void drop_remote(const std::vector<uint8_t>& keep);  // keeps the segments marked 1 (after finalize's split)
+  void drop_remote(const std::vector<uint8_t>& keep);
+  // A new segment's part in a distributed finalize: its index, its staged call, its place
+  // among this process's synapses of that call, source and population.
+  struct NewPart {
+    std::size_t seg;
+    uint32_t call;
+    uint32_t offset;
+    bool replicated;
+  };
+  void place_distributed(std::vector<Segment>& segs, const std::vector<NewPart>& parts,
+                         const std::vector<uint64_t>& orders,
+                         Communicator& comm);  // keeps the segments marked 1 (after finalize's split)
 
   std::vector<uint32_t> row_offsets_;  // by source gid, into segments_
   std::vector<uint64_t> extent_;       // by source gid: whole-row length (see Segment::pos)
@@ -132,6 +158,7 @@ class ConnectionStore {
   std::size_t staged_count_ = 0;
   std::size_t blocks_seen_ = 0;
   uint64_t generation_ = 0;
+  uint64_t orders_ = 0;
 };
 
 }  // namespace nestkit

@@ -7,6 +7,7 @@
 #include "connect/rules.hpp"
 #include "nestkit/clopath_archive.hpp"
 #include "nestkit/coerce.hpp"
+#include "nestkit/communicator.hpp"
 #include "nestkit/eprop_archive.hpp"
 #include "nestkit/rng.hpp"
 #include "nestkit/simulator.hpp"
@@ -17,6 +18,91 @@ namespace nestkit {
 
 namespace {
 void check_distribution(const Distribution& d, const std::string& what) { d.validate(what); }
+
+// Calls `f(k, key)` for every synapse k of a call with the key of its random values:
+// (owner, index among the owner's synapses as the rule drew them). A process that holds
+// only some of a call's synapses draws the same values for them as one process (a running
+// index over the whole call would shift with the synapses another process holds).
+template <typename F>
+void for_each_key(const StagedCall& call, F f) {
+  for (std::size_t o = 0; o < call.owners.size(); ++o)
+    for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k)
+      f(k, (uint64_t{call.owners[o]} << 32) | (call.slots.empty() ? k - call.offsets[o] : call.slots[k]));
+}
+
+// Stream index of a call's per-connection parameter `v` (0: receptor_type).
+uint32_t param_stream(uint32_t call_id, uint32_t v) { return call_id * 257u + v; }
+
+// Keeps the synapses this process holds in a distributed run, with their per-synapse
+// values: those whose target it updates (`is_local`), and of those onto a recorder
+// (`is_recorder`: replicated, it records its process's nodes) only the ones from its own
+// sources, as NEST. Rules that know the local targets make no others; this catches the
+// rest (recorders, spatial rules, connect_arrays, calls with per-connection arrays).
+template <typename Local, typename Recorder>
+void keep_local(StagedCall& c, Local is_local, Recorder is_recorder) {
+  const std::size_t rs = c.rec_size;
+  // Per owner: 0 drop all, 1 keep all, 2 decide per synapse.
+  std::vector<uint8_t> verdict(c.owners.size());
+  bool all = true;
+  for (std::size_t o = 0; o < c.owners.size(); ++o) {
+    const uint32_t owner = c.owners[o];
+    if (c.target_major)
+      verdict[o] = !is_local(owner) ? 0 : is_recorder(owner) ? 2 : 1;
+    else
+      verdict[o] = 2;
+    all &= verdict[o] == 1;
+  }
+  if (all) return;
+  auto keep = [&](std::size_t o, uint64_t k) {
+    if (verdict[o] != 2) return verdict[o] == 1;
+    const uint32_t s = c.target_major ? c.partners[k] : c.owners[o];
+    const uint32_t t = c.target_major ? c.owners[o] : c.partners[k];
+    return is_local(t) && (!is_recorder(t) || is_local(s));
+  };
+  std::vector<uint32_t> owners, partners;
+  std::vector<uint64_t> offsets{0};
+  std::vector<double> weights, records;
+  std::vector<uint16_t> delays;
+  std::vector<uint8_t> receptors;
+  for (std::size_t o = 0; o < c.owners.size(); ++o) {
+    for (uint64_t k = c.offsets[o]; k < c.offsets[o + 1]; ++k) {
+      if (!keep(o, k)) continue;
+      partners.push_back(c.partners[k]);
+      if (!c.weights.empty()) weights.push_back(c.weights[k]);
+      if (!c.delays.empty()) delays.push_back(c.delays[k]);
+      if (!c.receptors.empty()) receptors.push_back(c.receptors[k]);
+      if (!c.records.empty())
+        records.insert(records.end(), c.records.begin() + k * rs, c.records.begin() + (k + 1) * rs);
+    }
+    if (partners.size() > offsets.back()) {
+      owners.push_back(c.owners[o]);
+      offsets.push_back(partners.size());
+    }
+  }
+  c.owners.swap(owners);
+  c.offsets.swap(offsets);
+  c.partners.swap(partners);
+  c.weights.swap(weights);
+  c.delays.swap(delays);
+  c.receptors.swap(receptors);
+  c.records.swap(records);
+}
+
+// Whether a Connect may make only the local targets' synapses from the start: not when a
+// value is given per connection as an array (indexed over the whole call).
+bool filterable(const SynSpec& syn) {
+  if (syn.weight.kind == ParamSource::kArray || syn.delay.kind == ParamSource::kArray) return false;
+  for (const auto& [key, ps] : syn.params)
+    if (ps.kind == ParamSource::kArray) return false;
+  return true;
+}
+
+// By node id, up to the largest target: 1 where this process updates the target.
+std::vector<uint8_t> local_targets(const Simulator& sim, const NodeCollection& post) {
+  std::vector<uint8_t> mask(post.empty() ? 0 : *std::max_element(post.ids().begin(), post.ids().end()) + 1, 0);
+  for (uint32_t g : post.ids()) mask[g] = sim.is_local(g) ? 1 : 0;
+  return mask;
+}
 }  // namespace
 
 void Simulator::check_connectable(const Population& src, uint32_t source, const Population& tgt, uint32_t target,
@@ -90,17 +176,17 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
                         " values for " + std::to_string(n) + " connections");
     if (ps.kind == ParamSource::kRandom) check_distribution(ps.dist, "receptor_type");
     receptors.resize(n);
-    for (std::size_t k = 0; k < n; ++k) {
+    for_each_key(call, [&](uint64_t k, uint64_t key) {
       double r = ps.array.empty() ? 0.0 : ps.array[k];
       if (ps.kind == ParamSource::kRandom) {
-        RandomStream rng(seed_, Purpose::kSynapseParam, call_id, (uint64_t{0xFF} << 40) ^ k);
+        RandomStream rng(seed_, Purpose::kSynapseParam, param_stream(call_id, 0), key);
         r = ps.dist.draw(rng);
       }
       if (!(r >= 0.0 && r <= 255.0) || r != std::floor(r))
         throw IllegalConnection(proto.name + ": receptor_type " + std::to_string(r) +
                                 " of a connection is not an integer in [0, 255]");
       receptors[k] = static_cast<uint8_t>(r);
-    }
+    });
   }
   for (const auto& [key, ps] : syn.params) {
     if (key == "receptor_type") continue;
@@ -161,6 +247,11 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
             throw IllegalConnection(proto.name + ": " + src_pop->model_name() + " -> " + tgt_pop->model_name() +
                                     " (node " + std::to_string(t) + "): the target does not support " + proto.name +
                                     " input");
+          if (const auto& check = tgt_pop->info().check_source) {  // e.g. the e-prop readouts' target port
+            if (const std::string why = check(src_pop->info(), port); !why.empty())
+              throw IllegalConnection(proto.name + ": " + src_pop->model_name() + " -> " + tgt_pop->model_name() +
+                                      ": " + why);
+          }
           const auto& ports = tgt_pop->info().secondary_receptors;
           if (std::find(ports.begin(), ports.end(), port) == ports.end())
             throw IllegalConnection(proto.name + ": receptor_type " + std::to_string(port) + " is not available in " +
@@ -196,9 +287,10 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
                      " ms: Minimum and maximum delay cannot be changed after Simulate has been called.");
     return static_cast<uint16_t>(d);
   };
-  // Random values use streams keyed by (call, connection index), independent of threads.
-  auto draw = [&](const ParamSource& ps, Purpose purpose, std::size_t k) {
-    RandomStream rng(seed_, purpose, call_id, static_cast<uint64_t>(k));
+  // Random values use streams keyed by (call, owner, index within the owner): independent
+  // of threads and of which process makes the synapse.
+  auto draw = [&](const ParamSource& ps, Purpose purpose, uint64_t key) {
+    RandomStream rng(seed_, purpose, call_id, key);
     return ps.dist.draw(rng);
   };
   switch (syn.weight.kind) {
@@ -210,7 +302,7 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
       break;
     case ParamSource::kRandom:
       call.weights.resize(n);
-      for (std::size_t k = 0; k < n; ++k) call.weights[k] = draw(syn.weight, Purpose::kWeight, k);
+      for_each_key(call, [&](uint64_t k, uint64_t key) { call.weights[k] = draw(syn.weight, Purpose::kWeight, key); });
       break;
     default:
       call.weight = proto.weight;
@@ -234,9 +326,10 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
       case ParamSource::kArray:
       case ParamSource::kRandom:
         call.delays.resize(n);
-        for (std::size_t k = 0; k < n; ++k)
+        for_each_key(call, [&](uint64_t k, uint64_t key) {
           call.delays[k] = check_delay(syn.delay.kind == ParamSource::kArray ? syn.delay.array[k]
-                                                                             : draw(syn.delay, Purpose::kDelay, k));
+                                                                             : draw(syn.delay, Purpose::kDelay, key));
+        });
         break;
       default:
         call.delay = check_delay(proto.delay);
@@ -281,7 +374,7 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
   if (each) {
     const std::size_t rs = info.record_size;
     call.records.resize(n * rs);
-    for (std::size_t k = 0; k < n; ++k) {
+    for_each_key(call, [&](uint64_t k, uint64_t key) {
       double* r = call.records.data() + k * rs;
       std::copy(base.begin(), base.end(), r);
       uint32_t v = 0;
@@ -290,11 +383,11 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
         if (ps->kind == ParamSource::kArray) {
           r[col] = ps->array[k];
         } else {
-          RandomStream rng(seed_, Purpose::kSynapseParam, call_id, (static_cast<uint64_t>(v) << 40) ^ k);
+          RandomStream rng(seed_, Purpose::kSynapseParam, param_stream(call_id, v), key);
           r[col] = ps->dist.draw(rng);
         }
       }
-    }
+    });
   } else {
     call.record = base;
   }
@@ -353,22 +446,69 @@ std::vector<StagedCall> split_by_receptor(StagedCall&& call) {
         p.records.insert(p.records.end(), call.records.begin() + k * rs, call.records.begin() + (k + 1) * rs);
     }
   }
+  // Parts in port order (rows hold them so): every process orders its parts alike, even
+  // when it lacks some ports.
+  std::sort(out.begin(), out.end(), [](const StagedCall& a, const StagedCall& b) { return a.receptor < b.receptor; });
   return out;
 }
 }  // namespace
 
 void Simulator::commit(StagedCall&& whole) {
-  for (StagedCall& part : split_by_receptor(std::move(whole))) commit_one(std::move(part));
+  // Every process numbers every call alike (see StagedCall::order).
+  const uint64_t order = store_.next_order();
+  if (ranks_ > 1)
+    keep_local(
+        whole, [this](uint32_t g) { return is_local(g); },
+        [this](uint32_t g) { return pop_of(g).info().kind == NodeKind::kRecorder; });
+  std::vector<uint32_t>().swap(whole.slots);
+  if (ranks_ > 1) {
+    // The delays of the call over all processes (as commit_one notes them in one process):
+    // min and max delay must be the same everywhere, or the ranks' slices would differ.
+    long lo = std::numeric_limits<long>::max(), hi = -1;
+    if (!whole.partners.empty()) {
+      auto see = [&](long d) {
+        lo = std::min(lo, d);
+        hi = std::max(hi, d);
+      };
+      if (whole.delays.empty()) see(whole.delay);
+      for (uint16_t d : whole.delays) see(d);
+      const SynapseInfo& model = *synapse_protos_[whole.synapse_model].info;
+      if (model.has_continuous_delay() && !whole.record.empty() && whole.record[model.continuous_delay_column] > 0.0)
+        see(whole.delay - 1);
+    }
+    Communicator& comm = communicator();
+    hi = comm.max(hi);
+    lo = -comm.max(-lo);
+    if (hi >= 0) {
+      if (conn_min_delay_ < 0 || lo < conn_min_delay_) conn_min_delay_ = lo;
+      conn_max_delay_ = std::max(conn_max_delay_, hi);
+    }
+  }
+  for (StagedCall& part : split_by_receptor(std::move(whole))) {
+    part.order = order + part.receptor;
+    commit_one(std::move(part));
+  }
 }
 
 void Simulator::commit_one(StagedCall&& call) {
-  if (call.partners.empty()) return;
+  if (call.partners.empty()) {
+    // Distributed: a process stages its (empty) part of every call, so that all of them
+    // finalize together (a collective).
+    if (ranks_ > 1) {
+      const SynapseInfo& model = *synapse_protos_[call.synapse_model].info;
+      special_synapses_ |= model.trigger != nullptr || model.serial;
+      store_.stage(std::move(call));
+    }
+    return;
+  }
   if (synapse_protos_[call.synapse_model].info->needs_eprop &&
       (call.delays.empty() ? call.delay != 1
                            : std::any_of(call.delays.begin(), call.delays.end(), [](uint16_t d) { return d != 1; })))
     throw IllegalConnection(synapse_protos_[call.synapse_model].name +
                             ": eprop synapses currently require a delay of one simulation step");
+  // Distributed, commit() notes the delays of the whole call (all processes' parts).
   auto note = [&](long d) {
+    if (ranks_ > 1) return;
     if (conn_min_delay_ < 0 || d < conn_min_delay_) conn_min_delay_ = d;
     if (d > conn_max_delay_) conn_max_delay_ = d;
   };
@@ -454,7 +594,10 @@ void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, c
     throw BadProperty("Structural plasticity requires both a pre- and postsynaptic element.");
   const uint32_t call_id = connect_calls_ + 1;
   StagedCall call;
-  rules::generate(conn.rule, params, pre, post, seed_, call_id, threads_, call);
+  // Distributed: only the synapses of this process's targets are made (rules.hpp).
+  const bool filter = ranks_ > 1 && filterable(syn);
+  const std::vector<uint8_t> local = filter ? local_targets(*this, post) : std::vector<uint8_t>{};
+  rules::generate(conn.rule, params, pre, post, seed_, call_id, threads_, call, filter ? &local : nullptr);
   finish_call(call, syn, call_id);
   if (!syn.pre_element.empty()) {
     // Each connection made occupies an element on both sides (NEST's connect_synaptic_element).
@@ -468,7 +611,8 @@ void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, c
   }
   if (symmetric) {
     StagedCall back;
-    rules::generate(conn.rule, params, post, pre, seed_, call_id + 1, threads_, back);
+    const std::vector<uint8_t> back_local = filter ? local_targets(*this, pre) : std::vector<uint8_t>{};
+    rules::generate(conn.rule, params, post, pre, seed_, call_id + 1, threads_, back, filter ? &back_local : nullptr);
     finish_call(back, syn, call_id + 1);
     connect_calls_ = call_id + 1;
     commit(std::move(call));
@@ -489,7 +633,9 @@ void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, c
   // random streams for weights and delays), and nothing is stored unless all pass.
   const uint32_t first_id = connect_calls_ + 1;
   StagedCall pairs;
-  rules::generate(conn.rule, conn.params, pre, post, seed_, first_id, threads_, pairs);
+  const bool filter = ranks_ > 1 && std::all_of(collocated.begin(), collocated.end(), filterable);
+  const std::vector<uint8_t> local = filter ? local_targets(*this, post) : std::vector<uint8_t>{};
+  rules::generate(conn.rule, conn.params, pre, post, seed_, first_id, threads_, pairs, filter ? &local : nullptr);
   std::vector<StagedCall> calls(collocated.size(), pairs);
   for (std::size_t k = 0; k < collocated.size(); ++k)
     finish_call(calls[k], collocated[k], first_id + static_cast<uint32_t>(k));
@@ -662,9 +808,8 @@ ConnectionTable Simulator::connection_values(const SynapseCollection& c, const s
 }
 
 void Simulator::disconnect(const SynapseCollection& c) {
-  if (ranks_ > 1)
-    throw KernelException("Disconnect is not supported in distributed runs yet (" + std::to_string(ranks_) +
-                          " MPI processes): removing synapses would shift positions held by other processes");
+  // Distributed: collective (every process removes its part of the collection, and the
+  // row positions close up over all of them, ConnectionStore::remove).
   if (c.generation != store_.generation() || store_.has_staged())
     throw KernelException("this SynapseCollection is outdated: connections changed since GetConnections");
   store_.remove(c.index);

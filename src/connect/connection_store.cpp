@@ -4,6 +4,8 @@
 #include <limits>
 #include <numeric>
 
+#include "nestkit/communicator.hpp"
+
 namespace nestkit {
 
 namespace {
@@ -43,6 +45,81 @@ std::vector<Group> groups_of(const StagedCall& c, uint32_t max_gid) {
 }
 }  // namespace
 
+// Positions of new synapses in a distributed run. Within a source's row, a call's
+// synapses follow the rows' earlier ones, ordered by target id (one process orders
+// them so), and a population's targets form one contiguous range of ids, cut into
+// contiguous blocks by process. So a local synapse's position is: the row's length
+// before the call, plus the call's synapses of this source to lower populations, plus
+// those to the same population on lower ranks, plus its place among the local ones.
+// The first two need the counts per (call, source, target population) of all
+// processes, the third their sum over lower ranks: one MPI_Allreduce and one MPI_Exscan
+// over a dense table of those counts (its length is the sources times the target
+// populations of each call, so the memory stays a few bytes per node, whatever the
+// number of processes). Replicated targets (devices, recorders) are held by every
+// process: they are counted once and need no offset by rank. The calls' parts are
+// matched across processes by their order, gathered first (a process may lack a port
+// part of a call). The result is the positions one process gives, without any process
+// holding the others' synapses.
+void ConnectionStore::place_distributed(std::vector<Segment>& segs, const std::vector<NewPart>& parts,
+                                        const std::vector<uint64_t>& mine, Communicator& comm) {
+  // The calls, by order, over all processes.
+  std::vector<uint64_t> keys;
+  comm.allgather_u64(mine, keys);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::vector<std::size_t> key_of(mine.size());
+  for (std::size_t c = 0; c < mine.size(); ++c)
+    key_of[c] = static_cast<std::size_t>(std::lower_bound(keys.begin(), keys.end(), mine[c]) - keys.begin());
+  // Source and population ranges per call (minima as maxima of complements; 0: none).
+  std::vector<uint64_t> range(4 * keys.size(), 0);
+  for (const NewPart& np : parts) {
+    const Segment& sg = segs[np.seg];
+    uint64_t* r = range.data() + 4 * key_of[np.call];
+    r[0] = std::max<uint64_t>(r[0], ~uint64_t{sg.source});
+    r[1] = std::max<uint64_t>(r[1], sg.source);
+    r[2] = std::max<uint64_t>(r[2], ~uint64_t{sg.pop});
+    r[3] = std::max<uint64_t>(r[3], sg.pop);
+  }
+  comm.max_each(range);
+  std::vector<uint64_t> base(keys.size() + 1, 0);
+  for (std::size_t u = 0; u < keys.size(); ++u) {
+    const uint64_t* r = range.data() + 4 * u;
+    const uint64_t size = r[0] == 0 ? 0 : (r[1] - ~r[0] + 1) * (r[3] - ~r[2] + 1);
+    base[u + 1] = base[u] + size;
+  }
+  auto cell = [&](std::size_t u, uint32_t source, uint32_t pop) {
+    const uint64_t* r = range.data() + 4 * u;
+    return base[u] + (source - ~r[0]) * (r[3] - ~r[2] + 1) + (pop - ~r[2]);
+  };
+  std::vector<uint64_t> local(base.back(), 0), below, start;
+  const bool first_rank = comm.rank() == 0;
+  for (const NewPart& np : parts)
+    if (!np.replicated || first_rank)
+      local[cell(key_of[np.call], segs[np.seg].source, segs[np.seg].pop)] += segs[np.seg].count;
+  comm.scan_sum(local, below, start);
+  std::vector<uint64_t>().swap(local);
+  // Totals become start positions, call after call, and the rows' lengths grow.
+  for (std::size_t u = 0; u < keys.size(); ++u) {
+    const uint64_t* r = range.data() + 4 * u;
+    if (r[0] == 0) continue;
+    const uint64_t np = r[3] - ~r[2] + 1;
+    for (uint64_t s = ~r[0]; s <= r[1]; ++s) {
+      uint64_t run = extent_[s];
+      for (uint64_t *t = start.data() + base[u] + (s - ~r[0]) * np, *e = t + np; t < e; ++t) {
+        const uint64_t n = *t;
+        *t = run;
+        run += n;
+      }
+      extent_[s] = run;
+    }
+  }
+  for (const NewPart& np : parts) {
+    Segment& sg = segs[np.seg];
+    const uint64_t at = cell(key_of[np.call], sg.source, sg.pop);
+    sg.pos = start[at] + (np.replicated ? 0 : below[at]) + np.offset;
+  }
+}
+
 void ConnectionStore::stage(StagedCall&& call) {
   staged_count_ += call.size();
   staged_.push_back(std::move(call));
@@ -51,6 +128,14 @@ void ConnectionStore::stage(StagedCall&& call) {
 void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, int threads) {
   const std::size_t rows = static_cast<std::size_t>(max_gid) + 1;
   if (staged_.empty() && row_offsets_.size() == rows + 1 && blocks.first.size() == blocks_seen_) return;
+  // Distributed, each process holds only its targets' synapses, and the positions of the
+  // new ones in their sources' whole rows come from one collective (place_distributed).
+  // Every process stages every call (an empty one where it has none of its synapses), so
+  // all of them get here together.
+  Communicator& comm = communicator();
+  const bool distributed = comm.size() > 1;
+  std::vector<uint64_t> orders(staged_.size());  // the calls' orders (staged_ is released below)
+  for (std::size_t c = 0; c < staged_.size(); ++c) orders[c] = staged_[c].order;
 
   // Pass 1: the layout. Per source, its old segments, then one per staged call.
   std::vector<std::vector<Group>> groups(staged_.size());
@@ -70,6 +155,7 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
     for (uint32_t k = row_offsets_[s]; k < row_offsets_[s + 1]; ++k) segs[fill[s]++] = segments_[k];
   // Segment index of (call, group) in call order.
   std::vector<std::vector<uint32_t>> seg_of(staged_.size());
+  std::vector<int32_t> seg_call(segs.size(), -1);  // distributed: the staged call of a new segment
   for (std::size_t c = 0; c < staged_.size(); ++c) {
     const StagedCall& call = staged_[c];
     seg_of[c].reserve(groups[c].size());
@@ -79,8 +165,11 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
       sg = Segment{};
       sg.source = g.source;
       sg.count = g.count;
-      sg.pos = extent_[g.source];
-      extent_[g.source] += g.count;
+      if (!distributed) {
+        sg.pos = extent_[g.source];
+        extent_[g.source] += g.count;
+      }
+      seg_call[idx] = static_cast<int32_t>(c);
       sg.weight = call.weight;
       sg.delay = call.delay;
       sg.receptor = call.receptor;
@@ -251,9 +340,11 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
   bool any_remote = false;
   std::vector<uint32_t> per_row(rows + 1, 0);
   const auto& bf = blocks.first;
-  for (const Segment& sg : segs) {
+  std::vector<NewPart> parts;  // distributed: the parts of new segments, placed below
+  for (std::size_t j = 0; j < segs.size(); ++j) {
+    const Segment& sg = segs[j];
     const uint32_t* t = targets.data() + sg.begin;
-    uint32_t k = 0;
+    uint32_t k = 0, pop_first = 0;
     while (k < sg.count) {
       const std::size_t p = static_cast<std::size_t>(std::upper_bound(bf.begin(), bf.end(), t[k]) - bf.begin()) - 1;
       const uint32_t next = p + 1 < bf.size() ? bf[p + 1] : std::numeric_limits<uint32_t>::max();
@@ -265,6 +356,18 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
       part.count = r - k;
       part.pop = blocks.pop[p];
       part.thread = blocks.thread[p];
+      if (distributed && seg_call[j] >= 0) {
+        if (k == 0 || blocks.pop[p] != split.back().pop) pop_first = k;
+        // Held by every process: synapses to devices, and to recorders from devices.
+        const uint8_t rep = blocks.replicated.empty() ? 0 : blocks.replicated[p];
+        bool everywhere = rep == 1;
+        if (rep == 2) {
+          const std::size_t ps =
+              static_cast<std::size_t>(std::upper_bound(bf.begin(), bf.end(), sg.source) - bf.begin()) - 1;
+          everywhere = blocks.replicated[ps] != 0;
+        }
+        parts.push_back({split.size(), static_cast<uint32_t>(seg_call[j]), k - pop_first, everywhere});
+      }
       if (sg.rec_each()) {
         part.rec = sg.rec + static_cast<uint64_t>(k) * sg.rec_size;
       } else if (sg.rec_size && k > 0) {
@@ -280,6 +383,7 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
     }
   }
   std::partial_sum(per_row.begin(), per_row.end(), per_row.begin());
+  if (distributed) place_distributed(split, parts, orders, comm);
   segs.swap(split);
   new_offsets.swap(per_row);
   blocks_seen_ = bf.size();
@@ -361,11 +465,20 @@ std::size_t ConnectionStore::count_of_model(uint8_t model) const {
 void ConnectionStore::remove(std::vector<uint64_t> synapses) {
   std::sort(synapses.begin(), synapses.end());
   synapses.erase(std::unique(synapses.begin(), synapses.end()), synapses.end());
-  if (synapses.empty()) return;
+  if (synapses.empty() && communicator().size() == 1) return;
   std::vector<uint32_t> targets, offsets(row_offsets_.size(), 0);
   std::vector<double> weights, records;
   std::vector<uint16_t> delays;
   std::vector<Segment> segs;
+  // Distributed, a process holds only part of each row: the positions close up over the
+  // synapses removed anywhere. Every process sends the (source, position) of the synapses
+  // it removes (one MPI_Allgatherv, as long as the removal), and a kept segment moves down
+  // by the number of its row's removed positions below it; a segment's synapses stay
+  // contiguous, since the removed ones inside it are this process's.
+  Communicator& comm = communicator();
+  const bool distributed = comm.size() > 1;
+  std::vector<uint64_t> removed;     // (source, position) pairs
+  std::vector<uint64_t> first_kept;  // distributed: old position of each kept segment's first synapse
   auto gone = synapses.begin();
   for (std::size_t row = 0; row + 1 < row_offsets_.size(); ++row) {
     // Positions close up over the removed synapses (a single process holds whole rows).
@@ -377,12 +490,18 @@ void ConnectionStore::remove(std::vector<uint64_t> synapses) {
       sg.each = weights.size();
       sg.rec = records.size();
       sg.count = 0;
+      uint64_t first = ~uint64_t{0};
       for (uint32_t k = 0; k < old.count; ++k) {
         const uint64_t syn = old.begin + k;
         if (gone != synapses.end() && *gone == syn) {
           ++gone;
+          if (distributed) {
+            removed.push_back(row);
+            removed.push_back(old.pos + k);
+          }
           continue;
         }
+        if (first == ~uint64_t{0}) first = old.pos + k;
         targets.push_back(targets_[syn]);
         if (old.weight_each() || old.delay_each()) {
           weights.push_back(weights_[old.each + k]);
@@ -396,6 +515,7 @@ void ConnectionStore::remove(std::vector<uint64_t> synapses) {
       if (sg.count == 0) continue;
       sg.pos = row_pos;
       row_pos += sg.count;
+      if (distributed) first_kept.push_back(first);
       if (!old.rec_each() && old.rec_size)
         records.insert(records.end(), records_.begin() + old.rec, records_.begin() + old.rec + old.rec_size);
       segs.push_back(sg);
@@ -403,9 +523,25 @@ void ConnectionStore::remove(std::vector<uint64_t> synapses) {
     }
   }
   std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
-  for (std::size_t row = 0; row < extent_.size(); ++row) {
-    const uint32_t a = row + 1 < offsets.size() ? offsets[row] : 0, b = row + 1 < offsets.size() ? offsets[row + 1] : 0;
-    extent_[row] = a < b ? segs[b - 1].pos + segs[b - 1].count : 0;
+  if (distributed) {
+    std::vector<uint64_t> all;
+    comm.allgather_u64(removed, all);
+    std::vector<std::pair<uint64_t, uint64_t>> by_row;  // (source, position), sorted
+    by_row.reserve(all.size() / 2);
+    for (std::size_t k = 0; k + 1 < all.size(); k += 2) by_row.emplace_back(all[k], all[k + 1]);
+    std::sort(by_row.begin(), by_row.end());
+    for (std::size_t j = 0; j < segs.size(); ++j) {
+      const std::pair<uint64_t, uint64_t> at{segs[j].source, first_kept[j]};
+      const auto lo = std::lower_bound(by_row.begin(), by_row.end(), std::pair<uint64_t, uint64_t>{segs[j].source, 0});
+      segs[j].pos = first_kept[j] - static_cast<uint64_t>(std::lower_bound(lo, by_row.end(), at) - lo);
+    }
+    for (const auto& [source, pos] : by_row) --extent_[source];
+  } else {
+    for (std::size_t row = 0; row < extent_.size(); ++row) {
+      const uint32_t a = row + 1 < offsets.size() ? offsets[row] : 0,
+                     b = row + 1 < offsets.size() ? offsets[row + 1] : 0;
+      extent_[row] = a < b ? segs[b - 1].pos + segs[b - 1].count : 0;
+    }
   }
   row_offsets_.swap(offsets);
   segments_.swap(segs);

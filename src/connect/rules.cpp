@@ -63,17 +63,20 @@ namespace {
 // which matters for peak memory on large networks).
 template <typename Fill>
 void per_owner_fixed(const NodeCollection& owners, long degree, uint32_t seed, uint32_t call, int threads,
-                     StagedCall& out, Fill fill) {
+                     StagedCall& out, const std::vector<uint8_t>* local, Fill fill) {
   const std::size_t n = owners.size();
   out.owners = owners.ids();
   out.offsets.resize(n + 1);
-  for (std::size_t o = 0; o <= n; ++o) out.offsets[o] = o * static_cast<uint64_t>(degree);
-  out.partners.resize(n * static_cast<std::size_t>(degree));
+  out.offsets[0] = 0;
+  for (std::size_t o = 0; o < n; ++o)
+    out.offsets[o + 1] = out.offsets[o] + (!local || (*local)[owners[o]] ? static_cast<uint64_t>(degree) : 0);
+  out.partners.resize(out.offsets[n]);
   const int nt = std::max(1, std::min<int>(threads, static_cast<int>(n / 64) + 1));
 #pragma omp parallel for num_threads(nt) schedule(static, 1)
   for (int b = 0; b < nt; ++b) {
     std::vector<uint32_t> one;
     for (std::size_t o = n * b / nt; o < n * (b + 1) / nt; ++o) {
+      if (out.offsets[o + 1] == out.offsets[o]) continue;  // another process's target
       one.clear();
       RandomStream rng(seed, Purpose::kConnect, owners[o], call);
       fill(o, rng, one);
@@ -82,13 +85,16 @@ void per_owner_fixed(const NodeCollection& owners, long degree, uint32_t seed, u
   }
 }
 
-template <typename Fill>
-void per_owner(const NodeCollection& owners, uint32_t seed, uint32_t call, int threads, StagedCall& out, Fill fill) {
+// `skip_owner(o)`: the owner's draws are skipped (it makes no synapses here). With
+// `slots`, fill also notes each synapse's index among its owner's (filtered rules).
+template <typename Fill, typename Skip>
+void per_owner(const NodeCollection& owners, uint32_t seed, uint32_t call, int threads, StagedCall& out, Fill fill,
+               Skip skip_owner, bool slots = false) {
   const std::size_t n = owners.size();
   out.owners = owners.ids();
   out.offsets.assign(n + 1, 0);
   const int nt = std::max(1, std::min<int>(threads, static_cast<int>(n / 64) + 1));
-  std::vector<std::vector<uint32_t>> block(nt);
+  std::vector<std::vector<uint32_t>> block(nt), slot(slots ? nt : 0);
   std::vector<std::vector<uint64_t>> counts(nt);
 #pragma omp parallel for num_threads(nt) schedule(static, 1)
   for (int b = 0; b < nt; ++b) {
@@ -96,9 +102,18 @@ void per_owner(const NodeCollection& owners, uint32_t seed, uint32_t call, int t
     counts[b].reserve(hi - lo);
     for (std::size_t o = lo; o < hi; ++o) {
       const std::size_t before = block[b].size();
-      RandomStream rng(seed, Purpose::kConnect, owners[o], call);
-      fill(o, rng, block[b]);
+      if (!skip_owner(o)) {
+        RandomStream rng(seed, Purpose::kConnect, owners[o], call);
+        fill(o, rng, block[b], slots ? &slot[b] : nullptr);
+      }
       counts[b].push_back(block[b].size() - before);
+    }
+  }
+  if (slots) {
+    out.slots.clear();
+    for (auto& v : slot) {
+      out.slots.insert(out.slots.end(), v.begin(), v.end());
+      std::vector<uint32_t>().swap(v);
     }
   }
   std::size_t total = 0;
@@ -123,20 +138,26 @@ StagedCall*& pregenerated() {
 }
 
 void generate(const std::string& rule, const Dict& params, const NodeCollection& pre, const NodeCollection& post,
-              uint32_t seed, uint32_t call, int threads, StagedCall& out) {
+              uint32_t seed, uint32_t call, int threads, StagedCall& out, const std::vector<uint8_t>* local) {
   if (rule == kPregenerated && pregenerated()) {
     out = std::move(*pregenerated());
     return;
   }
   Options o{get_bool(params, "allow_autapses", true), get_bool(params, "allow_multapses", true)};
   out.target_major = true;
+  auto is_local = [local](uint32_t t) { return !local || (*local)[t] != 0; };
+  // Rules that draw per target: another process's target makes nothing here.
+  auto remote_target = [&](std::size_t k) { return !is_local(post[k]); };
   if (rule == "all_to_all") {
     check_keys(params, rule, {});
-    per_owner(post, seed, call, threads, out, [&](std::size_t k, RandomStream&, std::vector<uint32_t>& dst) {
-      const uint32_t t = post[k];
-      for (uint32_t s : pre.ids())
-        if (o.autapses || s != t) dst.push_back(s);
-    });
+    per_owner(
+        post, seed, call, threads, out,
+        [&](std::size_t k, RandomStream&, std::vector<uint32_t>& dst, std::vector<uint32_t>*) {
+          const uint32_t t = post[k];
+          for (uint32_t s : pre.ids())
+            if (o.autapses || s != t) dst.push_back(s);
+        },
+        remote_target);
   } else if (rule == "one_to_one") {
     check_keys(params, rule, {});
     if (pre.size() != post.size())
@@ -145,7 +166,7 @@ void generate(const std::string& rule, const Dict& params, const NodeCollection&
     out.owners = post.ids();
     out.offsets.assign(post.size() + 1, 0);
     for (std::size_t k = 0; k < pre.size(); ++k) {
-      if (o.autapses || pre[k] != post[k]) out.partners.push_back(pre[k]);
+      if ((o.autapses || pre[k] != post[k]) && is_local(post[k])) out.partners.push_back(pre[k]);
       out.offsets[k + 1] = out.partners.size();
     }
   } else if (rule == "fixed_indegree" || rule == "fixed_outdegree") {
@@ -169,20 +190,29 @@ void generate(const std::string& rule, const Dict& params, const NodeCollection&
       throw BadProperty(rule + ": no valid partner without autapses");
     }
     out.target_major = in;
-    per_owner_fixed(owners, degree, seed, call, threads, out,
-                    [&](std::size_t k, RandomStream& rng, std::vector<uint32_t>& dst) {
-                      const uint32_t owner = owners[k];
-                      const bool self_in_pool = !o.autapses && pool.contains(owner);
-                      std::unordered_set<uint32_t> chosen;
-                      long made = 0;
-                      while (made < degree) {
-                        const uint32_t c = pool[rng.uniform_int(pool.size())];
-                        if (self_in_pool && c == owner) continue;
-                        if (!o.multapses && !chosen.insert(c).second) continue;
-                        dst.push_back(c);
-                        ++made;
-                      }
-                    });
+    // One owner's draws; `keep` says which partners stay (fixed_outdegree: local targets).
+    auto draw = [&](std::size_t k, RandomStream& rng, std::vector<uint32_t>& dst, std::vector<uint32_t>* slots) {
+      const uint32_t owner = owners[k];
+      const bool self_in_pool = !o.autapses && pool.contains(owner);
+      std::unordered_set<uint32_t> chosen;
+      long made = 0;
+      while (made < degree) {
+        const uint32_t c = pool[rng.uniform_int(pool.size())];
+        if (self_in_pool && c == owner) continue;
+        if (!o.multapses && !chosen.insert(c).second) continue;
+        if (!slots || is_local(c)) {
+          dst.push_back(c);
+          if (slots) slots->push_back(static_cast<uint32_t>(made));
+        }
+        ++made;
+      }
+    };
+    if (in || !local)
+      per_owner_fixed(
+          owners, degree, seed, call, threads, out, in ? local : nullptr,
+          [&](std::size_t k, RandomStream& rng, std::vector<uint32_t>& dst) { draw(k, rng, dst, nullptr); });
+    else
+      per_owner(owners, seed, call, threads, out, draw, [](std::size_t) { return false; }, true);
   } else if (rule == "fixed_total_number") {
     check_keys(params, rule, {"N"});
     const long n = get_count(params, rule, "N");
@@ -192,11 +222,12 @@ void generate(const std::string& rule, const Dict& params, const NodeCollection&
       throw BadProperty("fixed_total_number: only autapses possible");
     RandomStream rng(seed, Purpose::kTotalNumber, 0, call);
     std::vector<std::pair<uint32_t, uint32_t>> pairs;  // (target, source)
-    pairs.reserve(n);
-    while (static_cast<long>(pairs.size()) < n) {
+    long drawn = 0;
+    while (drawn < n) {
       const uint32_t s = pre[rng.uniform_int(pre.size())], t = post[rng.uniform_int(post.size())];
       if (!o.autapses && s == t) continue;
-      pairs.emplace_back(t, s);
+      ++drawn;
+      if (is_local(t)) pairs.emplace_back(t, s);
     }
     std::stable_sort(pairs.begin(), pairs.end(), [](auto& a, auto& b) { return a.first < b.first; });
     for (std::size_t k = 0; k < pairs.size(); ++k) {
@@ -215,13 +246,16 @@ void generate(const std::string& rule, const Dict& params, const NodeCollection&
     check_keys(params, rule, {"p"});
     const double p = get_number(params, rule, "p");
     if (!(p >= 0.0 && p <= 1.0)) throw BadProperty("pairwise_bernoulli: p must be in [0, 1], got " + std::to_string(p));
-    per_owner(post, seed, call, threads, out, [&](std::size_t k, RandomStream& rng, std::vector<uint32_t>& dst) {
-      const uint32_t t = post[k];
-      for (uint32_t s : pre.ids()) {
-        if (!o.autapses && s == t) continue;
-        if (rng.uniform() < p) dst.push_back(s);
-      }
-    });
+    per_owner(
+        post, seed, call, threads, out,
+        [&](std::size_t k, RandomStream& rng, std::vector<uint32_t>& dst, std::vector<uint32_t>*) {
+          const uint32_t t = post[k];
+          for (uint32_t s : pre.ids()) {
+            if (!o.autapses && s == t) continue;
+            if (rng.uniform() < p) dst.push_back(s);
+          }
+        },
+        remote_target);
   } else if (rule == "pairwise_poisson") {
     // NEST's PoissonBuilder: for every (source, target) pair a Poisson-distributed
     // number of synapses with mean pairwise_avg_num_conns.
@@ -229,13 +263,16 @@ void generate(const std::string& rule, const Dict& params, const NodeCollection&
     const double mu = get_number(params, rule, "pairwise_avg_num_conns");
     if (!(mu >= 0.0)) throw BadProperty("Connection parameter 0 \u2264 pairwise_avg_num_conns required.");
     if (!o.multapses) throw BadProperty("Multapses must be allowed for this connection rule.");
-    per_owner(post, seed, call, threads, out, [&](std::size_t k, RandomStream& rng, std::vector<uint32_t>& dst) {
-      const uint32_t t = post[k];
-      for (uint32_t s : pre.ids()) {
-        if (!o.autapses && s == t) continue;
-        for (long n = rng.poisson(mu); n > 0; --n) dst.push_back(s);
-      }
-    });
+    per_owner(
+        post, seed, call, threads, out,
+        [&](std::size_t k, RandomStream& rng, std::vector<uint32_t>& dst, std::vector<uint32_t>*) {
+          const uint32_t t = post[k];
+          for (uint32_t s : pre.ids()) {
+            if (!o.autapses && s == t) continue;
+            for (long n = rng.poisson(mu); n > 0; --n) dst.push_back(s);
+          }
+        },
+        remote_target);
   } else if (rule == "symmetric_pairwise_bernoulli") {
     // NEST's SymmetricBernoulliBuilder: every target draws an in-degree from
     // Binomial(|sources|, p), redrawn while it reaches |sources|, then that many
@@ -250,20 +287,23 @@ void generate(const std::string& rule, const Dict& params, const NodeCollection&
     StagedCall drawn;
     const std::size_t ns = pre.size();
     if (ns > 0)
-      per_owner(post, seed, call, threads, drawn, [&](std::size_t k, RandomStream& rng, std::vector<uint32_t>& dst) {
-        const uint32_t t = post[k];
-        long indegree = static_cast<long>(ns);
-        while (indegree >= static_cast<long>(ns)) indegree = rng.binomial(static_cast<long>(ns), p);
-        const std::size_t first = dst.size();
-        std::unordered_set<uint32_t> seen;
-        for (long i = 0; i < indegree;) {
-          const uint32_t s = pre[rng.uniform_int(ns)];
-          if (s == t || !seen.insert(s).second) continue;
-          dst.push_back(s);
-          ++i;
-        }
-        std::sort(dst.begin() + first, dst.end());
-      });
+      per_owner(
+          post, seed, call, threads, drawn,
+          [&](std::size_t k, RandomStream& rng, std::vector<uint32_t>& dst, std::vector<uint32_t>*) {
+            const uint32_t t = post[k];
+            long indegree = static_cast<long>(ns);
+            while (indegree >= static_cast<long>(ns)) indegree = rng.binomial(static_cast<long>(ns), p);
+            const std::size_t first = dst.size();
+            std::unordered_set<uint32_t> seen;
+            for (long i = 0; i < indegree;) {
+              const uint32_t s = pre[rng.uniform_int(ns)];
+              if (s == t || !seen.insert(s).second) continue;
+              dst.push_back(s);
+              ++i;
+            }
+            std::sort(dst.begin() + first, dst.end());
+          },
+          [](std::size_t) { return false; });
     else
       drawn.offsets = {0};
     // Both directions, grouped by target (stable: a target's own draws first).
@@ -271,8 +311,8 @@ void generate(const std::string& rule, const Dict& params, const NodeCollection&
     pairs.reserve(2 * drawn.partners.size());
     for (std::size_t k = 0; k < drawn.owners.size(); ++k)
       for (uint64_t e = drawn.offsets[k]; e < drawn.offsets[k + 1]; ++e) {
-        pairs.emplace_back(drawn.owners[k], drawn.partners[e]);
-        pairs.emplace_back(drawn.partners[e], drawn.owners[k]);
+        if (is_local(drawn.owners[k])) pairs.emplace_back(drawn.owners[k], drawn.partners[e]);
+        if (is_local(drawn.partners[e])) pairs.emplace_back(drawn.partners[e], drawn.owners[k]);
       }
     StagedCall().partners.swap(drawn.partners);
     std::stable_sort(pairs.begin(), pairs.end(), [](auto& a, auto& b) { return a.first < b.first; });

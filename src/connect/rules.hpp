@@ -14,9 +14,13 @@
 namespace nestkit::rules {
 
 // Fills owners/offsets/partners/target_major of `out`. Throws BadProperty or
-// UnknownParameter for invalid specs before generating anything.
+// UnknownParameter for invalid specs before generating anything. With `local` (by node
+// id, 1: this process updates the node), only synapses onto local targets are made:
+// rules that draw per target skip the other targets' draws, rules that draw per source
+// (fixed_outdegree, fixed_total_number) draw as always and drop the other targets at
+// once, noting each kept synapse's index among its source's (StagedCall::slots).
 void generate(const std::string& rule, const Dict& params, const NodeCollection& pre, const NodeCollection& post,
-              uint32_t seed, uint32_t call, int threads, StagedCall& out);
+              uint32_t seed, uint32_t call, int threads, StagedCall& out, const std::vector<uint8_t>* local = nullptr);
 
 const std::vector<std::string>& known_rules();
 

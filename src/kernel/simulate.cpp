@@ -119,6 +119,7 @@ DeliveryBlocks Simulator::delivery_blocks() const {
       b.pop.push_back(static_cast<uint32_t>(p));
       const bool local = !split || v / threads_ == rank_;
       b.thread.push_back(local ? static_cast<uint8_t>(split ? v % threads_ : 0) : DeliveryBlocks::kRemote);
+      b.replicated.push_back(split ? 0 : pop.info().kind == NodeKind::kRecorder ? 2 : 1);
     }
   }
   return b;

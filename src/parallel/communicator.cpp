@@ -1,6 +1,7 @@
 // The communicator: MPI_COMM_WORLD when built with MPI, else a single process.
 #include "nestkit/communicator.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -24,6 +25,13 @@ class SingleProcess final : public Communicator {
   void allgather_doubles(const std::vector<double>& local, std::vector<double>& all) override { all = local; }
   uint64_t sum(uint64_t v) override { return v; }
   long max(long v) override { return v; }
+  void scan_sum(const std::vector<uint64_t>& local, std::vector<uint64_t>& below,
+                std::vector<uint64_t>& total) override {
+    below.assign(local.size(), 0);
+    total = local;
+  }
+  void max_each(std::vector<uint64_t>&) override {}
+  void allgather_u64(const std::vector<uint64_t>& local, std::vector<uint64_t>& all) override { all = local; }
   std::string first_error(const std::string& local) override { return local; }
   std::vector<std::string> gather_to_root(const std::string& bytes) override { return {bytes}; }
   void barrier() override {}
@@ -73,6 +81,34 @@ class MpiWorld final : public Communicator {
     long out = 0;
     MPI_Allreduce(&v, &out, 1, MPI_LONG, MPI_MAX, MPI_COMM_WORLD);
     return out;
+  }
+  // Large vectors go in pieces (MPI counts are ints).
+  static constexpr std::size_t kPiece = std::size_t{1} << 24;
+  void scan_sum(const std::vector<uint64_t>& local, std::vector<uint64_t>& below,
+                std::vector<uint64_t>& total) override {
+    static_assert(sizeof(unsigned long long) == sizeof(uint64_t));
+    below.assign(local.size(), 0);
+    total.assign(local.size(), 0);
+    for (std::size_t at = 0; at < local.size(); at += kPiece) {
+      const int n = static_cast<int>(std::min(kPiece, local.size() - at));
+      // MPI_Exscan leaves rank 0's result undefined: it stays 0 here.
+      std::vector<uint64_t> part(local.begin() + at, local.begin() + at + n), out(n, 0);
+      MPI_Exscan(part.data(), out.data(), n, MPI_UNSIGNED_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
+      if (rank_ > 0) std::copy(out.begin(), out.end(), below.begin() + at);
+      MPI_Allreduce(part.data(), total.data() + at, n, MPI_UNSIGNED_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
+    }
+  }
+  void max_each(std::vector<uint64_t>& v) override {
+    for (std::size_t at = 0; at < v.size(); at += kPiece) {
+      const int n = static_cast<int>(std::min(kPiece, v.size() - at));
+      MPI_Allreduce(MPI_IN_PLACE, v.data() + at, n, MPI_UNSIGNED_LONG_LONG, MPI_MAX, MPI_COMM_WORLD);
+    }
+  }
+  void allgather_u64(const std::vector<uint64_t>& local, std::vector<uint64_t>& all) override {
+    const int mine = static_cast<int>(local.size());
+    all.resize(gather_counts(mine, "key exchange"));
+    MPI_Allgatherv(local.data(), mine, MPI_UNSIGNED_LONG_LONG, all.data(), counts_.data(), displs_.data(),
+                   MPI_UNSIGNED_LONG_LONG, MPI_COMM_WORLD);
   }
   std::string first_error(const std::string& local) override {
     int mine = local.empty() ? size_ : rank_, first = size_;

@@ -223,6 +223,7 @@ def Create(model, n=1, params=None, positions=None):
 
 def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=False):
     """Connect pre to post by a rule (conn_spec) with synapse properties (syn_spec)."""
+    _eprop.refuse_optimizer_in_syn_spec(syn_spec)
     if _csa.is_conngen(conn_spec):
         _csa.connect(_kernel, pre, post, conn_spec, syn_spec)
     elif _spatial_layers.needs_spatial(conn_spec, syn_spec):
@@ -290,6 +291,12 @@ def Disconnect(*args, conn_spec=None, syn_spec=None):
         remove(conns)
         return
     wanted = {pair for pair in zip(pre.tolist(), post.tolist())}  # (the builtin set is shadowed by nest.set here)
+    if _core.mpi_size() > 1:
+        # This rank holds the connections of its own targets only (as NEST's ranks do).
+        here = post.get("local")
+        here = [here] if isinstance(here, bool) else list(here)
+        local_targets = {gid for gid, flag in zip(post.tolist(), here) if flag}
+        wanted = {pair for pair in wanted if pair[1] in local_targets}
     pairs = list(zip(conns.get("source"), conns.get("target"))) if len(conns) > 1 else []
     if len(conns) == 1:
         pairs = [(conns.get("source"), conns.get("target"))]
