@@ -553,6 +553,29 @@ void Simulator::commit_one(StagedCall&& call) {
   store_.stage(std::move(call));
 }
 
+namespace {
+// Distributed runs: the local part of a Connect call (the rule over this rank's targets and
+// the checks of their ports and kinds) can fail on one rank only. Every rank learns the first
+// failing rank's error before the call's first collective and raises it, with its class and
+// the same text, so no rank is left waiting for a partner that gave up.
+template <class F>
+void agree_on_outcome(int ranks, F&& local_part) {
+  if (ranks <= 1) return local_part();
+  std::string mine;
+  try {
+    local_part();
+  } catch (const Error& e) {
+    mine = e.kind() + '\x1f' + e.what();
+  } catch (const std::exception& e) {
+    mine = std::string("KernelException\x1f") + e.what();
+  }
+  const std::string first = communicator().first_error(mine);  // "on MPI rank r: " + mine
+  if (first.empty()) return;
+  const std::size_t sep = first.find('\x1f'), prefix = first.find(": ") + 2;
+  throw Error(first.substr(prefix, sep - prefix), first.substr(0, prefix) + first.substr(sep + 1));
+}
+}  // namespace
+
 void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, const ConnSpec& conn,
                         const SynSpec& syn) {
   for (const NodeCollection* nc : {&pre, &post})
@@ -593,12 +616,19 @@ void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, c
   if (syn.pre_element.empty() != syn.post_element.empty())
     throw BadProperty("Structural plasticity requires both a pre- and postsynaptic element.");
   const uint32_t call_id = connect_calls_ + 1;
-  StagedCall call;
+  StagedCall call, back;
   // Distributed: only the synapses of this process's targets are made (rules.hpp).
   const bool filter = ranks_ > 1 && filterable(syn);
-  const std::vector<uint8_t> local = filter ? local_targets(*this, post) : std::vector<uint8_t>{};
-  rules::generate(conn.rule, params, pre, post, seed_, call_id, threads_, call, filter ? &local : nullptr);
-  finish_call(call, syn, call_id);
+  agree_on_outcome(ranks_, [&] {
+    const std::vector<uint8_t> local = filter ? local_targets(*this, post) : std::vector<uint8_t>{};
+    rules::generate(conn.rule, params, pre, post, seed_, call_id, threads_, call, filter ? &local : nullptr);
+    finish_call(call, syn, call_id);
+    if (symmetric) {
+      const std::vector<uint8_t> back_local = filter ? local_targets(*this, pre) : std::vector<uint8_t>{};
+      rules::generate(conn.rule, params, post, pre, seed_, call_id + 1, threads_, back, filter ? &back_local : nullptr);
+      finish_call(back, syn, call_id + 1);
+    }
+  });
   if (!syn.pre_element.empty()) {
     // Each connection made occupies an element on both sides (NEST's connect_synaptic_element).
     std::vector<uint32_t> src, tgt;
@@ -610,10 +640,6 @@ void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, c
     sp_count_connected(src, tgt, syn.pre_element, syn.post_element, 1);
   }
   if (symmetric) {
-    StagedCall back;
-    const std::vector<uint8_t> back_local = filter ? local_targets(*this, pre) : std::vector<uint8_t>{};
-    rules::generate(conn.rule, params, post, pre, seed_, call_id + 1, threads_, back, filter ? &back_local : nullptr);
-    finish_call(back, syn, call_id + 1);
     connect_calls_ = call_id + 1;
     commit(std::move(call));
     commit(std::move(back));
@@ -634,11 +660,14 @@ void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, c
   const uint32_t first_id = connect_calls_ + 1;
   StagedCall pairs;
   const bool filter = ranks_ > 1 && std::all_of(collocated.begin(), collocated.end(), filterable);
-  const std::vector<uint8_t> local = filter ? local_targets(*this, post) : std::vector<uint8_t>{};
-  rules::generate(conn.rule, conn.params, pre, post, seed_, first_id, threads_, pairs, filter ? &local : nullptr);
-  std::vector<StagedCall> calls(collocated.size(), pairs);
-  for (std::size_t k = 0; k < collocated.size(); ++k)
-    finish_call(calls[k], collocated[k], first_id + static_cast<uint32_t>(k));
+  std::vector<StagedCall> calls;
+  agree_on_outcome(ranks_, [&] {
+    const std::vector<uint8_t> local = filter ? local_targets(*this, post) : std::vector<uint8_t>{};
+    rules::generate(conn.rule, conn.params, pre, post, seed_, first_id, threads_, pairs, filter ? &local : nullptr);
+    calls.assign(collocated.size(), pairs);
+    for (std::size_t k = 0; k < collocated.size(); ++k)
+      finish_call(calls[k], collocated[k], first_id + static_cast<uint32_t>(k));
+  });
   connect_calls_ = first_id + static_cast<uint32_t>(collocated.size()) - 1;
   for (StagedCall& c : calls) commit(std::move(c));
 }
@@ -675,7 +704,7 @@ void Simulator::connect_arrays(const std::vector<uint32_t>& sources, const std::
     ps->array.swap(v);
   }
   const uint32_t call_id = connect_calls_ + 1;
-  finish_call(call, permuted, call_id);
+  agree_on_outcome(ranks_, [&] { finish_call(call, permuted, call_id); });
   connect_calls_ = call_id;
   commit(std::move(call));
 }

@@ -302,9 +302,16 @@ def Disconnect(*args, conn_spec=None, syn_spec=None):
         pairs = [(conns.get("source"), conns.get("target"))]
     keep = [i for i, pair in enumerate(pairs) if pair in wanted]
     missing = wanted - {pairs[i] for i in keep}
+    error = ""
     if missing:
         s, t = sorted(missing)[0]
-        raise NESTErrors.KernelException(f"Disconnect: there is no {model} connection from node {s} to node {t}")
+        error = f"Disconnect: there is no {model} connection from node {s} to node {t}"
+    if _core.mpi_size() > 1:
+        # Each rank checks its own targets; all raise the first failing rank's error before
+        # the collective removal, so none waits for a rank that gave up.
+        error = _core.mpi_first_error(error)
+    if error:
+        raise NESTErrors.KernelException(error)
     remove(conns[keep])
 
 

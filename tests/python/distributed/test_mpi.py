@@ -109,6 +109,22 @@ def test_a_failing_rank_fails_every_rank():
     assert len(messages) == 2 and messages[0] == messages[1], out  # the same text on every rank
 
 
+def test_connect_failing_on_one_rank_fails_every_rank():
+    proc = mpirun(2, SCRIPTS / "failing_connect.py", timeout=120)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    reports = [json.loads(m) for m in re.findall(r"REPORT (\{.*?\})", proc.stdout)]
+    assert sorted(r["rank"] for r in reports) == [0, 1], proc.stdout
+    a, b = reports
+    # Receptor 2 exists on rank 0's targets only: rank 1 fails, both raise its error.
+    assert a["connect"] == b["connect"], reports
+    assert a["connect"].startswith("UnknownReceptorType") or "receptor" in a["connect"].lower(), reports
+    assert "on MPI rank 1" in a["connect"], reports
+    assert a["after_failed_connect"] == b["after_failed_connect"] == 0  # nothing half made
+    # Node 4 (rank 1) has no connection to remove: both raise the same error, nothing removed.
+    assert a["disconnect"] == b["disconnect"] and "no static_synapse connection" in a["disconnect"], reports
+    assert a["connections"] + b["connections"] == 4, reports
+
+
 def test_ascii_files_per_rank(tmp_path):
     script = SCRIPTS / "ascii_files.py"
     proc = mpirun(2, script, tmp_path, "ascii", timeout=120)
