@@ -46,6 +46,11 @@ struct EpropKernelSettings {
   bool reset_neurons_on_update = true;
 };
 EpropKernelSettings& eprop_kernel_settings(const void* simulator);
+// Parameter checks see the simulator's time grid only: the simulator names its grid once
+// it changes its e-prop settings; the settings of the simulator whose grid that is
+// (the defaults if none named it).
+void eprop_link_grid(const void* grid, const void* simulator);
+EpropKernelSettings eprop_kernel_settings_of_grid(const void* grid);
 
 // The flush-event intervals (steps) of the _bsshslm_2020 neurons of one simulator, by node
 // id, for the synapses that infer their sources' flush events (eprop_synapse_bsshslm_2020).

@@ -60,7 +60,7 @@ class SynapseCollection:
         """One key gives a list (a value for a single connection), several a dict."""
         single_key = isinstance(keys, str)
         names = [keys] if single_key else list(keys or [])
-        table = _optimizer_as_dict(self._kernel.connection_values(self._ids, names))
+        table = _optimizer_as_dict(self._connection_values(names), not names or "optimizer" in names)
         if output == "pandas":
             import pandas as pd
 
@@ -81,12 +81,64 @@ class SynapseCollection:
             if len(params) != len(self):
                 raise _core.BadProperty(f"set: {len(params)} dictionaries for {len(self)} connections")
             keys = set().union(*(p.keys() for p in params))
+            if "optimizer" in keys:
+                # Connections left out keep their optimizer state.
+                params = [p if "optimizer" in p else {**p, "optimizer": {}} for p in params]
             merged = {k: [p[k] for p in params] for k in keys}
-            self._kernel.set_connections(self._ids, merged)
+            self._kernel.set_connections(self._ids, self._optimizer_in(merged, per_connection=True))
             return
         merged = dict(params or {})
         merged.update(kwargs)
-        self._kernel.set_connections(self._ids, merged)
+        self._kernel.set_connections(self._ids, self._optimizer_in(merged, per_connection=False))
+
+    def _connection_values(self, names: list) -> dict:
+        """The core's table; NEST's per-connection ``optimizer`` entry is read from its flat keys."""
+        if "optimizer" not in names:
+            return self._kernel.connection_values(self._ids, names)
+        flat = [k for k in names if k != "optimizer"] + list(_OPTIMIZER_KEYS)
+        try:
+            return self._kernel.connection_values(self._ids, flat)
+        except _core.UnknownParameter:
+            return self._kernel.connection_values(self._ids, names)  # the core's message on "optimizer"
+
+    def _optimizer_in(self, params: dict, per_connection: bool) -> dict:
+        """NEST's per-connection ``optimizer`` dictionary (Adam's moments m and v) as the core's
+        flat keys "optimizer.m" and "optimizer.v"; ``per_connection``: one dictionary per connection."""
+        if "optimizer" not in params:
+            return params
+        out = {k: v for k, v in params.items() if k != "optimizer"}
+        dicts = params["optimizer"] if per_connection else [params["optimizer"]] * len(self)
+        current = self._kernel.connection_values(self._ids, ["synapse_model"])["synapse_model"]
+        for model in sorted(set(current)):
+            if "optimizer.type" not in self._kernel.get_defaults(model):
+                raise _core.UnknownParameter(
+                    f"'optimizer' cannot be set on {model} connections: only the e-prop synapses have an optimizer"
+                )
+        state = self._kernel.connection_values(self._ids, list(_OPTIMIZER_KEYS))
+        values = {"m": list(state["optimizer.m"]), "v": list(state["optimizer.v"])}
+        for n, (d, model, kind) in enumerate(zip(dicts, current, state["optimizer.type"])):
+            if not isinstance(d, dict):
+                raise _core.TypeMismatch(f"{model}: optimizer must be a dictionary, got {d!r}")
+            allowed = ("m", "v") if int(kind) == 1 else ()
+            for key, value in d.items():
+                if key not in allowed:
+                    kind_name = "adam" if int(kind) == 1 else "gradient_descent"
+                    what = ", ".join(allowed) if allowed else "none"
+                    hint = (
+                        "; the optimizer's parameters are common to the model: set them with SetDefaults"
+                        if key in _COMMON_OPTIMIZER_KEYS
+                        else ""
+                    )
+                    raise _core.BadProperty(
+                        f"{model}: '{key}' is not a per-connection state of the {kind_name} optimizer "
+                        f"(per-connection keys: {what}){hint}"
+                    )
+                if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                    raise _core.TypeMismatch(f"{model}: optimizer {key} must be a number, got {value!r}")
+                values[key][n] = float(value)
+        out["optimizer.m"] = values["m"]
+        out["optimizer.v"] = values["v"]
+        return out
 
     def disconnect(self) -> None:
         """Removes these connections from the network."""
@@ -124,13 +176,32 @@ class SynapseCollection:
         return "\n".join(rows)
 
 
-def _optimizer_as_dict(table: dict) -> dict:
+_OPTIMIZER_KEYS = ("optimizer.type", "optimizer.m", "optimizer.v")
+_COMMON_OPTIMIZER_KEYS = (
+    "type",
+    "batch_size",
+    "eta",
+    "Wmin",
+    "Wmax",
+    "optimize_each_step",
+    "beta_1",
+    "beta_2",
+    "epsilon",
+)
+
+
+def _optimizer_as_dict(table: dict, wanted: bool = True) -> dict:
     """An e-prop synapse's optimizer parameters are common to its model (GetDefaults shows them);
-    per connection NEST shows only the optimizer's own state, an empty dictionary for gradient
-    descent (nestkit also for Adam, whose moments it keeps hidden)."""
+    per connection NEST shows only the optimizer's own state: Adam's moments m and v, an empty
+    dictionary for gradient descent."""
     flat = [k for k in table if k.startswith("optimizer.")]
-    if not flat:
+    if not flat or not wanted:
         return table
     out = {k: v for k, v in table.items() if k not in flat}
-    out["optimizer"] = [None if v is None else {} for v in table[flat[0]]]
+    kinds = table.get("optimizer.type", [None] * len(table[flat[0]]))
+    ms = table.get("optimizer.m", kinds)
+    vs = table.get("optimizer.v", kinds)
+    out["optimizer"] = [
+        None if kind is None else ({"m": m, "v": v} if int(kind) == 1 else {}) for kind, m, v in zip(kinds, ms, vs)
+    ]
     return out

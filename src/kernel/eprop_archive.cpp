@@ -119,11 +119,34 @@ EpropFlushRegistry& eprop_flush_registry(const void* simulator) {
   return *r;
 }
 
-EpropKernelSettings& eprop_kernel_settings(const void* simulator) {
-  static std::mutex m;
+namespace {
+std::mutex settings_mutex;
+std::map<const void*, EpropKernelSettings>& settings_map() {
   static std::map<const void*, EpropKernelSettings> settings;
-  std::lock_guard<std::mutex> lock(m);
-  return settings[simulator];
+  return settings;
+}
+std::map<const void*, const void*>& grid_links() {
+  static std::map<const void*, const void*> links;
+  return links;
+}
+}  // namespace
+
+EpropKernelSettings& eprop_kernel_settings(const void* simulator) {
+  std::lock_guard<std::mutex> lock(settings_mutex);
+  return settings_map()[simulator];
+}
+
+void eprop_link_grid(const void* grid, const void* simulator) {
+  std::lock_guard<std::mutex> lock(settings_mutex);
+  grid_links()[grid] = simulator;
+}
+
+EpropKernelSettings eprop_kernel_settings_of_grid(const void* grid) {
+  std::lock_guard<std::mutex> lock(settings_mutex);
+  const auto link = grid_links().find(grid);
+  if (link == grid_links().end()) return EpropKernelSettings{};
+  const auto it = settings_map().find(link->second);
+  return it == settings_map().end() ? EpropKernelSettings{} : it->second;
 }
 
 EpropEntry* EpropArchive::append(std::size_t i, long t) {

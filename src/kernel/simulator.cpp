@@ -334,6 +334,7 @@ void Simulator::set_kernel_status(const Dict& given) {
     ep.reset_neurons_on_update = *flag;
   }
   eprop_kernel_settings(this) = ep;
+  eprop_link_grid(&grid_, this);  // for the _bsshslm_2020 neurons' parameter checks
   grid_ = grid;
   seed_ = seed;
   threads_ = threads;

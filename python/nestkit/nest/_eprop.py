@@ -12,6 +12,7 @@ from .. import _core
 
 _TYPES = ("gradient_descent", "adam")
 _ADAM_ONLY = ("beta_1", "beta_2", "epsilon")
+_PER_CONNECTION = ("m", "v")  # Adam's moments: state of each connection, not of the model
 
 
 def optimizer_in(model: str, params: dict, current=None) -> dict:
@@ -24,6 +25,11 @@ def optimizer_in(model: str, params: dict, current=None) -> dict:
         raise _core.BadProperty(f"{model}: optimizer must be a dictionary, got {opt!r}")
     out = {k: v for k, v in params.items() if k != "optimizer"}
     for key, value in opt.items():
+        if key in _PER_CONNECTION:
+            raise _core.BadProperty(
+                f"{model}: optimizer {key} is the state of each connection; set it on the connections "
+                "(GetConnections(...).set(optimizer={...}))"
+            )
         if key == "type":
             if value not in _TYPES:
                 raise _core.BadProperty(f'{model}: optimizer type "{value}" is unknown; allowed: {", ".join(_TYPES)}')
@@ -47,6 +53,8 @@ def optimizer_out(status: dict) -> dict:
         return status
     out = {k: v for k, v in status.items() if not k.startswith("optimizer.")}
     opt = {k[len("optimizer.") :]: status[k] for k in keys}
+    for k in _PER_CONNECTION:
+        opt.pop(k, None)
     kind = _TYPES[int(opt.pop("type"))]
     if kind != "adam":
         for k in _ADAM_ONLY:
@@ -55,3 +63,12 @@ def optimizer_out(status: dict) -> dict:
     opt["optimizer"] = kind
     out["optimizer"] = dict(sorted(opt.items()))
     return out
+
+
+def refuse_optimizer_in_syn_spec(syn_spec) -> None:
+    """NEST 3.10 takes no ``optimizer`` dictionary at Connect (NotImplemented there)."""
+    if isinstance(syn_spec, dict) and "optimizer" in syn_spec:
+        raise _core.BadProperty(
+            f'{syn_spec.get("synapse_model", "static_synapse")}: Synapse parameter "optimizer" can only be set via '
+            "SetDefaults() or CopyModel(); set Adam's per-connection m and v on the connections afterwards"
+        )

@@ -21,56 +21,103 @@
 #include <cmath>
 #include <string>
 
+#include "models/synapses/eprop_optimizer.hpp"
 #include "models/synapses/families.hpp"
 #include "nestkit/eprop_archive.hpp"
 
 namespace nestkit::synapses {
-namespace {
 
-// clang-format off
-enum Common : int {
-  opt_type, opt_batch_size, opt_eta, opt_Wmin, opt_Wmax, opt_each_step, opt_beta_1, opt_beta_2, opt_epsilon,
-  eta_first_change, eta_change_count, eta_seen,
-};
-enum Record : int {
-  t_prev, z_prev_buffer, z_bar, e_bar, e_bar_reg, epsilon, gradient, remaining_steps, decay_steps,
-  opt_cumulative, opt_step, opt_eta_current, opt_n_optimize, adam_m, adam_v, adam_beta_1_power, adam_beta_2_power,
-};
-// clang-format on
-enum OptimizerType : int { kGradientDescent = 0, kAdam = 1 };
+namespace eprop_opt {
 
-// One optimizer call at update index idx (NEST's WeightOptimizer::optimized_weight).
+void declare_common(SynapseInfo& s, const std::string& each_step_doc) {
+  s.common(opt_type, "optimizer.type", kGradientDescent, "", in_range(0, 1),
+           "Optimizer: 0 gradient_descent, 1 adam (the facade takes the names)")
+      .integer_common(opt_batch_size, "optimizer.batch_size", 1, at_least(1), "Size of the optimization batch")
+      .common(opt_eta, "optimizer.eta", 1e-4, "", non_negative(), "Learning rate")
+      .common(opt_Wmin, "optimizer.Wmin", -100.0, "pA", {}, "Minimal weight")
+      .common(opt_Wmax, "optimizer.Wmax", 100.0, "pA", {}, "Maximal weight")
+      .common(opt_each_step, "optimizer.optimize_each_step", 1.0, "", in_range(0, 1), each_step_doc)
+      .common(opt_beta_1, "optimizer.beta_1", 0.9, "", in_range(0.0, 1.0), "Adam: decay of the first moment")
+      .common(opt_beta_2, "optimizer.beta_2", 0.999, "", in_range(0.0, 1.0), "Adam: decay of the second moment")
+      .common(opt_epsilon, "optimizer.epsilon", 1e-7, "", non_negative(), "Adam: small numerical stabilizer");
+  s.params.push_back({"_eta_first_change", 1e-4, "", {}, "", true, false, false, true, eta_first_change, false, 1, {}});
+  s.params.push_back({"_eta_change_count", 0.0, "", {}, "", true, false, false, true, eta_change_count, false, 1, {}});
+  s.params.push_back({"_eta_seen", 1e-4, "", {}, "", true, false, false, true, eta_seen, false, 1, {}});
+  s.common_size = kCommonSize;
+}
+
+void declare_record(SynapseInfo& s, int first) {
+  s.hidden(first + cumulative, "_cumulative_gradient", 0.0)
+      .hidden(first + step, "_optimization_step", 1.0)
+      .hidden(first + eta_current, "_eta_current", 1e-4)
+      .hidden(first + n_optimize, "_n_optimize", 0.0)
+      .state(first + adam_m, "optimizer.m", 0.0, "", {}, "Adam: first moment estimate of this connection")
+      .state(first + adam_v, "optimizer.v", 0.0, "", {}, "Adam: second moment raw estimate of this connection")
+      .hidden(first + beta_1_power, "_beta_1_power", 1.0)
+      .hidden(first + beta_2_power, "_beta_2_power", 1.0);
+}
+
+void check(const std::function<double(const std::string&)>& v) {
+  const double w = v("weight");
+  if (w < v("optimizer.Wmin")) throw BadProperty("Minimal weight Wmin <= weight required.");
+  if (w > v("optimizer.Wmax")) throw BadProperty("weight <= maximal weight Wmax required.");
+  if (v("optimizer.Wmin") > v("optimizer.Wmax"))
+    throw BadProperty("Minimal weight Wmin <= maximal weight Wmax required.");
+  if (v("optimizer.beta_1") >= 1.0 || v("optimizer.beta_2") >= 1.0)
+    throw BadProperty("For Adam optimizer, beta_1 and beta_2 from interval [0,1) required.");
+}
+
+void derive_eta(double* c, const std::function<bool(const std::string&)>&) {
+  if (c[opt_eta] != c[eta_seen]) {
+    if (c[eta_change_count] == 0.0) c[eta_first_change] = c[opt_eta];
+    c[eta_change_count] += 1.0;
+    c[eta_seen] = c[opt_eta];
+  }
+}
+
 double optimized_weight(const double* cp, double* r, long idx, double g, double w) {
-  if (cp[eta_change_count] != 0.0 && r[opt_n_optimize] == 0.0) r[opt_eta_current] = cp[eta_first_change];
-  r[opt_cumulative] += g;
-  if (r[opt_step] == 0.0) r[opt_step] = static_cast<double>(idx);
+  if (cp[eta_change_count] != 0.0 && r[n_optimize] == 0.0) r[eta_current] = cp[eta_first_change];
+  r[cumulative] += g;
+  if (r[step] == 0.0) r[step] = static_cast<double>(idx);
   const long batch = static_cast<long>(cp[opt_batch_size]);
   const double current = static_cast<double>(1 + idx / batch);
-  if (r[opt_step] < current) {
-    r[opt_cumulative] /= static_cast<double>(batch);
+  if (r[step] < current) {
+    r[cumulative] /= static_cast<double>(batch);
     if (static_cast<int>(cp[opt_type]) == kAdam) {
-      for (; r[opt_step] < current; r[opt_step] += 1.0) {
-        r[adam_beta_1_power] *= cp[opt_beta_1];
-        r[adam_beta_2_power] *= cp[opt_beta_2];
-        const double alpha = r[opt_eta_current] * std::sqrt(1.0 - r[adam_beta_2_power]) / (1.0 - r[adam_beta_1_power]);
-        const double c = r[opt_cumulative];
+      for (; r[step] < current; r[step] += 1.0) {
+        r[beta_1_power] *= cp[opt_beta_1];
+        r[beta_2_power] *= cp[opt_beta_2];
+        const double alpha = r[eta_current] * std::sqrt(1.0 - r[beta_2_power]) / (1.0 - r[beta_1_power]);
+        const double c = r[cumulative];
         r[adam_m] = cp[opt_beta_1] * r[adam_m] + (1.0 - cp[opt_beta_1]) * c;
         r[adam_v] = cp[opt_beta_2] * r[adam_v] + (1.0 - cp[opt_beta_2]) * c * c;
         w -= alpha * r[adam_m] / (std::sqrt(r[adam_v]) + cp[opt_epsilon]);
         // Further passes mean steps without gradient: their gradient is zero.
-        r[opt_cumulative] = 0.0;
+        r[cumulative] = 0.0;
       }
     } else {
-      w -= r[opt_eta_current] * r[opt_cumulative];
-      r[opt_cumulative] = 0.0;
+      w -= r[eta_current] * r[cumulative];
+      r[cumulative] = 0.0;
     }
     w = std::clamp(w, cp[opt_Wmin], cp[opt_Wmax]);
-    r[opt_eta_current] = cp[opt_eta];
-    r[opt_n_optimize] += 1.0;
-    r[opt_step] = current;
+    r[eta_current] = cp[opt_eta];
+    r[n_optimize] += 1.0;
+    r[step] = current;
   }
   return w;
 }
+
+}  // namespace eprop_opt
+
+namespace {
+
+using eprop_opt::opt_each_step;
+// clang-format off
+enum Record : int {
+  t_prev, z_prev_buffer, z_bar, e_bar, e_bar_reg, epsilon, gradient, remaining_steps, decay_steps,
+  optimizer_state,  // eprop_opt::kRecordSize columns
+};
+// clang-format on
 
 // The gradient of one synapse from its previous spike t_p to the spike at t_s
 // (NEST's compute_gradient of eprop_iaf and eprop_readout; no flush events).
@@ -111,7 +158,7 @@ void compute_gradient(EpropArchive& a, std::size_t post, long t_s, long t_p, dou
     }
     if (each_step) {
       r[gradient] = increment;
-      w = optimized_weight(cp, r, t + 1, r[gradient], w);
+      w = eprop_opt::optimized_weight(cp, r + optimizer_state, t + 1, r[gradient], w);
     } else {
       r[gradient] += increment;
     }
@@ -129,7 +176,7 @@ void compute_gradient(EpropArchive& a, std::size_t post, long t_s, long t_p, dou
     }
     r[decay_steps] = 0.0;
   }
-  if (!each_step) w = optimized_weight(cp, r, t_end + rest, r[gradient], w);
+  if (!each_step) w = eprop_opt::optimized_weight(cp, r + optimizer_state, t_end + rest, r[gradient], w);
 }
 
 void send_eprop(SynapseSpike& s) {
@@ -144,32 +191,9 @@ void send_eprop(SynapseSpike& s) {
   }
 }
 
-// A new learning rate: NEST uses the first value ever set for a synapse's first update.
-void derive_eta(double* c, const std::function<bool(const std::string&)>&) {
-  if (c[opt_eta] != c[eta_seen]) {
-    if (c[eta_change_count] == 0.0) c[eta_first_change] = c[opt_eta];
-    c[eta_change_count] += 1.0;
-    c[eta_seen] = c[opt_eta];
-  }
-}
-
 SynapseInfo make_eprop() {
   SynapseInfo s("eprop_synapse", "Synapse for e-prop plasticity (eligibility propagation)");
-  s.common(opt_type, "optimizer.type", kGradientDescent, "", in_range(0, 1),
-           "Optimizer: 0 gradient_descent, 1 adam (the facade takes the names)")
-      .integer_common(opt_batch_size, "optimizer.batch_size", 1, at_least(1), "Size of the optimization batch")
-      .common(opt_eta, "optimizer.eta", 1e-4, "", non_negative(), "Learning rate")
-      .common(opt_Wmin, "optimizer.Wmin", -100.0, "pA", {}, "Minimal weight")
-      .common(opt_Wmax, "optimizer.Wmax", 100.0, "pA", {}, "Maximal weight")
-      .common(opt_each_step, "optimizer.optimize_each_step", 1.0, "", in_range(0, 1),
-              "Call the optimizer every step (1) or once per spike (0)")
-      .common(opt_beta_1, "optimizer.beta_1", 0.9, "", in_range(0.0, 1.0), "Adam: decay of the first moment")
-      .common(opt_beta_2, "optimizer.beta_2", 0.999, "", in_range(0.0, 1.0), "Adam: decay of the second moment")
-      .common(opt_epsilon, "optimizer.epsilon", 1e-7, "", non_negative(), "Adam: small numerical stabilizer");
-  s.params.push_back({"_eta_first_change", 1e-4, "", {}, "", true, false, false, true, eta_first_change});
-  s.params.push_back({"_eta_change_count", 0.0, "", {}, "", true, false, false, true, eta_change_count});
-  s.params.push_back({"_eta_seen", 1e-4, "", {}, "", true, false, false, true, eta_seen});
-  s.common_size = eta_seen + 1;
+  eprop_opt::declare_common(s, "Call the optimizer every step (1) or once per spike (0)");
   s.hidden(t_prev, "_t_spike_previous", 0.0)
       .hidden(z_prev_buffer, "_z_previous_buffer", 0.0)
       .hidden(z_bar, "_z_bar", 0.0)
@@ -178,30 +202,15 @@ SynapseInfo make_eprop() {
       .hidden(epsilon, "_epsilon", 0.0)
       .hidden(gradient, "_gradient", 0.0)
       .hidden(remaining_steps, "_remaining_steps_until_cutoff", 0.0)
-      .hidden(decay_steps, "_decay_steps", 0.0)
-      .hidden(opt_cumulative, "_cumulative_gradient", 0.0)
-      .hidden(opt_step, "_optimization_step", 1.0)
-      .hidden(opt_eta_current, "_eta_current", 1e-4)
-      .hidden(opt_n_optimize, "_n_optimize", 0.0)
-      .hidden(adam_m, "_m", 0.0)
-      .hidden(adam_v, "_v", 0.0)
-      .hidden(adam_beta_1_power, "_beta_1_power", 1.0)
-      .hidden(adam_beta_2_power, "_beta_2_power", 1.0);
+      .hidden(decay_steps, "_decay_steps", 0.0);
+  eprop_opt::declare_record(s, optimizer_state);
   s.plastic = true;
   s.shares_pre_state = false;  // every synapse reads its own target's history
   s.needs_eprop = true;
   s.device_sources = false;
   s.supports_lbl = false;  // NEST 3.10 registers eprop_synapse_hpc only
-  s.derive_common = derive_eta;
-  s.check = [](const auto& v) {
-    const double w = v("weight");
-    if (w < v("optimizer.Wmin")) throw BadProperty("Minimal weight Wmin <= weight required.");
-    if (w > v("optimizer.Wmax")) throw BadProperty("weight <= maximal weight Wmax required.");
-    if (v("optimizer.Wmin") > v("optimizer.Wmax"))
-      throw BadProperty("Minimal weight Wmin <= maximal weight Wmax required.");
-    if (v("optimizer.beta_1") >= 1.0 || v("optimizer.beta_2") >= 1.0)
-      throw BadProperty("For Adam optimizer, beta_1 and beta_2 from interval [0,1) required.");
-  };
+  s.derive_common = eprop_opt::derive_eta;
+  s.check = eprop_opt::check;
   s.send = send_eprop;
   return s;
 }
@@ -218,13 +227,6 @@ SynapseInfo make_learning_signal() {
 
 }  // namespace
 
-// Shared with eprop_synapse_bsshslm_2020 (same optimizer columns).
-double eprop_optimized_weight(const double* common, double* record, long idx, double g, double w) {
-  return optimized_weight(common, record, idx, g, w);
-}
-void eprop_derive_eta(double* common, const std::function<bool(const std::string&)>& given) {
-  derive_eta(common, given);
-}
 void register_eprop_bsshslm_2020(std::vector<const SynapseInfo*>& out);
 
 void register_eprop(std::vector<const SynapseInfo*>& out) {

@@ -28,26 +28,21 @@
 #include <limits>
 #include <string>
 
+#include "models/synapses/eprop_optimizer.hpp"
 #include "models/synapses/families.hpp"
 #include "nestkit/eprop_archive.hpp"
 
 namespace nestkit::synapses {
 
-double eprop_optimized_weight(const double* common, double* record, long idx, double g, double w);
-void eprop_derive_eta(double* common, const std::function<bool(const std::string&)>& given);
-
 namespace {
 
+using eprop_opt::kCommonSize;
 // clang-format off
-enum Common : int {
-  opt_type, opt_batch_size, opt_eta, opt_Wmin, opt_Wmax, opt_each_step, opt_beta_1, opt_beta_2, opt_epsilon,
-  eta_first_change, eta_change_count, eta_seen, average_gradient,
-};
-// The optimizer's columns (9 ..) are eprop_synapse's.
+enum Common : int { average_gradient = kCommonSize };  // after the optimizer's
 enum Record : int {
   tau_m_readout, t_spike_prev, t_prev_update, t_next_update, t_prev_trigger, gradient, isi_slot, prev_was_flush,
   t_source_last,
-  opt_cumulative, opt_step, opt_eta_current, opt_n_optimize, adam_m, adam_v, adam_beta_1_power, adam_beta_2_power,
+  optimizer_state,  // eprop_opt::kRecordSize columns
 };
 // clang-format on
 
@@ -122,7 +117,7 @@ bool handle_event(EpropArchive& a, std::size_t post, double* r, const double* cp
                                       cp[average_gradient] != 0.0);
     }
     if (!is_flush) {
-      w = eprop_optimized_weight(cp, r, idx, r[gradient], w);
+      w = eprop_opt::optimized_weight(cp, r + optimizer_state, idx, r[gradient], w);
       r[gradient] = 0.0;
     }
     r[t_prev_update] = static_cast<double>(t_current);
@@ -131,7 +126,7 @@ bool handle_event(EpropArchive& a, std::size_t post, double* r, const double* cp
   } else if (!is_flush && prev_flush) {
     const long idx = (t - shift) / U;
     a.write_update(post, static_cast<long>(r[t_prev_update]), idx * U, false, true);
-    w = eprop_optimized_weight(cp, r, idx, r[gradient], w);
+    w = eprop_opt::optimized_weight(cp, r + optimizer_state, idx, r[gradient], w);
     r[gradient] = 0.0;
   }
   if (!is_flush) r[t_spike_prev] = static_cast<double>(t);
@@ -166,21 +161,7 @@ void send_bss(SynapseSpike& s) {
 SynapseInfo make_bss() {
   SynapseInfo s("eprop_synapse_bsshslm_2020",
                 "Synapse for e-prop plasticity with update intervals (Bellec et al. 2020, NEST's original port)");
-  s.common(opt_type, "optimizer.type", 0, "", in_range(0, 1),
-           "Optimizer: 0 gradient_descent, 1 adam (the facade takes the names)")
-      .integer_common(opt_batch_size, "optimizer.batch_size", 1, at_least(1), "Size of the optimization batch")
-      .common(opt_eta, "optimizer.eta", 1e-4, "", non_negative(), "Learning rate")
-      .common(opt_Wmin, "optimizer.Wmin", -100.0, "pA", {}, "Minimal weight")
-      .common(opt_Wmax, "optimizer.Wmax", 100.0, "pA", {}, "Maximal weight")
-      .common(opt_each_step, "optimizer.optimize_each_step", 1.0, "", in_range(0, 1),
-              "Shown as NEST shows it; these synapses optimize once per update interval")
-      .common(opt_beta_1, "optimizer.beta_1", 0.9, "", in_range(0.0, 1.0), "Adam: decay of the first moment")
-      .common(opt_beta_2, "optimizer.beta_2", 0.999, "", in_range(0.0, 1.0), "Adam: decay of the second moment")
-      .common(opt_epsilon, "optimizer.epsilon", 1e-7, "", non_negative(), "Adam: small numerical stabilizer");
-  s.params.push_back({"_eta_first_change", 1e-4, "", {}, "", true, false, false, true, eta_first_change});
-  s.params.push_back({"_eta_change_count", 0.0, "", {}, "", true, false, false, true, eta_change_count});
-  s.params.push_back({"_eta_seen", 1e-4, "", {}, "", true, false, false, true, eta_seen});
-  s.common_size = eta_seen + 1;
+  eprop_opt::declare_common(s, "Shown as NEST shows it; these synapses optimize once per update interval");
   s.common(average_gradient, "average_gradient", 0.0, "", in_range(0, 1), "Divide the gradient by the learning window");
   s.params.back().boolean = true;
   s.param(tau_m_readout, "tau_m_readout", 10.0, "ms", positive(), "Membrane time constant of the readout neuron")
@@ -191,30 +172,15 @@ SynapseInfo make_bss() {
       .hidden(gradient, "_gradient", 0.0)
       .hidden(isi_slot, "_presyn_isis", 0.0)
       .hidden(prev_was_flush, "_previous_was_flush_event", 0.0)
-      .hidden(t_source_last, "_t_source_last_event", 0.0)
-      .hidden(opt_cumulative, "_cumulative_gradient", 0.0)
-      .hidden(opt_step, "_optimization_step", 1.0)
-      .hidden(opt_eta_current, "_eta_current", 1e-4)
-      .hidden(opt_n_optimize, "_n_optimize", 0.0)
-      .hidden(adam_m, "_m", 0.0)
-      .hidden(adam_v, "_v", 0.0)
-      .hidden(adam_beta_1_power, "_beta_1_power", 1.0)
-      .hidden(adam_beta_2_power, "_beta_2_power", 1.0);
+      .hidden(t_source_last, "_t_source_last_event", 0.0);
+  eprop_opt::declare_record(s, optimizer_state);
   s.plastic = true;
   s.shares_pre_state = false;  // every synapse reads its own target's history
   s.needs_eprop = true;
   s.device_sources = false;
   s.supports_lbl = false;  // NEST 3.10 registers eprop_synapse_bsshslm_2020_hpc only
-  s.derive_common = eprop_derive_eta;
-  s.check = [](const auto& v) {
-    const double w = v("weight");
-    if (w < v("optimizer.Wmin")) throw BadProperty("Minimal weight Wmin <= weight required.");
-    if (w > v("optimizer.Wmax")) throw BadProperty("weight <= maximal weight Wmax required.");
-    if (v("optimizer.Wmin") > v("optimizer.Wmax"))
-      throw BadProperty("Minimal weight Wmin <= maximal weight Wmax required.");
-    if (v("optimizer.beta_1") >= 1.0 || v("optimizer.beta_2") >= 1.0)
-      throw BadProperty("For Adam optimizer, beta_1 and beta_2 from interval [0,1) required.");
-  };
+  s.derive_common = eprop_opt::derive_eta;
+  s.check = eprop_opt::check;
   s.send = send_bss;
   return s;
 }

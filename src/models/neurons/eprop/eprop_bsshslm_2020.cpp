@@ -23,6 +23,7 @@
 // to the node's own history (one step back) for its incoming synapses.
 #include <cmath>
 #include <limits>
+#include <sstream>
 
 #include "models/neurons/eprop/eprop_common.hpp"
 #include "models/neurons/eprop/eprop_models.hpp"
@@ -64,13 +65,23 @@ enum Col : int {
 };
 // clang-format on
 enum Obj : int { kSurrogateFunction };
-enum Channel : int { kSpikes, kCurrent, kChannels };
+enum Channel : int { kSpikes, kCurrent, kChannels };  // the readout's; the recurrent neurons' are their base's
+
+constexpr eprop::RecurrentColumns kColumns{
+    E_L,        V_th, adapt_beta, ignore_and_spike_offset, learning_signal, surrogate_gradient,
+    adaptation, v,    v_th_adapt, adaptation_seen,         isp_until,       isp_offset_seen};
 
 template <bool kAdapt>
-class EpropIafBss final : public eprop::EpropPopulation {
+class EpropIafBss final : public eprop::RecurrentPopulation<kAdapt> {
+  using Base = eprop::RecurrentPopulation<kAdapt>;
+  using Base::archive_, Base::col, Base::emit, Base::first_gid_, Base::h_, Base::input_, Base::model_name_, Base::n_,
+      Base::num_, Base::obj_, Base::prepare_input, Base::report_archive_errors, Base::sample;
+  using Base::kChannels, Base::kCurrent, Base::kSpikes;
+
  public:
+  // The readouts' learning signals land three steps before the event's stamp.
   explicit EpropIafBss(const ModelInfo& info)
-      : EpropPopulation(info, kAdapt ? EpropArchive::Kind::kBssRecurrentAdapt : EpropArchive::Kind::kBssRecurrent) {}
+      : Base(info, kAdapt ? EpropArchive::Kind::kBssRecurrentAdapt : EpropArchive::Kind::kBssRecurrent, kColumns, 3) {}
 
   void prepare(const RunContext& rc) override {
     prepare_input(rc, kChannels);
@@ -175,61 +186,7 @@ class EpropIafBss final : public eprop::EpropPopulation {
     }
   }
 
-  void deliver_spikes(const SpikeBatch& b) override {
-    for (std::size_t k = 0; k < b.count; ++k) {
-      const uint32_t m = multiplicity(b, k);
-      if (m == 0) continue;
-      input_.add(kSpikes, b.stamp + b.delay[k] - 1, b.target[k] - first_gid_, b.weight[k] * b.weight_factor * m);
-    }
-  }
-  void deliver_current(const CurrentBatch& b) override { deliver_current_to(b, kCurrent); }
-
-  // The readouts' error signals: NEST stamps the event with the interval's first step + 1
-  // and adds every value to the history entry three steps before that stamp.
-  void deliver_secondary(const SecondaryBatch& b) override {
-    if (b.kind != Secondary::kLearningSignal) return;
-    const long entry = b.origin + 1 - 3;
-    for (std::size_t k = 0; k < b.count; ++k) {
-      const std::size_t t = b.target[k] - first_gid_;
-      if (!archive_->recording(t)) continue;
-      for (std::size_t j = 0; j < b.length; ++j) archive_->add_learning_signal(t, entry, b.weight[k] * b.values[j]);
-    }
-  }
-
-  double recordable(int rec, std::size_t i) const override {
-    const std::string& name = info_->recordables[static_cast<std::size_t>(rec)];
-    if (name == "V_m") return num_[v][i] + num_[E_L][i];
-    if (name == "eprop_history_duration")
-      return h_ * static_cast<double>(archive_->recording(i) ? archive_->length(i) : 0);
-    if (name == "learning_signal") return num_[learning_signal][i];
-    if (name == "surrogate_gradient") return num_[surrogate_gradient][i];
-    if (name == "adaptation") return num_[adaptation][i];
-    return num_[v_th_adapt][i] + num_[E_L][i];  // V_th_adapt
-  }
-
- protected:
-  void read_derived(std::size_t i, std::vector<Value>& row) const override {
-    row[info_->index_of("V_m")] = num_[v][i] + num_[E_L][i];
-    if constexpr (kAdapt) row[info_->index_of("V_th_adapt")] = num_[v_th_adapt][i] + num_[E_L][i];
-  }
-  void write_derived(std::size_t i, const std::vector<Value>& row) override {
-    num_[v][i] = std::get<double>(row[info_->index_of("V_m")]) - num_[E_L][i];
-    if constexpr (kAdapt) {
-      if (num_[adaptation][i] != num_[adaptation_seen][i])
-        num_[v_th_adapt][i] = num_[V_th][i] - num_[E_L][i] + num_[adapt_beta][i] * num_[adaptation][i];
-      else
-        num_[v_th_adapt][i] = std::get<double>(row[info_->index_of("V_th_adapt")]) - num_[E_L][i];
-      num_[adaptation_seen][i] = num_[adaptation][i];
-    }
-    const double offset = std::get<double>(row[info_->index_of("ignore_and_spike_offset")]);
-    if (offset != num_[isp_offset_seen][i]) {
-      num_[isp_offset_seen][i] = offset;
-      num_[isp_until][i] = -1.0;
-    }
-  }
-
  private:
-  double h_ = 1.0;
   bool registered_ = false;  // flush intervals registered for this run
 };
 
@@ -266,29 +223,17 @@ ModelInfo make_iaf_info(const std::string& name) {
         .param(adapt_tau, "adapt_tau", 10.0, "ms", positive(), "Time constant of the threshold adaptation");
   else
     m.internal(adapt_beta, "_adapt_beta").internal(adapt_tau, "_adapt_tau");
-  m.state(learning_signal, "learning_signal", 0.0, "pA", "Learning signal")
-      .state(surrogate_gradient, "surrogate_gradient", 0.0, "", "Surrogate gradient / pseudo-derivative");
-  if (kAdapt)
-    m.state(adaptation, "adaptation", 0.0, "", "Adaptation variable");
-  else
-    m.internal(adaptation, "_adaptation");
-  for (int c = v; c <= flush_interval; ++c) m.internal(c, "_internal_" + std::to_string(c));
-  m.object("surrogate_gradient_function", PType::kString, std::string("piecewise_linear"), "",
-           "Surrogate gradient / pseudo-derivative function (piecewise_linear, exponential, "
-           "fast_sigmoid_derivative, arctan_derivative)");
-  m.derived_state("V_m", -70.0, "mV", "Membrane voltage");
-  if (kAdapt) {
-    m.derived_state("V_th_adapt", -55.0, "mV", "Adaptive spike threshold voltage");
-    m.recordables = {
-        "V_m", "V_th_adapt", "adaptation", "eprop_history_duration", "learning_signal", "surrogate_gradient"};
-  } else {
-    m.recordables = {"V_m", "eprop_history_duration", "learning_signal", "surrogate_gradient"};
-  }
-  m.secondary_in = secondary_bit(Secondary::kLearningSignal);
+  eprop::declare_recurrent_state(m, kAdapt, kColumns, v, flush_interval);
   m.validate = [name](const ParamRow& row) {
-    eprop::convert_f_target(row);
-    eprop::surrogate_by_name(name, std::get<std::string>(row.get("surrogate_gradient_function")));
-    if (row.num("V_th") < row.num("V_min")) throw BadProperty(name + ": V_th >= V_min required.");
+    eprop::validate_recurrent(name, row);
+    // NEST checks the flush interval against the kernel's update interval at every change.
+    const double interval = eprop_kernel_settings_of_grid(row.grid).update_interval;
+    if (const double flush = row.num("flush_event_send_interval"); flush < interval) {
+      std::ostringstream m;
+      m << name << ": flush_event_send_interval >= eprop_update_interval required, got " << flush << " ms < "
+        << interval << " ms.";
+      throw BadProperty(m.str());
+    }
   };
   m.make = [](const ModelInfo& info) { return std::make_unique<EpropIafBss<kAdapt>>(info); };
   return m;
@@ -474,6 +419,12 @@ ModelInfo make_readout_info() {
   m.secondary_in = secondary_bit(Secondary::kDelayedRate);
   m.secondary_out = secondary_bit(Secondary::kLearningSignal) | secondary_bit(Secondary::kDelayedRate);
   m.secondary_receptors = {kReadoutPort, kTargetPort};
+  m.check_source = [name](const ModelInfo& source, long receptor) -> std::string {
+    if (source.name == "step_rate_generator" && receptor != kTargetPort)
+      return name + " neurons expect a connection with a step_rate_generator node through receptor_type 2 (got " +
+             std::to_string(receptor) + ").";
+    return {};
+  };
   m.validate = [name](const ParamRow& row) {
     const std::string loss = std::get<std::string>(row.get("loss"));
     if (loss != "mean_squared_error" && loss != "cross_entropy")

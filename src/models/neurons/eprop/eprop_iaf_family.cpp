@@ -48,7 +48,10 @@ enum Col : int {
 };
 // clang-format on
 enum Obj : int { kSurrogateFunction };
-enum Channel : int { kSpikes, kCurrent, kChannels };
+
+constexpr eprop::RecurrentColumns kColumns{
+    E_L,        V_th, adapt_beta, ignore_and_spike_offset, learning_signal, surrogate_gradient,
+    adaptation, v,    v_th_adapt, adaptation_seen,         isp_until,       isp_offset_seen};
 
 EpropArchive::Kind archive_kind(Variant k) {
   switch (k) {
@@ -64,12 +67,17 @@ EpropArchive::Kind archive_kind(Variant k) {
 }
 
 template <Variant K>
-class EpropIaf final : public eprop::EpropPopulation {
+class EpropIaf final : public eprop::RecurrentPopulation<is_adaptive(K)> {
   static constexpr bool kAdapt = is_adaptive(K);
   static constexpr bool kDelta = is_psc_delta(K);
+  using Base = eprop::RecurrentPopulation<kAdapt>;
+  using Base::archive_, Base::col, Base::emit, Base::h_, Base::input_, Base::model_name_, Base::n_, Base::num_,
+      Base::obj_, Base::prepare_input, Base::report_archive_errors, Base::sample;
+  using Base::kChannels, Base::kCurrent, Base::kSpikes;
 
  public:
-  explicit EpropIaf(const ModelInfo& info) : EpropPopulation(info, archive_kind(K)) {}
+  // The readouts' learning signals land two steps before the event's stamp.
+  explicit EpropIaf(const ModelInfo& info) : Base(info, archive_kind(K), kColumns, 2) {}
 
   void prepare(const RunContext& rc) override {
     prepare_input(rc, kChannels);
@@ -175,64 +183,6 @@ class EpropIaf final : public eprop::EpropPopulation {
       sample(step, begin, end);
     }
   }
-
-  void deliver_spikes(const SpikeBatch& b) override {
-    for (std::size_t k = 0; k < b.count; ++k) {
-      const uint32_t m = multiplicity(b, k);
-      if (m == 0) continue;
-      input_.add(kSpikes, b.stamp + b.delay[k] - 1, b.target[k] - first_gid_, b.weight[k] * b.weight_factor * m);
-    }
-  }
-  void deliver_current(const CurrentBatch& b) override { deliver_current_to(b, kCurrent); }
-
-  // The readouts' error signals of the last interval: NEST stamps the event with the
-  // interval's first step + 1 and writes every value to the entry two steps before.
-  void deliver_secondary(const SecondaryBatch& b) override {
-    if (b.kind != Secondary::kLearningSignal) return;
-    const long entry = b.origin + 1 - 2;
-    for (std::size_t k = 0; k < b.count; ++k) {
-      const std::size_t t = b.target[k] - first_gid_;
-      if (!archive_->recording(t)) continue;
-      for (std::size_t j = 0; j < b.length; ++j) archive_->add_learning_signal(t, entry, b.weight[k] * b.values[j]);
-    }
-  }
-
-  double recordable(int r, std::size_t i) const override {
-    const std::string& name = info_->recordables[static_cast<std::size_t>(r)];
-    if (name == "V_m") return num_[v][i] + num_[E_L][i];
-    if (name == "eprop_history_duration")
-      return h_ * static_cast<double>(archive_->recording(i) ? archive_->length(i) : 0);
-    if (name == "learning_signal") return num_[learning_signal][i];
-    if (name == "surrogate_gradient") return num_[surrogate_gradient][i];
-    if (name == "adaptation") return num_[adaptation][i];
-    return num_[v_th_adapt][i] + num_[E_L][i];  // V_th_adapt
-  }
-
- protected:
-  void read_derived(std::size_t i, std::vector<Value>& row) const override {
-    row[info_->index_of("V_m")] = num_[v][i] + num_[E_L][i];
-    if constexpr (kAdapt) row[info_->index_of("V_th_adapt")] = num_[v_th_adapt][i] + num_[E_L][i];
-  }
-  void write_derived(std::size_t i, const std::vector<Value>& row) override {
-    num_[v][i] = std::get<double>(row[info_->index_of("V_m")]) - num_[E_L][i];
-    if constexpr (kAdapt) {
-      // The adaptive threshold follows a newly set adaptation (NEST sets it only that way);
-      // otherwise it keeps its absolute value when E_L changes, like V_m.
-      if (num_[adaptation][i] != num_[adaptation_seen][i])
-        num_[v_th_adapt][i] = num_[V_th][i] - num_[E_L][i] + num_[adapt_beta][i] * num_[adaptation][i];
-      else
-        num_[v_th_adapt][i] = std::get<double>(row[info_->index_of("V_th_adapt")]) - num_[E_L][i];
-      num_[adaptation_seen][i] = num_[adaptation][i];
-    }
-    const double offset = std::get<double>(row[info_->index_of("ignore_and_spike_offset")]);
-    if (offset != num_[isp_offset_seen][i]) {
-      num_[isp_offset_seen][i] = offset;
-      num_[isp_until][i] = -1.0;
-    }
-  }
-
- private:
-  double h_ = 1.0;
 };
 
 template <Variant K>
@@ -279,29 +229,9 @@ ModelInfo make_info(const std::string& name) {
               "Integrate spikes that arrive during the refractory period once it ends");
   else
     m.internal(V_reset, "_V_reset").internal(refractory_input, "_refractory_input");
-  m.state(learning_signal, "learning_signal", 0.0, "pA", "Learning signal")
-      .state(surrogate_gradient, "surrogate_gradient", 0.0, "", "Surrogate gradient / pseudo-derivative");
-  if (kAdapt)
-    m.state(adaptation, "adaptation", 0.0, "", "Adaptation variable");
-  else
-    m.internal(adaptation, "_adaptation");
-  for (int c = v; c <= surrogate_code; ++c) m.internal(c, "_internal_" + std::to_string(c));
-  m.object("surrogate_gradient_function", PType::kString, std::string("piecewise_linear"), "",
-           "Surrogate gradient / pseudo-derivative function (piecewise_linear, exponential, "
-           "fast_sigmoid_derivative, arctan_derivative)");
-  m.derived_state("V_m", -70.0, "mV", "Membrane voltage");
-  if (kAdapt) {
-    m.derived_state("V_th_adapt", -55.0, "mV", "Adaptive spike threshold voltage");
-    m.recordables = {
-        "V_m", "V_th_adapt", "adaptation", "eprop_history_duration", "learning_signal", "surrogate_gradient"};
-  } else {
-    m.recordables = {"V_m", "eprop_history_duration", "learning_signal", "surrogate_gradient"};
-  }
-  m.secondary_in = secondary_bit(Secondary::kLearningSignal);
+  eprop::declare_recurrent_state(m, kAdapt, kColumns, v, surrogate_code);
   m.validate = [name](const ParamRow& row) {
-    eprop::convert_f_target(row);
-    eprop::surrogate_by_name(name, std::get<std::string>(row.get("surrogate_gradient_function")));
-    if (row.num("V_th") < row.num("V_min")) throw BadProperty(name + ": V_th >= V_min required.");
+    eprop::validate_recurrent(name, row);
     if (kDelta) {
       if (row.num("V_reset") >= row.num("V_th")) throw BadProperty(name + ": V_reset < V_th required.");
       if (row.num("V_reset") < row.num("V_min")) throw BadProperty(name + ": V_reset >= V_min required.");

@@ -152,6 +152,13 @@ ModelInfo make_info() {
   m.secondary_in = secondary_bit(Secondary::kDelayedRate);
   m.secondary_out = secondary_bit(Secondary::kLearningSignal);
   m.secondary_receptors = {kLearningWindowPort, kTargetPort};
+  m.check_source = [](const ModelInfo& source, long receptor) -> std::string {
+    if (source.name == "step_rate_generator" && receptor != kLearningWindowPort && receptor != kTargetPort)
+      return "eprop_readout neurons expect a connection with a step_rate_generator node through receptor_type 1 "
+             "or 2 (got " +
+             std::to_string(receptor) + ").";
+    return {};
+  };
   m.make = [](const ModelInfo& info) { return std::make_unique<EpropReadout>(info); };
   return m;
 }

@@ -1,19 +1,39 @@
 // parrot_neuron: repeats every spike it receives on port 0, one step later
 // (the delay of the incoming connection), with the same multiplicity. Spikes on
 // port 1 are received but not repeated (NEST uses them to drive plasticity).
+// As NEST 3.10's, a parrot silent for flush_event_send_interval sends an e-prop flush
+// event; eprop_synapse_bsshslm_2020 replays them from the interval registered here.
+#include <cmath>
+#include <limits>
+
 #include "models/neurons/neuron_base.hpp"
+#include "nestkit/eprop_archive.hpp"
 #include "nestkit/registry.hpp"
 
 namespace nestkit {
 namespace {
 
-enum Col : int { tau_minus, tau_minus_triplet };
+enum Col : int { tau_minus, tau_minus_triplet, flush_event_send_interval, flush_interval_steps };
 
 class ParrotNeuron final : public NeuronPopulation {
  public:
   using NeuronPopulation::NeuronPopulation;
-  void prepare(const RunContext& rc) override { prepare_input(rc, 1); }
+  void prepare(const RunContext& rc) override {
+    prepare_input(rc, 1);
+    constexpr long kNever = std::numeric_limits<long>::max() / 4;
+    double* steps = col(flush_interval_steps);
+    const double* ms = col(flush_event_send_interval);
+    for (std::size_t i = 0; i < n_; ++i)
+      steps[i] = !std::isfinite(ms[i]) || ms[i] / rc.grid->resolution() >= static_cast<double>(kNever)
+                     ? static_cast<double>(kNever)
+                     : static_cast<double>(rc.grid->ms_to_steps(ms[i]));
+    registered_ = false;
+  }
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
+    if (begin == 0 && !registered_) {
+      eprop_flush_registry(ctx.kernel).add(first_gid_, n_, col(flush_interval_steps));
+      registered_ = true;
+    }
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
       double* count = input_.row(0, step);
@@ -30,6 +50,9 @@ class ParrotNeuron final : public NeuronPopulation {
       if (m) input_.add(0, b.stamp + b.delay[k] - 1, b.target[k] - first_gid_, static_cast<double>(m));
     }
   }
+
+ private:
+  bool registered_ = false;  // flush intervals registered for this run
 };
 
 ModelInfo make_info() {
@@ -38,7 +61,10 @@ ModelInfo make_info() {
   m.family = "parrot";
   m.param(tau_minus, "tau_minus", 20.0, "ms", positive(), "Time constant of the STDP post-synaptic trace")
       .param(tau_minus_triplet, "tau_minus_triplet", 110.0, "ms", positive(),
-             "Triplet-STDP post-synaptic time constant");
+             "Triplet-STDP post-synaptic time constant")
+      .param(flush_event_send_interval, "flush_event_send_interval", std::numeric_limits<double>::infinity(), "ms",
+             positive(), "Inactivity after which an e-prop flush event is sent")
+      .internal(flush_interval_steps, "_flush_interval_steps");
   m.spike_receptors = {0, 1};
   m.accepts_current = false;
   m.make = [](const ModelInfo& info) { return std::make_unique<ParrotNeuron>(info); };
