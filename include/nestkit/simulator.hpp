@@ -11,6 +11,7 @@
 #include "nestkit/errors.hpp"
 #include "nestkit/node_collection.hpp"
 #include "nestkit/population.hpp"
+#include "nestkit/stopwatch.hpp"
 #include "nestkit/structural_plasticity.hpp"
 #include "nestkit/synapse_model.hpp"
 #include "nestkit/time_grid.hpp"
@@ -349,6 +350,8 @@ class Simulator {
   std::vector<double> remote_values_;
   uint64_t shared_generation_ = ~uint64_t{0};  // store generation the shared sources are of
   double time_exchange_ = 0.0;                 // s spent in the exchanges (time_communicate_spike_data)
+  // NEST's timers: Create and Connect calls since ResetKernel, Simulate/Run since Prepare.
+  Stopwatch sw_create_, sw_connect_, sw_simulate_;
   std::unordered_map<uint64_t, std::pair<std::size_t, std::size_t>> remote_index_;  // (source, kind) -> values
 
   TimeGrid grid_;

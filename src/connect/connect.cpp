@@ -578,6 +578,7 @@ void agree_on_outcome(int ranks, F&& local_part) {
 
 void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, const ConnSpec& conn,
                         const SynSpec& syn) {
+  const Stopwatch::Scope timed(sw_connect_);
   for (const NodeCollection* nc : {&pre, &post})
     if (!nc->empty()) pop_index(nc->ids().back());  // throws for unknown nodes
   const int sid = synapse_id(syn.synapse_model);
@@ -651,6 +652,7 @@ void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, c
 
 void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, const ConnSpec& conn,
                         const std::vector<SynSpec>& collocated) {
+  const Stopwatch::Scope timed(sw_connect_);
   if (collocated.empty()) throw BadProperty("CollocatedSynapses: give at least one synapse specification");
   for (const NodeCollection* nc : {&pre, &post})
     if (!nc->empty()) pop_index(nc->ids().back());
@@ -674,6 +676,7 @@ void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, c
 
 void Simulator::connect_arrays(const std::vector<uint32_t>& sources, const std::vector<uint32_t>& targets,
                                const SynSpec& syn) {
+  const Stopwatch::Scope timed(sw_connect_);
   if (sources.size() != targets.size())
     throw BadProperty("connect_arrays: sources and targets must have the same length");
   for (std::size_t k = 0; k < sources.size(); ++k) {

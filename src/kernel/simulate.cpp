@@ -142,6 +142,7 @@ void Simulator::wire_samplers() {
 }
 
 void Simulator::simulate(double ms) {
+  const Stopwatch::Scope timed(sw_simulate_);
   if (!(ms >= 0.0) || !std::isfinite(ms))
     throw BadParameterValue("Simulate: the time must be finite and >= 0 ms, got " + std::to_string(ms));
   if (!grid_.on_grid(ms))

@@ -93,6 +93,9 @@ void Simulator::reset() {
   any_secondary_ = any_wfr_coupling_ = false;
   shared_generation_ = ~uint64_t{0};
   time_exchange_ = 0.0;
+  sw_create_.reset();
+  sw_connect_.reset();
+  sw_simulate_.reset();
   remote_values_.clear();
   remote_index_.clear();
   simulated_ = false;
@@ -133,6 +136,12 @@ Dict Simulator::kernel_status() const {
   d["have_mpi"] = built_with_mpi();
   // Wall-clock seconds this process spent in the MPI exchanges (NEST's detailed-timer name).
   d["time_communicate_spike_data"] = time_exchange_;
+  d["time_construction_create"] = sw_create_.wall;
+  d["time_construction_create_cpu"] = sw_create_.cpu;
+  d["time_construction_connect"] = sw_connect_.wall;
+  d["time_construction_connect_cpu"] = sw_connect_.cpu;
+  d["time_simulate"] = sw_simulate_.wall;
+  d["time_simulate_cpu"] = sw_simulate_.cpu;
   d["biological_time"] = biological_time();
   d["time"] = biological_time();
   d["num_connections"] = static_cast<long>(num_connections());  // this process's, as NEST reports it
@@ -145,8 +154,9 @@ Dict Simulator::kernel_status() const {
   d["off_grid_spiking"] =
       std::any_of(pops_.begin(), pops_.end(), [](const auto& p) { return emits_off_grid(p->info().name); });
   d["keep_source_table"] = true;
-  d["connection_rules"] = std::vector<std::string>{"all_to_all",      "one_to_one",         "fixed_indegree",
-                                                   "fixed_outdegree", "fixed_total_number", "pairwise_bernoulli"};
+  d["connection_rules"] =
+      std::vector<std::string>{"all_to_all", "fixed_indegree",     "fixed_outdegree",  "fixed_total_number",
+                               "one_to_one", "pairwise_bernoulli", "pairwise_poisson", "symmetric_pairwise_bernoulli"};
   d["data_path"] = io_.data_path;
   d["data_prefix"] = io_.data_prefix;
   d["overwrite_files"] = io_.overwrite_files;
@@ -634,6 +644,7 @@ const Population& Simulator::pop_of(uint32_t gid) const { return *pops_[pop_inde
 std::string Simulator::model_of(uint32_t gid) const { return pop_of(gid).model_name(); }
 
 NodeCollection Simulator::create(const std::string& model, std::size_t n, const Dict& given) {
+  const Stopwatch::Scope timed(sw_create_);
   const NodeProto& proto = node_proto(model);
   if (n < 1) throw BadProperty("Create: the number of nodes must be at least 1");
   if (static_cast<uint64_t>(next_gid_) + n >= 0xFFFFFFF0ull) throw KernelException("too many nodes");
@@ -669,6 +680,7 @@ NodeCollection Simulator::create(const std::string& model, std::size_t n, const 
 
 NodeCollection Simulator::create(const std::string& model, std::size_t n, const Dict& params,
                                  const std::vector<Dict>& per_node, const std::map<std::string, Distribution>& random) {
+  const Stopwatch::Scope timed(sw_create_);
   Dict scalars, lists;
   for (const auto& [k, v] : params) {
     const bool is_list = std::holds_alternative<std::vector<double>>(v) ||
@@ -910,6 +922,7 @@ void Simulator::set_status(const NodeCollection& nodes, const std::vector<Dict>&
 
 void Simulator::begin_session() {
   if (in_session_) throw KernelException("Prepare called twice.");
+  sw_simulate_.reset();  // NEST's time_simulate counts the runs since Prepare
   // Check every output first, so that a failure leaves all files as they were.
   for (auto& p : pops_) p->check_outputs();
   std::size_t opened = 0;

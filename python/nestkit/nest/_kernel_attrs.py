@@ -207,10 +207,8 @@ def connection_rules(core_rules) -> list:
     facade with the csa package (nest/_csa.py), so the name is listed exactly when csa
     can be imported, which is also what build_info["have_libneurosim"] reports: a script
     that checks either one before connecting with "conngen" finds them in agreement.
-    pairwise_poisson and symmetric_pairwise_bernoulli are rules of the core that its
-    status list may leave out; they are listed as NEST lists them.
     """
-    rules = set(core_rules) | {"pairwise_poisson", "symmetric_pairwise_bernoulli"}
+    rules = set(core_rules)
     if _importable("csa"):
         rules.add("conngen")
     return sorted(rules)

@@ -217,3 +217,38 @@ def test_install_is_refused_clearly(nest):
         nest.Install("mymodule")
     with pytest.raises(NotImplementedError):
         nest.Install("mymodule")
+
+
+TIMERS = ("time_construction_create", "time_construction_connect", "time_simulate")
+
+
+def test_construction_and_simulation_timers(nest):
+    # NEST's timers (the Brette et al. examples print them): Create and Connect calls since
+    # ResetKernel, Simulate/Run since the last Prepare; wall and CPU seconds.
+    nest.ResetKernel()
+    status = nest.GetKernelStatus()
+    assert all(status[k] == 0.0 and status[k + "_cpu"] == 0.0 for k in TIMERS)
+    n = nest.Create("iaf_psc_alpha", 2000)
+    assert nest.GetKernelStatus("time_construction_create") > 0.0
+    assert nest.GetKernelStatus("time_construction_connect") == 0.0
+    nest.Connect(n, n, {"rule": "fixed_indegree", "indegree": 50})
+    connect_once = nest.GetKernelStatus("time_construction_connect")
+    assert connect_once > 0.0
+    nest.Connect(n, n, {"rule": "fixed_indegree", "indegree": 50})
+    assert nest.GetKernelStatus("time_construction_connect") > connect_once  # accumulates
+    with nest.RunManager():
+        nest.Run(5.0)
+        first = nest.GetKernelStatus("time_simulate")
+        nest.Run(5.0)
+        assert nest.GetKernelStatus("time_simulate") > first > 0.0  # accumulates between Prepare and Cleanup
+    create = nest.GetKernelStatus("time_construction_create")
+    nest.Simulate(1.0)
+    assert nest.GetKernelStatus("time_construction_create") == create  # only Create counts
+    nest.ResetKernel()
+    assert all(nest.GetKernelStatus(k) == 0.0 for k in TIMERS)
+
+
+def test_connection_rules_list_every_core_rule(nest):
+    rules = nest.GetKernelStatus("connection_rules")
+    for rule in ("pairwise_poisson", "symmetric_pairwise_bernoulli", "fixed_total_number"):
+        assert rule in rules
