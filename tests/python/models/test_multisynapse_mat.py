@@ -788,3 +788,36 @@ def test_recording_a_receptor_the_node_lacks_is_refused_at_connect():
         assert nest.num_connections == before
         nest.Connect(mm, n[1])
         assert nest.num_connections == before + 1
+
+
+@pytest.mark.parametrize("model", ["iaf_psc_exp_multisynapse", "iaf_psc_alpha_multisynapse"])
+def test_mixed_receptor_counts_equal_uniform_populations(model):
+    # A population whose nodes have different numbers of receptors takes the per-node update;
+    # uniform populations sweep receptor rows. Both must give every node the same bits.
+    nest.ResetKernel()
+    nest.verbosity = nest.VerbosityLevel.ERROR
+    mixed = nest.Create(model, 3)
+    mixed[:2].set(tau_syn=[2.0, 3.0])
+    mixed[2].set(tau_syn=[2.0])
+    two = nest.Create(model, 2, params={"tau_syn": [2.0, 3.0]})
+    one = nest.Create(model, 1, params={"tau_syn": [2.0]})
+    sg = nest.Create("spike_generator", params={"spike_times": [1.0, 3.0, 7.5, 9.0, 20.0, 31.0, 33.0]})
+    for targets in (mixed[:2], two):
+        nest.Connect(sg, targets, syn_spec={"receptor_type": 1, "weight": 900.0})
+        nest.Connect(sg, targets, syn_spec={"receptor_type": 2, "weight": -300.0, "delay": 2.0})
+    for targets in (mixed[2], one):
+        nest.Connect(sg, targets, syn_spec={"receptor_type": 1, "weight": 900.0})
+    dc = nest.Create("dc_generator", params={"amplitude": 420.0})
+    nest.Connect(dc, mixed + two + one)
+    mm = nest.Create("multimeter", params={"record_from": ["V_m", "I_syn"], "interval": 0.1})
+    nest.Connect(mm, mixed + two + one)
+    sr = nest.Create("spike_recorder")
+    nest.Connect(mixed + two + one, sr)
+    nest.Simulate(60.0)
+    ev, spikes = mm.events, sr.events
+    ids = (mixed + two + one).tolist()
+    for a, b in zip(ids[:3], ids[3:]):
+        for key in ("V_m", "I_syn"):
+            assert np.array_equal(ev[key][ev["senders"] == a], ev[key][ev["senders"] == b]), (a, b, key)
+        assert np.array_equal(spikes["times"][spikes["senders"] == a], spikes["times"][spikes["senders"] == b])
+    assert len(spikes["times"]) >= 6  # every node crosses threshold: reset and refractoriness are exercised

@@ -69,73 +69,35 @@ class IafPscAlphaMultisynapse final : public multisynapse::MultisynapsePopulatio
   }
 
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
-    double *V = col(y), *I0 = col(i0), *R = col(r);
+    const StepColumns c{col(y), col(r), col(i0), col(theta), col(reset), col(refractory_steps)};
     double *y1 = syn_[kDI].data(), *y2 = syn_[kI].data();
-    const double *p30 = col(P30), *p33 = col(P33), *ie = col(I_e), *th = col(theta), *rs = col(reset);
-    const double *lo = col(lower), *refr = col(refractory_steps);
+    const double *p30 = col(P30), *p33 = col(P33), *ie = col(I_e), *lo = col(lower);
+    double* acc = acc_.data();
     std::vector<double*> in;
     const bool all_receptors = uniform_receptors(begin, end);
+    // One receptor's part of a step: its currents into the potential (in order k), then
+    // their propagation and the spikes arriving at the end of this step.
+    auto receptor = [&](std::size_t j, std::size_t i, double& x) {
+      acc[i] += p31_[j] * y1[j] + p32_[j] * y2[j];
+      y2[j] = p21_[j] * y1[j] + p11_[j] * y2[j];
+      y1[j] *= p11_[j];
+      y1[j] += psc0_[j] * x;
+      x = 0.0;
+    };
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
       receptor_rows(step, in);
-      double* in_cur = input_.row(kCurrentChannel, step);
+      for (std::size_t i = begin; i < end; ++i) acc[i] = p30[i] * (c.I0[i] + ie[i]) + p33[i] * c.V[i];
       if (all_receptors) {
-        // Receptor by receptor over the block (rows read in order); each neuron
-        // still sums its receptors in order k = 0, 1, ..., as NEST does.
-        double* acc = acc_.data();
-        for (std::size_t i = begin; i < end; ++i) acc[i] = p30[i] * (I0[i] + ie[i]) + p33[i] * V[i];
-        for (std::size_t k = 0; k < k_alloc_; ++k) {
-          const std::size_t o = k * n_;
-          const double *q11 = p11_.data() + o, *q21 = p21_.data() + o, *q31 = p31_.data() + o;
-          const double *q32 = p32_.data() + o, *c0 = psc0_.data() + o;
-          double *a = y1 + o, *b = y2 + o, *x = in[k];
-          for (std::size_t i = begin; i < end; ++i) {
-            acc[i] += q31[i] * a[i] + q32[i] * b[i];
-            b[i] = q21[i] * a[i] + q11[i] * b[i];
-            a[i] *= q11[i];
-            a[i] += c0[i] * x[i];
-            x[i] = 0.0;
-          }
-        }
-        for (std::size_t i = begin; i < end; ++i) {
-          if (R[i] == 0.0)
-            V[i] = acc[i] < lo[i] ? lo[i] : acc[i];
-          else
-            R[i] -= 1.0;
-          if (V[i] >= th[i]) {
-            R[i] = refr[i];
-            V[i] = rs[i];
-            emit(ctx, i, step + 1);
-          }
-          I0[i] = in_cur[i];
-          in_cur[i] = 0.0;
-        }
-        sample(step, begin, end);
-        continue;
+        // Receptor by receptor over the block (rows read in order).
+        for (std::size_t k = 0; k < k_alloc_; ++k)
+          for (std::size_t i = begin; i < end; ++i) receptor(k * n_ + i, i, in[k][i]);
+      } else {
+        for (std::size_t i = begin; i < end; ++i)
+          for (std::size_t k = 0; k < nrec_[i]; ++k) receptor(k * n_ + i, i, in[k][i]);
       }
-      for (std::size_t i = begin; i < end; ++i) {
-        const std::size_t nk = nrec_[i];
-        if (R[i] == 0.0) {
-          double v = p30[i] * (I0[i] + ie[i]) + p33[i] * V[i];
-          for (std::size_t k = 0, j = i; k < nk; ++k, j += n_) v += p31_[j] * y1[j] + p32_[j] * y2[j];
-          V[i] = v < lo[i] ? lo[i] : v;
-        } else {
-          R[i] -= 1.0;
-        }
-        for (std::size_t k = 0, j = i; k < nk; ++k, j += n_) {
-          y2[j] = p21_[j] * y1[j] + p11_[j] * y2[j];
-          y1[j] *= p11_[j];
-          y1[j] += psc0_[j] * in[k][i];
-          in[k][i] = 0.0;
-        }
-        if (V[i] >= th[i]) {
-          R[i] = refr[i];
-          V[i] = rs[i];
-          emit(ctx, i, step + 1);
-        }
-        I0[i] = in_cur[i];
-        in_cur[i] = 0.0;
-      }
+      end_step(ctx, step, begin, end, c, input_.row(kCurrentChannel, step),
+               [acc, lo](std::size_t i) { return acc[i] < lo[i] ? lo[i] : acc[i]; });
       sample(step, begin, end);
     }
   }

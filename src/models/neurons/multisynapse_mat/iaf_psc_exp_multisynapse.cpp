@@ -63,69 +63,40 @@ class IafPscExpMultisynapse final : public multisynapse::MultisynapsePopulation<
   }
 
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
-    double *V = col(y), *I0 = col(i0), *R = col(r);
+    const StepColumns c{col(y), col(r), col(i0), col(theta), col(reset), col(refractory_steps)};
     double* isyn = syn_[kI].data();
-    const double *p20 = col(P20), *p22 = col(P22), *ie = col(I_e), *th = col(theta), *rs = col(reset);
-    const double* refr = col(refractory_steps);
+    const double *p20 = col(P20), *p22 = col(P22), *ie = col(I_e);
+    double* acc = acc_.data();
     std::vector<double*> in;
     const bool all_receptors = uniform_receptors(begin, end);
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
       receptor_rows(step, in);
-      double* in_cur = input_.row(kCurrentChannel, step);
+      // The potential from the step's start state: leak and input current, then each
+      // receptor's current in order k = 0, 1, ..., as NEST sums them; then the currents decay
+      // and take the spikes arriving at the end of this step (they act at once).
+      for (std::size_t i = begin; i < end; ++i) acc[i] = c.V[i] * p22[i] + (ie[i] + c.I0[i]) * p20[i];
       if (all_receptors) {
-        // Receptor by receptor over the block: each row is read once, in order
-        // (neuron by neuron, the receptors of one neuron lie n apart). Every
-        // neuron still sums its receptors in order k = 0, 1, ..., as NEST does.
-        double* acc = acc_.data();
-        for (std::size_t i = begin; i < end; ++i) acc[i] = V[i] * p22[i] + (ie[i] + I0[i]) * p20[i];
+        // Receptor by receptor over the block: each row is read once, in order (neuron by
+        // neuron, the receptors of one neuron lie n apart).
         for (std::size_t k = 0; k < k_alloc_; ++k) {
           const double *a = p21_.data() + k * n_, *d = p11_.data() + k * n_;
           double *s = isyn + k * n_, *x = in[k];
           for (std::size_t i = begin; i < end; ++i) {
             acc[i] += a[i] * s[i];
-            s[i] = s[i] * d[i] + x[i];  // spikes arriving at the end of this step act at once
+            s[i] = s[i] * d[i] + x[i];
             x[i] = 0.0;
           }
         }
-        for (std::size_t i = begin; i < end; ++i) {
-          if (R[i] == 0.0)
-            V[i] = acc[i];
-          else
-            R[i] -= 1.0;
-          if (V[i] >= th[i]) {
-            R[i] = refr[i];
-            V[i] = rs[i];
-            emit(ctx, i, step + 1);
+      } else {
+        for (std::size_t i = begin; i < end; ++i)
+          for (std::size_t k = 0, j = i; k < nrec_[i]; ++k, j += n_) {
+            acc[i] += p21_[j] * isyn[j];
+            isyn[j] = isyn[j] * p11_[j] + in[k][i];
+            in[k][i] = 0.0;
           }
-          I0[i] = in_cur[i];
-          in_cur[i] = 0.0;
-        }
-        sample(step, begin, end);
-        continue;
       }
-      for (std::size_t i = begin; i < end; ++i) {
-        const std::size_t nk = nrec_[i];
-        if (R[i] == 0.0) {
-          double v = V[i] * p22[i] + (ie[i] + I0[i]) * p20[i];
-          for (std::size_t k = 0, j = i; k < nk; ++k, j += n_) v += p21_[j] * isyn[j];
-          V[i] = v;
-        } else {
-          R[i] -= 1.0;
-        }
-        for (std::size_t k = 0, j = i; k < nk; ++k, j += n_) {
-          isyn[j] *= p11_[j];
-          isyn[j] += in[k][i];  // spikes arriving at the end of this step act at once
-          in[k][i] = 0.0;
-        }
-        if (V[i] >= th[i]) {
-          R[i] = refr[i];
-          V[i] = rs[i];
-          emit(ctx, i, step + 1);
-        }
-        I0[i] = in_cur[i];
-        in_cur[i] = 0.0;
-      }
+      end_step(ctx, step, begin, end, c, input_.row(kCurrentChannel, step), [acc](std::size_t i) { return acc[i]; });
       sample(step, begin, end);
     }
   }

@@ -168,6 +168,33 @@ class MultisynapsePopulation : public NeuronPopulation {
     return true;
   }
 
+  // The columns the end of a step reads and writes.
+  struct StepColumns {
+    double *V, *R, *I0;
+    const double *theta, *reset, *refractory_steps;
+  };
+
+  // The end of a step for every node of [begin, end): the new potential(i) outside the
+  // refractory period, threshold and reset with the spike, and the current input that
+  // acts in the next step.
+  template <class Potential>
+  void end_step(StepContext& ctx, long step, std::size_t begin, std::size_t end, const StepColumns& c, double* in_cur,
+                Potential&& potential) {
+    for (std::size_t i = begin; i < end; ++i) {
+      if (c.R[i] == 0.0)
+        c.V[i] = potential(i);
+      else
+        c.R[i] -= 1.0;
+      if (c.V[i] >= c.theta[i]) {
+        c.R[i] = c.refractory_steps[i];
+        c.V[i] = c.reset[i];
+        emit(ctx, i, step + 1);
+      }
+      c.I0[i] = in_cur[i];
+      in_cur[i] = 0.0;
+    }
+  }
+
   // Input rows of step `step`: rows[k] for receptor k + 1, k < k_alloc_.
   void receptor_rows(long step, std::vector<double*>& rows) {
     rows.resize(k_alloc_);
