@@ -2,13 +2,17 @@
 
 - builder-inited: draws the performance figures (docs/_generated/*.png) from benchmarks/figures.json
   with benchmarks/plot_figures.py, so the plots always show the committed figures;
+- builder-inited: runs each tutorial script (docs/tutorials/tutorial_*.py) whose figures are missing
+  or older than the script, so the pages show what the scripts produce (the figures are not committed);
 - build-finished: runs Doxygen over the public headers (include/nestkit) into <out>/cpp, the
   generated C++ reference that docs/cpp-api.md links to. Doxygen's warnings fail the build.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -62,6 +66,33 @@ def _draw_figures(app) -> None:
     module.draw(ROOT / "benchmarks" / "figures.json", Path(app.srcdir) / "_generated")
 
 
+def _tutorial_figures(script: Path) -> list[str]:
+    """The names in the script's module-level FIGURES list."""
+    for node in ast.parse(script.read_text()).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "FIGURES" for t in node.targets):
+            return list(ast.literal_eval(node.value))
+    raise ExtensionError(f"{script.name} has no FIGURES list")
+
+
+def _run_tutorials(app) -> None:
+    folder = Path(app.srcdir) / "tutorials"
+    out = folder / "_figures"
+    for script in sorted(folder.glob("tutorial_*.py")):
+        figures = [out / name for name in _tutorial_figures(script)]
+        mtime = script.stat().st_mtime
+        if all(f.is_file() and f.stat().st_mtime >= mtime for f in figures):
+            continue
+        env = dict(os.environ, NESTKIT_TUTORIAL_OUT=str(out), MPLBACKEND="Agg")
+        proc = subprocess.run(
+            [sys.executable, str(script)], cwd=folder, env=env, capture_output=True, text=True, timeout=600
+        )
+        if proc.returncode != 0:
+            raise ExtensionError(f"{script.name} failed:\n{proc.stderr[-3000:]}")
+        missing = [f.name for f in figures if not f.is_file()]
+        if missing:
+            raise ExtensionError(f"{script.name} did not write {missing}")
+
+
 def _run_doxygen(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -84,5 +115,6 @@ def _run_doxygen(app, exception) -> None:
 def setup(app):
     app.add_config_value("nestkit_doxygen_input", str(ROOT / "include" / "nestkit"), "html")
     app.connect("builder-inited", _draw_figures)
+    app.connect("builder-inited", _run_tutorials)
     app.connect("build-finished", _run_doxygen)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
