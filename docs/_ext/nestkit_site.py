@@ -83,11 +83,16 @@ def _run_tutorials(app) -> None:
         if all(f.is_file() and f.stat().st_mtime >= mtime for f in figures):
             continue
         env = dict(os.environ, NESTKIT_TUTORIAL_OUT=str(out), MPLBACKEND="Agg")
+        # The script runs in its own folder: relative PYTHONPATH entries must keep pointing where they did.
+        if env.get("PYTHONPATH"):
+            env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in env["PYTHONPATH"].split(os.pathsep))
         proc = subprocess.run(
             [sys.executable, str(script)], cwd=folder, env=env, capture_output=True, text=True, timeout=600
         )
         if proc.returncode != 0:
-            raise ExtensionError(f"{script.name} failed:\n{proc.stderr[-3000:]}")
+            raise ExtensionError(
+                f"{script.name} failed (exit {proc.returncode}):\n{proc.stdout[-1500:]}{proc.stderr[-3000:]}"
+            )
         missing = [f.name for f in figures if not f.is_file()]
         if missing:
             raise ExtensionError(f"{script.name} did not write {missing}")
