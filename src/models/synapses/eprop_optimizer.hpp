@@ -33,6 +33,12 @@ enum Type : int { kGradientDescent = 0, kAdam = 1 };
 void declare_common(SynapseInfo& s, const std::string& each_step_doc);
 // Declares the optimizer's per-synapse block at record column `first`.
 void declare_record(SynapseInfo& s, int first);
+// What both e-prop synapse families declare alike: plastic, each synapse reading its own target's
+// e-prop history, neuron sources only, no _lbl variant (NEST 3.10 registers the _hpc one only),
+// the optimizer's learning-rate rule and checks; `send` is the family's update at a spike.
+void declare_eprop_synapse(SynapseInfo& s, decltype(SynapseInfo::send) send);
+// The learning-signal connection of a family (a secondary event from readouts to recurrent neurons).
+SynapseInfo learning_signal_connection(const std::string& name, const std::string& doc);
 // Weight and optimizer checks of NEST's eprop synapses (SynapseInfo::check).
 void check(const std::function<double(const std::string&)>& v);
 // SynapseInfo::derive_common: NEST uses the first learning rate ever set for a synapse's first update.

@@ -46,6 +46,26 @@ void declare_common(SynapseInfo& s, const std::string& each_step_doc) {
   s.common_size = kCommonSize;
 }
 
+void declare_eprop_synapse(SynapseInfo& s, decltype(SynapseInfo::send) send) {
+  s.plastic = true;
+  s.shares_pre_state = false;
+  s.needs_eprop = true;
+  s.device_sources = false;
+  s.supports_lbl = false;
+  s.derive_common = derive_eta;
+  s.check = check;
+  s.send = send;
+}
+
+SynapseInfo learning_signal_connection(const std::string& name, const std::string& doc) {
+  SynapseInfo s(name, doc);
+  s.secondary = Secondary::kLearningSignal;
+  s.device_sources = false;
+  s.supports_hpc = false;
+  s.supports_lbl = false;
+  return s;
+}
+
 void declare_record(SynapseInfo& s, int first) {
   s.hidden(first + cumulative, "_cumulative_gradient", 0.0)
       .hidden(first + step, "_optimization_step", 1.0)
@@ -204,25 +224,14 @@ SynapseInfo make_eprop() {
       .hidden(remaining_steps, "_remaining_steps_until_cutoff", 0.0)
       .hidden(decay_steps, "_decay_steps", 0.0);
   eprop_opt::declare_record(s, optimizer_state);
-  s.plastic = true;
-  s.shares_pre_state = false;  // every synapse reads its own target's history
-  s.needs_eprop = true;
-  s.device_sources = false;
-  s.supports_lbl = false;  // NEST 3.10 registers eprop_synapse_hpc only
-  s.derive_common = eprop_opt::derive_eta;
-  s.check = eprop_opt::check;
-  s.send = send_eprop;
+  eprop_opt::declare_eprop_synapse(s, send_eprop);
   return s;
 }
 
 SynapseInfo make_learning_signal() {
-  SynapseInfo s("eprop_learning_signal_connection",
-                "Feedback of an e-prop readout's error signal to the recurrent neurons (learning signal)");
-  s.secondary = Secondary::kLearningSignal;
-  s.device_sources = false;
-  s.supports_hpc = false;
-  s.supports_lbl = false;
-  return s;
+  return eprop_opt::learning_signal_connection(
+      "eprop_learning_signal_connection",
+      "Feedback of an e-prop readout's error signal to the recurrent neurons (learning signal)");
 }
 
 }  // namespace

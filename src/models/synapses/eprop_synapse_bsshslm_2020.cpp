@@ -174,25 +174,14 @@ SynapseInfo make_bss() {
       .hidden(prev_was_flush, "_previous_was_flush_event", 0.0)
       .hidden(t_source_last, "_t_source_last_event", 0.0);
   eprop_opt::declare_record(s, optimizer_state);
-  s.plastic = true;
-  s.shares_pre_state = false;  // every synapse reads its own target's history
-  s.needs_eprop = true;
-  s.device_sources = false;
-  s.supports_lbl = false;  // NEST 3.10 registers eprop_synapse_bsshslm_2020_hpc only
-  s.derive_common = eprop_opt::derive_eta;
-  s.check = eprop_opt::check;
-  s.send = send_bss;
+  eprop_opt::declare_eprop_synapse(s, send_bss);
   return s;
 }
 
 SynapseInfo make_learning_signal_bss() {
-  SynapseInfo s("eprop_learning_signal_connection_bsshslm_2020",
-                "Feedback of an eprop_readout_bsshslm_2020's error signal to the recurrent neurons");
-  s.secondary = Secondary::kLearningSignal;
-  s.device_sources = false;
-  s.supports_hpc = false;
-  s.supports_lbl = false;
-  return s;
+  return eprop_opt::learning_signal_connection(
+      "eprop_learning_signal_connection_bsshslm_2020",
+      "Feedback of an eprop_readout_bsshslm_2020's error signal to the recurrent neurons");
 }
 
 }  // namespace
