@@ -3,8 +3,13 @@ on nestkit; this test makes every claim of its table true in CI:
 
 - `live, category X`: the script, unchanged, runs on NEST 3.10 and on nestkit side by side
   (``python -m nestkit.parity live``) and every recorder's events agree within category X;
-- `runs`: the script, unchanged, runs to its end on nestkit (its input is random, so NEST and
-  nestkit agree in distribution only, see docs/randomness.md);
+- `statistics (CLASS, K seeds)`: the script, unchanged, runs on NEST 3.10 and on nestkit under
+  nestkit.parity.example_probe, once for each rng_seed 1..K and with every Simulate/Run call
+  capped at GALLERY_SIMULATE_CAP_MS on both sides; what it built and recorded must agree in
+  distribution within the tolerance CLASS of nestkit.parity.example_stats (its input is random,
+  so NEST and nestkit agree in distribution only, see docs/randomness.md);
+- `runs only: REASON`: the script, unchanged, runs to its end on nestkit; REASON says why it
+  is not compared with NEST;
 - the table lists every top-level script of NEST's pynest/examples, so the map is complete.
 
 NEST's examples come with NEST's wheel, in the NEST 3.10 environment of scripts/nest_env.sh
@@ -23,12 +28,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from nestkit.parity.example_stats import compare, failures
 
 ROOT = Path(__file__).resolve().parents[2]
 GALLERY = ROOT / "docs" / "gallery.md"
 ROW = re.compile(
-    r"^\| \[`([A-Za-z0-9_./-]+)`\]\([^)]*\) \| [^|]+ \| ([^|]+) \| (live, category ([ABC])|runs|-) \|$", re.M
+    r"^\| \[`([A-Za-z0-9_./-]+)`\]\([^)]*\) \| [^|]+ \| ([^|]+) \| "
+    r"(live, category ([ABC])|statistics \(((?:independent|network|structure), [1-9]) seeds?\)|runs only: [^|]+|-) \|$",
+    re.M,
 )
+PROBE = ROOT / "python" / "nestkit" / "parity" / "example_probe.py"
+#: Longest Simulate/Run call of the statistical comparison, on both sides (ms).
+GALLERY_SIMULATE_CAP_MS = 1000.0
 # Runs a PyNEST script unchanged with `nest` resolved to nestkit.nest (as the live mode's worker
 # does), from its own folder, with its folder importable (scripts in subfolders import siblings).
 RUNNER = (
@@ -40,8 +51,9 @@ RUNNER = (
 
 
 def gallery_rows() -> list[tuple[str, str, str, str]]:
+    """(name, on nestkit, check, category or tolerance class) per row."""
     return [
-        (m.group(1), m.group(2).strip(), m.group(3).strip(), m.group(4) or "")
+        (m.group(1), m.group(2).strip(), m.group(3).strip(), m.group(4) or m.group(5) or "")
         for m in ROW.finditer(GALLERY.read_text())
     ]
 
@@ -96,15 +108,19 @@ def test_live_examples_agree_with_nest(nest_examples, tmp_path):
         assert results == dict.fromkeys(names, "PASS"), run.stdout[-5000:]
 
 
+def _example_copy(nest_examples: Path, work: Path, name: str) -> Path:
+    """A copy of the example's folder (or of the lone script) in ``work``; returns the script."""
+    if "/" in name:
+        shutil.copytree(nest_examples / name.split("/")[0], work, ignore=shutil.ignore_patterns("__pycache__"))
+        return work / f"{name.split('/')[1]}.py"
+    work.mkdir(parents=True)
+    return Path(shutil.copy(nest_examples / f"{name}.py", work))
+
+
 def _run_on_nestkit(nest_examples: Path, tmp_path: Path, name: str) -> str | None:
     """Runs one example on nestkit in a copy of its folder; returns the error output if it fails."""
     work = tmp_path / name.replace("/", "__")
-    if "/" in name:
-        shutil.copytree(nest_examples / name.split("/")[0], work, ignore=shutil.ignore_patterns("__pycache__"))
-        script = work / f"{name.split('/')[1]}.py"
-    else:
-        work.mkdir()
-        script = Path(shutil.copy(nest_examples / f"{name}.py", work))
+    script = _example_copy(nest_examples, work, name)
     run = subprocess.run(
         [sys.executable, "-c", RUNNER, str(script)],
         capture_output=True, text=True, timeout=300, cwd=work, env={**os.environ, "MPLBACKEND": "Agg"},
@@ -112,11 +128,53 @@ def _run_on_nestkit(nest_examples: Path, tmp_path: Path, name: str) -> str | Non
     return None if run.returncode == 0 else f"exit {run.returncode}: {run.stderr[-1500:]}"
 
 
-def test_runs_examples_run_on_nestkit(nest_examples, tmp_path):
-    names = [name for name, _, check, _ in gallery_rows() if check == "runs"]
-    assert len(names) >= 20
+def test_runs_only_examples_run_on_nestkit(nest_examples, tmp_path):
+    names = [name for name, _, check, _ in gallery_rows() if check.startswith("runs only")]
     # Two at a time: the examples are single-threaded, CI machines have two cores or more.
     with ThreadPoolExecutor(max_workers=2) as pool:
         errors = dict(zip(names, pool.map(lambda n: _run_on_nestkit(nest_examples, tmp_path, n), names)))
     failed = {n: e for n, e in errors.items() if e is not None}
     assert not failed, failed
+
+
+def _probe(nest_examples: Path, tmp_path: Path, name: str, seeds: int, side: str) -> dict | str:
+    """The example's statistics on one side (``nest`` or ``nestkit``), or its error output."""
+    work = tmp_path / side / name.replace("/", "__")
+    script = _example_copy(nest_examples, work, name)
+    if side == "nest":
+        python = os.environ.get("NEST_PYTHON", str(ROOT / ".nest310" / "bin" / "python"))
+        module, env = "nest", {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    else:
+        python, module, env = sys.executable, "nestkit.nest", dict(os.environ)
+    out = work / "stats.json"
+    run = subprocess.run(
+        [python, str(PROBE), "--module", module, "--out", str(out), "--seeds", ",".join(str(k) for k in range(1, seeds + 1)),
+         "--simulate-cap", str(GALLERY_SIMULATE_CAP_MS), str(script)],
+        capture_output=True, text=True, timeout=300, cwd=work, env={**env, "MPLBACKEND": "Agg"},
+    )  # fmt: skip
+    if run.returncode != 0 or not out.is_file():
+        return f"{side}: exit {run.returncode}: {run.stderr[-1500:]}"
+    return json.loads(out.read_text())
+
+
+def test_statistics_examples_agree_with_nest(nest_examples, tmp_path):
+    rows = [(name, *spec.split(", ")) for name, _, check, spec in gallery_rows() if check.startswith("statistics")]
+    said_shortened = {name for name, on_nestkit, check, _ in gallery_rows() if "shortened" in on_nestkit}
+    assert len(rows) >= 20
+    jobs = [(name, int(seeds), side) for name, _, seeds in rows for side in ("nest", "nestkit")]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(zip([(j[0], j[2]) for j in jobs], pool.map(lambda j: _probe(nest_examples, tmp_path, *j), jobs)))
+    problems = {}
+    for name, cls, _ in rows:
+        ref, nk = results[(name, "nest")], results[(name, "nestkit")]
+        if isinstance(ref, str) or isinstance(nk, str):
+            problems[name] = [r for r in (ref, nk) if isinstance(r, str)]
+            continue
+        if any(run["capped_calls"] for run in ref["runs"]) != (name in said_shortened):
+            problems[name] = ["the gallery's 'on nestkit' column is wrong about the Simulate cap shortening it"]
+        checks = compare(ref, nk, cls)
+        assert len(checks) > 5, name  # something was compared
+        failed = failures(checks)
+        if failed:
+            problems[name] = [str(c) for c in failed[:10]]
+    assert not problems, json.dumps(problems, indent=1)
