@@ -115,8 +115,10 @@ class RandomStream {
   double exponential(double lambda) { return -std::log(uniform_pos()) / lambda; }
   bool bernoulli(double p) { return uniform() < p; }
   long poisson(double mu);
+  // Binomial(n, p) for p <= 0.5 and n p >= 10 (Hörmann 1993, BTRS).
+  long binomial_btrs(long n, double p);
   // Binomial(n, p): inversion for small means, else a sum of Bernoulli trials
-  // (n <= 4096) or a rounded normal approximation.
+  // (n <= 4096) or Hörmann's transformed rejection (BTRS), exact for any n.
   long binomial(long n, double p) {
     if (n <= 0 || p <= 0.0) return 0;
     if (p >= 1.0) return n;
@@ -140,8 +142,7 @@ class RandomStream {
       for (long i = 0; i < n; ++i) k += bernoulli(p) ? 1 : 0;
       return k;
     }
-    const double x = std::floor(mu + std::sqrt(mu * (1.0 - p)) * normal() + 0.5);
-    return static_cast<long>(std::min(static_cast<double>(n), std::max(0.0, x)));
+    return binomial_btrs(n, p);
   }
 
  private:

@@ -31,4 +31,30 @@ long RandomStream::poisson(double mu) {
   }
 }
 
+long RandomStream::binomial_btrs(long n, double p) {
+  // Transformed rejection with squeeze (Hörmann, "The generation of binomial random
+  // variates", 1993): exact, a few uniforms per variate whatever n.
+  const double q = 1.0 - p, spq = std::sqrt(n * p * q);
+  const double b = 1.15 + 2.53 * spq;
+  const double a = -0.0873 + 0.0248 * b + 0.01 * p;
+  const double c = n * p + 0.5;
+  const double vr = 0.92 - 4.2 / b;
+  const double alpha = (2.83 + 5.1 / b) * spq;
+  const double lpq = std::log(p / q);
+  const double m = std::floor((n + 1) * p);
+  int sign = 0;
+  const double h = lgamma_r(m + 1.0, &sign) + lgamma_r(n - m + 1.0, &sign);
+  while (true) {
+    const double u = uniform() - 0.5;
+    double v = uniform();
+    const double us = 0.5 - std::fabs(u);
+    const double kd = std::floor((2.0 * a / us + b) * u + c);
+    if (kd < 0.0 || kd > static_cast<double>(n)) continue;
+    if (us >= 0.07 && v <= vr) return static_cast<long>(kd);
+    v = std::log(v * alpha / (a / (us * us) + b));
+    if (v <= h - lgamma_r(kd + 1.0, &sign) - lgamma_r(n - kd + 1.0, &sign) + (kd - m) * lpq)
+      return static_cast<long>(kd);
+  }
+}
+
 }  // namespace nestkit

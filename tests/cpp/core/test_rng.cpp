@@ -263,5 +263,49 @@ TEST(RandomStream, PoissonRejectionSamplerFitsThePmf) {
   }
 }
 
+double binomial_pmf(long k, long n, double p) {
+  return std::exp(std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0) + k * std::log(p) +
+                  (n - k) * std::log1p(-p));
+}
+
+TEST(RandomStream, BinomialLargeCountsFitThePmf) {
+  // n > 4096 with n p >= 30 goes through BTRS (transformed rejection): chi-square against
+  // the exact pmf, as for Poisson above; p > 0.5 through the complement.
+  for (const auto& [n_trials, p] :
+       {std::pair<long, double>{100000, 0.3}, {5000, 0.02}, {10000000, 0.001}, {20000, 0.9}}) {
+    RandomStream s(31, Purpose::kTotalNumber, 9, static_cast<uint64_t>(n_trials));
+    const int n = 200000;
+    std::map<long, long> count;
+    double sum = 0;
+    for (int i = 0; i < n; ++i) {
+      const long k = s.binomial(n_trials, p);
+      ASSERT_GE(k, 0);
+      ASSERT_LE(k, n_trials);
+      ++count[k];
+      sum += k;
+    }
+    const double mu = n_trials * p, sd = std::sqrt(mu * (1 - p));
+    EXPECT_NEAR(sum / n, mu, 5 * sd / std::sqrt(n)) << n_trials << " " << p;
+    double chi2 = 0, p_binned = 0;
+    long n_binned = 0;
+    int bins = 0;
+    for (long k = static_cast<long>(mu - 6 * sd); k <= static_cast<long>(mu + 6 * sd); ++k) {
+      if (k < 0 || k > n_trials) continue;
+      const double expect = n * binomial_pmf(k, n_trials, p);
+      if (expect < 20) continue;
+      chi2 += (count[k] - expect) * (count[k] - expect) / expect;
+      p_binned += binomial_pmf(k, n_trials, p);
+      n_binned += count[k];
+      ++bins;
+    }
+    const double expect_rest = n * (1 - p_binned), rest = n - n_binned;
+    if (expect_rest >= 20) {
+      chi2 += (rest - expect_rest) * (rest - expect_rest) / expect_rest;
+      bins += 1;
+    }
+    EXPECT_LT(chi2, (bins - 1) + 6 * std::sqrt(2.0 * (bins - 1))) << n_trials << " " << p;
+  }
+}
+
 }  // namespace
 }  // namespace nestkit
