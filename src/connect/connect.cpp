@@ -1,9 +1,11 @@
 // Connect, connect_arrays and the SynapseCollection accessors.
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <limits>
 #include <numeric>
 
+#include "connect/param_program.hpp"
 #include "connect/rules.hpp"
 #include "nestkit/clopath_archive.hpp"
 #include "nestkit/coerce.hpp"
@@ -19,15 +21,38 @@ namespace nestkit {
 namespace {
 void check_distribution(const Distribution& d, const std::string& what) { d.validate(what); }
 
-// Calls `f(k, key)` for every synapse k of a call with the key of its random values:
-// (owner, index among the owner's synapses as the rule drew them). A process that holds
-// only some of a call's synapses draws the same values for them as one process (a running
-// index over the whole call would shift with the synapses another process holds).
-template <typename F>
-void for_each_key(const StagedCall& call, F f) {
-  for (std::size_t o = 0; o < call.owners.size(); ++o)
-    for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k)
-      f(k, (uint64_t{call.owners[o]} << 32) | (call.slots.empty() ? k - call.offsets[o] : call.slots[k]));
+// Random per-connection values of a call: the j-th synapse of an owner (j-th as the rule
+// drew them) gets the j-th value drawn from the owner's stream (seed, purpose, stream,
+// owner), so the values depend neither on threads nor on processes: a process holding only
+// some of an owner's synapses (StagedCall::slots) draws the others' values too and drops
+// them. One stream per owner, not per synapse, lets consecutive values share Philox
+// blocks (and the polar method's second normal). Owners go in parallel blocks; the first
+// exception in owner order is rethrown. `store(k, value)` receives synapse k's value.
+template <typename Store>
+void draw_per_owner(const StagedCall& call, int threads, uint32_t seed, Purpose purpose, uint32_t stream,
+                    const ParamProgram& program, Store store) {
+  const std::size_t n = call.owners.size();
+  const int nt = std::max(1, std::min<int>(threads, static_cast<int>(call.partners.size() / 4096) + 1));
+  std::vector<std::exception_ptr> error(nt);
+#pragma omp parallel for num_threads(nt) schedule(static, 1)
+  for (int b = 0; b < nt; ++b) {
+    try {
+      for (std::size_t o = n * b / nt; o < n * (b + 1) / nt; ++o) {
+        RandomStream rng(seed, purpose, stream, call.owners[o]);
+        uint64_t next = 0;  // the owner's value the stream gives next
+        for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) {
+          const uint64_t slot = call.slots.empty() ? k - call.offsets[o] : call.slots[k];
+          for (; next < slot; ++next) program.draw(rng);  // another process's synapse
+          store(k, program.draw(rng));
+          ++next;
+        }
+      }
+    } catch (...) {
+      error[b] = std::current_exception();
+    }
+  }
+  for (auto& e : error)
+    if (e) std::rethrow_exception(e);
 }
 
 // Stream index of a call's per-connection parameter `v` (0: receptor_type).
@@ -176,17 +201,17 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
                         " values for " + std::to_string(n) + " connections");
     if (ps.kind == ParamSource::kRandom) check_distribution(ps.dist, "receptor_type");
     receptors.resize(n);
-    for_each_key(call, [&](uint64_t k, uint64_t key) {
-      double r = ps.array.empty() ? 0.0 : ps.array[k];
-      if (ps.kind == ParamSource::kRandom) {
-        RandomStream rng(seed_, Purpose::kSynapseParam, param_stream(call_id, 0), key);
-        r = ps.dist.draw(rng);
-      }
+    auto check_port = [&](double r) {
       if (!(r >= 0.0 && r <= 255.0) || r != std::floor(r))
         throw IllegalConnection(proto.name + ": receptor_type " + std::to_string(r) +
                                 " of a connection is not an integer in [0, 255]");
-      receptors[k] = static_cast<uint8_t>(r);
-    });
+      return static_cast<uint8_t>(r);
+    };
+    if (ps.kind == ParamSource::kRandom)
+      draw_per_owner(call, threads_, seed_, Purpose::kSynapseParam, param_stream(call_id, 0), ParamProgram(ps.dist),
+                     [&](uint64_t k, double r) { receptors[k] = check_port(r); });
+    else
+      for (std::size_t k = 0; k < n; ++k) receptors[k] = check_port(ps.array[k]);
   }
   for (const auto& [key, ps] : syn.params) {
     if (key == "receptor_type") continue;
@@ -289,10 +314,6 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
   };
   // Random values use streams keyed by (call, owner, index within the owner): independent
   // of threads and of which process makes the synapse.
-  auto draw = [&](const ParamSource& ps, Purpose purpose, uint64_t key) {
-    RandomStream rng(seed_, purpose, call_id, key);
-    return ps.dist.draw(rng);
-  };
   switch (syn.weight.kind) {
     case ParamSource::kScalar:
       call.weight = syn.weight.scalar;
@@ -300,10 +321,12 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
     case ParamSource::kArray:
       call.weights = syn.weight.array;
       break;
-    case ParamSource::kRandom:
+    case ParamSource::kRandom: {
       call.weights.resize(n);
-      for_each_key(call, [&](uint64_t k, uint64_t key) { call.weights[k] = draw(syn.weight, Purpose::kWeight, key); });
+      draw_per_owner(call, threads_, seed_, Purpose::kWeight, call_id, ParamProgram(syn.weight.dist),
+                     [&](uint64_t k, double w) { call.weights[k] = w; });
       break;
+    }
     default:
       call.weight = proto.weight;
   }
@@ -324,13 +347,15 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
         call.delay = check_delay(syn.delay.scalar);
         break;
       case ParamSource::kArray:
-      case ParamSource::kRandom:
+      case ParamSource::kRandom: {
         call.delays.resize(n);
-        for_each_key(call, [&](uint64_t k, uint64_t key) {
-          call.delays[k] = check_delay(syn.delay.kind == ParamSource::kArray ? syn.delay.array[k]
-                                                                             : draw(syn.delay, Purpose::kDelay, key));
-        });
+        if (syn.delay.kind == ParamSource::kRandom)
+          draw_per_owner(call, threads_, seed_, Purpose::kDelay, call_id, ParamProgram(syn.delay.dist),
+                         [&](uint64_t k, double d) { call.delays[k] = check_delay(d); });
+        else
+          for (std::size_t k = 0; k < n; ++k) call.delays[k] = check_delay(syn.delay.array[k]);
         break;
+      }
       default:
         call.delay = check_delay(proto.delay);
         // cont_delay_synapse: a model delay off the grid keeps its continuous part
@@ -359,6 +384,7 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
   if (continuous_part > 0.0) base[info.continuous_delay_column] = continuous_part;
   bool each = info.record_size > 0 && (info.stochastic || !info.shares_pre_state);
   std::vector<std::pair<int, const ParamSource*>> varying;
+
   uint32_t salt = 0;
   for (const auto& [key, ps] : syn.params) {
     if (key == "receptor_type") continue;  // drawn above
@@ -369,25 +395,22 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
     else
       varying.emplace_back(sp->column, &ps);
   }
+
   each |= !varying.empty();
   const double delay_ms = grid_.delay_to_ms(call.delay);
   if (each) {
     const std::size_t rs = info.record_size;
     call.records.resize(n * rs);
-    for_each_key(call, [&](uint64_t k, uint64_t key) {
-      double* r = call.records.data() + k * rs;
-      std::copy(base.begin(), base.end(), r);
-      uint32_t v = 0;
-      for (const auto& [col, ps] : varying) {
-        ++v;
-        if (ps->kind == ParamSource::kArray) {
-          r[col] = ps->array[k];
-        } else {
-          RandomStream rng(seed_, Purpose::kSynapseParam, param_stream(call_id, v), key);
-          r[col] = ps->dist.draw(rng);
-        }
-      }
-    });
+    for (std::size_t k = 0; k < n; ++k) std::copy(base.begin(), base.end(), call.records.data() + k * rs);
+    uint32_t v = 0;
+    for (const auto& [col, ps] : varying) {
+      ++v;
+      if (ps->kind == ParamSource::kArray)
+        for (std::size_t k = 0; k < n; ++k) call.records[k * rs + col] = ps->array[k];
+      else
+        draw_per_owner(call, threads_, seed_, Purpose::kSynapseParam, param_stream(call_id, v), ParamProgram(ps->dist),
+                       [&, c = col](uint64_t k, double x) { call.records[k * rs + c] = x; });
+    }
   } else {
     call.record = base;
   }

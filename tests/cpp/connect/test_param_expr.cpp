@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "connect/param_program.hpp"
 #include "nestkit/errors.hpp"
 #include "nestkit/rng.hpp"
 #include "nestkit/simulator.hpp"
@@ -55,6 +56,44 @@ TEST(ParamExpr, RedrawStaysInBoundsOrFails) {
   }
   EXPECT_THROW(eval(op("redraw", {n}, 100.0, 101.0)), KernelException);
   EXPECT_THROW(op("redraw", {n}, 2.0, 1.0).validate("w"), BadProperty);
+}
+
+TEST(ParamProgram, DrawsWhatTheTreeDraws) {
+  // The compiled program must take the same numbers from the stream in the same order as
+  // Distribution::draw: every node type, nested, with redraws and both conditional branches.
+  const Distribution n{"normal", 1.0, 2.0, {}}, u{"uniform", -1.0, 3.0, {}};
+  const std::vector<Distribution> trees = {
+      constant(4.5),
+      u,
+      n,
+      Distribution{"lognormal", 0.1, 0.4, {}},
+      Distribution{"exponential", 2.0, 1.0, {}},
+      Distribution{"uniform_int", 7.0, 1.0, {}},
+      op("redraw", {n}, 0.0, 2.5),
+      op("add", {n, u}),
+      op("sub", {u, n}),
+      op("mul", {op("exp", {u}), op("neg", {n})}),
+      op("div", {n, op("max", {u}, 0.5)}),
+      op("pow", {op("min", {u}, 2.0)}, 3.0),
+      op("sin", {op("cos", {n})}),
+      op("conditional", {op("lt", {u, constant(1.0)}), n, op("redraw", {u}, 0.0, 1.0)}),
+      op("add", {op("le", {u, n}),
+                 op("add", {op("eq", {u, u}),
+                            op("add", {op("ne", {n, u}), op("add", {op("ge", {u, n}), op("gt", {n, u})})})})}),
+  };
+  for (const Distribution& d : trees) {
+    const ParamProgram program(d);
+    for (uint64_t k = 0; k < 300; ++k) {
+      RandomStream a(11, Purpose::kWeight, 5, k), b(11, Purpose::kWeight, 5, k);
+      // Several draws from one stream: the programs must also leave the stream where the tree does.
+      for (int j = 0; j < 3; ++j) {
+        const double x = d.draw(a), y = program.draw(b);
+        ASSERT_TRUE(x == y || (std::isnan(x) && std::isnan(y))) << d.type << " key " << k << ": " << x << " vs " << y;
+      }
+    }
+  }
+  EXPECT_THROW(ParamProgram(op("redraw", {n}, 2.0, 1.0)), BadProperty);
+  EXPECT_THROW(ParamProgram(Distribution{"gaussian", 0.0, 1.0, {}}), BadProperty);
 }
 
 TEST(ParamExpr, ValidationNamesTheProblem) {
