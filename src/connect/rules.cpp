@@ -130,6 +130,73 @@ void per_owner(const NodeCollection& owners, uint32_t seed, uint32_t call, int t
     std::vector<uint32_t>().swap(block[b]);
   }
 }
+
+// fixed_total_number: the targets form fixed blocks of kTotalBlock; a multinomial draw
+// from the call's stream splits the N synapses over the blocks in proportion to their
+// sizes (as NEST splits them over its virtual processes), then every block draws its
+// synapses, uniform (source, target) pairs, from a stream of its own. Blocks are made
+// in parallel, and neither the blocks nor the draws depend on the number of threads.
+template <typename Local>
+void total_number(const NodeCollection& pre, const NodeCollection& post, long n, bool autapses, uint32_t seed,
+                  uint32_t call, int threads, StagedCall& out, Local is_local) {
+  constexpr std::size_t kTotalBlock = 4096;
+  const std::size_t nt_post = post.size(), nblocks = (nt_post + kTotalBlock - 1) / kTotalBlock;
+  std::vector<long> per_block(nblocks, 0);
+  {
+    RandomStream rng(seed, Purpose::kTotalNumber, 0, call);
+    long left = n;
+    std::size_t size_left = nt_post;
+    for (std::size_t b = 0; b < nblocks && left > 0; ++b) {
+      const std::size_t size = std::min(kTotalBlock, nt_post - b * kTotalBlock);
+      per_block[b] = b + 1 == nblocks ? left : rng.binomial(left, static_cast<double>(size) / size_left);
+      left -= per_block[b];
+      size_left -= size;
+    }
+  }
+  // Per block: its targets' synapse counts and sources, grouped by target (draw order kept).
+  std::vector<std::vector<uint32_t>> counts(nblocks), sources(nblocks);
+  const int nt = std::max(1, std::min<int>(threads, static_cast<int>(nblocks)));
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+  for (std::size_t b = 0; b < nblocks; ++b) {
+    const std::size_t first = b * kTotalBlock, size = std::min(kTotalBlock, nt_post - first);
+    RandomStream rng(seed, Purpose::kTotalNumber, static_cast<uint32_t>(b + 1), call);
+    std::vector<uint32_t> src, tgt;  // tgt: index within the block
+    src.reserve(per_block[b]);
+    tgt.reserve(per_block[b]);
+    for (long made = 0; made < per_block[b];) {
+      const uint32_t s = pre[rng.uniform_int(pre.size())];
+      const uint32_t t = static_cast<uint32_t>(rng.uniform_int(size));
+      if (!autapses && s == post[first + t]) continue;
+      ++made;
+      if (!is_local(post[first + t])) continue;
+      src.push_back(s);
+      tgt.push_back(t);
+    }
+    std::vector<uint32_t>& cnt = counts[b];
+    cnt.assign(size + 1, 0);
+    for (uint32_t t : tgt) ++cnt[t + 1];
+    for (std::size_t k = 0; k < size; ++k) cnt[k + 1] += cnt[k];
+    std::vector<uint32_t> fill(cnt.begin(), cnt.end() - 1), grouped(src.size());
+    for (std::size_t k = 0; k < src.size(); ++k) grouped[fill[tgt[k]]++] = src[k];
+    sources[b].swap(grouped);
+  }
+  std::size_t total = 0;
+  for (auto& v : sources) total += v.size();
+  out.owners.clear();
+  out.offsets.assign(1, 0);
+  out.partners.clear();
+  out.partners.reserve(total);
+  for (std::size_t b = 0; b < nblocks; ++b) {
+    const std::vector<uint32_t>& cnt = counts[b];
+    for (std::size_t k = 0; k + 1 < cnt.size(); ++k)
+      if (cnt[k + 1] > cnt[k]) {
+        out.owners.push_back(post[b * kTotalBlock + k]);
+        out.offsets.push_back(out.partners.size() + cnt[k + 1]);
+      }
+    out.partners.insert(out.partners.end(), sources[b].begin(), sources[b].end());
+    std::vector<uint32_t>().swap(sources[b]);
+  }
+}
 }  // namespace
 
 StagedCall*& pregenerated() {
@@ -220,28 +287,7 @@ void generate(const std::string& rule, const Dict& params, const NodeCollection&
     if (n > 0 && (pre.empty() || post.empty())) throw BadProperty("fixed_total_number: empty population");
     if (n > 0 && !o.autapses && pre.size() == 1 && post.size() == 1 && pre[0] == post[0])
       throw BadProperty("fixed_total_number: only autapses possible");
-    RandomStream rng(seed, Purpose::kTotalNumber, 0, call);
-    std::vector<std::pair<uint32_t, uint32_t>> pairs;  // (target, source)
-    long drawn = 0;
-    while (drawn < n) {
-      const uint32_t s = pre[rng.uniform_int(pre.size())], t = post[rng.uniform_int(post.size())];
-      if (!o.autapses && s == t) continue;
-      ++drawn;
-      if (is_local(t)) pairs.emplace_back(t, s);
-    }
-    std::stable_sort(pairs.begin(), pairs.end(), [](auto& a, auto& b) { return a.first < b.first; });
-    for (std::size_t k = 0; k < pairs.size(); ++k) {
-      if (out.owners.empty() || out.owners.back() != pairs[k].first) {
-        if (!out.owners.empty())
-          out.offsets.push_back(k);
-        else
-          out.offsets.push_back(0);
-        out.owners.push_back(pairs[k].first);
-      }
-      out.partners.push_back(pairs[k].second);
-    }
-    out.offsets.push_back(out.partners.size());
-    if (out.owners.empty()) out.offsets = {0};
+    total_number(pre, post, n, o.autapses, seed, call, threads, out, is_local);
   } else if (rule == "pairwise_bernoulli") {
     check_keys(params, rule, {"p"});
     const double p = get_number(params, rule, "p");
