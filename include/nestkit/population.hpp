@@ -144,6 +144,15 @@ class InputRing {
   void resize(int channels, std::size_t n, long ring_size);
   double* row(int channel, long step) { return &data_[(channel * ring_ + step % ring_) * n_]; }
   void add(int channel, long step, std::size_t i, double v) { data_[(channel * ring_ + step % ring_) * n_ + i] += v; }
+  // For a batch of synapses that share a spike's stamp: the row of `ref`, then the row
+  // `d` steps later (0 <= d < ring) without a division per synapse, which on large
+  // networks with per-synapse delays costs more than the cache miss it precedes.
+  long slot_of(long ref) const { return ref % ring_; }
+  long slot_after(long ref_slot, long d) const {
+    const long s = ref_slot + d;
+    return s >= ring_ ? s - ring_ : s;
+  }
+  double& at(int channel, long slot, std::size_t i) { return data_[(channel * ring_ + slot) * n_ + i]; }
   long ring_size() const { return ring_; }
 
  private:
