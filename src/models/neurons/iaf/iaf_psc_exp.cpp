@@ -11,6 +11,8 @@
 // the spike's offset; a receiving iaf_tum_2000 scales the weight of spikes on
 // receptor 1 by it. Both share one population template; the membrane and
 // synapses are the same.
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 
 #include "integrators/iaf_propagator.hpp"
@@ -72,29 +74,69 @@ class IafPscExp final : public iaf::RelativeVmPopulation<Cols<K>::v, Cols<K>::E_
       c(C::reset) = c(C::V_reset) - c(C::E_L);
       c(C::refractory_steps) = static_cast<double>(rc.grid->ms_to_steps(c(C::t_ref)));
     }
+    uniform_ = true;
+    for (int k : kUpdateParams) {
+      const double* v = this->num_[k].data();
+      uniform_ = uniform_ && std::all_of(v, v + this->n_, [&](double x) { return x == v[0]; });
+    }
   }
 
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
+    if (begin >= end) return;
+    // Populations without current input skip its two ring rows and state columns (all zero).
+    const bool currents = std::atomic_ref<bool>(currents_).load(std::memory_order_relaxed);
+    if (uniform_ && !currents)
+      update_range<true, false>(ctx, from, to, begin, end);
+    else if (uniform_)
+      update_range<true, true>(ctx, from, to, begin, end);
+    else
+      update_range<false, true>(ctx, from, to, begin, end);
+  }
+
+ private:
+  using Base::col;
+
+  // A constant column of the update, or its single value when the whole population
+  // shares it (the usual case): large populations then stream only their state through
+  // the cache, not a dozen columns of equal numbers. Same arithmetic either way.
+  template <bool kUniform>
+  struct Param {
+    const double* p;
+    double v;
+    explicit Param(const double* col) : p(col), v(col[0]) {}
+    double operator[](std::size_t i) const {
+      if constexpr (kUniform)
+        return v;
+      else
+        return p[i];
+    }
+  };
+  static constexpr int kUpdateParams[] = {C::P11_ex, C::P11_in, C::P22,   C::P21_ex,           C::P21_in, C::P20,
+                                          C::I_e,    C::theta,  C::reset, C::refractory_steps, C::delta,  C::rho};
+
+  template <bool kUniform, bool kCurrents>
+  void update_range(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) {
+    using P = Param<kUniform>;
     double *V = col(C::v), *Iex = col(C::i_ex), *Iin = col(C::i_in), *I0 = col(C::i0), *I1 = col(C::i1), *R = col(C::r);
-    const double *p11e = col(C::P11_ex), *p11i = col(C::P11_in), *p22 = col(C::P22), *p21e = col(C::P21_ex);
-    const double *p21i = col(C::P21_in), *p20 = col(C::P20), *ie = col(C::I_e), *th = col(C::theta),
-                 *rs = col(C::reset);
-    const double *refr = col(C::refractory_steps), *dl = col(C::delta), *rh = col(C::rho);
+    const P p11e(col(C::P11_ex)), p11i(col(C::P11_in)), p22(col(C::P22)), p21e(col(C::P21_ex));
+    const P p21i(col(C::P21_in)), p20(col(C::P20)), ie(col(C::I_e)), th(col(C::theta)), rs(col(C::reset));
+    const P refr(col(C::refractory_steps)), dl(col(C::delta)), rh(col(C::rho));
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
       double* in_ex = this->input_.row(kEx, step);
       double* in_in = this->input_.row(kIn, step);
-      double* in_i0 = this->input_.row(kI0, step);
-      double* in_i1 = this->input_.row(kI1, step);
+      double* in_i0 = kCurrents ? this->input_.row(kI0, step) : nullptr;
+      double* in_i1 = kCurrents ? this->input_.row(kI1, step) : nullptr;
       for (std::size_t i = begin; i < end; ++i) {
         if (R[i] == 0.0) {
-          V[i] = V[i] * p22[i] + Iex[i] * p21e[i] + Iin[i] * p21i[i] + (ie[i] + I0[i]) * p20[i];
+          const double i0 = kCurrents ? I0[i] : 0.0;
+          V[i] = V[i] * p22[i] + Iex[i] * p21e[i] + Iin[i] * p21i[i] + (ie[i] + i0) * p20[i];
         } else {
           R[i] -= 1.0;
         }
         Iex[i] *= p11e[i];
         Iin[i] *= p11i[i];
-        Iex[i] += (1.0 - p11e[i]) * I1[i];
+        if constexpr (kCurrents) Iex[i] += (1.0 - p11e[i]) * I1[i];
         // Spikes arriving at the end of this step act at once.
         Iex[i] += in_ex[i];
         Iin[i] += in_in[i];
@@ -108,9 +150,12 @@ class IafPscExp final : public iaf::RelativeVmPopulation<Cols<K>::v, Cols<K>::E_
             this->emit(ctx, i, step + 1);
           }
         }
-        I0[i] = in_i0[i];
-        I1[i] = in_i1[i];
-        in_ex[i] = in_in[i] = in_i0[i] = in_i1[i] = 0.0;
+        if constexpr (kCurrents) {
+          I0[i] = in_i0[i];
+          I1[i] = in_i1[i];
+          in_i0[i] = in_i1[i] = 0.0;
+        }
+        in_ex[i] = in_in[i] = 0.0;
       }
       this->sample(step, begin, end);
     }
@@ -131,6 +176,7 @@ class IafPscExp final : public iaf::RelativeVmPopulation<Cols<K>::v, Cols<K>::E_
     }
   }
   void deliver_current(const CurrentBatch& b) override {
+    std::atomic_ref<bool>(currents_).store(true, std::memory_order_relaxed);
     for (std::size_t k = 0; k < b.count; ++k)
       this->input_.add(b.receptor[k] == 1 ? kI1 : kI0, b.stamp + b.delay[k] - 1, b.target[k] - this->first_gid_,
                        b.weight[k] * b.amplitude);
@@ -146,9 +192,6 @@ class IafPscExp final : public iaf::RelativeVmPopulation<Cols<K>::v, Cols<K>::E_
         return this->num_[C::i_in][i];
     }
   }
-
- private:
-  using Base::col;
 
   // Hard threshold for delta ~ 0, else a spike with probability rho exp((V - theta) / delta) h.
   bool fires(double v, double th, double dl, double rh, std::size_t i, long step) const {
@@ -184,6 +227,9 @@ class IafPscExp final : public iaf::RelativeVmPopulation<Cols<K>::v, Cols<K>::E_
 
   uint32_t seed_ = 0;
   double h_ = 0.1;
+  bool uniform_ = false;
+  bool currents_ = false;  // set by the first current delivered; the update then includes I0, I1  // every column of
+                           // kUpdateParams holds one value (set in prepare)
 };
 
 template <Kind K>
