@@ -601,3 +601,47 @@ def test_chunked_simulation_is_identical(model):
     assert a.keys() == b.keys()
     for k in a:
         assert np.array_equal(a[k], b[k]), k
+
+
+def _traces_of_each_neuron(shared_population):
+    """V_m and I_syn_ex of three iaf_psc_exp neurons with their own tau_m, driven by a
+    spike train and by a dc_generator that starts in the second Simulate call; either as
+    one population (shared=True) or as three separately created ones."""
+    nest.ResetKernel()
+    params = [{"tau_m": t, "I_e": 150.0 + 100 * k} for k, t in enumerate((8.0, 10.0, 12.5))]
+    if shared_population:
+        pop = nest.Create("iaf_psc_exp", 3)
+        pop.set(params)
+        cells = [pop[k] for k in range(3)]
+    else:
+        cells = [nest.Create("iaf_psc_exp", params=p) for p in params]
+    sg = nest.Create("spike_generator", params={"spike_times": [5.0, 12.3, 40.0, 61.1]})
+    dc = nest.Create("dc_generator", params={"amplitude": 420.0, "start": 35.0, "stop": 70.0})
+    mm = nest.Create("multimeter", params={"record_from": ["V_m", "I_syn_ex"], "interval": 0.1})
+    for k, c in enumerate(cells):
+        nest.Connect(sg, c, syn_spec={"weight": 300.0 + 50 * k, "delay": 1.0 + k})
+        nest.Connect(dc, c)
+        nest.Connect(mm, c)
+    nest.Simulate(30.0)  # no current has arrived yet
+    nest.Simulate(70.0)
+    ev = mm.get("events")
+    senders = np.asarray(ev["senders"])
+    return [
+        (np.asarray(ev["V_m"])[senders == c.global_id], np.asarray(ev["I_syn_ex"])[senders == c.global_id])
+        for c in cells
+    ]
+
+
+def test_iaf_psc_exp_shared_and_per_neuron_parameters_give_the_same_traces():
+    # One population with differing parameters (the per-neuron columns) against three
+    # populations of one neuron each (every column shared): the update must not depend on
+    # how the parameters are stored, nor on when the first current arrives.
+    shared = _traces_of_each_neuron(True)
+    separate = _traces_of_each_neuron(False)
+    for (v1, i1), (v2, i2) in zip(shared, separate):
+        assert len(v1) > 900
+        np.testing.assert_array_equal(v1, v2)
+        np.testing.assert_array_equal(i1, i2)
+    # The current made a difference (it is not ignored after the first run).
+    v_before = shared[0][0][300:340]
+    assert np.ptp(shared[0][0][350:700]) > 0 and not np.allclose(v_before, shared[0][0][360:400])
