@@ -922,6 +922,9 @@ void Simulator::set_status(const NodeCollection& nodes, const std::vector<Dict>&
 
 void Simulator::begin_session() {
   if (in_session_) throw KernelException("Prepare called twice.");
+  // As NEST's Prepare builds its presynaptic connection infrastructure, the store is
+  // built here (Simulate does it otherwise), so that Prepare, not the first run, pays it.
+  finalize_store();
   sw_simulate_.reset();  // NEST's time_simulate counts the runs since Prepare
   // Check every output first, so that a failure leaves all files as they were.
   for (auto& p : pops_) p->check_outputs();
