@@ -11,6 +11,13 @@
 // noted spike, and those between a spike's cutoff window and the next needed one,
 // are erased when a synapse moves on. Besides what the synapse reads, the history
 // length is a recordable (eprop_history_duration), so the same entries are kept.
+//
+// Storage: entries are made one per step, so a node's history is a buffer with one slot
+// per step from `t_first` on; step t sits at slot t - t_first (no search). Entries dropped
+// at the front only move a start index (the buffer is compacted once that dead front is as
+// long as the rest), entries dropped in the middle are marked (t = kDropped), and a count
+// of the kept ones gives the history length: pruning is amortised O(1) per entry instead
+// of a vector erase per synapse and spike.
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -20,11 +27,21 @@
 
 namespace nestkit {
 
+// NEST's flush events: an e-prop neuron silent for flush_event_send_interval sends one, so
+// that its outgoing e-prop synapses integrate their gradient and free the target's history
+// without a spike. Sent as a spike of multiplicity 0 with an offset no real spike has
+// (offsets lie in [0, h)); the kernel routes it to e-prop synapses only, which transmit nothing.
+constexpr double kEpropFlushOffset = -1.0;
+inline bool is_eprop_flush(uint32_t multiplicity, double offset) {
+  return multiplicity == 0 && offset == kEpropFlushOffset;
+}
+
 struct EpropEntry {
-  long t;                        // step (the node's update step t, from t to t + 1)
-  double signal = 0.0;           // surrogate gradient (recurrent) or error signal (readout)
-  double learning_signal = 0.0;  // recurrent: sum of the readouts' weighted error signals
-  double firing_rate_reg = 0.0;  // recurrent: firing-rate regularisation
+  static constexpr long kDropped = -(1L << 62);  // t of a slot whose entry was dropped
+  long t;                                        // step (the node's update step t, from t to t + 1)
+  double signal = 0.0;                           // surrogate gradient (recurrent) or error signal (readout)
+  double learning_signal = 0.0;                  // recurrent: sum of the readouts' weighted error signals
+  double firing_rate_reg = 0.0;                  // recurrent: firing-rate regularisation
 };
 
 // Per-node constants the gradient reads, set by the model before each run.
@@ -52,26 +69,6 @@ EpropKernelSettings& eprop_kernel_settings(const void* simulator);
 void eprop_link_grid(const void* grid, const void* simulator);
 EpropKernelSettings eprop_kernel_settings_of_grid(const void* grid);
 
-// The flush-event intervals (steps) of the _bsshslm_2020 neurons of one simulator, by node
-// id, for the synapses that infer their sources' flush events (eprop_synapse_bsshslm_2020).
-class EpropFlushRegistry {
- public:
-  void add(uint32_t first_gid, std::size_t n, const double* interval_steps);
-  void clear();
-  // The source's flush interval in steps; a very large number when it sends none.
-  long interval(uint32_t gid) const;
-
- private:
-  struct Range {
-    uint32_t first;
-    std::size_t n;
-    const double* steps;
-  };
-  std::mutex mutex_;
-  std::vector<Range> ranges_;  // ascending in first
-};
-EpropFlushRegistry& eprop_flush_registry(const void* simulator);
-
 class EpropArchive {
  public:
   enum class Kind : uint8_t {
@@ -93,7 +90,6 @@ class EpropArchive {
   // _bsshslm_2020: the kernel's update interval and learning window in steps (set by the model).
   long update_interval = 1;
   long learning_window = 1;
-  const EpropFlushRegistry* flush = nullptr;  // the simulator's flush intervals (set by the model)
   void resize(std::size_t n);
   void register_connection(std::size_t i);
   bool recording(std::size_t i) const { return nodes_[i].indegree > 0; }
@@ -102,14 +98,16 @@ class EpropArchive {
 
   // A new entry for step t (only with incoming e-prop connections); returns it or null.
   EpropEntry* append(std::size_t i, long t);
-  // The first entry at or after step t (end() of the node's history if none).
+  // The first kept entry at or after step t (end() of the node's history if none). Slots
+  // between it and end() may hold dropped entries (t == EpropEntry::kDropped).
   EpropEntry* lower_bound(std::size_t i, long t);
   EpropEntry* end(std::size_t i) { return nodes_[i].h.data() + nodes_[i].h.size(); }
   // Adds a learning signal to the entry of step t, if that entry is kept.
   void add_learning_signal(std::size_t i, long t, double v);
   // The learning signal of step t's entry, the next kept entry's if it is gone, 0 past the end (as NEST).
   double learning_signal(std::size_t i, long t);
-  std::size_t length(std::size_t i) const { return nodes_[i].h.size(); }
+  // The number of kept entries.
+  std::size_t length(std::size_t i) const { return nodes_[i].kept; }
   // A synapse moved from its spike at t_prev (0: none yet) to one at t_spike: note
   // it and drop the entries no synapse needs any longer.
   void erase_used(std::size_t i, long t_spike, long t_prev);
@@ -139,11 +137,22 @@ class EpropArchive {
   struct Node {
     std::size_t indegree = 0;
     EpropNodeConstants c;
-    std::vector<EpropEntry> h;  // ascending in t
+    std::vector<EpropEntry> h;  // slot k: step t_first + k; slots before `start` are gone
+    long t_first = 0;
+    std::size_t start = 0;                     // first kept slot (h.size() if none)
+    std::size_t kept = 0;                      // kept entries (slots from start on that are not dropped)
+    long keep_dropped = EpropEntry::kDropped;  // a front step found dropped (erase_used)
     std::vector<Update> updates;
     std::vector<std::pair<long, double>> reg;  // _bsshslm_2020: firing-rate regularisation per interval
     std::vector<std::vector<long>> isi_lists;  // _bsshslm_2020: the synapses' presynaptic intervals
   };
+  // The slot of the first kept entry at or after step t (h.size() if none).
+  static std::size_t slot_at_or_after(Node& nd, long t);
+  // Drops the kept entries of steps [a, b).
+  static void drop(Node& nd, long a, long b);
+  // Drops every entry before slot k (k kept, or h.size()).
+  static void drop_front(Node& nd, std::size_t k);
+
   Kind kind_;
   std::vector<Node> nodes_;
   std::mutex error_mutex_;

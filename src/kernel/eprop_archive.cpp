@@ -1,6 +1,7 @@
 #include "nestkit/eprop_archive.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <memory>
@@ -53,21 +54,16 @@ void EpropArchive::write_update(std::size_t i, long t_prev, long t_curr, bool is
 
 void EpropArchive::erase_used_intervals(std::size_t i) {
   Node& nd = nodes_[i];
-  auto& h = nd.h;
   const auto& up = nd.updates;
-  if (h.empty() || up.empty()) return;
+  if (nd.kept == 0 || up.empty()) return;
   auto u = up.begin();
   for (long t = up.front().t; t <= up.back().t && u != up.end(); t += update_interval) {
-    if (u->t == t) {
+    if (u->t == t)
       ++u;
-    } else {
-      // An interval no synapse's update starts at: no synapse reads it.
-      const auto a = first_at_or_after(h, t);
-      const auto b = first_at_or_after(h, t + update_interval);
-      h.erase(a, b);
-    }
+    else
+      drop(nd, t, t + update_interval);  // an interval no synapse's update starts at: no synapse reads it
   }
-  h.erase(h.begin(), first_at_or_after(h, up.front().t));
+  drop_front(nd, slot_at_or_after(nd, up.front().t));
 }
 
 double EpropArchive::firing_rate_reg(std::size_t i, long t) const {
@@ -83,40 +79,6 @@ std::vector<long>& EpropArchive::isi_list(std::size_t i, double& slot) {
     slot = static_cast<double>(lists.size());
   }
   return lists[static_cast<std::size_t>(slot) - 1];
-}
-
-void EpropFlushRegistry::add(uint32_t first_gid, std::size_t n, const double* interval_steps) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto it = std::lower_bound(ranges_.begin(), ranges_.end(), first_gid,
-                             [](const Range& r, uint32_t g) { return r.first < g; });
-  if (it != ranges_.end() && it->first == first_gid)
-    *it = {first_gid, n, interval_steps};
-  else
-    ranges_.insert(it, {first_gid, n, interval_steps});
-}
-
-void EpropFlushRegistry::clear() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  ranges_.clear();
-}
-
-long EpropFlushRegistry::interval(uint32_t gid) const {
-  constexpr long kNever = std::numeric_limits<long>::max() / 4;
-  auto it =
-      std::upper_bound(ranges_.begin(), ranges_.end(), gid, [](uint32_t g, const Range& r) { return g < r.first; });
-  if (it == ranges_.begin()) return kNever;
-  --it;
-  if (gid >= it->first + it->n) return kNever;
-  return static_cast<long>(it->steps[gid - it->first]);
-}
-
-EpropFlushRegistry& eprop_flush_registry(const void* simulator) {
-  static std::mutex m;
-  static std::map<const void*, std::unique_ptr<EpropFlushRegistry>> registries;
-  std::lock_guard<std::mutex> lock(m);
-  auto& r = registries[simulator];
-  if (!r) r = std::make_unique<EpropFlushRegistry>();
-  return *r;
 }
 
 namespace {
@@ -149,21 +111,108 @@ EpropKernelSettings eprop_kernel_settings_of_grid(const void* grid) {
   return it == settings_map().end() ? EpropKernelSettings{} : it->second;
 }
 
+// A dropped slot's `signal` holds a step before which every slot from it on is dropped
+// too (at least its own step + 1): runs of dropped slots are crossed in a few jumps, and
+// the jumps are shortened to the run's end once walked (as path compression). Slots never
+// come back, so a hint stays true.
+namespace {
+long run_end(const EpropEntry& e) { return static_cast<long>(e.signal); }
+void set_run_end(EpropEntry& e, long t) { e.signal = static_cast<double>(t); }
+}  // namespace
+
+std::size_t EpropArchive::slot_at_or_after(Node& nd, long t) {
+  const std::size_t n = nd.h.size();
+  std::size_t k;
+  if (t <= nd.t_first + static_cast<long>(nd.start))
+    k = nd.start;
+  else if (t >= nd.t_first + static_cast<long>(n))
+    return n;
+  else
+    k = static_cast<std::size_t>(t - nd.t_first);
+  if (k == n || nd.h[k].t != EpropEntry::kDropped) return k;
+  std::size_t j = k;
+  while (j < n && nd.h[j].t == EpropEntry::kDropped)
+    j = std::max(j + 1, static_cast<std::size_t>(std::min<long>(run_end(nd.h[j]) - nd.t_first, static_cast<long>(n))));
+  const long end_step = nd.t_first + static_cast<long>(j);
+  for (std::size_t i = k; i < j && nd.h[i].t == EpropEntry::kDropped;) {
+    const std::size_t next =
+        std::max(i + 1, static_cast<std::size_t>(std::min<long>(run_end(nd.h[i]) - nd.t_first, static_cast<long>(n))));
+    set_run_end(nd.h[i], end_step);
+    i = next;
+  }
+  return j;
+}
+
+void EpropArchive::drop(Node& nd, long a, long b) {
+  const long n = static_cast<long>(nd.h.size());
+  const long lo = nd.t_first + static_cast<long>(nd.start);
+  // Clamp to the kept slots without forming t_first + (huge b) (cutoffs may be huge).
+  const std::size_t ka = a <= lo               ? nd.start
+                         : a >= nd.t_first + n ? nd.h.size()
+                                               : static_cast<std::size_t>(a - nd.t_first);
+  const std::size_t kb = b <= lo               ? nd.start
+                         : b >= nd.t_first + n ? nd.h.size()
+                                               : static_cast<std::size_t>(b - nd.t_first);
+  const long end_step = nd.t_first + static_cast<long>(kb);
+  for (std::size_t k = ka; k < kb;) {
+    EpropEntry& e = nd.h[k];
+    if (e.t != EpropEntry::kDropped) {
+      e.t = EpropEntry::kDropped;
+      --nd.kept;
+      set_run_end(e, end_step);
+      ++k;
+    } else {
+      const long r = run_end(e);
+      if (r < end_step) set_run_end(e, end_step);
+      k = std::max(k + 1, static_cast<std::size_t>(std::min<long>(r - nd.t_first, static_cast<long>(kb))));
+    }
+  }
+  if (ka == nd.start && ka < kb) drop_front(nd, slot_at_or_after(nd, end_step));
+}
+
+void EpropArchive::drop_front(Node& nd, std::size_t k) {
+  for (std::size_t j = nd.start; j < k; ++j)
+    if (nd.h[j].t != EpropEntry::kDropped) --nd.kept;
+  if (k > nd.start) nd.start = k;
+  if (nd.start == nd.h.size()) {
+    nd.t_first += static_cast<long>(nd.h.size());
+    nd.h.clear();
+    nd.start = 0;
+  } else if (nd.start >= 64 && 2 * nd.start >= nd.h.size()) {
+    // Compact once the dropped front is as long as the rest: amortised O(1) per entry.
+    nd.h.erase(nd.h.begin(), nd.h.begin() + static_cast<std::ptrdiff_t>(nd.start));
+    nd.t_first += static_cast<long>(nd.start);
+    nd.start = 0;
+  }
+}
+
 EpropEntry* EpropArchive::append(std::size_t i, long t) {
   Node& nd = nodes_[i];
   if (nd.indegree == 0) return nullptr;
+  if (nd.h.empty()) nd.t_first = t;
+  const long next = nd.t_first + static_cast<long>(nd.h.size());
+  if (t < next) {
+    fail("e-prop history: entry for step " + std::to_string(t) + " after step " + std::to_string(next - 1));
+    return nullptr;
+  }
+  // Steps without an entry (none in practice: entries are made every step) stay dropped slots.
+  nd.h.resize(nd.h.size() + static_cast<std::size_t>(t - next),
+              EpropEntry{EpropEntry::kDropped, static_cast<double>(t)});
   nd.h.push_back({t});
+  ++nd.kept;
   return &nd.h.back();
 }
 
 EpropEntry* EpropArchive::lower_bound(std::size_t i, long t) {
-  auto& h = nodes_[i].h;
-  return h.data() + (first_at_or_after(h, t) - h.begin());
+  Node& nd = nodes_[i];
+  return nd.h.data() + slot_at_or_after(nd, t);
 }
 
 void EpropArchive::add_learning_signal(std::size_t i, long t, double v) {
-  EpropEntry* e = lower_bound(i, t);
-  if (e != end(i) && e->t == t) e->learning_signal += v;
+  Node& nd = nodes_[i];
+  const long k = t - nd.t_first;
+  if (k >= static_cast<long>(nd.start) && k < static_cast<long>(nd.h.size()) && nd.h[k].t == t)
+    nd.h[k].learning_signal += v;
 }
 
 double EpropArchive::learning_signal(std::size_t i, long t) {
@@ -174,12 +223,18 @@ double EpropArchive::learning_signal(std::size_t i, long t) {
 void EpropArchive::erase_used(std::size_t i, long t_spike, long t_prev) {
   Node& nd = nodes_[i];
   auto& up = nd.updates;
-  auto& h = nd.h;
-  auto it = first_at_or_after(up, t_spike);
-  if (it != up.end() && it->t == t_spike)
-    ++it->count;
-  else
-    up.insert(it, {t_spike, 1});
+  // Spikes arrive in time order: the new one is mostly the latest noted (no search).
+  if (!up.empty() && up.back().t == t_spike) {
+    ++up.back().count;
+  } else if (up.empty() || up.back().t < t_spike) {
+    up.push_back({t_spike, 1});
+  } else {
+    auto it = first_at_or_after(up, t_spike);
+    if (it != up.end() && it->t == t_spike)
+      ++it->count;
+    else
+      up.insert(it, {t_spike, 1});
+  }
   if (t_prev > 0) {
     auto prev = first_at_or_after(up, t_prev);
     if (prev != up.end() && prev->t == t_prev) {
@@ -187,27 +242,35 @@ void EpropArchive::erase_used(std::size_t i, long t_spike, long t_prev) {
       if (prev->count == 0) up.erase(prev);
     }
     // The window [t_prev - 1, t_prev - 1 + cutoff) of this synapse is read; what no other
-    // synapse's window needs inside it goes.
+    // synapse's window [u - 1, u - 1 + cutoff) needs inside it goes. Of the noted spikes u,
+    // only two bound that: the first at or after t_prev (its window starts inside) and the
+    // last at or before t_prev (its window ends inside, if it is at most cutoff before).
+    // Both found by bisection, instead of visiting every noted spike near the window.
     const long cutoff = nd.c.cutoff;
     const long cand_begin = t_prev - 1;
     const long cand_end = cand_begin + cutoff;
     long erase_begin = cand_begin, erase_end = cand_end;
-    const long search_begin = std::max(0L, cand_begin - cutoff);
-    for (auto u = first_at_or_after(up, search_begin); u != up.end() && u->t <= cand_end && erase_begin < erase_end;
-         ++u) {
-      const long need_begin = u->t - 1;
-      const long need_end = need_begin + cutoff;
-      if (need_begin >= cand_begin && need_begin <= cand_end) erase_end = std::min(erase_end, need_begin);
-      if (need_end >= cand_begin && need_end <= cand_end) erase_begin = std::max(erase_begin, need_end);
+    const auto next = first_at_or_after(up, t_prev);
+    if (next != up.end() && next->t <= cand_end) erase_end = std::min(erase_end, next->t - 1);
+    const auto after = next != up.end() && next->t == t_prev ? next + 1 : next;
+    if (after != up.begin()) {
+      const long u = std::prev(after)->t;  // the last noted spike at or before t_prev
+      if (u >= t_prev - cutoff && u - 1 + cutoff <= cand_end) erase_begin = std::max(erase_begin, u - 1 + cutoff);
     }
-    const auto a = first_at_or_after(h, erase_begin);
-    const auto b = first_at_or_after(h, erase_end);
-    if (a < b) h.erase(a, b);
+    if (erase_begin < erase_end) drop(nd, erase_begin, erase_end);
   }
-  if (up.empty() || h.empty()) return;
+  if (up.empty() || nd.kept == 0) return;
+  // NEST drops the entries before the earliest noted spike - 1 only if that entry is kept
+  // and not already the first. A slot index answers without a search, and a dropped entry
+  // stays dropped: the same `keep` is not looked at again (its slot is mostly out of cache).
   const long keep = up.front().t - 1;
-  const auto k = first_at_or_after(h, keep);
-  if (k != h.end() && k->t == keep && k != h.begin()) h.erase(h.begin(), k);
+  if (keep == nd.keep_dropped) return;
+  const long k = keep - nd.t_first;
+  if (k <= static_cast<long>(nd.start) || k >= static_cast<long>(nd.h.size())) return;
+  if (nd.h[static_cast<std::size_t>(k)].t == keep)
+    drop_front(nd, static_cast<std::size_t>(k));
+  else
+    nd.keep_dropped = keep;
 }
 
 void EpropArchive::fail(const std::string& message) {

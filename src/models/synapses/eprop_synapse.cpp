@@ -134,60 +134,75 @@ namespace {
 using eprop_opt::opt_each_step;
 // clang-format off
 enum Record : int {
-  t_prev, z_prev_buffer, z_bar, e_bar, e_bar_reg, epsilon, gradient, remaining_steps, decay_steps,
+  t_prev, z_prev_buffer, z_bar, e_bar, e_bar_reg, epsilon, gradient, remaining_steps, decay_steps, prev_was_flush,
   optimizer_state,  // eprop_opt::kRecordSize columns
 };
 // clang-format on
 
-// The gradient of one synapse from its previous spike t_p to the spike at t_s
-// (NEST's compute_gradient of eprop_iaf and eprop_readout; no flush events).
-void compute_gradient(EpropArchive& a, std::size_t post, long t_s, long t_p, double* r, const double* cp, double& w) {
+// The gradient of one synapse from its previous event t_p to the event at t_s (NEST's
+// compute_gradient of eprop_iaf and eprop_readout). Flush events split the integration
+// between a source's spikes into pieces (the cutoff left, the traces' decay and the
+// optimizer carry over to the next spike), which sum to the same values as one piece.
+void compute_gradient(EpropArchive& a, std::size_t post, long t_s, long t_p, double* r, const double* cp, double& w,
+                      bool is_flush, bool previous_was_flush) {
   const EpropNodeConstants& k = a.constants(post);
   const bool readout = a.kind() == EpropArchive::Kind::kReadout;
   const bool adaptive =
       a.kind() == EpropArchive::Kind::kRecurrentAdapt || a.kind() == EpropArchive::Kind::kRecurrentDeltaAdapt;
   const bool each_step = cp[opt_each_step] != 0.0;
   const long isi = t_s - t_p;
-  long remaining = k.cutoff;
-  r[gradient] = 0.0;
-  double z_current = 1.0;  // the spike that started this interval
+  long remaining = previous_was_flush ? static_cast<long>(r[remaining_steps]) : k.cutoff;
+  double z_current = 0.0;  // the spike that started this interval (none after a flush event)
+  if (!previous_was_flush) {
+    r[gradient] = 0.0;
+    z_current = 1.0;
+  }
   const long t_begin = t_p - 1;
   const long t_steps = std::min(remaining, isi);
   const long t_end = t_begin + t_steps;
-  EpropEntry* e = a.lower_bound(post, t_begin);
+  // The traces live in locals during the loop (the record is memory the compiler would
+  // otherwise store and reload every step); the arithmetic is unchanged.
+  const EpropEntry* e = a.lower_bound(post, t_begin);
+  const EpropEntry* const last = a.end(post);
+  double zb = r[z_bar], eb = r[e_bar], ebr = r[e_bar_reg], eps = r[epsilon], grad = r[gradient];
+  double z_prev = r[z_prev_buffer];
   for (long t = t_begin; t < t_end; ++t, ++e) {
-    if (e == a.end(post) || e->t != t) {
+    if (e == last || e->t != t) {
+      r[z_bar] = zb, r[e_bar] = eb, r[e_bar_reg] = ebr, r[epsilon] = eps, r[gradient] = grad;
+      r[z_prev_buffer] = z_prev;
       a.fail("eprop_synapse: the e-prop history of the target misses the entry at step " + std::to_string(t) +
              " (all e-prop connections need a delay of one step)");
       return;
     }
-    const double z = r[z_prev_buffer];
-    r[z_prev_buffer] = z_current;
+    const double z = z_prev;
+    z_prev = z_current;
     z_current = 0.0;
-    r[z_bar] = k.P_v_m * r[z_bar] + z;
+    zb = k.P_v_m * zb + z;
     double increment;
     if (readout) {
-      increment = e->signal * r[z_bar];
+      increment = e->signal * zb;
     } else {
       // Adaptive targets: the threshold's own trace epsilon lowers the eligibility.
-      const double elig = adaptive ? e->signal * (r[z_bar] - k.adapt_beta * r[epsilon]) : e->signal * r[z_bar];
-      if (adaptive) r[epsilon] = k.P_adapt * r[epsilon] + elig;
-      r[e_bar] = k.kappa * r[e_bar] + elig;
-      r[e_bar_reg] = k.kappa_reg * r[e_bar_reg] + (1.0 - k.kappa_reg) * elig;
-      increment = e->learning_signal * r[e_bar] + e->firing_rate_reg * r[e_bar_reg];
+      const double elig = adaptive ? e->signal * (zb - k.adapt_beta * eps) : e->signal * zb;
+      if (adaptive) eps = k.P_adapt * eps + elig;
+      eb = k.kappa * eb + elig;
+      ebr = k.kappa_reg * ebr + (1.0 - k.kappa_reg) * elig;
+      increment = e->learning_signal * eb + e->firing_rate_reg * ebr;
     }
     if (each_step) {
-      r[gradient] = increment;
-      w = eprop_opt::optimized_weight(cp, r + optimizer_state, t + 1, r[gradient], w);
+      grad = increment;
+      w = eprop_opt::optimized_weight(cp, r + optimizer_state, t + 1, grad, w);
     } else {
-      r[gradient] += increment;
+      grad += increment;
     }
   }
+  r[z_bar] = zb, r[e_bar] = eb, r[e_bar_reg] = ebr, r[epsilon] = eps, r[gradient] = grad;
+  r[z_prev_buffer] = z_prev;
   remaining -= t_steps;
   const long rest = isi - t_steps;
   r[remaining_steps] = static_cast<double>(remaining);
   r[decay_steps] += static_cast<double>(rest);
-  if (r[decay_steps] > 0.0) {
+  if (!is_flush && r[decay_steps] > 0.0) {
     r[z_bar] *= std::pow(k.P_v_m, r[decay_steps]);
     if (!readout) {
       r[e_bar] *= std::pow(k.kappa, r[decay_steps]);
@@ -196,17 +211,21 @@ void compute_gradient(EpropArchive& a, std::size_t post, long t_s, long t_p, dou
     }
     r[decay_steps] = 0.0;
   }
-  if (!each_step) w = eprop_opt::optimized_weight(cp, r + optimizer_state, t_end + rest, r[gradient], w);
+  if (!is_flush && !each_step) w = eprop_opt::optimized_weight(cp, r + optimizer_state, t_end + rest, r[gradient], w);
 }
 
 void send_eprop(SynapseSpike& s) {
+  // The kernel passes a flush event with nothing marked to transmit (a spike: everything).
+  const bool is_flush = s.count > 0 && s.out_sent[0] == 0;
   for (std::size_t k = 0; k < s.count; ++k) {
     double* r = s.record_of(k);
     const std::size_t post = s.target[k] - s.post_first;
     const long t_p = static_cast<long>(r[t_prev]);
-    if (t_p != 0) compute_gradient(*s.eprop, post, s.stamp, t_p, r, s.common, s.weight[k]);
+    if (t_p != 0)
+      compute_gradient(*s.eprop, post, s.stamp, t_p, r, s.common, s.weight[k], is_flush, r[prev_was_flush] != 0.0);
     s.eprop->erase_used(post, s.stamp, t_p);
     r[t_prev] = static_cast<double>(s.stamp);
+    r[prev_was_flush] = is_flush ? 1.0 : 0.0;
     s.out_weight[k] = s.weight[k];
   }
 }
@@ -222,7 +241,8 @@ SynapseInfo make_eprop() {
       .hidden(epsilon, "_epsilon", 0.0)
       .hidden(gradient, "_gradient", 0.0)
       .hidden(remaining_steps, "_remaining_steps_until_cutoff", 0.0)
-      .hidden(decay_steps, "_decay_steps", 0.0);
+      .hidden(decay_steps, "_decay_steps", 0.0)
+      .hidden(prev_was_flush, "_previous_was_flush_event", 0.0);
   eprop_opt::declare_record(s, optimizer_state);
   eprop_opt::declare_eprop_synapse(s, send_eprop);
   return s;

@@ -4,6 +4,8 @@
 // between a spike's cutoff window and the windows still needed).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <vector>
 
 #include "nestkit/eprop_archive.hpp"
@@ -13,7 +15,9 @@ namespace {
 
 std::vector<long> steps(EpropArchive& a) {
   std::vector<long> out;
-  for (EpropEntry* e = a.lower_bound(0, -1000); e != a.end(0); ++e) out.push_back(e->t);
+  for (EpropEntry* e = a.lower_bound(0, -1000); e != a.end(0); ++e)
+    if (e->t != EpropEntry::kDropped) out.push_back(e->t);
+  EXPECT_EQ(out.size(), a.length(0));  // the count of kept entries agrees with the slots
   return out;
 }
 
@@ -71,6 +75,71 @@ TEST(EpropArchive, EntriesBetweenACutoffWindowAndTheNextNeededOneGo) {
   const std::vector<long> kept = steps(a);
   EXPECT_EQ(kept.front(), 9);
   EXPECT_EQ(kept.back(), 30);
+}
+
+// A plain sorted-vector history pruned as NEST 3.10's EpropArchivingNode describes it
+// (erase by time range, front kept from the earliest noted spike - 1 when that entry
+// exists), to check the slot buffer against over a long random run.
+struct PlainHistory {
+  std::vector<long> h;
+  std::vector<std::pair<long, int>> up;
+  long cutoff;
+  std::vector<long>::iterator at(long t) { return std::lower_bound(h.begin(), h.end(), t); }
+  void erase_used(long t_spike, long t_prev) {
+    auto u = std::lower_bound(up.begin(), up.end(), std::make_pair(t_spike, -1));
+    if (u != up.end() && u->first == t_spike)
+      ++u->second;
+    else
+      up.insert(u, {t_spike, 1});
+    if (t_prev > 0) {
+      auto p = std::lower_bound(up.begin(), up.end(), std::make_pair(t_prev, -1));
+      if (p != up.end() && p->first == t_prev && --p->second == 0) up.erase(p);
+      long b = t_prev - 1, e = b + cutoff;
+      for (const auto& [t, n] : up) {
+        const long rb = t - 1, re = rb + cutoff;
+        if (rb >= t_prev - 1 && rb <= t_prev - 1 + cutoff) e = std::min(e, rb);
+        if (re >= t_prev - 1 && re <= t_prev - 1 + cutoff) b = std::max(b, re);
+      }
+      if (b < e) h.erase(at(b), at(e));
+    }
+    if (up.empty() || h.empty()) return;
+    auto k = at(up.front().first - 1);
+    if (k != h.end() && *k == up.front().first - 1) h.erase(h.begin(), k);
+  }
+};
+
+TEST(EpropArchive, SlotBufferKeepsTheEntriesOfAPlainHistoryOverALongRun) {
+  for (const long cutoff : {5L, 40L, 100000L}) {
+    EpropArchive a(EpropArchive::Kind::kRecurrent);
+    PlainHistory ref{{}, {}, cutoff};
+    constexpr int kSynapses = 6;
+    for (int k = 0; k < kSynapses; ++k) a.register_connection(0);
+    a.constants(0).cutoff = cutoff;
+    std::mt19937 gen(7);
+    std::vector<long> last(kSynapses, 0);
+    for (long t = 1; t <= 20000; ++t) {
+      a.append(0, t);
+      ref.h.push_back(t);
+      a.add_learning_signal(0, t - 2, 1.0);
+      for (int k = 0; k < kSynapses; ++k) {
+        // Synapse 0 falls silent for long stretches, which keeps a long history.
+        const double rate = k == 0 ? (t % 6000 < 3000 ? 0.0 : 0.05) : 0.02 * (k + 1);
+        if (std::uniform_real_distribution<double>(0.0, 1.0)(gen) < rate) {
+          a.erase_used(0, t, last[k]);
+          ref.erase_used(t, last[k]);
+          last[k] = t;
+        }
+      }
+      if (t % 997 == 0) {
+        ASSERT_EQ(steps(a), ref.h) << "cutoff " << cutoff << ", step " << t;
+      }
+      // The learning signal of a kept entry, the next kept one's if gone, 0 past the end.
+      const long q = t - 1 - static_cast<long>(gen() % 50);
+      auto r = ref.at(q);
+      ASSERT_EQ(a.learning_signal(0, q), r == ref.h.end() || *r > t - 2 ? 0.0 : 1.0) << "step " << q;
+    }
+    EXPECT_EQ(steps(a), ref.h);
+  }
 }
 
 }  // namespace
