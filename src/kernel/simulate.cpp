@@ -8,6 +8,7 @@
 #endif
 
 #include "nestkit/communicator.hpp"
+#include "nestkit/eprop_archive.hpp"
 #include "nestkit/simulator.hpp"
 
 namespace nestkit {
@@ -325,6 +326,7 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
     const uint32_t* t = store_.targets(sg);
     const SynapseProto& proto = synapse_protos_[sg.synapse_model];
     if (proto.info->secondary != Secondary::kNone) continue;  // carries secondary events only
+    if (e.kind == Event::kSpike && is_eprop_flush(e.multiplicity, e.offset) && !proto.info->needs_eprop) continue;
     if (e.kind == Event::kCurrent) {
       CurrentBatch b;
       b.stamp = e.stamp;
@@ -432,7 +434,10 @@ void Simulator::deliver_plastic(const Segment& sg, uint32_t source, long stamp, 
   sc.out_sent.resize(sg.count);
   sc.mult.resize(sg.count);
   const bool unroll = proto.info->send != nullptr;
-  const uint32_t passes = unroll ? multiplicity : 1;
+  // An e-prop flush event passes once, with nothing to transmit unless the model says so.
+  const bool flush = is_eprop_flush(multiplicity, offset);
+  if (flush && !proto.info->needs_eprop) return;
+  const uint32_t passes = flush ? 1 : unroll ? multiplicity : 1;
   const uint32_t mult = unroll ? 1 : multiplicity;
   for (uint32_t pass = 0; pass < passes; ++pass) {
     SynapseSpike ss;
@@ -459,7 +464,7 @@ void Simulator::deliver_plastic(const Segment& sg, uint32_t source, long stamp, 
     ss.row_position = sg.pos;
     ss.out_weight = sc.out_weight.data();
     ss.out_sent = sc.out_sent.data();
-    std::fill(sc.out_sent.begin(), sc.out_sent.end(), uint8_t{1});
+    std::fill(sc.out_sent.begin(), sc.out_sent.end(), static_cast<uint8_t>(flush ? 0 : 1));
     if (proto.info->send)
       proto.info->send(ss);
     else

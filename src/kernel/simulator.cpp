@@ -88,7 +88,6 @@ void Simulator::reset() {
   wfr_order_ = 3;
   wfr_last_iterations_ = 0;
   eprop_kernel_settings(this) = EpropKernelSettings{};
-  eprop_flush_registry(this).clear();
   secondary_sources_.clear();
   any_secondary_ = any_wfr_coupling_ = false;
   shared_generation_ = ~uint64_t{0};

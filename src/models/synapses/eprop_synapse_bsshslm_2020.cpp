@@ -17,12 +17,9 @@
 // the gradient into the weight. Spikes a recurrent target would receive at the first
 // step of one of its intervals are not transmitted, as in NEST.
 //
-// NEST's flush events (a _bsshslm_2020 neuron silent for flush_event_send_interval sends
-// one through its e-prop synapses; it may close an update) are not sent over the network:
-// the synapse replays them, in order, before the next spike of its source, from the
-// source's interval (EpropFlushRegistry). The weights are those of NEST; the targets'
-// histories may be kept a little longer (eprop_history_duration). parrot_neuron sources
-// send no flush events here.
+// NEST's flush events (a source silent for flush_event_send_interval sends one through its
+// e-prop synapses) arrive as the kernel delivers them: one may close an update and release
+// the target's history, without transmitting anything.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -41,7 +38,6 @@ using eprop_opt::kCommonSize;
 enum Common : int { average_gradient = kCommonSize };  // after the optimizer's
 enum Record : int {
   tau_m_readout, t_spike_prev, t_prev_update, t_next_update, t_prev_trigger, gradient, isi_slot, prev_was_flush,
-  t_source_last,
   optimizer_state,  // eprop_opt::kRecordSize columns
 };
 // clang-format on
@@ -140,19 +136,18 @@ void send_bss(SynapseSpike& s) {
     a.fail("eprop_synapse_bsshslm_2020 connects only to the _bsshslm_2020 e-prop neurons");
     return;
   }
-  const long flush_every = a.flush ? a.flush->interval(s.source) : std::numeric_limits<long>::max() / 4;
+  // The kernel passes a flush event with nothing marked to transmit (a spike: everything).
+  if (s.count > 0 && s.out_sent[0] == 0) {
+    for (std::size_t k = 0; k < s.count; ++k) {
+      double* r = s.record_of(k);
+      handle_event(a, s.target[k] - s.post_first, r, s.common, s.resolution, s.stamp, true, s.weight[k]);
+      s.out_weight[k] = s.weight[k];
+    }
+    return;
+  }
   for (std::size_t k = 0; k < s.count; ++k) {
     double* r = s.record_of(k);
     const std::size_t post = s.target[k] - s.post_first;
-    // The flush events the source sent since its last spike: each flush_every steps of
-    // silence after a spike at a step > 0, up to this spike (stamps one step after the steps).
-    const long last = static_cast<long>(r[t_source_last]);
-    if (last > 1)
-      for (long f = last + flush_every; f < s.stamp; f += flush_every) {
-        handle_event(a, post, r, s.common, s.resolution, f, true, s.weight[k]);
-        if (r[prev_was_flush] != 0.0) break;  // further flush events change nothing
-      }
-    r[t_source_last] = static_cast<double>(s.stamp);
     s.out_sent[k] = handle_event(a, post, r, s.common, s.resolution, s.stamp, false, s.weight[k]) ? 1 : 0;
     s.out_weight[k] = s.weight[k];
   }
@@ -171,8 +166,7 @@ SynapseInfo make_bss() {
       .hidden(t_prev_trigger, "_t_previous_trigger_spike", 0.0)
       .hidden(gradient, "_gradient", 0.0)
       .hidden(isi_slot, "_presyn_isis", 0.0)
-      .hidden(prev_was_flush, "_previous_was_flush_event", 0.0)
-      .hidden(t_source_last, "_t_source_last_event", 0.0);
+      .hidden(prev_was_flush, "_previous_was_flush_event", 0.0);
   eprop_opt::declare_record(s, optimizer_state);
   eprop_opt::declare_eprop_synapse(s, send_bss);
   return s;

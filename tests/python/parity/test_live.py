@@ -30,6 +30,7 @@ SCRIPT_NAMES = {
     "cm_receptors",
     "eprop_bsshslm_optimizer_flush",
     "eprop_evidence_accumulation_reduced",
+    "eprop_flush_history",
     "eprop_handwriting_reduced",
     "eprop_lemniscate_reduced",
     "eprop_regression",

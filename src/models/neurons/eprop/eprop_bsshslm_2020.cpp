@@ -42,9 +42,8 @@ Intervals intervals(const StepContext& ctx) {
           std::max(1L, ctx.grid->ms_to_steps(s.learning_window)), s.reset_neurons_on_update};
 }
 
-// NEST's flush events (a neuron silent for flush_event_send_interval sends one through its
-// e-prop synapses) are not sent: eprop_synapse_bsshslm_2020 infers them from its source's
-// spikes and the interval the population registers here, per run.
+// NEST's flush events: a neuron silent for flush_event_send_interval since its last spike or
+// flush event sends one through its e-prop synapses (the kernel routes them to those only).
 long flush_steps(const TimeGrid& grid, double ms) { return eprop::cutoff_steps(grid, ms); }
 
 // ----------------------------------------------------------------------------------------
@@ -58,8 +57,8 @@ enum Col : int {
   learning_signal, surrogate_gradient, adaptation,
   // state: v relative to E_L, input current, refractory steps left, last step's spike,
   // ignore-and-spike countdown and its offset, spikes in the interval, adaptive threshold
-  // (relative), the adaptation last set
-  v, i_in, r, z, isp_until, isp_offset_seen, n_spikes, v_th_adapt, adaptation_seen,
+  // (relative), the adaptation last set, the step of the last spike or flush event (0: none yet)
+  v, i_in, r, z, isp_until, isp_offset_seen, n_spikes, v_th_adapt, adaptation_seen, last_event,
   // constants derived before each run
   P_v_m, P_i_in, P_z_in, P_adapt, theta, lower, refractory_steps, isp_interval_steps, surrogate_code, flush_interval,
 };
@@ -87,7 +86,6 @@ class EpropIafBss final : public eprop::RecurrentPopulation<kAdapt> {
     prepare_input(rc, kChannels);
     h_ = rc.grid->resolution();
     archive_->resize(n_);
-    registered_ = false;
     for (std::size_t i = 0; i < n_; ++i) {
       auto c = [&](int k) -> double& { return num_[k][i]; };
       c(P_v_m) = std::exp(-h_ / c(tau_m));
@@ -117,10 +115,6 @@ class EpropIafBss final : public eprop::RecurrentPopulation<kAdapt> {
     if (begin == 0) {
       archive_->update_interval = U;
       archive_->learning_window = iv.learning_window;
-      EpropFlushRegistry& flush = eprop_flush_registry(ctx.kernel);
-      archive_->flush = &flush;
-      if (!registered_) flush.add(first_gid_, n_, col(flush_interval));
-      registered_ = true;
     }
     const long shift = 2;
     double *V = col(v), *I = col(i_in), *R = col(r), *Z = col(z), *until = col(isp_until), *N = col(n_spikes);
@@ -129,7 +123,8 @@ class EpropIafBss final : public eprop::RecurrentPopulation<kAdapt> {
     const double *lo = col(lower), *ie = col(I_e), *beta = col(adapt_beta), *hgt = col(surrogate_gradient_height);
     const double *wid = col(surrogate_gradient_width), *refr = col(refractory_steps), *code = col(surrogate_code);
     const double *forced = col(ignore_and_spike), *interval = col(isp_interval_steps), *creg = col(c_reg);
-    const double* ftarget = col(f_target);
+    const double *ftarget = col(f_target), *flush_every = col(flush_interval);
+    double* last = col(last_event);
     for (long lag = from; lag < to; ++lag) {
       const long t = ctx.slice_origin + lag;
       const long interval_step = (t - shift) % U;  // negative before the first interval, as in NEST
@@ -168,6 +163,11 @@ class EpropIafBss final : public eprop::RecurrentPopulation<kAdapt> {
           emit(ctx, i, t + 1);
           Z[i] = 1.0;
           R[i] = refr[i];
+          last[i] = static_cast<double>(t);
+        } else if (last[i] > 0.0 && static_cast<double>(t) - last[i] >= flush_every[i]) {
+          // Silent for flush_event_send_interval since the last spike or flush event.
+          ctx.spikes->push_back({first_gid_ + static_cast<uint32_t>(i), 0, t + 1, kEpropFlushOffset});
+          last[i] = static_cast<double>(t);
         }
         if (EpropEntry* e = archive_->append(i, t)) e->signal = psi[i];
         if (interval_step == U - 1) {
@@ -185,9 +185,6 @@ class EpropIafBss final : public eprop::RecurrentPopulation<kAdapt> {
       sample(t, begin, end);
     }
   }
-
- private:
-  bool registered_ = false;  // flush intervals registered for this run
 };
 
 template <bool kAdapt>
@@ -289,7 +286,6 @@ class EpropReadoutBss final : public eprop::EpropPopulation {
       archive_->update_interval = U;
       archive_->learning_window = iv.learning_window;
     }
-    if (begin == 0) archive_->flush = &eprop_flush_registry(ctx.kernel);
     const long shift = 3;
     double *V = col(r_v), *I = col(r_i_in), *E = col(r_error_signal), *Y = col(r_readout_signal);
     double *Yu = col(r_readout_signal_unnorm), *T = col(r_target_signal), *norm = col(r_norm_rate);

@@ -41,10 +41,11 @@ enum Col : int {
   learning_signal, surrogate_gradient, adaptation,
   // state: v relative to E_L, input current, refractory steps left, filtered rate,
   // ignore-and-spike countdown and its offset, last step's spike, adaptive threshold
-  // (relative), the adaptation last set, input saved while refractory
-  v, i_in, r, f_av, isp_until, isp_offset_seen, z_last, v_th_adapt, adaptation_seen, refr_buffer,
+  // (relative), the adaptation last set, input saved while refractory, the step of the last
+  // spike or flush event (0: none yet)
+  v, i_in, r, f_av, isp_until, isp_offset_seen, z_last, v_th_adapt, adaptation_seen, refr_buffer, last_event,
   // constants derived before each run
-  P_v_m, P_i_in, P_adapt, theta, lower, reset, refractory_steps, isp_interval_steps, surrogate_code,
+  P_v_m, P_i_in, P_adapt, theta, lower, reset, refractory_steps, isp_interval_steps, flush_steps, surrogate_code,
 };
 // clang-format on
 enum Obj : int { kSurrogateFunction };
@@ -93,6 +94,7 @@ class EpropIaf final : public eprop::RecurrentPopulation<is_adaptive(K)> {
       c(reset) = c(V_reset) - c(E_L);
       c(refractory_steps) = static_cast<double>(rc.grid->ms_to_steps(c(t_ref)));
       c(isp_interval_steps) = static_cast<double>(rc.grid->ms_to_steps(c(ignore_and_spike_interval)));
+      c(flush_steps) = static_cast<double>(eprop::cutoff_steps(*rc.grid, c(flush_event_send_interval)));
       if (c(isp_until) < 0.0) c(isp_until) = static_cast<double>(rc.grid->ms_to_steps(c(ignore_and_spike_offset)));
       c(surrogate_code) = static_cast<double>(
           eprop::surrogate_by_name(model_name_, std::get<std::string>(obj_[kSurrogateFunction][i])));
@@ -116,7 +118,8 @@ class EpropIaf final : public eprop::RecurrentPopulation<is_adaptive(K)> {
     const double *hgt = col(surrogate_gradient_height), *wid = col(surrogate_gradient_width);
     const double *refr = col(refractory_steps), *code = col(surrogate_code), *forced = col(ignore_and_spike);
     const double *interval = col(isp_interval_steps), *kreg = col(kappa_reg), *creg = col(c_reg);
-    const double *ftarget = col(f_target), *with_refr = col(refractory_input);
+    const double *ftarget = col(f_target), *with_refr = col(refractory_input), *flush_every = col(flush_steps);
+    double* last = col(last_event);
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
       double* in_spk = input_.row(kSpikes, step);
@@ -168,6 +171,11 @@ class EpropIaf final : public eprop::RecurrentPopulation<is_adaptive(K)> {
           else
             V[i] -= th[i] * z;
           R[i] = refr[i];
+          last[i] = static_cast<double>(step);
+        } else if (last[i] > 0.0 && static_cast<double>(step) - last[i] >= flush_every[i]) {
+          // Silent for flush_event_send_interval since the last spike or flush event.
+          ctx.spikes->push_back({this->first_gid_ + static_cast<uint32_t>(i), 0, step + 1, kEpropFlushOffset});
+          last[i] = static_cast<double>(step);
         }
         Z[i] = z;
         if (EpropEntry* e = archive_->append(i, step)) {
@@ -212,7 +220,8 @@ ModelInfo make_info(const std::string& name) {
       .param(eprop_isi_trace_cutoff, "eprop_isi_trace_cutoff", std::numeric_limits<double>::infinity(), "ms",
              non_negative(), "Cutoff of the e-prop trace integration after a spike")
       .param(flush_event_send_interval, "flush_event_send_interval", std::numeric_limits<double>::infinity(), "ms",
-             positive(), "Inactivity after which NEST sends a flush event (frees memory; no effect on results)")
+             positive(),
+             "Silence after which a flush event lets the outgoing e-prop synapses integrate and free history")
       .flag(ignore_and_spike, "ignore_and_spike", false, "Spike at fixed intervals, ignoring the dynamics")
       .param(ignore_and_spike_offset, "ignore_and_spike_offset", 1.0, "ms", positive(),
              "Time of the first forced spike")

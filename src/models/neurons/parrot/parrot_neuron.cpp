@@ -1,8 +1,8 @@
 // parrot_neuron: repeats every spike it receives on port 0, one step later
 // (the delay of the incoming connection), with the same multiplicity. Spikes on
 // port 1 are received but not repeated (NEST uses them to drive plasticity).
-// As NEST 3.10's, a parrot silent for flush_event_send_interval sends an e-prop flush
-// event; eprop_synapse_bsshslm_2020 replays them from the interval registered here.
+// As NEST 3.10's, a parrot silent for flush_event_send_interval since its last spike or
+// flush event sends an e-prop flush event (the kernel routes it to e-prop synapses only).
 #include <cmath>
 #include <limits>
 
@@ -13,7 +13,7 @@
 namespace nestkit {
 namespace {
 
-enum Col : int { tau_minus, tau_minus_triplet, flush_event_send_interval, flush_interval_steps };
+enum Col : int { tau_minus, tau_minus_triplet, flush_event_send_interval, flush_interval_steps, last_event };
 
 class ParrotNeuron final : public NeuronPopulation {
  public:
@@ -27,18 +27,21 @@ class ParrotNeuron final : public NeuronPopulation {
       steps[i] = !std::isfinite(ms[i]) || ms[i] / rc.grid->resolution() >= static_cast<double>(kNever)
                      ? static_cast<double>(kNever)
                      : static_cast<double>(rc.grid->ms_to_steps(ms[i]));
-    registered_ = false;
   }
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
-    if (begin == 0 && !registered_) {
-      eprop_flush_registry(ctx.kernel).add(first_gid_, n_, col(flush_interval_steps));
-      registered_ = true;
-    }
+    const double* flush_every = col(flush_interval_steps);
+    double* last = col(last_event);  // step of the last spike or flush event (0: none yet)
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
       double* count = input_.row(0, step);
       for (std::size_t i = begin; i < end; ++i) {
-        if (count[i] > 0.0) emit(ctx, i, step + 1, static_cast<uint32_t>(count[i]));
+        if (count[i] > 0.0) {
+          emit(ctx, i, step + 1, static_cast<uint32_t>(count[i]));
+          last[i] = static_cast<double>(step);
+        } else if (last[i] > 0.0 && static_cast<double>(step) - last[i] >= flush_every[i]) {
+          ctx.spikes->push_back({first_gid_ + static_cast<uint32_t>(i), 0, step + 1, kEpropFlushOffset});
+          last[i] = static_cast<double>(step);
+        }
         count[i] = 0.0;
       }
     }
@@ -50,9 +53,6 @@ class ParrotNeuron final : public NeuronPopulation {
       if (m) input_.add(0, b.stamp + b.delay[k] - 1, b.target[k] - first_gid_, static_cast<double>(m));
     }
   }
-
- private:
-  bool registered_ = false;  // flush intervals registered for this run
 };
 
 ModelInfo make_info() {
@@ -64,7 +64,8 @@ ModelInfo make_info() {
              "Triplet-STDP post-synaptic time constant")
       .param(flush_event_send_interval, "flush_event_send_interval", std::numeric_limits<double>::infinity(), "ms",
              positive(), "Inactivity after which an e-prop flush event is sent")
-      .internal(flush_interval_steps, "_flush_interval_steps");
+      .internal(flush_interval_steps, "_flush_interval_steps")
+      .internal(last_event, "_last_event_step");
   m.spike_receptors = {0, 1};
   m.accepts_current = false;
   m.make = [](const ModelInfo& info) { return std::make_unique<ParrotNeuron>(info); };

@@ -2,7 +2,8 @@
 
 Input parrots that fall silent send flush events (flush_event_send_interval) through their
 eprop_synapse_bsshslm_2020 connections, which change when those synapses close their update
-intervals; the recurrent neurons send them too. Some connections start Adam with their own
+intervals; the recurrent neurons send them too. The e-prop history each neuron keeps
+(eprop_history_duration) shrinks when those events arrive. Some connections start Adam with their own
 moments m and v, set per connection as NEST's e-prop examples do. The readout and error signals
 follow the learned weights, so every recorder's events compare the learning with NEST's.
 """
@@ -75,8 +76,13 @@ nest.GetConnections(recurrent[0], recurrent[1:3]).set([{"optimizer": {"m": 0.0, 
 nest.GetConnections(recurrent, readout).set({"optimizer": {"m": -0.01}})
 print("optimizer state:", nest.GetConnections(recurrent, readout).get("optimizer"))
 
-states = nest.Create("multimeter", params={"interval": 1.0, "record_from": ["V_m", "learning_signal"]})
-output = nest.Create("multimeter", params={"interval": 1.0, "record_from": ["readout_signal", "error_signal"]})
+# The history each neuron keeps (eprop_history_duration) follows the flush events too.
+states = nest.Create(
+    "multimeter", params={"interval": 1.0, "record_from": ["V_m", "learning_signal", "eprop_history_duration"]}
+)
+output = nest.Create(
+    "multimeter", params={"interval": 1.0, "record_from": ["readout_signal", "error_signal", "eprop_history_duration"]}
+)
 spikes = nest.Create("spike_recorder")
 nest.Connect(states, recurrent)
 nest.Connect(output, readout)
