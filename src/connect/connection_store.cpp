@@ -256,11 +256,17 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
                     records.begin() + sg.rec + at * call.rec_size);
     };
     if (!call.target_major) {
+      // Source-major: each owner's synapses fill one segment in order. Owners are
+      // independent (a cursor each), so large calls fill in parallel.
+      std::vector<std::size_t> group(call.owners.size());
       for (std::size_t o = 0, g = 0; o < call.owners.size(); ++o) {
-        if (call.offsets[o + 1] == call.offsets[o]) continue;
-        for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) place(g, call.partners[k], k);
-        ++g;
+        group[o] = g;
+        if (call.offsets[o + 1] > call.offsets[o]) ++g;
       }
+      const int nt = call.partners.size() >= (1u << 20) ? std::max(1, threads) : 1;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 256)
+      for (std::size_t o = 0; o < call.owners.size(); ++o)
+        for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) place(group[o], call.partners[k], k);
     } else {
       // Write cursors by source: dense for large calls (no segment lookups in the
       // hot loop), a binary search over the groups otherwise.

@@ -131,70 +131,94 @@ void per_owner(const NodeCollection& owners, uint32_t seed, uint32_t call, int t
   }
 }
 
-// fixed_total_number: the targets form fixed blocks of kTotalBlock; a multinomial draw
-// from the call's stream splits the N synapses over the blocks in proportion to their
-// sizes (as NEST splits them over its virtual processes), then every block draws its
-// synapses, uniform (source, target) pairs, from a stream of its own. Blocks are made
-// in parallel, and neither the blocks nor the draws depend on the number of threads.
+// fixed_total_number, made source-major: the sources form fixed blocks of kTotalBlock; a
+// multinomial draw from the call's stream splits the N synapses over the blocks in
+// proportion to their sizes, then every block draws its synapses, uniform (source,
+// target) pairs, from a stream of its own, in parallel. A source's targets are sorted,
+// which fixes the index that keys its synapses' random values. Neither blocks nor draws
+// depend on the number of threads. Source-major output goes into the store's rows
+// without the random scatter of a transposition (which cost a cache and TLB miss per
+// synapse on 10^8 synapses). With `filtered`, only local targets are kept, each with
+// its index among its source's synapses (StagedCall::slots).
 template <typename Local>
 void total_number(const NodeCollection& pre, const NodeCollection& post, long n, bool autapses, uint32_t seed,
-                  uint32_t call, int threads, StagedCall& out, Local is_local) {
+                  uint32_t call, int threads, StagedCall& out, Local is_local, bool filtered) {
   constexpr std::size_t kTotalBlock = 4096;
-  const std::size_t nt_post = post.size(), nblocks = (nt_post + kTotalBlock - 1) / kTotalBlock;
+  const std::size_t n_pre = pre.size(), nblocks = (n_pre + kTotalBlock - 1) / kTotalBlock;
   std::vector<long> per_block(nblocks, 0);
   {
     RandomStream rng(seed, Purpose::kTotalNumber, 0, call);
     long left = n;
-    std::size_t size_left = nt_post;
+    std::size_t size_left = n_pre;
     for (std::size_t b = 0; b < nblocks && left > 0; ++b) {
-      const std::size_t size = std::min(kTotalBlock, nt_post - b * kTotalBlock);
+      const std::size_t size = std::min(kTotalBlock, n_pre - b * kTotalBlock);
       per_block[b] = b + 1 == nblocks ? left : rng.binomial(left, static_cast<double>(size) / size_left);
       left -= per_block[b];
       size_left -= size;
     }
   }
-  // Per block: its targets' synapse counts and sources, grouped by target (draw order kept).
-  std::vector<std::vector<uint32_t>> counts(nblocks), sources(nblocks);
+  // Per block: its sources' kept synapse counts, their targets and (filtered) slots.
+  std::vector<std::vector<uint32_t>> counts(nblocks), targets(nblocks), slots(filtered ? nblocks : 0);
   const int nt = std::max(1, std::min<int>(threads, static_cast<int>(nblocks)));
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
   for (std::size_t b = 0; b < nblocks; ++b) {
-    const std::size_t first = b * kTotalBlock, size = std::min(kTotalBlock, nt_post - first);
+    const std::size_t first = b * kTotalBlock, size = std::min(kTotalBlock, n_pre - first);
     RandomStream rng(seed, Purpose::kTotalNumber, static_cast<uint32_t>(b + 1), call);
-    std::vector<uint32_t> src, tgt;  // tgt: index within the block
+    std::vector<uint32_t> src, tgt;  // src: index within the block
     src.reserve(per_block[b]);
     tgt.reserve(per_block[b]);
     for (long made = 0; made < per_block[b];) {
-      const uint32_t s = pre[rng.uniform_int(pre.size())];
-      const uint32_t t = static_cast<uint32_t>(rng.uniform_int(size));
-      if (!autapses && s == post[first + t]) continue;
+      const uint32_t s = static_cast<uint32_t>(rng.uniform_int(size));
+      const uint32_t t = post[rng.uniform_int(post.size())];
+      if (!autapses && pre[first + s] == t) continue;
       ++made;
-      if (!is_local(post[first + t])) continue;
       src.push_back(s);
       tgt.push_back(t);
     }
+    std::vector<uint64_t> start(size + 1, 0);
+    for (uint32_t s : src) ++start[s + 1];
+    for (std::size_t k = 0; k < size; ++k) start[k + 1] += start[k];
+    std::vector<uint32_t> grouped(tgt.size());
+    {
+      std::vector<uint64_t> fill(start.begin(), start.end() - 1);
+      for (std::size_t k = 0; k < src.size(); ++k) grouped[fill[src[k]]++] = tgt[k];
+    }
+    std::vector<uint32_t>().swap(src);
+    std::vector<uint32_t>().swap(tgt);
     std::vector<uint32_t>& cnt = counts[b];
-    cnt.assign(size + 1, 0);
-    for (uint32_t t : tgt) ++cnt[t + 1];
-    for (std::size_t k = 0; k < size; ++k) cnt[k + 1] += cnt[k];
-    std::vector<uint32_t> fill(cnt.begin(), cnt.end() - 1), grouped(src.size());
-    for (std::size_t k = 0; k < src.size(); ++k) grouped[fill[tgt[k]]++] = src[k];
-    sources[b].swap(grouped);
+    cnt.assign(size, 0);
+    std::vector<uint32_t>& kept = targets[b];
+    kept.reserve(grouped.size());
+    for (std::size_t s = 0; s < size; ++s) {
+      std::sort(grouped.begin() + start[s], grouped.begin() + start[s + 1]);
+      for (uint64_t k = start[s]; k < start[s + 1]; ++k) {
+        if (filtered && !is_local(grouped[k])) continue;
+        kept.push_back(grouped[k]);
+        if (filtered) slots[b].push_back(static_cast<uint32_t>(k - start[s]));
+        ++cnt[s];
+      }
+    }
   }
   std::size_t total = 0;
-  for (auto& v : sources) total += v.size();
+  for (auto& v : targets) total += v.size();
+  out.target_major = false;
   out.owners.clear();
   out.offsets.assign(1, 0);
   out.partners.clear();
   out.partners.reserve(total);
+  out.slots.clear();
   for (std::size_t b = 0; b < nblocks; ++b) {
-    const std::vector<uint32_t>& cnt = counts[b];
-    for (std::size_t k = 0; k + 1 < cnt.size(); ++k)
-      if (cnt[k + 1] > cnt[k]) {
-        out.owners.push_back(post[b * kTotalBlock + k]);
-        out.offsets.push_back(out.partners.size() + cnt[k + 1]);
+    for (std::size_t s = 0; s < counts[b].size(); ++s)
+      if (counts[b][s] > 0) {
+        out.owners.push_back(pre[b * kTotalBlock + s]);
+        out.offsets.push_back(out.offsets.back() + counts[b][s]);
       }
-    out.partners.insert(out.partners.end(), sources[b].begin(), sources[b].end());
-    std::vector<uint32_t>().swap(sources[b]);
+    out.partners.insert(out.partners.end(), targets[b].begin(), targets[b].end());
+    std::vector<uint32_t>().swap(targets[b]);
+    if (filtered) {
+      out.slots.insert(out.slots.end(), slots[b].begin(), slots[b].end());
+      std::vector<uint32_t>().swap(slots[b]);
+    }
   }
 }
 }  // namespace
@@ -287,7 +311,7 @@ void generate(const std::string& rule, const Dict& params, const NodeCollection&
     if (n > 0 && (pre.empty() || post.empty())) throw BadProperty("fixed_total_number: empty population");
     if (n > 0 && !o.autapses && pre.size() == 1 && post.size() == 1 && pre[0] == post[0])
       throw BadProperty("fixed_total_number: only autapses possible");
-    total_number(pre, post, n, o.autapses, seed, call, threads, out, is_local);
+    total_number(pre, post, n, o.autapses, seed, call, threads, out, is_local, local != nullptr);
   } else if (rule == "pairwise_bernoulli") {
     check_keys(params, rule, {"p"});
     const double p = get_number(params, rule, "p");

@@ -173,22 +173,24 @@ TEST(Rules, FixedTotalNumberIsExact) {
   for (uint32_t s : pre.ids()) EXPECT_NEAR(o.count(s) ? o.at(s) : 0, mean, 5 * sd) << s;
 }
 
-TEST(Rules, FixedTotalNumberSpreadsOverLargeTargetPopulations) {
-  // Targets beyond one block of the parallel generation (4096) with a short last block:
-  // every target is equally likely, so each in-degree is Binomial(N, 1/|post|), whichever
-  // block holds the target, and the counts per block follow the block sizes.
-  const NodeCollection pre = ids(1, 50), post = ids(51, 10000);
+TEST(Rules, FixedTotalNumberSpreadsOverLargePopulations) {
+  // Sources beyond one block of the parallel generation (4096) with a short last block:
+  // every (source, target) pair is equally likely, so each out-degree is Binomial(N,
+  // 1/|pre|) whichever block holds the source, the counts per block follow the block
+  // sizes, and the in-degrees are Binomial(N, 1/|post|).
+  const NodeCollection pre = ids(1, 10000), post = ids(10001, 50);
   const long n = 400000;
   const auto p = generate("fixed_total_number", {{"N", n}}, pre, post, 12, 4, 2);
   ASSERT_EQ(p.size(), static_cast<std::size_t>(n));
-  const auto d = in_degrees(p);
+  expect_within(p, pre, post);
+  const auto d = out_degrees(p);
   const double mean = static_cast<double>(n) / 10000, var = mean * (1 - 1.0 / 10000);
   double sum2 = 0;
   std::vector<double> block(3, 0.0);
-  for (uint32_t t : post.ids()) {
-    const double k = d.count(t) ? d.at(t) : 0;
+  for (uint32_t s : pre.ids()) {
+    const double k = d.count(s) ? d.at(s) : 0;
     sum2 += (k - mean) * (k - mean);
-    block[(t - 51) / 4096] += k;
+    block[(s - 1) / 4096] += k;
   }
   EXPECT_NEAR(sum2 / 10000, var, 5 * var * std::sqrt(2.0 / 9999));
   const double sizes[] = {4096, 4096, 10000 - 2 * 4096};
@@ -196,6 +198,8 @@ TEST(Rules, FixedTotalNumberSpreadsOverLargeTargetPopulations) {
     const double q = sizes[b] / 10000;
     EXPECT_NEAR(block[b], n * q, 5 * std::sqrt(n * q * (1 - q))) << "block " << b;
   }
+  const auto in = in_degrees(p);
+  for (uint32_t t : post.ids()) EXPECT_NEAR(in.at(t), n / 50.0, 5 * std::sqrt(n / 50.0)) << t;
 }
 
 TEST(Rules, PairwiseBernoulliCountsAreBinomial) {
