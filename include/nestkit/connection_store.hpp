@@ -11,9 +11,37 @@
 // 4 bytes (the 32-bit target id) plus, only where needed, 8 bytes of weight and
 // 2 bytes of delay; segment headers are amortised over the row.
 #include <cstdint>
+#include <memory>
+#include <new>
+#include <utility>
 #include <vector>
 
 namespace nestkit {
+
+// An allocator whose value-less construction leaves numbers uninitialised: the store's
+// columns are sized first and then written in full, and zero-filling gigabytes first
+// would make every page resident (and cost a pass) before the data arrives.
+template <typename T>
+struct NoInitAllocator : std::allocator<T> {
+  using value_type = T;
+  template <typename U>
+  struct rebind {
+    using other = NoInitAllocator<U>;
+  };
+  NoInitAllocator() noexcept = default;
+  template <typename U>
+  NoInitAllocator(const NoInitAllocator<U>&) noexcept {}  // NOLINT(google-explicit-constructor)
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+template <typename T>
+using StoreColumn = std::vector<T, NoInitAllocator<T>>;
 
 class Communicator;
 
@@ -150,9 +178,9 @@ class ConnectionStore {
   std::vector<uint32_t> row_offsets_;  // by source gid, into segments_
   std::vector<uint64_t> extent_;       // by source gid: whole-row length (see Segment::pos)
   std::vector<Segment> segments_;
-  std::vector<uint32_t> targets_;
-  std::vector<double> weights_;   // per-synapse weights of kWeightEach segments (and room for delays' twins)
-  std::vector<uint16_t> delays_;  // per-synapse delays, parallel to weights_
+  StoreColumn<uint32_t> targets_;
+  StoreColumn<double> weights_;   // per-synapse weights of kWeightEach segments (and room for delays' twins)
+  StoreColumn<uint16_t> delays_;  // per-synapse delays, parallel to weights_
   std::vector<double> records_;   // records of all segments
   std::vector<StagedCall> staged_;
   std::size_t staged_count_ = 0;

@@ -221,9 +221,9 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
     }
 
   // Pass 2: fill. Old segments copy over; staged calls scatter by source.
-  std::vector<uint32_t> targets(pos);
-  std::vector<double> weights(each);
-  std::vector<uint16_t> delays(each);
+  StoreColumn<uint32_t> targets(pos);  // every place is written below
+  StoreColumn<double> weights(each);
+  StoreColumn<uint16_t> delays(each);
   {
     std::size_t k = 0;
     for (uint32_t s = 0; s + 1 < row_offsets_.size() && s < rows; ++s) {
@@ -238,7 +238,23 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
       }
     }
   }
+  // Calls are placed in the order of their first source, and each is released once
+  // placed: the store's pages then become resident about as fast as staging memory is
+  // freed (rows are laid out by source), which keeps the peak near one copy of the
+  // synapses instead of two.
+  std::vector<std::pair<uint32_t, std::size_t>> call_order(staged_.size());
   for (std::size_t c = 0; c < staged_.size(); ++c) {
+    const StagedCall& call = staged_[c];
+    uint32_t first = std::numeric_limits<uint32_t>::max();
+    if (!call.target_major)
+      first = call.owners.empty() ? first : *std::min_element(call.owners.begin(), call.owners.end());
+    else if (!call.partners.empty())
+      first = *std::min_element(call.partners.begin(), call.partners.end());
+    call_order[c] = {first, c};
+  }
+  std::stable_sort(call_order.begin(), call_order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [first_source, c] : call_order) {
     const StagedCall& call = staged_[c];
     const auto& gs = groups[c];
     std::vector<uint64_t> cursor(gs.size());
@@ -472,9 +488,11 @@ void ConnectionStore::remove(std::vector<uint64_t> synapses) {
   std::sort(synapses.begin(), synapses.end());
   synapses.erase(std::unique(synapses.begin(), synapses.end()), synapses.end());
   if (synapses.empty() && communicator().size() == 1) return;
-  std::vector<uint32_t> targets, offsets(row_offsets_.size(), 0);
-  std::vector<double> weights, records;
-  std::vector<uint16_t> delays;
+  std::vector<uint32_t> offsets(row_offsets_.size(), 0);
+  std::vector<double> records;
+  StoreColumn<uint32_t> targets;
+  StoreColumn<double> weights;
+  StoreColumn<uint16_t> delays;
   std::vector<Segment> segs;
   // Distributed, a process holds only part of each row: the positions close up over the
   // synapses removed anywhere. Every process sends the (source, position) of the synapses
@@ -560,9 +578,11 @@ void ConnectionStore::remove(std::vector<uint64_t> synapses) {
 
 void ConnectionStore::drop_remote(const std::vector<uint8_t>& keep) {
   // Copies the kept segments' synapses into fresh arrays (their positions stay).
-  std::vector<uint32_t> targets, offsets(row_offsets_.size(), 0);
-  std::vector<double> weights, records;
-  std::vector<uint16_t> delays;
+  std::vector<uint32_t> offsets(row_offsets_.size(), 0);
+  std::vector<double> records;
+  StoreColumn<uint32_t> targets;
+  StoreColumn<double> weights;
+  StoreColumn<uint16_t> delays;
   std::vector<Segment> segs;
   for (std::size_t row = 0; row + 1 < row_offsets_.size(); ++row) {
     for (uint32_t j = row_offsets_[row]; j < row_offsets_[row + 1]; ++j) {
