@@ -1,7 +1,9 @@
 // dc_generator (constant current) and poisson_generator (an independent
 // Poisson train for every target).
+#include <algorithm>
 #include <cmath>
 
+#include "core/philox_bulk.hpp"
 #include "models/devices/device_base.hpp"
 #include "nestkit/poisson.hpp"
 #include "nestkit/registry.hpp"
@@ -58,18 +60,22 @@ class PoissonDraw final : public PerTargetDraw {
       }
       return any;
     }
-    Philox4x32::Block block{};
-    uint64_t block_id = ~uint64_t{0};
-    for (uint32_t q = 0; q < count; ++q) {
-      const uint64_t pos = pos0 + q;
-      if ((pos >> 2) != block_id) {
-        block_id = pos >> 2;
-        block = Philox4x32::generate({static_cast<uint32_t>(block_id), source, static_cast<uint32_t>(stamp),
-                                      static_cast<uint32_t>(static_cast<uint64_t>(stamp) >> 32)},
-                                     {seed_, static_cast<uint32_t>(Purpose::kPoisson)});
+    if (count == 0) return false;
+    // The blocks covering positions [pos0, pos0 + count), generated a chunk at a time.
+    constexpr uint64_t kChunk = 64;
+    uint32_t words[4 * kChunk];
+    const uint64_t end = pos0 + count, last_block = (end - 1) >> 2;
+    for (uint64_t first = pos0 >> 2; first <= last_block; first += kChunk) {
+      const uint64_t n = std::min(kChunk, last_block - first + 1);
+      philox_blocks({static_cast<uint32_t>(first), source, static_cast<uint32_t>(stamp),
+                     static_cast<uint32_t>(static_cast<uint64_t>(stamp) >> 32)},
+                    {seed_, static_cast<uint32_t>(Purpose::kPoisson)}, n, words);
+      const uint64_t from = std::max(pos0, first * 4), to = std::min(end, (first + n) * 4);
+      for (uint64_t pos = from; pos < to; ++pos) {
+        const uint32_t k = table_.sample(words[pos - first * 4]);
+        out[pos - pos0] = k;
+        any |= k > 0;
       }
-      out[q] = table_.sample(block[pos & 3]);
-      any |= out[q] > 0;
     }
     return any;
   }

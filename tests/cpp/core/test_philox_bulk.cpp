@@ -1,0 +1,42 @@
+// The bulk Philox generator against the block-at-a-time one (itself checked against
+// Random123's known answers in test_rng.cpp): every word of every block, for runs of
+// every length around the vector width, counters that wrap, and random keys.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "core/philox_bulk.hpp"
+#include "nestkit/rng.hpp"
+
+namespace nestkit {
+namespace {
+
+void expect_same_as_one_at_a_time(std::array<uint32_t, 4> ctr, std::array<uint32_t, 2> key, std::size_t n) {
+  std::vector<uint32_t> out(4 * n + 4, 0xDEADBEEFu);
+  philox_blocks(ctr, key, n, out.data());
+  for (std::size_t j = 0; j < n; ++j) {
+    std::array<uint32_t, 4> c = ctr;
+    c[0] += static_cast<uint32_t>(j);
+    const auto b = Philox4x32::generate(c, key);
+    for (int w = 0; w < 4; ++w) ASSERT_EQ(out[4 * j + w], b[w]) << "block " << j << " word " << w << " of " << n;
+  }
+  for (int w = 0; w < 4; ++w) EXPECT_EQ(out[4 * n + w], 0xDEADBEEFu) << "wrote past the end";
+}
+
+TEST(PhiloxBulk, EveryRunLengthAroundTheVectorWidth) {
+  for (std::size_t n = 0; n <= 40; ++n) expect_same_as_one_at_a_time({5, 6, 7, 8}, {11, 12}, n);
+}
+
+TEST(PhiloxBulk, CounterWrapsAsA32BitWord) { expect_same_as_one_at_a_time({0xFFFFFFFAu, 1, 2, 3}, {0, 0}, 29); }
+
+TEST(PhiloxBulk, RandomCountersAndKeys) {
+  std::mt19937 gen(12345);
+  auto u = [&] { return static_cast<uint32_t>(gen()); };
+  for (int trial = 0; trial < 200; ++trial)
+    expect_same_as_one_at_a_time({u(), u(), u(), u()}, {u(), u()}, 1 + u() % 300);
+}
+
+}  // namespace
+}  // namespace nestkit
