@@ -54,6 +54,20 @@ enum Col : int {
 enum Rec : int { kV_m, kI_syn_ex, kI_syn_in };
 enum Channel : int { kEx, kIn, kCurrent, kChannels };
 
+// A derived constant: one value per node, or one for all when `Uniform`.
+template <bool Uniform>
+struct Const {
+  const double* p;
+  explicit Const(const std::vector<double>& c) : p(c.data()) {}
+  double operator[](std::size_t i) const { return p[i]; }
+};
+template <>
+struct Const<true> {
+  double v;
+  explicit Const(const std::vector<double>& c) : v(c.empty() ? 0.0 : c[0]) {}
+  double operator[](std::size_t) const { return v; }
+};
+
 class IafPscAlpha final : public NeuronPopulation {
  public:
   using NeuronPopulation::NeuronPopulation;
@@ -115,58 +129,86 @@ class IafPscAlpha final : public NeuronPopulation {
   }
 
  private:
-  // A derived constant: one value per node, or one for all when `Uniform`.
-  template <bool Uniform>
-  struct Const {
-    const double* p;
-    double v;
-    Const(const std::vector<double>& c) : p(c.data()), v(c.empty() ? 0.0 : c[0]) {}
-    double operator[](std::size_t i) const {
-      if constexpr (Uniform)
-        return v;
-      else
-        return p[i];
-    }
-  };
-
+  // One step of neurons [b, e): written without branches so that the compiler
+  // vectorises it; the operations and their order per neuron are NEST's, so the
+  // results keep their bits. spiked[i - b] tells which neurons crossed threshold.
   template <bool U>
-  void update_impl(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) {
-    double* V = col(y3);
-    double *Iex = col(I_ex), *dIex = col(dI_ex), *Iin = col(I_in), *dIin = col(dI_in), *I0 = col(y0), *R = col(r);
-    const double* ie = col(I_e);
+  [[gnu::always_inline]] inline void step_rows(long step, std::size_t b, std::size_t e, double* spiked) {
+    double* __restrict V = col(y3);
+    double* __restrict Iex = col(I_ex);
+    double* __restrict dIex = col(dI_ex);
+    double* __restrict Iin = col(I_in);
+    double* __restrict dIin = col(dI_in);
+    double* __restrict I0 = col(y0);
+    double* __restrict R = col(r);
+    const double* __restrict ie = col(I_e);
+    double* __restrict in_ex = input_.row(kEx, step);
+    double* __restrict in_in = input_.row(kIn, step);
+    double* __restrict in_cur = input_.row(kCurrent, step);
     const Const<U> p11e(num_[P11_ex]), p21e(num_[P21_ex]), p31e(num_[P31_ex]), p32e(num_[P32_ex]);
     const Const<U> p11i(num_[P11_in]), p21i(num_[P21_in]), p31i(num_[P31_in]), p32i(num_[P32_in]);
     const Const<U> p30(num_[P30]), em1(num_[expm1_tau_m]), th(num_[theta]), rs(num_[reset]), lo(num_[lower]);
     const Const<U> refr(num_[refractory_steps]), e0(num_[psc0_ex]), i0(num_[psc0_in]);
+    // The columns are distinct arrays; every operand is loaded before the selects
+    // (a conditional load would stop the vectoriser).
+#pragma GCC ivdep
+    for (std::size_t i = b; i < e; ++i) {
+      const double v = V[i], refr_left = R[i], lo_i = lo[i], th_i = th[i], rs_i = rs[i], refr_i = refr[i];
+      // Refractory neurons compute a membrane update too and discard it.
+      const double v_free = p30[i] * (I0[i] + ie[i]) + p31e[i] * dIex[i] + p32e[i] * Iex[i] + p31i[i] * dIin[i] +
+                            p32i[i] * Iin[i] + em1[i] * v + v;
+      const double v_clamped = v_free < lo_i ? lo_i : v_free;
+      const bool active = refr_left == 0.0;
+      const double v_new = active ? v_clamped : v;
+      const double r_new = active ? refr_left : refr_left - 1.0;
+      Iex[i] = p21e[i] * dIex[i] + p11e[i] * Iex[i];
+      dIex[i] = dIex[i] * p11e[i] + e0[i] * in_ex[i];
+      Iin[i] = p21i[i] * dIin[i] + p11i[i] * Iin[i];
+      dIin[i] = dIin[i] * p11i[i] + i0[i] * in_in[i];
+      const bool spike = v_new >= th_i;
+      V[i] = spike ? rs_i : v_new;
+      R[i] = spike ? refr_i : r_new;
+      spiked[i - b] = spike ? 1.0 : 0.0;  // a double: the loop stays in one vector width
+      I0[i] = in_cur[i];
+      in_ex[i] = 0.0;
+      in_in[i] = 0.0;
+      in_cur[i] = 0.0;
+    }
+  }
+
+  template <bool U>
+  void step_and_emit(StepContext& ctx, long step, std::size_t b, std::size_t e) {
+    double spiked[kBlock + 3];
+    step_rows<U>(step, b, e, spiked);
+    // Spikes are rare: test four flags at a time (the tail padded with zeros).
+    const std::size_t n = e - b;
+    for (std::size_t j = n; j % 4 != 0; ++j) spiked[j] = 0.0;
+    for (std::size_t j = 0; j < n; j += 4)
+      if (spiked[j] + spiked[j + 1] + spiked[j + 2] + spiked[j + 3] != 0.0)
+        for (std::size_t k = j; k < j + 4 && k < n; ++k)
+          if (spiked[k] != 0.0) emit(ctx, b + k, step + 1);
+  }
+
+  template <bool U>
+  void update_impl(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) {
+    if (samplers_.empty()) {
+      // Nothing samples the state between steps, and a neuron's input for the
+      // whole interval is already in its ring: each block of neurons runs every
+      // step of the interval while its state stays in the L1 cache. The spikes'
+      // order is restored by the kernel (it sorts them by stamp and sender).
+      for (std::size_t b = begin; b < end; b += kBlock)
+        for (long lag = from; lag < to; ++lag)
+          step_and_emit<U>(ctx, ctx.slice_origin + lag, b, std::min(end, b + kBlock));
+      return;
+    }
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
-      double* in_ex = input_.row(kEx, step);
-      double* in_in = input_.row(kIn, step);
-      double* in_cur = input_.row(kCurrent, step);
-      for (std::size_t i = begin; i < end; ++i) {
-        if (R[i] == 0.0) {
-          const double v = p30[i] * (I0[i] + ie[i]) + p31e[i] * dIex[i] + p32e[i] * Iex[i] + p31i[i] * dIin[i] +
-                           p32i[i] * Iin[i] + em1[i] * V[i] + V[i];
-          V[i] = v < lo[i] ? lo[i] : v;
-        } else {
-          R[i] -= 1.0;
-        }
-        Iex[i] = p21e[i] * dIex[i] + p11e[i] * Iex[i];
-        dIex[i] = dIex[i] * p11e[i] + e0[i] * in_ex[i];
-        Iin[i] = p21i[i] * dIin[i] + p11i[i] * Iin[i];
-        dIin[i] = dIin[i] * p11i[i] + i0[i] * in_in[i];
-        if (V[i] >= th[i]) {
-          R[i] = refr[i];
-          V[i] = rs[i];
-          emit(ctx, i, step + 1);
-        }
-        I0[i] = in_cur[i];
-        in_ex[i] = in_in[i] = in_cur[i] = 0.0;
-      }
+      for (std::size_t b = begin; b < end; b += kBlock) step_and_emit<U>(ctx, step, b, std::min(end, b + kBlock));
       sample(step, begin, end);
     }
   }
 
+  static constexpr std::size_t kBlock = 256;
   bool uniform_ = false;
 };
 
