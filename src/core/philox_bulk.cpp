@@ -4,6 +4,7 @@
 #include <immintrin.h>
 #endif
 
+#include "core/cpu_features.hpp"
 #include "nestkit/rng.hpp"
 
 namespace nestkit {
@@ -75,20 +76,13 @@ void blocks_scalar(const std::array<uint32_t, 4>& ctr, const std::array<uint32_t
   blocks_scalar(ctr, key, j, n, out);
 }
 
-bool has_avx2() {
-  static const bool yes = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2");
-  }();
-  return yes;
-}
 #endif
 
 }  // namespace
 
 void philox_blocks(std::array<uint32_t, 4> ctr, std::array<uint32_t, 2> key, std::size_t n, uint32_t* out) {
 #if defined(__x86_64__)
-  if (has_avx2()) return blocks_avx2(ctr, key, n, out);
+  if (use_avx2()) return blocks_avx2(ctr, key, n, out);
 #endif
   blocks_scalar(ctr, key, 0, n, out);
 }

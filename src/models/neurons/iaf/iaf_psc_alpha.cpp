@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/cpu_features.hpp"
 #include "integrators/iaf_propagator.hpp"
 #include "models/neurons/neuron_base.hpp"
 #include "nestkit/registry.hpp"
@@ -176,10 +177,23 @@ class IafPscAlpha final : public NeuronPopulation {
     }
   }
 
+  // The same step compiled for AVX2 (four neurons per instruction) and for the baseline.
+  template <bool U>
+  [[gnu::target("avx2")]] void step_rows_avx2(long step, std::size_t b, std::size_t e, double* spiked) {
+    step_rows<U>(step, b, e, spiked);
+  }
+  template <bool U>
+  void step_rows_base(long step, std::size_t b, std::size_t e, double* spiked) {
+    step_rows<U>(step, b, e, spiked);
+  }
+
   template <bool U>
   void step_and_emit(StepContext& ctx, long step, std::size_t b, std::size_t e) {
     double spiked[kBlock + 3];
-    step_rows<U>(step, b, e, spiked);
+    if (use_avx2())
+      step_rows_avx2<U>(step, b, e, spiked);
+    else
+      step_rows_base<U>(step, b, e, spiked);
     // Spikes are rare: test four flags at a time (the tail padded with zeros).
     const std::size_t n = e - b;
     for (std::size_t j = n; j % 4 != 0; ++j) spiked[j] = 0.0;
