@@ -6,6 +6,7 @@
 
 #include "core/cpu_features.hpp"
 #include "integrators/iaf_propagator.hpp"
+#include "models/neurons/blocked_update.hpp"
 #include "models/neurons/neuron_base.hpp"
 #include "nestkit/registry.hpp"
 
@@ -54,20 +55,6 @@ enum Col : int {
 };
 enum Rec : int { kV_m, kI_syn_ex, kI_syn_in };
 enum Channel : int { kEx, kIn, kCurrent, kChannels };
-
-// A derived constant: one value per node, or one for all when `Uniform`.
-template <bool Uniform>
-struct Const {
-  const double* p;
-  explicit Const(const std::vector<double>& c) : p(c.data()) {}
-  double operator[](std::size_t i) const { return p[i]; }
-};
-template <>
-struct Const<true> {
-  double v;
-  explicit Const(const std::vector<double>& c) : v(c.empty() ? 0.0 : c[0]) {}
-  double operator[](std::size_t) const { return v; }
-};
 
 class IafPscAlpha final : public NeuronPopulation {
  public:
@@ -146,10 +133,10 @@ class IafPscAlpha final : public NeuronPopulation {
     double* __restrict in_ex = input_.row(kEx, step);
     double* __restrict in_in = input_.row(kIn, step);
     double* __restrict in_cur = input_.row(kCurrent, step);
-    const Const<U> p11e(num_[P11_ex]), p21e(num_[P21_ex]), p31e(num_[P31_ex]), p32e(num_[P32_ex]);
-    const Const<U> p11i(num_[P11_in]), p21i(num_[P21_in]), p31i(num_[P31_in]), p32i(num_[P32_in]);
-    const Const<U> p30(num_[P30]), em1(num_[expm1_tau_m]), th(num_[theta]), rs(num_[reset]), lo(num_[lower]);
-    const Const<U> refr(num_[refractory_steps]), e0(num_[psc0_ex]), i0(num_[psc0_in]);
+    const blocked::Const<U> p11e(col(P11_ex)), p21e(col(P21_ex)), p31e(col(P31_ex)), p32e(col(P32_ex));
+    const blocked::Const<U> p11i(col(P11_in)), p21i(col(P21_in)), p31i(col(P31_in)), p32i(col(P32_in));
+    const blocked::Const<U> p30(col(P30)), em1(col(expm1_tau_m)), th(col(theta)), rs(col(reset)), lo(col(lower));
+    const blocked::Const<U> refr(col(refractory_steps)), e0(col(psc0_ex)), i0(col(psc0_in));
     // The columns are distinct arrays; every operand is loaded before the selects
     // (a conditional load would stop the vectoriser).
 #pragma GCC ivdep
@@ -188,41 +175,19 @@ class IafPscAlpha final : public NeuronPopulation {
   }
 
   template <bool U>
-  void step_and_emit(StepContext& ctx, long step, std::size_t b, std::size_t e) {
-    double spiked[kBlock + 3];
-    if (use_avx2())
-      step_rows_avx2<U>(step, b, e, spiked);
-    else
-      step_rows_base<U>(step, b, e, spiked);
-    // Spikes are rare: test four flags at a time (the tail padded with zeros).
-    const std::size_t n = e - b;
-    for (std::size_t j = n; j % 4 != 0; ++j) spiked[j] = 0.0;
-    for (std::size_t j = 0; j < n; j += 4)
-      if (spiked[j] + spiked[j + 1] + spiked[j + 2] + spiked[j + 3] != 0.0)
-        for (std::size_t k = j; k < j + 4 && k < n; ++k)
-          if (spiked[k] != 0.0) emit(ctx, b + k, step + 1);
-  }
-
-  template <bool U>
   void update_impl(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) {
-    if (samplers_.empty()) {
-      // Nothing samples the state between steps, and a neuron's input for the
-      // whole interval is already in its ring: each block of neurons runs every
-      // step of the interval while its state stays in the L1 cache. The spikes'
-      // order is restored by the kernel (it sorts them by stamp and sender).
-      for (std::size_t b = begin; b < end; b += kBlock)
-        for (long lag = from; lag < to; ++lag)
-          step_and_emit<U>(ctx, ctx.slice_origin + lag, b, std::min(end, b + kBlock));
-      return;
-    }
-    for (long lag = from; lag < to; ++lag) {
-      const long step = ctx.slice_origin + lag;
-      for (std::size_t b = begin; b < end; b += kBlock) step_and_emit<U>(ctx, step, b, std::min(end, b + kBlock));
-      sample(step, begin, end);
-    }
+    if (begin >= end) return;
+    blocked::run(
+        ctx.slice_origin, from, to, begin, end, !samplers_.empty(),
+        [&](long step, std::size_t b, std::size_t e, double* spiked) {
+          if (use_avx2())
+            step_rows_avx2<U>(step, b, e, spiked);
+          else
+            step_rows_base<U>(step, b, e, spiked);
+        },
+        [&](std::size_t i, long step) { emit(ctx, i, step + 1); }, [&](long step) { sample(step, begin, end); });
   }
 
-  static constexpr std::size_t kBlock = 256;
   bool uniform_ = false;
 };
 

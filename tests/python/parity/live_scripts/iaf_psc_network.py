@@ -1,4 +1,4 @@
-"""A recurrent E/I network of iaf_psc_alpha neurons that records spikes only.
+"""Recurrent E/I networks of iaf_psc_alpha and of iaf_psc_exp neurons that record spikes only.
 
 With nothing sampling the membrane, nestkit runs each block of neurons through all the
 steps of a min-delay interval at once (and vectorises the step); this script checks that
@@ -29,29 +29,34 @@ input_steps = [np.unique(rng.integers(1, int(T_SIM * 10), rng.poisson(RATE * T_S
 
 nest.ResetKernel()
 nest.set_verbosity("M_ERROR")
-exc = nest.Create("iaf_psc_alpha", N_E, params={"V_m": rng.normal(-65.0, 4.0, N_E), "tau_syn_ex": 0.5})
-inh = nest.Create(
-    "iaf_psc_alpha",
-    N_I,
-    params={
-        "V_m": rng.normal(-65.0, 4.0, N_I),
-        "tau_m": rng.uniform(8.0, 14.0, N_I),
-        "V_th": rng.uniform(-56.0, -54.0, N_I),
-        "t_ref": 1.0,
-    },
-)
-neurons = exc + inh
-inputs = nest.Create("spike_generator", n)
-for k in range(n):
-    inputs[k].spike_times = np.round(input_steps[k] * 0.1, 1)
-spikes = nest.Create("spike_recorder")
-nest.Connect(e_src, e_tgt, "one_to_one", {"weight": J_E * np.ones(len(e_src)), "delay": e_delay})
-nest.Connect(i_src, i_tgt, "one_to_one", {"weight": J_I * np.ones(len(i_src)), "delay": i_delay})
-nest.Connect(inputs, neurons, "one_to_one", {"weight": J_E})
-nest.Connect(neurons, spikes)
+recorders = []
+for model in ("iaf_psc_alpha", "iaf_psc_exp"):
+    exc = nest.Create(model, N_E, params={"V_m": rng.normal(-65.0, 4.0, N_E), "tau_syn_ex": 0.5})
+    inh = nest.Create(
+        model,
+        N_I,
+        params={
+            "V_m": rng.normal(-65.0, 4.0, N_I),
+            "tau_m": rng.uniform(8.0, 14.0, N_I),
+            "V_th": rng.uniform(-56.0, -54.0, N_I),
+            "t_ref": 1.0,
+        },
+    )
+    neurons = exc + inh
+    first = neurons[0].global_id - 1
+    inputs = nest.Create("spike_generator", n)
+    for k in range(n):
+        inputs[k].spike_times = np.round(input_steps[k] * 0.1, 1)
+    spikes = nest.Create("spike_recorder")
+    nest.Connect(e_src + first, e_tgt + first, "one_to_one", {"weight": J_E * np.ones(len(e_src)), "delay": e_delay})
+    nest.Connect(i_src + first, i_tgt + first, "one_to_one", {"weight": J_I * np.ones(len(i_src)), "delay": i_delay})
+    nest.Connect(inputs, neurons, "one_to_one", {"weight": J_E})
+    nest.Connect(neurons, spikes)
+    recorders.append((model, spikes))
 
 for t in (123.4, 0.7, 175.9):
     nest.Simulate(t)
 nest.Simulate(T_SIM - 300.0)
 
-print("rate", round(spikes.n_events / n / (T_SIM / 1000.0), 2), "spikes/s")
+for model, spikes in recorders:
+    print(model, "rate", round(spikes.n_events / n / (T_SIM / 1000.0), 2), "spikes/s")

@@ -1,10 +1,11 @@
-"""iaf_psc_alpha's two update orders give the same spikes.
+"""The blocked, vectorised update (src/models/neurons/blocked_update.hpp) of iaf_psc_alpha
+and iaf_psc_exp gives the spikes of the sampled, step-by-step order.
 
 Without a multimeter, each block of neurons runs all steps of a min-delay interval at once;
 with one, every step runs over all neurons and is sampled. Both must give the same spikes
 (recording has no side effects), for any thread count and any chunking of Simulate. The
 blocked path is also compared with NEST 3.10 exactly by the live script
-tests/python/parity/live_scripts/iaf_psc_alpha_network.py.
+tests/python/parity/live_scripts/iaf_psc_network.py.
 """
 
 import nestkit.nest as nest
@@ -12,14 +13,14 @@ import numpy as np
 import pytest
 
 
-def run(threads=1, chunks=(300.0,), multimeter=False, per_neuron=False):
+def run(model, threads=1, chunks=(300.0,), multimeter=False, per_neuron=False):
     nest.ResetKernel()
     nest.SetKernelStatus({"local_num_threads": threads, "rng_seed": 11})
     params = {"tau_syn_ex": 0.5, "tau_syn_in": 0.5}
     if per_neuron:
         params["tau_m"] = nest.random.uniform(8.0, 12.0)
     # 700 neurons: several blocks per thread, and a last block that is not full.
-    n = nest.Create("iaf_psc_alpha", 700, params)
+    n = nest.Create(model, 700, params)
     noise = nest.Create("poisson_generator", params={"rate": 18000.0})
     nest.Connect(noise, n, syn_spec={"weight": 60.0})
     nest.Connect(n[:560], n, {"rule": "fixed_indegree", "indegree": 40}, {"weight": 30.0, "delay": 1.5})
@@ -36,9 +37,13 @@ def run(threads=1, chunks=(300.0,), multimeter=False, per_neuron=False):
     return np.asarray(ev["times"])[order], np.asarray(ev["senders"])[order]
 
 
+MODELS = ["iaf_psc_alpha", "iaf_psc_exp"]
+
+
+@pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("per_neuron", [False, True])
-def test_blocked_and_sampled_updates_agree_for_threads_and_chunks(per_neuron):
-    t0, s0 = run(per_neuron=per_neuron, multimeter=True)
+def test_blocked_and_sampled_updates_agree_for_threads_and_chunks(model, per_neuron):
+    t0, s0 = run(model, per_neuron=per_neuron, multimeter=True)
     assert len(t0) > 2000  # an active network: every neuron spikes several times
     for kwargs in (
         {},
@@ -46,11 +51,12 @@ def test_blocked_and_sampled_updates_agree_for_threads_and_chunks(per_neuron):
         {"threads": 3, "chunks": (0.7, 101.3, 198.0)},
         {"threads": 2, "chunks": (55.5, 244.5), "multimeter": True},
     ):
-        t, s = run(per_neuron=per_neuron, **kwargs)
+        t, s = run(model, per_neuron=per_neuron, **kwargs)
         np.testing.assert_array_equal(t, t0, err_msg=str(kwargs))
         np.testing.assert_array_equal(s, s0, err_msg=str(kwargs))
 
 
-def test_per_neuron_parameters_change_the_dynamics():
+@pytest.mark.parametrize("model", MODELS)
+def test_per_neuron_parameters_change_the_dynamics(model):
     # The per-neuron path is really taken: other time constants give other spikes.
-    assert len(run(per_neuron=True)[0]) != len(run(per_neuron=False)[0])
+    assert len(run(model, per_neuron=True)[0]) != len(run(model, per_neuron=False)[0])
