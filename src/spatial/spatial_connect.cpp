@@ -11,10 +11,10 @@
 #include <numeric>
 #include <optional>
 
+#include "connect/param_program.hpp"
 #include "connect/rules.hpp"
 #include "nestkit/errors.hpp"
 #include "nestkit/spatial.hpp"
-#include "spatial/kernel_expr.hpp"
 
 namespace nestkit::spatial {
 
@@ -310,9 +310,11 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
                               : Pool(src, src_first, pre, mask ? &geometry : nullptr);
   const bool weight_each = syn.weight.kind == ParamSource::kRandom;
   const bool delay_each = syn.delay.kind == ParamSource::kRandom;
-  const std::optional<KernelExpr> kernel = req.p ? std::optional<KernelExpr>(*req.p) : std::nullopt;
-  const std::optional<KernelExpr> weight_expr = weight_each ? std::optional<KernelExpr>(syn.weight.dist) : std::nullopt;
-  const std::optional<KernelExpr> delay_expr = delay_each ? std::optional<KernelExpr>(syn.delay.dist) : std::nullopt;
+  const std::optional<ParamProgram> kernel = req.p ? std::optional<ParamProgram>(*req.p) : std::nullopt;
+  const std::optional<ParamProgram> weight_expr =
+      weight_each ? std::optional<ParamProgram>(syn.weight.dist) : std::nullopt;
+  const std::optional<ParamProgram> delay_expr =
+      delay_each ? std::optional<ParamProgram>(syn.delay.dist) : std::nullopt;
   for (const auto* e : {&kernel, &weight_expr, &delay_expr})
     if (*e) (*e)->check_dims(src.dim());
 

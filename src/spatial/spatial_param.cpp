@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "connect/param_program.hpp"
 #include "nestkit/errors.hpp"
 #include "nestkit/spatial.hpp"
-#include "spatial/kernel_expr.hpp"
 
 namespace nestkit::spatial {
 
@@ -112,8 +112,10 @@ double draw_spatial(const Distribution& d, RandomStream& rng) {
   }
   if (d.type == "spatial_gabor") {
     const double theta = d.args[2].a, std = d.args[4].a;
-    return gabor(d.args[0].draw(rng), d.args[1].draw(rng), std::cos(theta * M_PI / 180.), std::sin(theta * M_PI / 180.),
-                 d.args[3].a, 1.0 / (2 * std * std), d.args[5].a, d.args[6].a);
+    const double dx = d.args[0].draw(rng);  // then dy: NEST's order of draws (not left to argument evaluation)
+    const double dy = d.args[1].draw(rng);
+    return gabor(dx, dy, std::cos(theta * M_PI / 180.), std::sin(theta * M_PI / 180.), d.args[3].a,
+                 1.0 / (2 * std * std), d.args[5].a, d.args[6].a);
   }
   const SpatialContext* c = current_context();
   if (d.type == "node_pos") {

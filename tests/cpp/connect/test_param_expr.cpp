@@ -8,6 +8,7 @@
 #include "nestkit/errors.hpp"
 #include "nestkit/rng.hpp"
 #include "nestkit/simulator.hpp"
+#include "nestkit/spatial.hpp"
 
 namespace nestkit {
 namespace {
@@ -94,6 +95,180 @@ TEST(ParamProgram, DrawsWhatTheTreeDraws) {
   }
   EXPECT_THROW(ParamProgram(op("redraw", {n}, 2.0, 1.0)), BadProperty);
   EXPECT_THROW(ParamProgram(Distribution{"gaussian", 0.0, 1.0, {}}), BadProperty);
+}
+
+// Random expression trees over every node type, spatial leaves and kernels included,
+// with operands that validate (a small deterministic generator: the test is reproducible).
+class TreeGen {
+ public:
+  explicit TreeGen(uint64_t seed) : s_(seed) {}
+  Distribution tree(int depth, int dim) {
+    const int leaves = 10;
+    int k = pick(depth <= 0 ? leaves : leaves + 24);
+    switch (k) {
+      case 0:
+        return constant(4 * u() - 2);
+      case 1:
+        return Distribution{"uniform", -1.0, 2.0 + u(), {}};
+      case 2:
+        return Distribution{"normal", u(), 0.5 + u(), {}};
+      case 3:
+        return Distribution{"lognormal", 0.1, 0.3, {}};
+      case 4:
+        return Distribution{"exponential", 1.0 + u(), 1.0, {}};
+      case 5:
+        return Distribution{"uniform_int", double(1 + pick(9)), 1.0, {}};
+      case 6:
+        return Distribution{"distance", 0.0, 1.0, {}};
+      case 7:
+        return Distribution{"distance", double(1 + pick(dim)), 1.0, {}};
+      case 8:
+        return Distribution{"source_pos", double(pick(dim)), 1.0, {}};
+      case 9:
+        return Distribution{"target_pos", double(pick(dim)), 1.0, {}};
+      default:
+        break;
+    }
+    k -= leaves;
+    auto sub = [&] { return tree(depth - 1, dim); };
+    static const char* binary[] = {"add", "sub", "mul", "div", "lt", "le", "eq", "ne", "ge", "gt"};
+    static const char* unary[] = {"neg", "exp", "sin", "cos", "pow", "min", "max"};
+    if (k < 10) return op(binary[k], {sub(), sub()});
+    if (k < 17) return op(unary[k - 10], {sub()}, k == 14 ? 2.0 : u());
+    if (k == 17) return op("conditional", {sub(), sub(), sub()});
+    if (k == 18) return op("redraw", {sub()}, -1e6, 1e6);
+    if (k == 19) return op("spatial_gaussian", {sub()}, u(), 0.2 + u());
+    if (k == 20) return op("spatial_exponential", {sub()}, 0.3 + u());
+    if (k == 21) return op("spatial_gamma", {sub()}, 1.0 + u(), 0.5 + u());
+    if (k == 22)
+      return op("spatial_gaussian2d",
+                {sub(), sub(), constant(0.1), constant(-0.2), constant(0.4), constant(0.7), constant(0.3)});
+    return op("spatial_gabor",
+              {sub(), sub(), constant(30.0), constant(1.5), constant(0.4), constant(0.6), constant(20.0)});
+  }
+  double u() { return static_cast<double>(next() & 0xFFFFFF) / 16777216.0; }
+
+ private:
+  uint64_t s_;
+  uint64_t next() {
+    s_ = s_ * 6364136223846793005ull + 1442695040888963407ull;
+    return s_ >> 33;
+  }
+  int pick(int n) { return static_cast<int>(next() % static_cast<uint64_t>(n)); }
+};
+
+bool same(double x, double y) { return x == y || (std::isnan(x) && std::isnan(y)); }
+
+// A draw's value, or the error it raised (with its message).
+struct Outcome {
+  double value = 0.0;
+  std::string error;
+};
+template <class F>
+Outcome outcome(F&& f) {
+  try {
+    return {f(), {}};
+  } catch (const std::exception& e) {
+    return {0.0, e.what()};
+  }
+}
+
+TEST(ParamProgram, SpatialExpressionsDrawWhatTheTreeDraws) {
+  // The compiled program with a spatial context must equal Distribution::draw reading the
+  // same pair through current_context() (as spatial Connect sets it), value for value and
+  // draw for draw, on random trees mixing random leaves, operators, spatial leaves and kernels.
+  using spatial::Layer;
+  using spatial::SpatialContext;
+  const Layer grid = Layer::grid({7, 5}, std::vector<double>{1.0, 1.2}, std::nullopt, true);  // periodic 2-D
+  const Layer free3 = Layer::free({{0.1, 0.2, 0.3}, {0.4, -0.3, 0.1}, {0.35, 1.2, -0.2}}, std::nullopt, false);
+  TreeGen gen(12345);
+  int values = 0;
+  for (int t = 0; t < 1500; ++t) {
+    const Layer& layer = t % 2 ? grid : free3;
+    const Distribution d = gen.tree(1 + t % 4, layer.dim());
+    const ParamProgram program(d);
+    ASSERT_NO_THROW(program.check_dims(layer.dim()));
+    SpatialContext ctx;
+    ctx.layer = &layer;
+    spatial::current_context() = &ctx;
+    RandomStream a(3, Purpose::kConnect, t, 9), b(3, Purpose::kConnect, t, 9);
+    for (int j = 0; j < 10; ++j) {  // several pairs from one stream: both must leave it alike
+      for (int i = 0; i < 3; ++i) {
+        ctx.source[i] = 2 * gen.u() - 1;
+        ctx.target[i] = 2 * gen.u() - 1;
+      }
+      const Outcome x = outcome([&] { return d.draw(a); }), y = outcome([&] { return program.eval(ctx, b); });
+      ASSERT_EQ(x.error, y.error) << "tree " << t;
+      if (!x.error.empty()) break;
+      ASSERT_TRUE(same(x.value, y.value)) << "tree " << t << " pair " << j << ": " << x.value << " vs " << y.value;
+      ++values;
+    }
+    spatial::current_context() = nullptr;
+  }
+  EXPECT_GT(values, 14000);  // errors (a redraw that never lands) are rare
+}
+
+TEST(ParamProgram, WithoutContextKernelsEvaluateAndSpatialLeavesFail) {
+  // Connect without layers (draw): kernels of random operands give the tree's values, a
+  // spatial leaf fails with the tree's error.
+  TreeGen gen(777);
+  int values = 0, failures = 0;
+  for (int t = 0; t < 1500; ++t) {
+    const Distribution d = gen.tree(1 + t % 4, 2);
+    const ParamProgram program(d);
+    RandomStream a(5, Purpose::kWeight, t, 1), b(5, Purpose::kWeight, t, 1);
+    for (int j = 0; j < 5; ++j) {
+      const Outcome x = outcome([&] { return d.draw(a); }), y = outcome([&] { return program.draw(b); });
+      ASSERT_EQ(x.error, y.error) << "tree " << t;
+      if (!x.error.empty()) {
+        ++failures;
+        break;
+      }
+      ASSERT_TRUE(same(x.value, y.value)) << "tree " << t << ": " << x.value << " vs " << y.value;
+      ++values;
+    }
+  }
+  EXPECT_GT(values, 1000);  // both outcomes are exercised
+  EXPECT_GT(failures, 100);
+}
+
+TEST(ParamProgram, GaborDrawsItsXOperandFirst) {
+  // NEST's GaborParameter::value evaluates px_ before py_ (nestkernel/parameter.cpp).
+  const Distribution u{"uniform", -1.0, 1.0, {}};
+  const Distribution g =
+      op("spatial_gabor", {u, u, constant(30.0), constant(1.5), constant(0.4), constant(0.6), constant(20.0)});
+  for (uint64_t k = 0; k < 50; ++k) {
+    RandomStream ref(9, Purpose::kConnect, 0, k), a(9, Purpose::kConnect, 0, k), b(9, Purpose::kConnect, 0, k);
+    const double dx = u.draw(ref), dy = u.draw(ref);
+    const double expected = spatial::gabor(dx, dy, std::cos(30.0 * M_PI / 180.), std::sin(30.0 * M_PI / 180.), 1.5,
+                                           1.0 / (2 * 0.4 * 0.4), 0.6, 20.0);
+    EXPECT_EQ(g.draw(a), expected);
+    EXPECT_EQ(ParamProgram(g).draw(b), expected);
+  }
+}
+
+TEST(ParamProgram, CheckDimsGivesNestsMessage) {
+  const ParamProgram z(op("add", {constant(1.0), op("redraw", {Distribution{"distance", 3.0, 1.0, {}}}, -1.0, 1.0)}));
+  EXPECT_NO_THROW(z.check_dims(3));
+  try {
+    z.check_dims(2);
+    FAIL();
+  } catch (const KernelException& e) {
+    EXPECT_EQ(
+        std::string(e.what()),
+        "KernelException: Spatial distance dimension must be within the defined number of dimensions for the nodes "
+        "(distance.z on 2-D layers).");
+  }
+  const ParamProgram pos(op("spatial_gaussian", {Distribution{"target_pos", 2.0, 1.0, {}}}, 0.0, 1.0));
+  EXPECT_NO_THROW(pos.check_dims(3));
+  try {
+    pos.check_dims(2);
+    FAIL();
+  } catch (const KernelException& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "KernelException: Position dimension must be within the defined number of dimensions for the nodes (z on "
+              "2-D layers).");
+  }
 }
 
 TEST(ParamExpr, ValidationNamesTheProblem) {
