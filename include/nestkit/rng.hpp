@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 namespace nestkit {
@@ -25,6 +26,11 @@ struct Philox4x32 {
     return ctr;
   }
 };
+
+// Many consecutive blocks at once, the same numbers as generate(): out[4 j + w] is word
+// w of the block whose counter word 0 is ctr[0] + j (modulo 2^32), for j < n. Vectorised
+// (src/core/philox_bulk.cpp); long streams refill through it.
+void philox_blocks(std::array<uint32_t, 4> ctr, std::array<uint32_t, 2> key, std::size_t n, uint32_t* out);
 
 // What a stream is used for; part of the key so purposes never share numbers.
 enum class Purpose : uint32_t {
@@ -65,8 +71,8 @@ class RandomStream {
       : key_{seed, static_cast<uint32_t>(purpose)}, ctr_{0, a, uint32_t(b), uint32_t(b >> 32)} {}
 
   uint32_t next_u32() {
-    if (used_ == 4) refill();
-    return block_[used_++];
+    if (used_ == avail_) refill();
+    return words_[used_++];
   }
   // Uniform in [0, 1) with 53 random bits.
   double uniform() {
@@ -146,15 +152,27 @@ class RandomStream {
   }
 
  private:
+  // The first refill makes one block (most streams are short: a draw or two); a stream
+  // that keeps going gets kBulkBlocks blocks per refill from the vectorised generator.
+  // Either way the words come in the same order.
+  static constexpr int kBulkBlocks = 8;
   void refill() {
-    block_ = Philox4x32::generate(ctr_, key_);
-    ++ctr_[0];
+    if (avail_ == 0) {
+      const Philox4x32::Block b = Philox4x32::generate(ctr_, key_);
+      std::copy(b.begin(), b.end(), words_.begin());
+      ++ctr_[0];
+      avail_ = 4;
+    } else {
+      philox_blocks(ctr_, key_, kBulkBlocks, words_.data());
+      ctr_[0] += kBulkBlocks;
+      avail_ = 4 * kBulkBlocks;
+    }
     used_ = 0;
   }
   std::array<uint32_t, 2> key_;
   std::array<uint32_t, 4> ctr_;
-  std::array<uint32_t, 4> block_{};
-  int used_ = 4;
+  std::array<uint32_t, 4 * kBulkBlocks> words_;  // written before read (refill)
+  uint8_t used_ = 0, avail_ = 0;
   bool has_spare_ = false;
   double spare_ = 0.0;
 };

@@ -1,4 +1,5 @@
-#include "core/philox_bulk.hpp"
+// philox_blocks (declared in nestkit/rng.hpp): consecutive Philox4x32-10 blocks, eight
+// per AVX2 iteration where the CPU has it.
 
 #if defined(__x86_64__)
 #include <immintrin.h>

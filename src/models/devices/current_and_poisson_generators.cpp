@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/philox_bulk.hpp"
 #include "models/devices/device_base.hpp"
 #include "nestkit/poisson.hpp"
 #include "nestkit/registry.hpp"

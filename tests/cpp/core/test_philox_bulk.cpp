@@ -7,7 +7,6 @@
 #include <random>
 #include <vector>
 
-#include "core/philox_bulk.hpp"
 #include "nestkit/rng.hpp"
 
 namespace nestkit {
@@ -36,6 +35,19 @@ TEST(PhiloxBulk, RandomCountersAndKeys) {
   auto u = [&] { return static_cast<uint32_t>(gen()); };
   for (int trial = 0; trial < 200; ++trial)
     expect_same_as_one_at_a_time({u(), u(), u(), u()}, {u(), u()}, 1 + u() % 300);
+}
+
+// A long stream refills in bulk after its first block; its words must still be the
+// blocks of its counter sequence in order (a short stream's are checked in test_rng.cpp).
+TEST(PhiloxBulk, LongRandomStreamGivesItsBlocksInOrder) {
+  const uint32_t seed = 99, a = 1234;
+  const uint64_t b = 0x123456789ull;
+  RandomStream rng(seed, Purpose::kConnect, a, b);
+  for (uint32_t j = 0; j < 200; ++j) {
+    const auto block = Philox4x32::generate({j, a, static_cast<uint32_t>(b), static_cast<uint32_t>(b >> 32)},
+                                            {seed, static_cast<uint32_t>(Purpose::kConnect)});
+    for (int w = 0; w < 4; ++w) ASSERT_EQ(rng.next_u32(), block[w]) << "block " << j << " word " << w;
+  }
 }
 
 }  // namespace
