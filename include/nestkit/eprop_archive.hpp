@@ -27,15 +27,6 @@
 
 namespace nestkit {
 
-// NEST's flush events: an e-prop neuron silent for flush_event_send_interval sends one, so
-// that its outgoing e-prop synapses integrate their gradient and free the target's history
-// without a spike. Sent as a spike of multiplicity 0 with an offset no real spike has
-// (offsets lie in [0, h)); the kernel routes it to e-prop synapses only, which transmit nothing.
-constexpr double kEpropFlushOffset = -1.0;
-inline bool is_eprop_flush(uint32_t multiplicity, double offset) {
-  return multiplicity == 0 && offset == kEpropFlushOffset;
-}
-
 struct EpropEntry {
   static constexpr long kDropped = -(1L << 62);  // t of a slot whose entry was dropped
   long t;                                        // step (the node's update step t, from t to t + 1)

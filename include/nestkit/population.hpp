@@ -87,6 +87,14 @@ struct EmittedSpike {
   uint32_t multiplicity;
   long stamp;
   double offset = 0.0;  // ms before the stamp (precise spikes; NEST also ships some models' payloads here)
+
+  // A marker travels as a spike but carries none: multiplicity 0 and an offset no spike
+  // has (real offsets lie in [0, h)). Only synapse models that declare receives_markers
+  // see it (NEST's e-prop flush events); recorders, other synapses and structural
+  // plasticity skip it.
+  static constexpr double kMarkerOffset = -1.0;
+  static EmittedSpike marker(uint32_t gid, long stamp) { return {gid, 0, stamp, kMarkerOffset}; }
+  static bool is_marker(uint32_t multiplicity, double offset) { return multiplicity == 0 && offset == kMarkerOffset; }
 };
 
 // A recorder's events as handed to users: NEST's `events` dictionary (floating

@@ -88,15 +88,16 @@ struct SynapseInfo {
   std::vector<SynapseParam> params;
   int record_size = 0;
   int common_size = 0;
-  bool plastic = false;          // weights change at delivery: stored per synapse
-  bool shares_pre_state = true;  // a record may be kept once for a whole segment (state driven by the source alone)
-  bool stochastic = false;       // draws per synapse: records always per synapse
-  bool needs_archive = false;    // reads the postsynaptic spike history (STDP)
-  bool needs_clopath = false;    // reads the Clopath voltage history: targets must keep one
-  bool needs_urbanczik = false;  // reads the Urbanczik prediction-error history: targets must keep one
-  bool needs_eprop = false;      // reads the e-prop history (eprop_synapse): targets must keep one
-  bool device_sources = true;    // false: only neurons may send through it (a model with a send() never
-                                 // takes devices either, as in NEST)
+  bool plastic = false;           // weights change at delivery: stored per synapse
+  bool shares_pre_state = true;   // a record may be kept once for a whole segment (state driven by the source alone)
+  bool stochastic = false;        // draws per synapse: records always per synapse
+  bool needs_archive = false;     // reads the postsynaptic spike history (STDP)
+  bool needs_clopath = false;     // reads the Clopath voltage history: targets must keep one
+  bool needs_urbanczik = false;   // reads the Urbanczik prediction-error history: targets must keep one
+  bool needs_eprop = false;       // reads the e-prop history (eprop_synapse): targets must keep one
+  bool receives_markers = false;  // sees marker spikes (EmittedSpike::marker, e.g. e-prop flush events)
+  bool device_sources = true;     // false: only neurons may send through it (a model with a send() never
+                                  // takes devices either, as in NEST)
   bool supports_hpc = true;
   bool supports_lbl = true;
   SynapseCheck check;          // cross-parameter constraints (e.g. weight and Wmax of one sign)

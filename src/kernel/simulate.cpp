@@ -8,7 +8,6 @@
 #endif
 
 #include "nestkit/communicator.hpp"
-#include "nestkit/eprop_archive.hpp"
 #include "nestkit/simulator.hpp"
 
 namespace nestkit {
@@ -326,7 +325,8 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
     const uint32_t* t = store_.targets(sg);
     const SynapseProto& proto = synapse_protos_[sg.synapse_model];
     if (proto.info->secondary != Secondary::kNone) continue;  // carries secondary events only
-    if (e.kind == Event::kSpike && is_eprop_flush(e.multiplicity, e.offset) && !proto.info->needs_eprop) continue;
+    if (e.kind == Event::kSpike && EmittedSpike::is_marker(e.multiplicity, e.offset) && !proto.info->receives_markers)
+      continue;
     if (e.kind == Event::kCurrent) {
       CurrentBatch b;
       b.stamp = e.stamp;
@@ -434,9 +434,10 @@ void Simulator::deliver_plastic(const Segment& sg, uint32_t source, long stamp, 
   sc.out_sent.resize(sg.count);
   sc.mult.resize(sg.count);
   const bool unroll = proto.info->send != nullptr;
-  // An e-prop flush event passes once, with nothing to transmit unless the model says so.
-  const bool flush = is_eprop_flush(multiplicity, offset);
-  if (flush && !proto.info->needs_eprop) return;
+  // A marker (e.g. an e-prop flush event) passes once, with nothing to transmit unless the
+  // model says so, and only to models that receive markers.
+  const bool flush = EmittedSpike::is_marker(multiplicity, offset);
+  if (flush && !proto.info->receives_markers) return;
   const uint32_t passes = flush ? 1 : unroll ? multiplicity : 1;
   const uint32_t mult = unroll ? 1 : multiplicity;
   for (uint32_t pass = 0; pass < passes; ++pass) {

@@ -13,7 +13,6 @@
 #endif
 
 #include "nestkit/coerce.hpp"
-#include "nestkit/eprop_archive.hpp"
 #include "nestkit/rng.hpp"
 #include "nestkit/simulator.hpp"
 
@@ -288,7 +287,7 @@ void Simulator::sp_on_spikes(std::size_t first_new) {
 #endif
     for (std::size_t k = first_new; k < end; ++k) {
       const EmittedSpike& sp = slice_spikes_[k];
-      if (is_eprop_flush(sp.multiplicity, sp.offset)) continue;  // not a spike
+      if (EmittedSpike::is_marker(sp.multiplicity, sp.offset)) continue;  // not a spike
       if (static_cast<int>(sp.gid % static_cast<uint32_t>(nt)) != tid) continue;
       const std::size_t pop = pop_index(sp.gid);
       const ModelInfo& info = pops_[pop]->info();

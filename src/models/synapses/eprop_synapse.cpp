@@ -50,6 +50,7 @@ void declare_eprop_synapse(SynapseInfo& s, decltype(SynapseInfo::send) send) {
   s.plastic = true;
   s.shares_pre_state = false;
   s.needs_eprop = true;
+  s.receives_markers = true;  // flush events integrate the gradient without a spike
   s.device_sources = false;
   s.supports_lbl = false;
   s.derive_common = derive_eta;

@@ -166,7 +166,7 @@ class EpropIafBss final : public eprop::RecurrentPopulation<kAdapt> {
           last[i] = static_cast<double>(t);
         } else if (last[i] > 0.0 && static_cast<double>(t) - last[i] >= flush_every[i]) {
           // Silent for flush_event_send_interval since the last spike or flush event.
-          ctx.spikes->push_back({first_gid_ + static_cast<uint32_t>(i), 0, t + 1, kEpropFlushOffset});
+          ctx.spikes->push_back(EmittedSpike::marker(first_gid_ + static_cast<uint32_t>(i), t + 1));
           last[i] = static_cast<double>(t);
         }
         if (EpropEntry* e = archive_->append(i, t)) e->signal = psi[i];

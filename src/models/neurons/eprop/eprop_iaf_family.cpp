@@ -174,7 +174,7 @@ class EpropIaf final : public eprop::RecurrentPopulation<is_adaptive(K)> {
           last[i] = static_cast<double>(step);
         } else if (last[i] > 0.0 && static_cast<double>(step) - last[i] >= flush_every[i]) {
           // Silent for flush_event_send_interval since the last spike or flush event.
-          ctx.spikes->push_back({this->first_gid_ + static_cast<uint32_t>(i), 0, step + 1, kEpropFlushOffset});
+          ctx.spikes->push_back(EmittedSpike::marker(this->first_gid_ + static_cast<uint32_t>(i), step + 1));
           last[i] = static_cast<double>(step);
         }
         Z[i] = z;

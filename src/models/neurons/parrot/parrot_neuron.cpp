@@ -7,7 +7,6 @@
 #include <limits>
 
 #include "models/neurons/neuron_base.hpp"
-#include "nestkit/eprop_archive.hpp"
 #include "nestkit/registry.hpp"
 
 namespace nestkit {
@@ -39,7 +38,7 @@ class ParrotNeuron final : public NeuronPopulation {
           emit(ctx, i, step + 1, static_cast<uint32_t>(count[i]));
           last[i] = static_cast<double>(step);
         } else if (last[i] > 0.0 && static_cast<double>(step) - last[i] >= flush_every[i]) {
-          ctx.spikes->push_back({first_gid_ + static_cast<uint32_t>(i), 0, step + 1, kEpropFlushOffset});
+          ctx.spikes->push_back(EmittedSpike::marker(first_gid_ + static_cast<uint32_t>(i), step + 1));
           last[i] = static_cast<double>(step);
         }
         count[i] = 0.0;
