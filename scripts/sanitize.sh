@@ -42,7 +42,8 @@ TSAN_PY_TESTS=(tests/python/test_determinism.py tests/python/reliability/test_ru
 
 case "$SAN" in
   *thread*)
-    TARGETS=(nestkit_tests _core)
+    # nestkit_threaded_tests: the test files that hold TSAN_CPP_TESTS (tests/cpp/CMakeLists.txt).
+    TARGETS=(nestkit_threaded_tests _core)
     PY_TESTS=("${TSAN_PY_TESTS[@]}")
     ;;
   *)
@@ -60,7 +61,7 @@ esac
 # normal install puts it in an isolated build environment, not in the venv).
 "$PY" -c "import nanobind" 2>/dev/null || "$PY" -m pip install -q "nanobind>=2.4"
 
-echo "== configure $TREE ($FLAGS)"
+echo "== configure $TREE ($FLAGS) ($(date +%T))"
 cmake -S "$ROOT" -B "$TREE" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG= \
   -DNESTKIT_BUILD_TESTS=ON -DNESTKIT_BUILD_PYTHON=ON -DPython_EXECUTABLE="$PY" \
   -DCMAKE_CXX_FLAGS="$FLAGS" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=$SAN" \
@@ -68,7 +69,7 @@ cmake -S "$ROOT" -B "$TREE" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_
 t0=$SECONDS
 # Only what the tests run (no benchmarks).
 cmake --build "$TREE" -j"$JOBS" --target "${TARGETS[@]}"
-echo "== build: $((SECONDS - t0)) s"
+echo "== build: $((SECONDS - t0)) s (done $(date +%T))"
 [[ "${SAN_STEPS:-all}" == build ]] && exit 0
 
 # The Python interpreter is not instrumented: the sanitizer runtime is preloaded into it (it
@@ -102,11 +103,15 @@ export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
 t0=$SECONDS
 if [[ "$SAN" == *thread* ]]; then
   # One gtest process with the annotations preloaded (not ctest, which would preload them too).
-  LD_PRELOAD="$RT" "$TREE/tests/cpp/nestkit_tests" --gtest_filter="$TSAN_CPP_TESTS"
+  # Every test the filter names must be in the binary (a filter that matches nothing passes).
+  listed=$("$TREE/tests/cpp/nestkit_threaded_tests" --gtest_filter="$TSAN_CPP_TESTS" --gtest_list_tests | grep -c '^  ')
+  [[ "$listed" == "$(tr ':' '\n' <<<"$TSAN_CPP_TESTS" | wc -l)" ]] ||
+    { echo "nestkit_threaded_tests has $listed of the tests in TSAN_CPP_TESTS" >&2; exit 1; }
+  LD_PRELOAD="$RT" "$TREE/tests/cpp/nestkit_threaded_tests" --gtest_filter="$TSAN_CPP_TESTS"
 else
   ctest --test-dir "$TREE" "${CTEST_ARGS[@]}"
 fi
-echo "== C++ tests: $((SECONDS - t0)) s"
+echo "== C++ tests: $((SECONDS - t0)) s (done $(date +%T))"
 
 PKG="$TREE/pypkg"
 rm -rf "$PKG" && mkdir -p "$PKG"
@@ -115,9 +120,13 @@ rm -f "$PKG"/nestkit/_core*.so
 cp "$TREE"/_core*.so "$PKG/nestkit/"
 t0=$SECONDS
 # --capture=sys: a sanitizer report is written to fd 2 just before the process aborts; with
-# pytest's default fd capture it would be lost.
-(cd "$ROOT" && ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=1/detect_leaks=0}" LD_PRELOAD="$RT" \
+# pytest's default fd capture it would be lost. --basetemp: the tree's own temporary folder, so
+# that this session and another pytest running at the same time (scripts/test.sh runs the TSan
+# and ASan sets side by side) never share or clean up each other's. env --default-signal=INT:
+# started in the background, bash ignores SIGINT, Python then installs no KeyboardInterrupt
+# handler and the Ctrl-C test (test_run_failures.py) would never stop its Simulate(1e7).
+(cd "$ROOT" && env --default-signal=INT ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=1/detect_leaks=0}" LD_PRELOAD="$RT" \
   PYTHONPATH="$PKG" NESTKIT_FUZZ_EXAMPLES="${NESTKIT_FUZZ_EXAMPLES:-100}" \
   NESTKIT_PARITY_DIR="${NESTKIT_PARITY_DIR:-$ROOT/../shared/parity}" \
-  "$PY" -m pytest -q -p no:cacheprovider --capture=sys "${PY_TESTS[@]}")
-echo "== Python (reduced set): $((SECONDS - t0)) s"
+  "$PY" -m pytest -q -p no:cacheprovider --capture=sys --basetemp="$TREE/pytest-tmp" "${PY_TESTS[@]}")
+echo "== Python (reduced set): $((SECONDS - t0)) s (done $(date +%T))"
