@@ -51,11 +51,10 @@ class NeuronPopulation : public Population {
         double* row = s > 0.0 ? ex_row : in_row;
         for (std::size_t k = 0; k < b.count; ++k) row[b.target[k]] += s;
       } else {
+        // Per-target counts (a poisson_generator's draws): no branch on a zero count, which
+        // is frequent and unpredictable; adding w * 0 leaves the ring's sum unchanged.
         double* row = w > 0.0 ? ex_row : in_row;
-        for (std::size_t k = 0; k < b.count; ++k) {
-          const uint32_t m = b.per_synapse_multiplicity[k];
-          if (m) row[b.target[k]] += w * m;
-        }
+        for (std::size_t k = 0; k < b.count; ++k) row[b.target[k]] += w * b.per_synapse_multiplicity[k];
       }
       return;
     }
