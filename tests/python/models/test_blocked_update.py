@@ -60,3 +60,40 @@ def test_blocked_and_sampled_updates_agree_for_threads_and_chunks(model, per_neu
 def test_per_neuron_parameters_change_the_dynamics(model):
     # The per-neuron path is really taken: other time constants give other spikes.
     assert len(run(model, per_neuron=True)[0]) != len(run(model, per_neuron=False)[0])
+
+
+def run_with_late_current(model, connect_late):
+    # A dc_generator that acts from 50 ms on, connected before the first run or only after
+    # 40 ms have run without any current: the currents must act the same either way (the
+    # models skip the current rows until the first current arrives).
+    nest.ResetKernel()
+    n = nest.Create(model, 300, {"I_e": 200.0})
+    noise = nest.Create("poisson_generator", params={"rate": 2000.0})
+    nest.Connect(noise, n, syn_spec={"weight": 30.0})
+    sr = nest.Create("spike_recorder")
+    nest.Connect(n, sr)
+
+    def add_current():
+        dc = nest.Create("dc_generator", params={"amplitude": 120.0, "start": 50.0})
+        nest.Connect(dc, n[::2])
+
+    if not connect_late:
+        add_current()
+    nest.Simulate(40.0)
+    if connect_late:
+        add_current()
+    nest.Simulate(160.0)
+    ev = sr.get("events")
+    return np.asarray(ev["times"]), np.asarray(ev["senders"])
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_a_current_that_starts_late_acts_as_one_connected_early(model):
+    t_early, s_early = run_with_late_current(model, connect_late=False)
+    t_late, s_late = run_with_late_current(model, connect_late=True)
+    np.testing.assert_array_equal(t_late, t_early)
+    np.testing.assert_array_equal(s_late, s_early)
+    # The current made a difference: the driven half fires more after 50 ms.
+    late = t_early > 60.0
+    driven = np.isin(s_early, np.arange(1, 301, 2))
+    assert np.sum(late & driven) > 1.2 * np.sum(late & ~driven) > 0
