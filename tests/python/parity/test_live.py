@@ -34,6 +34,7 @@ SCRIPT_NAMES = {
     "eprop_handwriting_reduced",
     "eprop_lemniscate_reduced",
     "eprop_regression",
+    "iaf_psc_network",
     "parameter_objects",
     "parameter_values",
     "recording_demo",
