@@ -177,7 +177,7 @@ class IafPscAlpha final : public NeuronPopulation {
 
   // The same step compiled for AVX2 (four neurons per instruction) and for the baseline.
   template <bool U, bool Cur>
-  [[gnu::target("avx2")]] void step_rows_avx2(long step, std::size_t b, std::size_t e, double* spiked) {
+  NESTKIT_TARGET_AVX2 void step_rows_avx2(long step, std::size_t b, std::size_t e, double* spiked) {
     step_rows<U, Cur>(step, b, e, spiked);
   }
   template <bool U, bool Cur>

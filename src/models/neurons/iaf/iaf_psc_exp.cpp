@@ -202,7 +202,7 @@ class IafPscExp final : public iaf::RelativeVmPopulation<Cols<K>::v, Cols<K>::E_
       in_in[i] = 0.0;
     }
   }
-  [[gnu::target("avx2")]] void step_rows_avx2(long step, std::size_t b, std::size_t e, double* spiked) {
+  NESTKIT_TARGET_AVX2 void step_rows_avx2(long step, std::size_t b, std::size_t e, double* spiked) {
     step_rows(step, b, e, spiked);
   }
   void step_rows_base(long step, std::size_t b, std::size_t e, double* spiked) { step_rows(step, b, e, spiked); }
