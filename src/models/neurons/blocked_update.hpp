@@ -41,7 +41,7 @@ void run(long origin, long from, long to, std::size_t begin, std::size_t end, bo
   }
 }
 
-// A derived constant in a vectorised step: one value per node, or one for all.
+// A derived constant of a step: one value per node, or one for all (read as a scalar).
 template <bool Uniform>
 struct Const {
   const double* p;

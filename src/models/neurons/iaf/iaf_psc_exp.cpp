@@ -110,17 +110,7 @@ class IafPscExp final : public iaf::RelativeVmPopulation<Cols<K>::v, Cols<K>::E_
   // shares it (the usual case): large populations then stream only their state through
   // the cache, not a dozen columns of equal numbers. Same arithmetic either way.
   template <bool kUniform>
-  struct Param {
-    const double* p;
-    double v;
-    explicit Param(const double* col) : p(col), v(col[0]) {}
-    double operator[](std::size_t i) const {
-      if constexpr (kUniform)
-        return v;
-      else
-        return p[i];
-    }
-  };
+  using Param = blocked::Const<kUniform>;
   static constexpr int kUpdateParams[] = {C::P11_ex, C::P11_in, C::P22,   C::P21_ex,           C::P21_in, C::P20,
                                           C::I_e,    C::theta,  C::reset, C::refractory_steps, C::delta,  C::rho};
 
