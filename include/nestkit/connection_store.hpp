@@ -153,6 +153,16 @@ class ConnectionStore {
   uint32_t target(uint64_t syn) const { return targets_[syn]; }
   double weight(uint64_t syn) const;
   uint16_t delay(uint64_t syn) const;
+  // The same, for a synapse of segment `s` already looked up (s == segment_of(syn)).
+  double weight(const Segment& s, uint64_t syn) const {
+    return s.weight_each() ? weights_[s.each + (syn - s.begin)] : s.weight;
+  }
+  uint16_t delay(const Segment& s, uint64_t syn) const {
+    return s.delay_each() ? delays_[s.each + (syn - s.begin)] : s.delay;
+  }
+  const double* record_of(const Segment& s, uint64_t syn) const {
+    return records_.data() + s.rec + (s.rec_each() ? (syn - s.begin) * s.rec_size : 0);
+  }
   void set_weight(uint64_t syn, double w);
   void set_delay(uint64_t syn, uint16_t d);
   uint64_t generation() const { return generation_; }

@@ -741,7 +741,12 @@ SynapseCollection Simulator::get_connections(const NodeCollection* sources, cons
   finalize_store();
   SynapseCollection c;
   c.generation = store_.generation();
+  // NEST lists connections by source, then by target. Rows are scanned in ascending source
+  // order (a NodeCollection's ids ascend), so sorting each row by target as it is found is
+  // enough (without the segment lookups of one global sort, which took most of
+  // GetConnections' time on stores of many small segments).
   auto scan_row = [&](uint32_t s) {
+    const std::size_t first = c.index.size();
     const auto [a, b] = store_.row(s);
     for (uint32_t j = a; j < b; ++j) {
       const Segment& sg = store_.segments()[j];
@@ -758,16 +763,14 @@ SynapseCollection Simulator::get_connections(const NodeCollection* sources, cons
         c.index.push_back(i);
       }
     }
+    if (c.index.size() == first) return;
+    std::stable_sort(c.index.begin() + first, c.index.end(),
+                     [&](uint64_t x, uint64_t y) { return store_.target(x) < store_.target(y); });
   };
   if (sources)
     for (uint32_t s : sources->ids()) scan_row(s);
   else
     for (uint32_t s = 1; s < next_gid_; ++s) scan_row(s);
-  // NEST lists connections by source, then by target.
-  std::stable_sort(c.index.begin(), c.index.end(), [&](uint64_t a, uint64_t b) {
-    const uint32_t sa = store_.segment_of(a).source, sb = store_.segment_of(b).source;
-    return sa != sb ? sa < sb : store_.target(a) < store_.target(b);
-  });
   return c;
 }
 
@@ -814,6 +817,13 @@ ConnectionTable Simulator::connection_values(const SynapseCollection& c, const s
       throw UnknownParameter("'" + k + "' is not a connection property." + did_you_mean(k, names));
     }
   }
+  // Each synapse's segment, looked up once for all keys (neighbours in the list mostly share one).
+  std::vector<const Segment*> segs(c.index.size());
+  for (std::size_t n = 0; n < c.index.size(); ++n) {
+    const Segment* prev = n ? segs[n - 1] : nullptr;
+    const uint64_t i = c.index[n];
+    segs[n] = prev && i >= prev->begin && i < prev->begin + prev->count ? prev : &store_.segment_of(i);
+  }
   t.columns.assign(t.keys.size(), {});
   for (std::size_t j = 0; j < t.keys.size(); ++j) {
     const std::string& k = t.keys[j];
@@ -821,18 +831,18 @@ ConnectionTable Simulator::connection_values(const SynapseCollection& c, const s
     colv.reserve(c.index.size());
     for (std::size_t n = 0; n < c.index.size(); ++n) {
       const uint64_t i = c.index[n];
-      const Segment& sg = store_.segment_of(i);
+      const Segment& sg = *segs[n];
       const SynapseProto& proto = synapse_protos_[sg.synapse_model];
       if (k == "source")
         colv.emplace_back(static_cast<long>(sg.source));
       else if (k == "target")
         colv.emplace_back(static_cast<long>(store_.target(i)));
       else if (k == "weight")
-        colv.emplace_back(proto.info->weight_common ? proto.weight : store_.weight(i));
+        colv.emplace_back(proto.info->weight_common ? proto.weight : store_.weight(sg, i));
       else if (k == "delay")
         colv.emplace_back(
-            grid_.delay_to_ms(store_.delay(i)) -
-            (proto.info->has_continuous_delay() ? store_.record_of(i)[proto.info->continuous_delay_column] : 0.0));
+            grid_.delay_to_ms(store_.delay(sg, i)) -
+            (proto.info->has_continuous_delay() ? store_.record_of(sg, i)[proto.info->continuous_delay_column] : 0.0));
       else if (k == "synapse_model")
         colv.emplace_back(proto.name);
       else if (k == "receptor")
@@ -844,7 +854,7 @@ ConnectionTable Simulator::connection_values(const SynapseCollection& c, const s
       else if (k == "target_thread")
         colv.emplace_back(static_cast<long>(sg.thread));
       else if (const SynapseParam* p = proto.info->find(k); p && !p->hidden) {
-        const double v = p->common ? proto.common[p->column] : store_.record_of(i)[p->column];
+        const double v = p->common ? proto.common[p->column] : store_.record_of(sg, i)[p->column];
         if (p->length > 1)
           colv.emplace_back(
               std::vector<long>(proto.common.begin() + p->column, proto.common.begin() + p->column + p->length));

@@ -439,15 +439,9 @@ const Segment& ConnectionStore::segment_of(uint64_t syn) const {
 
 Segment& ConnectionStore::segment_of_mut(uint64_t syn) { return const_cast<Segment&>(segment_of(syn)); }
 
-double ConnectionStore::weight(uint64_t syn) const {
-  const Segment& s = segment_of(syn);
-  return s.weight_each() ? weights_[s.each + (syn - s.begin)] : s.weight;
-}
+double ConnectionStore::weight(uint64_t syn) const { return weight(segment_of(syn), syn); }
 
-uint16_t ConnectionStore::delay(uint64_t syn) const {
-  const Segment& s = segment_of(syn);
-  return s.delay_each() ? delays_[s.each + (syn - s.begin)] : s.delay;
-}
+uint16_t ConnectionStore::delay(uint64_t syn) const { return delay(segment_of(syn), syn); }
 
 void ConnectionStore::make_each(Segment& s) {
   if (s.weight_each() && s.delay_each()) return;
@@ -612,10 +606,7 @@ void ConnectionStore::drop_remote(const std::vector<uint8_t>& keep) {
   records_.swap(records);
 }
 
-const double* ConnectionStore::record_of(uint64_t syn) const {
-  const Segment& s = segment_of(syn);
-  return records_.data() + s.rec + (s.rec_each() ? (syn - s.begin) * s.rec_size : 0);
-}
+const double* ConnectionStore::record_of(uint64_t syn) const { return record_of(segment_of(syn), syn); }
 
 void ConnectionStore::set_record_value(uint64_t syn, int col, double v) {
   Segment& s = segment_of_mut(syn);

@@ -78,3 +78,22 @@ def test_bad_ports_create_nothing(nest, ports, match):
     with pytest.raises(nestkit.NESTError, match=match):
         nest.Connect(pre, post, "one_to_one", {"receptor_type": ports})
     assert nest.num_connections == 3
+
+
+def test_connections_of_rows_split_by_port_are_listed_by_source_then_target(nest):
+    # Random ports and two synapse models split each source's row into many segments; NEST
+    # lists connections by source, then target, whichever sources are asked for.
+    nest.SetKernelStatus({"local_num_threads": 2, "rng_seed": 3})
+    pre = nest.Create("parrot_neuron", 40)
+    post = _multisynapse(nest, 30, ports=5)
+    spec = {"rule": "fixed_indegree", "indegree": 12}
+    nest.Connect(pre, post, spec, {"receptor_type": nest.random.uniform_int(max=5) + 1, "weight": 1.0})
+    nest.Connect(pre, post, spec, {"synapse_model": "stdp_synapse", "receptor_type": 2, "weight": 2.0})
+    keys = ["source", "target", "receptor", "weight"]
+    everything = list(zip(*nest.GetConnections().get(keys).values()))
+    assert len(everything) == 2 * 12 * 30
+    assert len({row[2] for row in everything}) == 5
+    for sources in (pre, pre[3:17], pre[::7]):
+        listed = list(zip(*nest.GetConnections(source=sources).get(keys).values()))
+        assert [row[:2] for row in listed] == sorted(row[:2] for row in listed)
+        assert sorted(listed) == sorted(row for row in everything if row[0] in sources.tolist())
