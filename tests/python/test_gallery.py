@@ -5,11 +5,12 @@ on nestkit; this test makes every claim of its table true in CI:
   (``python -m nestkit.parity live``) and every recorder's events agree within category X;
 - `statistics (CLASS, K seeds)`: the script, unchanged, runs on NEST 3.10 and on nestkit under
   nestkit.parity.example_probe, once for each rng_seed 1..K and with every Simulate/Run call
-  capped at GALLERY_SIMULATE_CAP_MS on both sides; what it built and recorded must agree in
-  distribution within the tolerance CLASS of nestkit.parity.example_stats (its input is random,
+  capped at GALLERY_SIMULATE_CAP_MS on both sides (or at the shorter N ms that the row's "on
+  nestkit" column names, "shortened to N ms": large networks whose NEST run would take
+  minutes); what it built and recorded must agree in distribution within the tolerance CLASS of nestkit.parity.example_stats (its input is random,
   so NEST and nestkit agree in distribution only, see docs/randomness.md);
-- `runs only: REASON`: the script, unchanged, runs to its end on nestkit; REASON says why it
-  is not compared with NEST;
+- `runs only: REASON`: the script, unchanged, runs to its end on nestkit (with its Simulate
+  calls shortened where the row says so); REASON says why it is not compared with NEST;
 - the table lists every top-level script of NEST's pynest/examples, so the map is complete.
 
 NEST's examples come with NEST's wheel, in the NEST 3.10 environment of scripts/nest_env.sh
@@ -38,8 +39,10 @@ ROW = re.compile(
     re.M,
 )
 PROBE = ROOT / "python" / "nestkit" / "parity" / "example_probe.py"
-#: Longest Simulate/Run call of the statistical comparison, on both sides (ms).
+#: Longest Simulate/Run call of the statistical comparison, on both sides (ms), unless the row
+#: names a shorter one.
 GALLERY_SIMULATE_CAP_MS = 1000.0
+SHORTENED = re.compile(r"shortened to (\d+) ms")
 # Runs a PyNEST script unchanged with `nest` resolved to nestkit.nest (as the live mode's worker
 # does), from its own folder, with its folder importable (scripts in subfolders import siblings).
 RUNNER = (
@@ -56,6 +59,12 @@ def gallery_rows() -> list[tuple[str, str, str, str]]:
         (m.group(1), m.group(2).strip(), m.group(3).strip(), m.group(4) or m.group(5) or "")
         for m in ROW.finditer(GALLERY.read_text())
     ]
+
+
+def simulate_cap(on_nestkit: str) -> float:
+    """The row's Simulate cap: the one its "on nestkit" column names, else the default."""
+    m = SHORTENED.search(on_nestkit)
+    return float(m.group(1)) if m else GALLERY_SIMULATE_CAP_MS
 
 
 @pytest.fixture(scope="module")
@@ -117,27 +126,34 @@ def _example_copy(nest_examples: Path, work: Path, name: str) -> Path:
     return Path(shutil.copy(nest_examples / f"{name}.py", work))
 
 
-def _run_on_nestkit(nest_examples: Path, tmp_path: Path, name: str) -> str | None:
-    """Runs one example on nestkit in a copy of its folder; returns the error output if it fails."""
+def _run_on_nestkit(nest_examples: Path, tmp_path: Path, name: str, cap: float | None) -> str | None:
+    """Runs one example on nestkit in a copy of its folder (under the probe when its Simulate
+    calls are shortened to ``cap`` ms); returns the error output if it fails."""
     work = tmp_path / name.replace("/", "__")
     script = _example_copy(nest_examples, work, name)
+    if cap is None:
+        command = [sys.executable, "-c", RUNNER, str(script)]
+    else:
+        stats = ["--out", str(work / "stats.json"), "--simulate-cap", str(cap)]
+        command = [sys.executable, str(PROBE), "--module", "nestkit.nest", *stats, str(script)]
     run = subprocess.run(
-        [sys.executable, "-c", RUNNER, str(script)],
-        capture_output=True, text=True, timeout=300, cwd=work, env={**os.environ, "MPLBACKEND": "Agg"},
+        command, capture_output=True, text=True, timeout=300, cwd=work, env={**os.environ, "MPLBACKEND": "Agg"},
     )  # fmt: skip
     return None if run.returncode == 0 else f"exit {run.returncode}: {run.stderr[-1500:]}"
 
 
 def test_runs_only_examples_run_on_nestkit(nest_examples, tmp_path):
-    names = [name for name, _, check, _ in gallery_rows() if check.startswith("runs only")]
+    rows = [(name, text) for name, text, check, _ in gallery_rows() if check.startswith("runs only")]
+    names = [name for name, _ in rows]
+    caps = [simulate_cap(text) if SHORTENED.search(text) else None for _, text in rows]
     # Two at a time: the examples are single-threaded, CI machines have two cores or more.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        errors = dict(zip(names, pool.map(lambda n: _run_on_nestkit(nest_examples, tmp_path, n), names)))
+        errors = dict(zip(names, pool.map(lambda n, c: _run_on_nestkit(nest_examples, tmp_path, n, c), names, caps)))
     failed = {n: e for n, e in errors.items() if e is not None}
     assert not failed, failed
 
 
-def _probe(nest_examples: Path, tmp_path: Path, name: str, seeds: int, side: str) -> dict | str:
+def _probe(nest_examples: Path, tmp_path: Path, name: str, seeds: int, cap: float, side: str) -> dict | str:
     """The example's statistics on one side (``nest`` or ``nestkit``), or its error output."""
     work = tmp_path / side / name.replace("/", "__")
     script = _example_copy(nest_examples, work, name)
@@ -149,7 +165,7 @@ def _probe(nest_examples: Path, tmp_path: Path, name: str, seeds: int, side: str
     out = work / "stats.json"
     run = subprocess.run(
         [python, str(PROBE), "--module", module, "--out", str(out), "--seeds", ",".join(str(k) for k in range(1, seeds + 1)),
-         "--simulate-cap", str(GALLERY_SIMULATE_CAP_MS), str(script)],
+         "--simulate-cap", str(cap), str(script)],
         capture_output=True, text=True, timeout=300, cwd=work, env={**env, "MPLBACKEND": "Agg"},
     )  # fmt: skip
     if run.returncode != 0 or not out.is_file():
@@ -159,11 +175,20 @@ def _probe(nest_examples: Path, tmp_path: Path, name: str, seeds: int, side: str
 
 def test_statistics_examples_agree_with_nest(nest_examples, tmp_path):
     rows = [(name, *spec.split(", ")) for name, _, check, spec in gallery_rows() if check.startswith("statistics")]
-    said_shortened = {name for name, on_nestkit, check, _ in gallery_rows() if "shortened" in on_nestkit}
+    on_nestkit = {name: text for name, text, _, _ in gallery_rows()}
+    said_shortened = {name for name, text in on_nestkit.items() if "shortened" in text}
+    assert all(SHORTENED.search(on_nestkit[name]) for name in said_shortened)
     assert len(rows) >= 20
-    jobs = [(name, int(seeds), side) for name, _, seeds in rows for side in ("nest", "nestkit")]
+    jobs = [
+        (name, int(seeds), simulate_cap(on_nestkit[name]), side)
+        for name, _, seeds in rows
+        for side in ("nest", "nestkit")
+    ]
+    # The costliest runs first (one seed is what the gallery gives an example whose run takes long),
+    # so that the two workers do not end on one long run.
+    jobs.sort(key=lambda job: job[1] != 1)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(zip([(j[0], j[2]) for j in jobs], pool.map(lambda j: _probe(nest_examples, tmp_path, *j), jobs)))
+        results = dict(zip([(j[0], j[3]) for j in jobs], pool.map(lambda j: _probe(nest_examples, tmp_path, *j), jobs)))
     problems = {}
     for name, cls, _ in rows:
         ref, nk = results[(name, "nest")], results[(name, "nestkit")]
