@@ -133,6 +133,8 @@ sr = nest.Create("spike_recorder")
 mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": 1.0})
 nest.Connect(pg, n, syn_spec={"weight": 10.0})
 nest.Connect(n, n, {"rule": "pairwise_bernoulli", "p": 0.5}, {"synapse_model": "stdp_synapse", "weight": 1.0})
+nest.CopyModel("static_synapse", "ex", {"weight": 0.5})
+nest.Connect(n[:2], n[2:], "all_to_all", "ex")
 nest.Connect(n, sr)
 nest.Connect(mm, n)
 nest.Simulate(500.0)
@@ -161,10 +163,12 @@ def test_probe_captures_sections_connections_recorders_and_caps_simulate(tmp_pat
     assert first["nodes"] == {"iaf_psc_alpha": 4, "multimeter": 1, "poisson_generator": 1, "spike_recorder": 1}
     assert second["nodes"] == {"iaf_psc_exp": 1}
     rules = [(c["rule"], c["n"], c["deterministic"]) for c in first["connects"]]
-    assert rules[0] == ("all_to_all", 4, True) and rules[2:] == [("all_to_all", 4, True), ("all_to_all", 4, True)]
+    assert rules[0] == ("all_to_all", 4, True) and rules[2:] == [("all_to_all", 4, True)] * 3
     assert rules[1][0] == "pairwise_bernoulli" and not rules[1][2] and 0 <= rules[1][1] <= 16
     spikes, samples = first["recorders"]
     assert spikes["model"] == "spike_recorder" and spikes["n_events"] > 0
     assert samples["n_events"] == 4 * 99 and samples["columns"]["V_m"]["n"] == 4 * 99
     assert -70.0 <= samples["columns"]["V_m"]["mean"] <= -55.0
     assert first["synapses"]["stdp_synapse"]["n"] == rules[1][1]
+    # A syn_spec that is just a model's name counts for that model.
+    assert first["synapses"]["ex"] == {"n": 4, "weight_mean": 0.5, "weight_std": 0.0}
