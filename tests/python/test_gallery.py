@@ -7,8 +7,9 @@ on nestkit; this test makes every claim of its table true in CI:
   nestkit.parity.example_probe, once for each rng_seed 1..K and with every Simulate/Run call
   capped at GALLERY_SIMULATE_CAP_MS on both sides (or at the shorter N ms that the row's "on
   nestkit" column names, "shortened to N ms": large networks whose NEST run would take
-  minutes); what it built and recorded must agree in distribution within the tolerance CLASS of nestkit.parity.example_stats (its input is random,
-  so NEST and nestkit agree in distribution only, see docs/randomness.md);
+  minutes); what it built and recorded must agree in distribution within the tolerance CLASS
+  of nestkit.parity.example_stats (its input is random, so NEST and nestkit agree in
+  distribution only, see docs/randomness.md);
 - `runs only: REASON`: the script, unchanged, runs to its end on nestkit (with its Simulate
   calls shortened where the row says so); REASON says why it is not compared with NEST;
 - the table lists every top-level script of NEST's pynest/examples, so the map is complete.
