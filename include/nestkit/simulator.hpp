@@ -14,6 +14,7 @@
 #include "nestkit/stopwatch.hpp"
 #include "nestkit/structural_plasticity.hpp"
 #include "nestkit/synapse_model.hpp"
+#include "nestkit/thread_team.hpp"
 #include "nestkit/time_grid.hpp"
 #include "nestkit/value.hpp"
 
@@ -293,7 +294,11 @@ class Simulator {
   void deliver_serial(int tid, const std::vector<EmittedSpike>* slice);
   // The previous slice's spikes reach their targets at the start of the next slice, as in NEST
   // (so connection state read between Simulate calls is NEST's).
-  void deliver_previous_slice();
+  void deliver_previous_slice(bool team);
+  // Runs share(tid, nt) for every thread's share: on the OpenMP team, or one after another on this
+  // thread (ThreadTeamChoice; the shares are the same either way).
+  template <class Share>
+  void for_each_share(bool team, Share&& share);
   // Runs the triggers of one driver over its segments of one phase: this thread's share of them.
   void run_triggers(uint32_t driver, bool late, long stamp, const std::vector<ModulatorSpike>* spikes, int tid, int nt);
   // The triggers of this chunk that NEST runs after the targets' and the device sources' updates.
@@ -311,6 +316,7 @@ class Simulator {
     uint64_t position = 0;                      // kTargeted: the synapse's position in the source's row
   };
   void run_chunk(long from, long to, bool slice_end);
+  void run_chunk_shares(long from, long to, bool slice_end, bool team);
   // Secondary events: every source's values of the last interval through its secondary
   // connections (only the waveform-relaxation kinds when `wfr_only`), this thread's segments.
   void route_secondary(bool wfr_only, long origin, int tid);
@@ -357,6 +363,7 @@ class Simulator {
   TimeGrid grid_;
   uint32_t seed_ = 143202461;
   int threads_ = 1;
+  ThreadTeamChoice team_choice_;
   int rank_ = 0, ranks_ = 1;  // this process and the number of processes (MPI ranks)
   std::map<std::string, NodeProto> node_protos_;
   std::vector<SynapseProto> synapse_protos_;

@@ -172,15 +172,25 @@ void Simulator::simulate(double ms) {
   outputs.finish();
 }
 
-void Simulator::deliver_previous_slice() {
-  deliver_serial(0, &to_deliver_);
+template <class Share>
+void Simulator::for_each_share(bool team, Share&& share) {
+  if (!team) {
+    for (int tid = 0; tid < threads_; ++tid) share(tid, threads_);
+    return;
+  }
 #pragma omp parallel num_threads(threads_)
   {
 #ifdef _OPENMP
-    const int tid = omp_get_thread_num(), nt = omp_get_num_threads();
+    share(omp_get_thread_num(), omp_get_num_threads());
 #else
-    const int tid = 0, nt = 1;
+    share(0, 1);
 #endif
+  }
+}
+
+void Simulator::deliver_previous_slice(bool team) {
+  deliver_serial(0, &to_deliver_);
+  auto share = [&](int tid, int nt) {
     std::vector<uint32_t> scratch;
     for (const EmittedSpike& sp : to_deliver_) {
       Event e;
@@ -190,30 +200,31 @@ void Simulator::deliver_previous_slice() {
       e.offset = sp.offset;
       route(e, tid, nt, false, scratch);
     }
-  }
+  };
+  for_each_share(team, share);
   to_deliver_.clear();
   flush_weight_events();
 }
 
 void Simulator::run_chunk(long from, long to, bool slice_end) {
+  const bool team = team_choice_.use_team(threads_);
+  const auto started = std::chrono::steady_clock::now();
+  run_chunk_shares(from, to, slice_end, team);
+  team_choice_.record(team, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                      to - from);
+}
+
+void Simulator::run_chunk_shares(long from, long to, bool slice_end, bool team) {
   if (from == 0 && any_secondary_) {
     // The last interval's secondary events (NEST delivers them before the spikes).
     if (slice_ > 0) {
       if (ranks_ > 1) exchange_secondary();
       const long origin = slice_origin_ - min_delay_;
-#pragma omp parallel num_threads(threads_)
-      {
-#ifdef _OPENMP
-        const int tid = omp_get_thread_num();
-#else
-        const int tid = 0;
-#endif
-        route_secondary(false, origin, tid);
-      }
+      for_each_share(team, [&](int tid, int) { route_secondary(false, origin, tid); });
     }
     if (use_wfr_ && any_wfr_coupling_) relax_interval();
   }
-  if (from == 0 && !to_deliver_.empty()) deliver_previous_slice();
+  if (from == 0 && !to_deliver_.empty()) deliver_previous_slice(team);
   if (from == 0 && sp_enabled_) sp_update_connectivity();  // after the delivery, as NEST
   StepContext base;
   base.kernel = this;
@@ -230,13 +241,9 @@ void Simulator::run_chunk(long from, long to, bool slice_end) {
     p->update(ctx, from, to, 0, p->size());
   }
   const std::size_t first_new = slice_spikes_.size();
-#pragma omp parallel num_threads(threads_)
-  {
-#ifdef _OPENMP
-    const int tid = omp_get_thread_num(), nt = omp_get_num_threads();
-#else
-    const int tid = 0, nt = 1;
-#endif
+  // Each thread's share of the update, then (once, all updates done) the chunk's spikes in a fixed
+  // order, then each thread's share of the routing.
+  auto update_share = [&](int tid, int nt) {
     StepContext ctx = base;
     ctx.spikes = &thread_spikes_[tid];
     for (auto& p : pops_) {
@@ -244,18 +251,17 @@ void Simulator::run_chunk(long from, long to, bool slice_end) {
       const auto [lo, hi] = vp_block(p->size(), rank_ * nt + tid);
       p->update(ctx, from, to, lo, hi);
     }
-#pragma omp barrier
-#pragma omp single
-    {
-      // A fixed order (by stamp, then sender) makes every target's input sum
-      // independent of the number of threads.
-      for (auto& t : thread_spikes_) slice_spikes_.insert(slice_spikes_.end(), t.begin(), t.end());
-      std::sort(slice_spikes_.begin() + first_new, slice_spikes_.end(),
-                [](const EmittedSpike& a, const EmittedSpike& b) {
-                  return a.stamp != b.stamp ? a.stamp < b.stamp : a.gid < b.gid;
-                });
-      deliver_serial(tid, nullptr);
-    }
+  };
+  auto merge_spikes = [&](int tid) {
+    // A fixed order (by stamp, then sender) makes every target's input sum
+    // independent of the number of threads.
+    for (auto& t : thread_spikes_) slice_spikes_.insert(slice_spikes_.end(), t.begin(), t.end());
+    std::sort(slice_spikes_.begin() + first_new, slice_spikes_.end(), [](const EmittedSpike& a, const EmittedSpike& b) {
+      return a.stamp != b.stamp ? a.stamp < b.stamp : a.gid < b.gid;
+    });
+    deliver_serial(tid, nullptr);
+  };
+  auto route_share = [&](int tid, int nt) {
     std::vector<uint32_t> scratch;
     for (const Event& e : device_events_) {
       route(e, tid, nt, false, scratch);
@@ -274,6 +280,25 @@ void Simulator::run_chunk(long from, long to, bool slice_end) {
       for (std::size_t k = first_new; k < slice_spikes_.size(); ++k)
         route(spike_event(slice_spikes_[k]), tid, nt, true, scratch);
     run_late_triggers(tid, nt);  // this thread's segments, after its device spikes, before the slice's spikes
+  };
+  if (team) {
+#pragma omp parallel num_threads(threads_)
+    {
+#ifdef _OPENMP
+      const int tid = omp_get_thread_num(), nt = omp_get_num_threads();
+#else
+      const int tid = 0, nt = 1;
+#endif
+      update_share(tid, nt);
+#pragma omp barrier
+#pragma omp single
+      merge_spikes(tid);
+      route_share(tid, nt);
+    }
+  } else {
+    for (int tid = 0; tid < threads_; ++tid) update_share(tid, threads_);
+    merge_spikes(0);
+    for (int tid = 0; tid < threads_; ++tid) route_share(tid, threads_);
   }
   sp_on_spikes(first_new);  // structural plasticity: calcium and elements of the neurons that spiked
   if (ranks_ == 1) {
