@@ -295,10 +295,6 @@ class Simulator {
   // The previous slice's spikes reach their targets at the start of the next slice, as in NEST
   // (so connection state read between Simulate calls is NEST's).
   void deliver_previous_slice(bool team);
-  // Runs share(tid, nt) for every thread's share: on the OpenMP team, or one after another on this
-  // thread (ThreadTeamChoice; the shares are the same either way).
-  template <class Share>
-  void for_each_share(bool team, Share&& share);
   // Runs the triggers of one driver over its segments of one phase: this thread's share of them.
   void run_triggers(uint32_t driver, bool late, long stamp, const std::vector<ModulatorSpike>* spikes, int tid, int nt);
   // The triggers of this chunk that NEST runs after the targets' and the device sources' updates.

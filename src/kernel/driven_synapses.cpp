@@ -15,11 +15,8 @@
 #include <algorithm>
 #include <vector>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "nestkit/simulator.hpp"
+#include "thread_shares.hpp"
 
 namespace nestkit {
 
@@ -63,16 +60,8 @@ void Simulator::trigger_synapses(uint32_t driver, long stamp) {
   const auto early =
       std::lower_bound(driven_segments_.begin(), driven_segments_.end(), DrivenSegment{driver, false, 0});
   if (early == driven_segments_.end() || early->driver != driver || early->late) return;
-    // Each thread updates the segments it delivers to: their targets' spike histories are its own.
-#pragma omp parallel num_threads(threads_)
-  {
-#ifdef _OPENMP
-    const int tid = omp_get_thread_num(), nt = omp_get_num_threads();
-#else
-    const int tid = 0, nt = 1;
-#endif
-    run_triggers(driver, false, stamp, nullptr, tid, nt);
-  }
+  // Each thread updates the segments it delivers to: their targets' spike histories are its own.
+  run_thread_shares(threads_, true, [&](int tid, int nt) { run_triggers(driver, false, stamp, nullptr, tid, nt); });
 }
 
 void Simulator::run_late_triggers(int tid, int nt) {

@@ -23,6 +23,7 @@
 
 #include "nestkit/communicator.hpp"
 #include "nestkit/simulator.hpp"
+#include "thread_shares.hpp"
 
 namespace nestkit {
 
@@ -97,15 +98,7 @@ void Simulator::relax_interval() {
     converged = std::all_of(done.begin(), done.end(), [](uint8_t d) { return d != 0; });
     if (ranks_ > 1) {
       exchange_secondary();
-#pragma omp parallel num_threads(threads_)
-      {
-#ifdef _OPENMP
-        const int tid = omp_get_thread_num();
-#else
-        const int tid = 0;
-#endif
-        route_secondary(true, slice_origin_, tid);
-      }
+      run_thread_shares(threads_, true, [&](int tid, int) { route_secondary(true, slice_origin_, tid); });
       converged = communicator().max(converged ? 0L : 1L) == 0;  // every rank's nodes converged
     }
   }

@@ -9,6 +9,7 @@
 
 #include "nestkit/communicator.hpp"
 #include "nestkit/simulator.hpp"
+#include "thread_shares.hpp"
 
 namespace nestkit {
 
@@ -172,22 +173,6 @@ void Simulator::simulate(double ms) {
   outputs.finish();
 }
 
-template <class Share>
-void Simulator::for_each_share(bool team, Share&& share) {
-  if (!team) {
-    for (int tid = 0; tid < threads_; ++tid) share(tid, threads_);
-    return;
-  }
-#pragma omp parallel num_threads(threads_)
-  {
-#ifdef _OPENMP
-    share(omp_get_thread_num(), omp_get_num_threads());
-#else
-    share(0, 1);
-#endif
-  }
-}
-
 void Simulator::deliver_previous_slice(bool team) {
   deliver_serial(0, &to_deliver_);
   auto share = [&](int tid, int nt) {
@@ -201,7 +186,7 @@ void Simulator::deliver_previous_slice(bool team) {
       route(e, tid, nt, false, scratch);
     }
   };
-  for_each_share(team, share);
+  run_thread_shares(threads_, team, share);
   to_deliver_.clear();
   flush_weight_events();
 }
@@ -220,7 +205,7 @@ void Simulator::run_chunk_shares(long from, long to, bool slice_end, bool team) 
     if (slice_ > 0) {
       if (ranks_ > 1) exchange_secondary();
       const long origin = slice_origin_ - min_delay_;
-      for_each_share(team, [&](int tid, int) { route_secondary(false, origin, tid); });
+      run_thread_shares(threads_, team, [&](int tid, int) { route_secondary(false, origin, tid); });
     }
     if (use_wfr_ && any_wfr_coupling_) relax_interval();
   }
