@@ -140,6 +140,41 @@ enum Record : int {
 };
 // clang-format on
 
+// The steps one synapse integrates over, from its previous event t_p to the event at t_s.
+struct Span {
+  long remaining;  // steps left before the cutoff (carried over a flush event)
+  long t_begin;
+  long t_steps;
+};
+
+Span span_of(const EpropNodeConstants& k, long t_s, long t_p, const double* r, bool previous_was_flush) {
+  Span sp;
+  sp.remaining = previous_was_flush ? static_cast<long>(r[remaining_steps]) : k.cutoff;
+  sp.t_begin = t_p - 1;
+  sp.t_steps = std::min(sp.remaining, t_s - t_p);
+  return sp;
+}
+
+// After the integration: the cutoff left, the traces' decay over the rest of the interval, and
+// (once per spike) the optimizer.
+void finish_gradient(const EpropNodeConstants& k, bool readout, bool adaptive, bool each_step, long isi, const Span& sp,
+                     double* r, const double* cp, double& w, bool is_flush) {
+  const long rest = isi - sp.t_steps;
+  r[remaining_steps] = static_cast<double>(sp.remaining - sp.t_steps);
+  r[decay_steps] += static_cast<double>(rest);
+  if (!is_flush && r[decay_steps] > 0.0) {
+    r[z_bar] *= std::pow(k.P_v_m, r[decay_steps]);
+    if (!readout) {
+      r[e_bar] *= std::pow(k.kappa, r[decay_steps]);
+      r[e_bar_reg] *= std::pow(k.kappa_reg, r[decay_steps]);
+      if (adaptive) r[epsilon] *= std::pow(k.P_adapt, r[decay_steps]);
+    }
+    r[decay_steps] = 0.0;
+  }
+  if (!is_flush && !each_step)
+    w = eprop_opt::optimized_weight(cp, r + optimizer_state, sp.t_begin + sp.t_steps + rest, r[gradient], w);
+}
+
 // The gradient of one synapse from its previous event t_p to the event at t_s (NEST's
 // compute_gradient of eprop_iaf and eprop_readout). Flush events split the integration
 // between a source's spikes into pieces (the cutoff left, the traces' decay and the
@@ -151,23 +186,20 @@ void compute_gradient(EpropArchive& a, std::size_t post, long t_s, long t_p, dou
   const bool adaptive =
       a.kind() == EpropArchive::Kind::kRecurrentAdapt || a.kind() == EpropArchive::Kind::kRecurrentDeltaAdapt;
   const bool each_step = cp[opt_each_step] != 0.0;
-  const long isi = t_s - t_p;
-  long remaining = previous_was_flush ? static_cast<long>(r[remaining_steps]) : k.cutoff;
+  const Span sp = span_of(k, t_s, t_p, r, previous_was_flush);
   double z_current = 0.0;  // the spike that started this interval (none after a flush event)
   if (!previous_was_flush) {
     r[gradient] = 0.0;
     z_current = 1.0;
   }
-  const long t_begin = t_p - 1;
-  const long t_steps = std::min(remaining, isi);
-  const long t_end = t_begin + t_steps;
+  const long t_end = sp.t_begin + sp.t_steps;
   // The traces live in locals during the loop (the record is memory the compiler would
   // otherwise store and reload every step); the arithmetic is unchanged.
-  const EpropEntry* e = a.lower_bound(post, t_begin);
+  const EpropEntry* e = a.lower_bound(post, sp.t_begin);
   const EpropEntry* const last = a.end(post);
   double zb = r[z_bar], eb = r[e_bar], ebr = r[e_bar_reg], eps = r[epsilon], grad = r[gradient];
   double z_prev = r[z_prev_buffer];
-  for (long t = t_begin; t < t_end; ++t, ++e) {
+  for (long t = sp.t_begin; t < t_end; ++t, ++e) {
     if (e == last || e->t != t) {
       r[z_bar] = zb, r[e_bar] = eb, r[e_bar_reg] = ebr, r[epsilon] = eps, r[gradient] = grad;
       r[z_prev_buffer] = z_prev;
@@ -199,35 +231,133 @@ void compute_gradient(EpropArchive& a, std::size_t post, long t_s, long t_p, dou
   }
   r[z_bar] = zb, r[e_bar] = eb, r[e_bar_reg] = ebr, r[epsilon] = eps, r[gradient] = grad;
   r[z_prev_buffer] = z_prev;
-  remaining -= t_steps;
-  const long rest = isi - t_steps;
-  r[remaining_steps] = static_cast<double>(remaining);
-  r[decay_steps] += static_cast<double>(rest);
-  if (!is_flush && r[decay_steps] > 0.0) {
-    r[z_bar] *= std::pow(k.P_v_m, r[decay_steps]);
-    if (!readout) {
-      r[e_bar] *= std::pow(k.kappa, r[decay_steps]);
-      r[e_bar_reg] *= std::pow(k.kappa_reg, r[decay_steps]);
-      if (adaptive) r[epsilon] *= std::pow(k.P_adapt, r[decay_steps]);
-    }
-    r[decay_steps] = 0.0;
+  finish_gradient(k, readout, adaptive, each_step, t_s - t_p, sp, r, cp, w, is_flush);
+}
+
+// Up to kLanes synapses of one spike whose integrations span the same steps (the same previous
+// event, no flush between), onto different targets, with the optimizer once per spike: the same
+// arithmetic as compute_gradient, synapse by synapse in the same order, but side by side, so that
+// their dependency chains (each step's traces need the last step's) overlap instead of queueing.
+// Returns false, having changed nothing, where a target's history misses an entry (the caller
+// then takes compute_gradient, which reports it).
+constexpr int kLanes = 4;
+
+template <bool kReadout, bool kAdaptive>
+bool gradient_lanes(EpropArchive& a, const std::size_t* posts, double* const* rs, int n, const Span& sp, bool fresh) {
+  double zb[kLanes], eb[kLanes], ebr[kLanes], eps[kLanes], grad[kLanes], zp[kLanes], zc[kLanes];
+  double P[kLanes], kap[kLanes], kreg[kLanes], pad[kLanes], beta[kLanes];
+  const EpropEntry* e[kLanes];
+  // All kLanes lanes compute (fixed trip counts keep the lanes in registers); lanes past n repeat
+  // lane 0 and are not written back.
+  for (int l = 0; l < kLanes; ++l) {
+    const int src = l < n ? l : 0;
+    const EpropNodeConstants& k = a.constants(posts[src]);
+    P[l] = k.P_v_m, kap[l] = k.kappa, kreg[l] = k.kappa_reg, pad[l] = k.P_adapt, beta[l] = k.adapt_beta;
+    e[l] = a.lower_bound(posts[src], sp.t_begin);
+    if (a.end(posts[src]) - e[l] < sp.t_steps) return false;
+    const double* r = rs[src];
+    zb[l] = r[z_bar], eb[l] = r[e_bar], ebr[l] = r[e_bar_reg], eps[l] = r[epsilon];
+    grad[l] = fresh ? 0.0 : r[gradient];
+    zp[l] = r[z_prev_buffer];
+    zc[l] = fresh ? 1.0 : 0.0;
   }
-  if (!is_flush && !each_step) w = eprop_opt::optimized_weight(cp, r + optimizer_state, t_end + rest, r[gradient], w);
+  unsigned complete = 1;
+  for (long j = 0; j < sp.t_steps; ++j) {
+    const long t = sp.t_begin + j;
+    for (int l = 0; l < kLanes; ++l) {
+      const EpropEntry& x = e[l][j];
+      complete &= static_cast<unsigned>(x.t == t);
+      const double z = zp[l];
+      zp[l] = zc[l];
+      zc[l] = 0.0;
+      zb[l] = P[l] * zb[l] + z;
+      double increment;
+      if constexpr (kReadout) {
+        increment = x.signal * zb[l];
+      } else {
+        const double elig = kAdaptive ? x.signal * (zb[l] - beta[l] * eps[l]) : x.signal * zb[l];
+        if constexpr (kAdaptive) eps[l] = pad[l] * eps[l] + elig;
+        eb[l] = kap[l] * eb[l] + elig;
+        ebr[l] = kreg[l] * ebr[l] + (1.0 - kreg[l]) * elig;
+        increment = x.learning_signal * eb[l] + x.firing_rate_reg * ebr[l];
+      }
+      grad[l] += increment;
+    }
+  }
+  if (!complete) return false;
+  for (int l = 0; l < n; ++l) {
+    double* r = rs[l];
+    r[z_bar] = zb[l], r[e_bar] = eb[l], r[e_bar_reg] = ebr[l], r[epsilon] = eps[l], r[gradient] = grad[l];
+    r[z_prev_buffer] = zp[l];
+  }
+  return true;
+}
+
+// The synapses k, k+1, ... (at most kLanes) that can go through gradient_lanes together.
+int lanes_from(const SynapseSpike& s, std::size_t k, std::size_t* posts, double** rs, Span& sp) {
+  EpropArchive& a = *s.eprop;
+  const double* r0 = s.record_of(k);
+  const long t_p = static_cast<long>(r0[t_prev]);
+  const bool flush0 = r0[prev_was_flush] != 0.0;
+  if (t_p == 0) return 0;
+  int n = 0;
+  for (std::size_t j = k; j < s.count && n < kLanes; ++j) {
+    double* r = s.record_of(j);
+    const std::size_t post = s.target[j] - s.post_first;
+    if (static_cast<long>(r[t_prev]) != t_p || (r[prev_was_flush] != 0.0) != flush0) break;
+    const Span lane = span_of(a.constants(post), s.stamp, t_p, r, flush0);
+    if (n == 0) sp = lane;
+    if (lane.t_steps != sp.t_steps || lane.remaining != sp.remaining) break;
+    if (std::find(posts, posts + n, post) != posts + n) break;  // a multapse: its target's history changes
+    posts[n] = post;
+    rs[n++] = r;
+  }
+  return n;
+}
+
+bool gradients_side_by_side(SynapseSpike& s, std::size_t k, int& n, bool is_flush) {
+  std::size_t posts[kLanes];
+  double* rs[kLanes];
+  Span sp{};
+  n = lanes_from(s, k, posts, rs, sp);
+  if (n < 2) return false;
+  EpropArchive& a = *s.eprop;
+  const bool fresh = rs[0][prev_was_flush] == 0.0;
+  const bool readout = a.kind() == EpropArchive::Kind::kReadout;
+  const bool adaptive =
+      a.kind() == EpropArchive::Kind::kRecurrentAdapt || a.kind() == EpropArchive::Kind::kRecurrentDeltaAdapt;
+  const bool done = readout    ? gradient_lanes<true, false>(a, posts, rs, n, sp, fresh)
+                    : adaptive ? gradient_lanes<false, true>(a, posts, rs, n, sp, fresh)
+                               : gradient_lanes<false, false>(a, posts, rs, n, sp, fresh);
+  if (!done) return false;
+  const long t_p = static_cast<long>(rs[0][t_prev]);
+  for (int l = 0; l < n; ++l)
+    finish_gradient(a.constants(posts[l]), readout, adaptive, false, s.stamp - t_p, sp, rs[l], s.common,
+                    s.weight[k + l], is_flush);
+  return true;
 }
 
 void send_eprop(SynapseSpike& s) {
   // The kernel passes a flush event with nothing marked to transmit (a spike: everything).
   const bool is_flush = s.count > 0 && s.out_sent[0] == 0;
-  for (std::size_t k = 0; k < s.count; ++k) {
-    double* r = s.record_of(k);
-    const std::size_t post = s.target[k] - s.post_first;
-    const long t_p = static_cast<long>(r[t_prev]);
-    if (t_p != 0)
-      compute_gradient(*s.eprop, post, s.stamp, t_p, r, s.common, s.weight[k], is_flush, r[prev_was_flush] != 0.0);
-    s.eprop->erase_used(post, s.stamp, t_p);
-    r[t_prev] = static_cast<double>(s.stamp);
-    r[prev_was_flush] = is_flush ? 1.0 : 0.0;
-    s.out_weight[k] = s.weight[k];
+  // Side by side only with a record per synapse and the optimizer once per spike.
+  const bool lanes = s.count > 1 && s.record_each && s.common[opt_each_step] == 0.0;
+  for (std::size_t k = 0; k < s.count;) {
+    int n = 1;
+    const bool grouped = lanes && gradients_side_by_side(s, k, n, is_flush);
+    if (!grouped) n = 1;
+    for (std::size_t j = k; j < k + static_cast<std::size_t>(n); ++j) {
+      double* r = s.record_of(j);
+      const std::size_t post = s.target[j] - s.post_first;
+      const long t_p = static_cast<long>(r[t_prev]);
+      if (!grouped && t_p != 0)
+        compute_gradient(*s.eprop, post, s.stamp, t_p, r, s.common, s.weight[j], is_flush, r[prev_was_flush] != 0.0);
+      s.eprop->erase_used(post, s.stamp, t_p);
+      r[t_prev] = static_cast<double>(s.stamp);
+      r[prev_was_flush] = is_flush ? 1.0 : 0.0;
+      s.out_weight[j] = s.weight[j];
+    }
+    k += static_cast<std::size_t>(n);
   }
 }
 
