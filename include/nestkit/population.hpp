@@ -248,6 +248,11 @@ class Population {
 
   // The user's view of node i, in schema order (derived entries filled in).
   std::vector<Value> read_row(std::size_t i) const;
+  // One numeric entry (schema index k) of node i, without building the whole row.
+  double numeric_value(std::size_t i, int k) const;
+  // How many rows were written so far (SetStatus): a model whose prepare derives tables from its
+  // parameters alone can skip the work when nothing was written since.
+  uint64_t rows_written() const { return rows_written_; }
   // Checks a complete row against constraints and the model's validator.
   void validate_row(ParamRow& row) const;
   void write_row(std::size_t i, const std::vector<Value>& row);
@@ -374,6 +379,7 @@ class Population {
   std::vector<std::vector<double>> num_;
   std::vector<std::vector<Value>> obj_;
   std::vector<SamplerLink> samplers_;
+  uint64_t rows_written_ = 0;
   std::unique_ptr<SpikeArchive> archive_;
   const TimeGrid* grid_ptr_ = nullptr;
   double min_delay_ms_ = 0.1;

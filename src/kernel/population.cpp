@@ -63,7 +63,14 @@ void Population::validate_row(ParamRow& row) const {
   if (info_->validate) info_->validate(row);
 }
 
+double Population::numeric_value(std::size_t i, int k) const {
+  const ParamSpec& s = info_->specs[k];
+  if (!s.derived && s.numeric()) return num_[s.column][i];
+  return as_double(read_row(i)[k]);
+}
+
 void Population::write_row(std::size_t i, const std::vector<Value>& row) {
+  ++rows_written_;
   for (std::size_t k = 0; k < info_->specs.size(); ++k) {
     const ParamSpec& s = info_->specs[k];
     if (s.derived) continue;

@@ -61,10 +61,8 @@ void Simulator::prepare() {
       // The traces use the node's current tau_minus and tau_minus_triplet.
       const ModelInfo& info = p->info();
       const int tm = info.index_of("tau_minus"), tt = info.index_of("tau_minus_triplet");
-      for (std::size_t i = 0; i < p->size() && tm >= 0 && tt >= 0; ++i) {
-        const std::vector<Value> row = p->read_row(i);
-        a->set_time_constants(i, std::get<double>(row[tm]), std::get<double>(row[tt]));
-      }
+      for (std::size_t i = 0; i < p->size() && tm >= 0 && tt >= 0; ++i)
+        a->set_time_constants(i, p->numeric_value(i, tm), p->numeric_value(i, tt));
     }
     p->prepare(rc);
   }

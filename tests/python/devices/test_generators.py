@@ -323,3 +323,20 @@ def test_music_proxies_are_a_clear_error(nest, proxy):
     with pytest.raises(nest.NESTErrors.UnknownModelName, match="MUSIC"):
         nest.Create(proxy)
     assert nest.network_size == before
+
+
+def test_spike_generator_follows_spike_times_and_origin_set_between_runs(nest):
+    # The generator derives its spike steps once and reuses them over the facade's many kernel
+    # calls per Simulate; a SetStatus between runs must still take effect. The expected times are
+    # NEST 3.10's for this script.
+    sg = nest.Create("spike_generator", params={"spike_times": [1.0, 2.0, 13.0]})
+    sr = nest.Create("spike_recorder")
+    nest.Connect(sg, sr)
+    nest.Simulate(5.0)
+    sg.spike_times = [7.0, 8.5]
+    nest.Simulate(5.0)
+    nest.Simulate(2.0)
+    sg.set(origin=10.0, spike_times=[3.0, 4.5])
+    for _ in range(4):
+        nest.Simulate(2.5)
+    assert sr.get("events", "times").tolist() == [1.0, 2.0, 7.0, 8.5, 13.0, 14.5]
