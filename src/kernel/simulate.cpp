@@ -519,10 +519,17 @@ void Simulator::flush_weight_events() {
     if (a.sender != b.sender) return a.sender < b.sender;
     return a.target < b.target;
   });
-  for (const WeightEvent& e : all) {
-    Population& p = pop_of(e.recorder);
-    const WeightRecord r{e.stamp, e.sender, e.target, e.weight, e.receptor, e.port};
-    p.record_weights(e.recorder - p.first_gid(), &r, 1);
+  // Consecutive events of one recorder go in one call (the same records in the same order; the
+  // recorder then looks its filters up once, not once per event).
+  std::vector<WeightRecord> run;
+  for (std::size_t a = 0, b = 0; a < all.size(); a = b) {
+    run.clear();
+    for (b = a; b < all.size() && all[b].recorder == all[a].recorder; ++b) {
+      const WeightEvent& e = all[b];
+      run.push_back({e.stamp, e.sender, e.target, e.weight, e.receptor, e.port});
+    }
+    Population& p = pop_of(all[a].recorder);
+    p.record_weights(all[a].recorder - p.first_gid(), run.data(), run.size());
   }
 }
 
