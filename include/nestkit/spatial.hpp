@@ -98,6 +98,11 @@ class Mask {
 
   int dim() const { return dim_; }
   bool inside(const Point& p) const;
+  // keep[m] = inside(x_m - anchor) for the n points whose coordinates are xs[axis][m]
+  // (n <= kInsideBatch): the same arithmetic as inside(), with the mask's tree of
+  // mirrors and shifts resolved once for the batch.
+  static constexpr std::size_t kInsideBatch = 128;
+  void inside_batch(const Point& anchor, const double* const xs[3], std::size_t n, uint8_t* keep) const;
   // NEST's tests for a whole box [lo, hi]: surely inside / surely outside (used to
   // prune the position tree exactly as NEST does, boundary cases included).
   bool box_inside(const Point& lo, const Point& hi) const;

@@ -12,6 +12,7 @@
 // from the stream, so program and tree give bit-identical values for the same stream.
 // It lives in connect/ because Connect uses it; the spatial types it needs are only
 // named here, and src/spatial/ uses it as it is.
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -21,6 +22,7 @@ namespace nestkit {
 
 namespace spatial {
 struct SpatialContext;
+class Layer;
 // NEST's rectified Gabor kernel of a displacement (dx, dy) (spatial_distributions.gabor);
 // shared by the program and Distribution::draw (src/spatial/spatial_param.cpp).
 double gabor(double dx, double dy, double cos_theta, double sin_theta, double gamma, double inv_two_std2, double lambda,
@@ -37,6 +39,23 @@ class ParamProgram {
     WithContext env{ctx, rng};
     return run(0, env);
   }
+  // Whether the value depends on the candidate pair only (no random leaf, no node
+  // values): then eval_pairs gives eval()'s values for many pairs at once and takes
+  // nothing from the stream.
+  bool pair_function() const;
+  // Pairs of one owner node with many others, for eval_pairs: the owner's position, and
+  // the others' coordinates per axis; `layer` is the one whose periodicity applies.
+  struct Pairs {
+    const spatial::Layer* layer = nullptr;
+    std::array<double, 3> owner{};
+    bool owner_is_source = false;
+    const double* other[3] = {nullptr, nullptr, nullptr};
+    std::size_t n = 0;
+  };
+  // out[m] = eval() of pair m (pair_function() must hold): the same operations in the
+  // same order per pair, op by op over the batch (exp with the C library's bits,
+  // four lanes at a time where that is proven: integrators/exp_array.hpp).
+  void eval_pairs(const Pairs& pairs, double* out) const;
   // Throws KernelException (NEST's message) if a distance or position axis lies beyond
   // the layers' `dim` dimensions.
   void check_dims(int dim) const;
@@ -103,6 +122,10 @@ class ParamProgram {
   // per-synapse path passes and tests nothing more than the stream) or WithContext.
   template <class Env>
   double run(int n, Env& env) const;
+  // eval_pairs for pairs [m0, m0 + len), each node's values in scratch + node * stride;
+  // one body, compiled for the baseline and for AVX2 (param_pairs.cpp).
+  void eval_chunk(const Pairs& pairs, std::size_t m0, std::size_t len, double* scratch) const;
+  void eval_chunk_avx2(const Pairs& pairs, std::size_t m0, std::size_t len, double* scratch) const;
   std::vector<Node> nodes_;
 };
 

@@ -2,8 +2,10 @@
 // arithmetic in the same order, so points on a boundary fall on the same side.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numbers>
 
+#include "core/cpu_features.hpp"
 #include "nestkit/coerce.hpp"
 #include "nestkit/errors.hpp"
 #include "nestkit/spatial.hpp"
@@ -490,6 +492,99 @@ bool Mask::inside(const Point& p0) const {
       return m->m1_->inside(p) && !m->m2_->inside(p);
     default:
       return false;
+  }
+}
+
+namespace {
+
+// inside()'s three ball tests (each axis, the inscribed diamond, the length), all
+// evaluated and combined: the same verdict without a branch per point, four points
+// at a time (two SSE2 or one AVX2 register per axis).
+typedef double V4 __attribute__((vector_size(32)));
+typedef long long M4 __attribute__((vector_size(32)));
+
+template <int D>
+[[gnu::always_inline]] inline void ball_lanes(const double (*p)[Mask::kInsideBatch], const Point& c, double r,
+                                              std::size_t n, uint8_t* keep) {
+  std::size_t m = 0;
+  for (; m + 4 <= n; m += 4) {
+    M4 out{};
+    V4 sum{}, sq{};
+    for (int i = 0; i < D; ++i) {
+      V4 x;
+      std::memcpy(&x, &p[i][m], sizeof x);
+      const V4 d = x - c[i];
+      const V4 di = reinterpret_cast<V4>(reinterpret_cast<M4>(d) & 0x7fffffffffffffffLL);  // |d|
+      out |= di > r;
+      sum += di;
+      sq += d * d;
+    }
+    V4 len;
+    for (int l = 0; l < 4; ++l) len[l] = __builtin_sqrt(sq[l]);
+    const M4 in = ~out & ((sum <= r) | (len <= r));
+    for (int l = 0; l < 4; ++l) keep[m + l] = static_cast<uint8_t>(in[l] & 1);
+  }
+  for (; m < n; ++m) {
+    int out = 0;
+    double sum = 0, sq = 0;
+    for (int i = 0; i < D; ++i) {
+      const double d = p[i][m] - c[i];
+      const double di = std::abs(d);
+      out |= di > r;
+      sum += di;
+      sq += d * d;
+    }
+    keep[m] = static_cast<uint8_t>((out == 0) & ((sum <= r) | (std::sqrt(sq) <= r)));
+  }
+}
+
+template <int D>
+void ball_batch(const double (*p)[Mask::kInsideBatch], const Point& c, double r, std::size_t n, uint8_t* keep) {
+  ball_lanes<D>(p, c, r, n, keep);
+}
+template <int D>
+NESTKIT_TARGET_AVX2 void ball_batch_avx2(const double (*p)[Mask::kInsideBatch], const Point& c, double r, std::size_t n,
+                                         uint8_t* keep) {
+  ball_lanes<D>(p, c, r, n, keep);
+}
+
+}  // namespace
+
+void Mask::inside_batch(const Point& anchor, const double* const xs[3], std::size_t n, uint8_t* keep) const {
+  if (kind_ == Kind::kGrid) throw KernelException("Grid mask must be applied to a grid layer.");
+  double p[3][kInsideBatch];
+  for (int i = 0; i < dim_; ++i)
+    for (std::size_t m = 0; m < n; ++m) p[i][m] = xs[i][m] - anchor[i];
+  const Mask* mk = this;
+  while (mk->kind_ == Kind::kConverse || mk->kind_ == Kind::kAnchored) {
+    for (int i = 0; i < dim_; ++i) {
+      if (mk->kind_ == Kind::kConverse)
+        for (std::size_t m = 0; m < n; ++m) p[i][m] = -p[i][m];
+      else
+        for (std::size_t m = 0; m < n; ++m) p[i][m] -= mk->center_[i];
+    }
+    mk = mk->m1_.get();
+  }
+  if (mk->kind_ == Kind::kBall) {
+    const bool avx2 = use_avx2();
+    if (dim_ == 2)
+      (avx2 ? ball_batch_avx2<2> : ball_batch<2>)(p, mk->center_, mk->radius_, n, keep);
+    else
+      (avx2 ? ball_batch_avx2<3> : ball_batch<3>)(p, mk->center_, mk->radius_, n, keep);
+    return;
+  }
+  if (mk->kind_ == Kind::kBox && !mk->rotated_) {
+    for (std::size_t m = 0; m < n; ++m) {
+      bool in = true;
+      for (int i = 0; i < dim_; ++i) in &= (mk->a_[i] <= p[i][m]) & (p[i][m] <= mk->b_[i]);
+      keep[m] = in;
+    }
+    return;
+  }
+  for (std::size_t m = 0; m < n; ++m) {
+    Point q{};
+    for (int i = 0; i < dim_; ++i) q[i] = p[i][m];
+    keep[m] = mk->kind_ != Kind::kGrid && mk->inside(q);
   }
 }
 

@@ -1,6 +1,6 @@
 // Spatial connection rules (NEST's ConnectionCreator): pairwise_bernoulli
 // (target- or source-centred), fixed_indegree and fixed_outdegree, with masks and
-// spatial kernels. Candidates come from a cell list, so a small mask costs its
+// spatial kernels. Candidates come from the position tree (position_tree.hpp), so a small mask costs its
 // own candidate pairs, not the whole layer. Each owner (target, or source for
 // fixed_outdegree) draws from its own stream, keyed by (seed, call, owner), so
 // the connections do not depend on the thread count.
@@ -15,137 +15,11 @@
 #include "connect/rules.hpp"
 #include "nestkit/errors.hpp"
 #include "nestkit/spatial.hpp"
+#include "spatial/position_tree.hpp"
 
 namespace nestkit::spatial {
 
 namespace {
-
-// NEST's position tree (nestkernel/ntree*.h) rebuilt with the same geometry:
-// leaves of at most 100 nodes, depth at most 10, points within one epsilon above a
-// split line sorted to the lower half, periodic positions wrapped at insertion.
-// Masks prune whole cells with their box tests, so a mask costs about its own
-// candidates; and because NEST's pruning decides boundary cases (a point on a
-// cell edge), mirroring it makes the same connections to the last bit.
-class PositionTree {
- public:
-  static constexpr std::size_t kCapacity = 100;
-  static constexpr int kMaxDepth = 10;
-
-  // `ll`, `extent`: the tree's region; points of `layer` (first gid `first`) from `nodes`.
-  PositionTree(const Layer& layer, uint32_t first, const NodeCollection& nodes, const Point& ll, const Point& extent,
-               bool periodic)
-      : dim_(layer.dim()), periodic_(periodic) {
-    cells_.push_back(Cell{ll, extent, 0, {}, -1});
-    for (std::size_t k = 0; k < nodes.size(); ++k) {
-      Point p = layer.position(nodes[k] - first);
-      if (periodic_)
-        for (int i = 0; i < dim_; ++i) {
-          p[i] = ll[i] + std::fmod(p[i] - ll[i], extent[i]);
-          if (p[i] < ll[i]) p[i] += extent[i];
-        }
-      pos_.push_back(p);
-      gid_.push_back(nodes[k]);
-      insert(0, static_cast<uint32_t>(k));
-    }
-  }
-
-  int dim() const { return dim_; }
-  bool periodic() const { return periodic_; }
-  const Point& lower_left() const { return cells_[0].ll; }
-  const Point& extent() const { return cells_[0].ext; }
-  const Point& pos(std::size_t k) const { return pos_[k]; }
-  uint32_t gid(std::size_t k) const { return gid_[k]; }
-
-  // Appends the points inside `mask` at `anchor`, as NEST's masked iterator yields them.
-  void query(const Mask& mask, const Point& anchor, std::vector<uint32_t>& out) const {
-    bool first_leaf = true;
-    visit(0, mask, anchor, false, first_leaf, out);
-  }
-
- private:
-  struct Cell {
-    Point ll, ext;
-    int depth;
-    std::vector<uint32_t> items;
-    int child0;  // index of the first of 2^dim children, -1 for a leaf
-  };
-
-  int subcell(const Cell& c, const Point& p) const {
-    int r = 0;
-    for (int i = 0; i < dim_; ++i) {
-      const bool lower = ((c.ll[i] + c.ext[i] / 2) - p[i]) > -std::numeric_limits<double>::epsilon();
-      r += (1 << i) * (lower ? 0 : 1);
-    }
-    return r;
-  }
-
-  void insert(int c, uint32_t k) {
-    while (true) {
-      if (cells_[c].child0 < 0 && cells_[c].items.size() >= kCapacity && cells_[c].depth < kMaxDepth) split(c);
-      if (cells_[c].child0 < 0) {
-        cells_[c].items.push_back(k);
-        return;
-      }
-      c = cells_[c].child0 + subcell(cells_[c], pos_[k]);
-    }
-  }
-
-  void split(int c) {
-    const int n = 1 << dim_;
-    const int child0 = static_cast<int>(cells_.size());
-    for (int j = 0; j < n; ++j) {
-      Cell ch{cells_[c].ll, {}, cells_[c].depth + 1, {}, -1};
-      for (int i = 0; i < dim_; ++i) {
-        if (j & (1 << i)) ch.ll[i] += cells_[c].ext[i] * 0.5;
-        ch.ext[i] = cells_[c].ext[i] * 0.5;
-      }
-      cells_.push_back(ch);
-    }
-    cells_[c].child0 = child0;
-    std::vector<uint32_t> items;
-    items.swap(cells_[c].items);
-    for (uint32_t k : items) insert(child0 + subcell(cells_[c], pos_[k]), k);
-  }
-
-  void visit(int c, const Mask& mask, const Point& anchor, bool all_in, bool& first_leaf,
-             std::vector<uint32_t>& out) const {
-    const Cell& cell = cells_[c];
-    if (!all_in) {
-      Point lo{}, hi{};
-      for (int i = 0; i < dim_; ++i) {
-        lo[i] = cell.ll[i] - anchor[i];
-        hi[i] = lo[i] + cell.ext[i];
-      }
-      // NEST tests "inside" before "outside" below the root, "outside" first at the root.
-      if (c == 0 && mask.box_outside(lo, hi)) return;
-      if (mask.box_inside(lo, hi))
-        all_in = true;
-      else if (c != 0 && mask.box_outside(lo, hi))
-        return;
-    }
-    if (cell.child0 >= 0) {
-      for (int j = 0; j < (1 << dim_); ++j) visit(cell.child0 + j, mask, anchor, all_in, first_leaf, out);
-      return;
-    }
-    for (std::size_t m = 0; m < cell.items.size(); ++m) {
-      const uint32_t k = cell.items[m];
-      // The first node of the first leaf reached is always tested (NEST's iterator start).
-      if (!all_in || (first_leaf && m == 0)) {
-        Point d = pos_[k];
-        for (int i = 0; i < dim_; ++i) d[i] -= anchor[i];
-        if (!mask.inside(d)) continue;
-      }
-      out.push_back(k);
-    }
-    first_leaf = false;
-  }
-
-  int dim_;
-  bool periodic_;
-  std::vector<Cell> cells_;
-  std::vector<Point> pos_;
-  std::vector<uint32_t> gid_;
-};
 
 // A pool of candidate nodes: the tree (with a mask) or the plain positions (without).
 struct Pool {
@@ -171,41 +45,6 @@ struct Pool {
   uint32_t gid_of(std::size_t k) const { return tree ? tree->gid(k) : gid[k]; }
 };
 
-double mod_pos(double x, double p) {
-  x = std::fmod(x, p);
-  if (x < 0) x += p;
-  return x;
-}
-
-// The indices of the pool points inside `mask` centred on `anchor`, with NEST's
-// periodic images (ntree masked_iterator): the anchor is moved so the mask's
-// lower corner lies in the tree's region, plus one image per wrapped dimension.
-void masked_candidates(const PositionTree& tree, const Mask& mask, const Point& anchor, std::vector<uint32_t>& out) {
-  out.clear();
-  const auto [blo, bhi] = mask.bbox();
-  const int D = tree.dim();
-  std::vector<Point> anchors{anchor};
-  if (tree.periodic()) {
-    Point a = anchor;
-    const Point& ll = tree.lower_left();
-    const Point& ext = tree.extent();
-    for (int i = 0; i < D; ++i) a[i] = mod_pos(a[i] + blo[i] - ll[i], ext[i]) - blo[i] + ll[i];
-    anchors = {a};
-    for (int i = 0; i < D; ++i) {
-      if (a[i] + bhi[i] - ll[i] > ext[i]) {
-        const std::size_t n = anchors.size();
-        for (std::size_t j = 0; j < n; ++j) {
-          Point q = anchors[j];
-          q[i] -= ext[i];
-          anchors.push_back(q);
-        }
-      }
-    }
-  }
-  for (const Point& a : anchors) tree.query(mask, a, out);
-  std::sort(out.begin(), out.end());
-}
-
 void check_mask(const Mask& mask, const Layer& layer, bool allow_oversized) {
   if (mask.dim() != layer.dim())
     throw BadProperty("the " + std::to_string(mask.dim()) + "-D mask '" + mask.description() +
@@ -219,9 +58,12 @@ void check_mask(const Mask& mask, const Layer& layer, bool allow_oversized) {
                         std::to_string(i) + ", the layer " + std::to_string(layer.extent()[i]) + ")");
 }
 
+// What one thread made for its owners, in owner order: partners (and per-connection
+// weights and delays where the syn_spec draws them), and where each owner's end.
 struct Made {
   std::vector<uint32_t> partner;
   std::vector<double> weight, delay;
+  std::vector<std::size_t> end;
 };
 
 // Chooses k of `cand` by weights `w` (all equal when empty), NEST's lottery
@@ -315,12 +157,18 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
       weight_each ? std::optional<ParamProgram>(syn.weight.dist) : std::nullopt;
   const std::optional<ParamProgram> delay_expr =
       delay_each ? std::optional<ParamProgram>(syn.delay.dist) : std::nullopt;
+  const bool batch_kernel = kernel && kernel->pair_function();
   for (const auto* e : {&kernel, &weight_expr, &delay_expr})
     if (*e) (*e)->check_dims(src.dim());
 
   const std::size_t n = owners.size();
-  std::vector<Made> made(n);
   const int threads = std::max(1, std::min<int>(sim.num_virtual_processes(), static_cast<int>(n / 64) + 1));
+  std::vector<Made> made(threads);
+  // Whether each candidate takes exactly one uniform (pairwise_bernoulli with a kernel
+  // and syn_spec values that draw nothing): then the draws are made first and the
+  // candidates kept without a branch per candidate, in the same order as one by one.
+  const bool draws_first =
+      batch_kernel && (!weight_expr || weight_expr->pair_function()) && (!delay_expr || delay_expr->pair_function());
   std::vector<std::exception_ptr> errors(threads);
 #pragma omp parallel for num_threads(threads) schedule(static, 1)
   for (int b = 0; b < threads; ++b) {
@@ -328,8 +176,16 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
       SpatialContext ctx;
       current_context() = &ctx;
       std::vector<uint32_t> cand;
-      std::vector<double> w;
-      for (std::size_t o = n * b / threads; o < n * (b + 1) / threads; ++o) {
+      std::vector<double> w, kernel_values, other[3], draws;
+      std::vector<uint32_t> kept;
+      Made& out = made[b];
+      const std::size_t lo = n * b / threads, hi = n * (b + 1) / threads;
+      out.end.reserve(hi - lo);
+      for (std::size_t o = lo; o < hi; ++o) {
+        struct EndOfOwner {  // records where this owner's partners end, however the body exits
+          Made& m;
+          ~EndOfOwner() { m.end.push_back(m.partner.size()); }
+        } end_of_owner{out};
         const uint32_t owner = owners[o];
         const Point owner_pos = owner_layer.position(owner - owner_first);
         RandomStream rng(sim.seed(), Purpose::kConnect, owner, (uint64_t{1} << 63) | call);
@@ -339,11 +195,26 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
           cand.resize(pool.size());
           std::iota(cand.begin(), cand.end(), 0u);
         }
-        Made& out = made[o];
         auto set_pair = [&](uint32_t k, const Layer& layer) {
           ctx.source = outdegree ? owner_pos : pool.at(k);
           ctx.target = outdegree ? pool.at(k) : owner_pos;
           ctx.layer = &layer;
+        };
+        // The kernel for every candidate at once, where it is a function of the pair
+        // only (it then draws nothing, so the stream is consumed as per pair).
+        auto kernel_batch = [&](const Layer& layer) {
+          ParamProgram::Pairs pairs;
+          pairs.layer = &layer;
+          pairs.owner = owner_pos;
+          pairs.owner_is_source = outdegree;
+          pairs.n = cand.size();
+          for (int a = 0; a < layer.dim(); ++a) {
+            other[a].resize(cand.size());
+            for (std::size_t j = 0; j < cand.size(); ++j) other[a][j] = pool.at(cand[j])[a];
+            pairs.other[a] = other[a].data();
+          }
+          kernel_values.resize(cand.size());
+          kernel->eval_pairs(pairs, kernel_values.data());
         };
         auto emit = [&](uint32_t k, const Layer& layer) {
           set_pair(k, layer);
@@ -351,12 +222,36 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
           if (delay_expr) out.delay.push_back(delay_expr->eval(ctx, rng));
           if (weight_expr) out.weight.push_back(weight_expr->eval(ctx, rng));
         };
+        if (rule == "pairwise_bernoulli" && draws_first) {
+          kernel_batch(geometry);
+          const std::size_t c = cand.size();
+          draws.resize(c);
+          kept.resize(c);
+          for (std::size_t j = 0; j < c; ++j) {
+            const bool self = !req.allow_autapses && pool.gid_of(cand[j]) == owner;  // takes no draw
+            draws[j] = self ? std::numeric_limits<double>::quiet_NaN() : rng.uniform();
+          }
+          std::size_t count = 0;
+          for (std::size_t j = 0; j < c; ++j) {
+            kept[count] = static_cast<uint32_t>(j);
+            count += draws[j] < kernel_values[j];  // NaN (self) is never below
+          }
+          for (std::size_t a = 0; a < count; ++a) emit(cand[kept[a]], geometry);
+          continue;
+        }
         if (rule == "pairwise_bernoulli") {
-          for (uint32_t k : cand) {
+          if (batch_kernel) kernel_batch(geometry);
+          for (std::size_t j = 0; j < cand.size(); ++j) {
+            const uint32_t k = cand[j];
             if (!req.allow_autapses && pool.gid_of(k) == owner) continue;
             if (kernel) {
-              set_pair(k, geometry);
-              const double p = kernel->eval(ctx, rng);
+              double p;
+              if (batch_kernel) {
+                p = kernel_values[j];
+              } else {
+                set_pair(k, geometry);
+                p = kernel->eval(ctx, rng);
+              }
               if (!(rng.uniform() < p)) continue;
             }
             emit(k, geometry);
@@ -364,10 +259,17 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
           continue;
         }
         if (poisson) {
-          for (uint32_t k : cand) {
+          if (batch_kernel) kernel_batch(geometry);
+          for (std::size_t j = 0; j < cand.size(); ++j) {
+            const uint32_t k = cand[j];
             if (!req.allow_autapses && pool.gid_of(k) == owner) continue;
-            set_pair(k, geometry);
-            const double mu = kernel->eval(ctx, rng);
+            double mu;
+            if (batch_kernel) {
+              mu = kernel_values[j];
+            } else {
+              set_pair(k, geometry);
+              mu = kernel->eval(ctx, rng);
+            }
             if (!(mu >= 0) || !std::isfinite(mu))
               throw BadProperty("Connection parameter 0 \u2264 pairwise_avg_num_conns required (the kernel gave " +
                                 std::to_string(mu) + ")");
@@ -386,9 +288,17 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
         w.clear();
         if (kernel) {
           std::size_t positive = 0;
-          for (uint32_t k : cand) {
-            set_pair(k, src);  // NEST evaluates the kernel in the source layer for both rules
-            const double v = kernel->eval(ctx, rng);
+          // NEST evaluates the kernel in the source layer for both rules.
+          if (batch_kernel) kernel_batch(src);
+          for (std::size_t j = 0; j < cand.size(); ++j) {
+            const uint32_t k = cand[j];
+            double v;
+            if (batch_kernel) {
+              v = kernel_values[j];
+            } else {
+              set_pair(k, src);
+              v = kernel->eval(ctx, rng);
+            }
             if (!(v >= 0) || !std::isfinite(v))
               throw BadProperty("the connection probability kernel gave " + std::to_string(v) +
                                 "; it must be finite and >= 0");
@@ -427,19 +337,19 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
   staged.owners = owners.ids();
   staged.offsets.assign(n + 1, 0);
   std::size_t total = 0;
-  for (std::size_t o = 0; o < n; ++o) {
-    total += made[o].partner.size();
-    staged.offsets[o + 1] = total;
+  for (int b = 0, o = 0; b < threads; ++b) {
+    for (std::size_t e : made[b].end) staged.offsets[++o] = total + e;
+    total += made[b].partner.size();
   }
   staged.partners.reserve(total);
   std::vector<double> weights, delays;
   if (weight_each) weights.reserve(total);
   if (delay_each) delays.reserve(total);
-  for (std::size_t o = 0; o < n; ++o) {
-    staged.partners.insert(staged.partners.end(), made[o].partner.begin(), made[o].partner.end());
-    weights.insert(weights.end(), made[o].weight.begin(), made[o].weight.end());
-    delays.insert(delays.end(), made[o].delay.begin(), made[o].delay.end());
-    std::vector<uint32_t>().swap(made[o].partner);  // free as we go: peak memory
+  for (Made& m : made) {
+    staged.partners.insert(staged.partners.end(), m.partner.begin(), m.partner.end());
+    weights.insert(weights.end(), m.weight.begin(), m.weight.end());
+    delays.insert(delays.end(), m.delay.begin(), m.delay.end());
+    m = Made();  // free as we go: peak memory
   }
   if (weight_each) syn.weight = ParamSource::of(std::move(weights));
   if (delay_each) syn.delay = ParamSource::of(std::move(delays));

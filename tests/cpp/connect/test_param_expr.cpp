@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "connect/param_program.hpp"
@@ -101,10 +102,12 @@ TEST(ParamProgram, DrawsWhatTheTreeDraws) {
 // with operands that validate (a small deterministic generator: the test is reproducible).
 class TreeGen {
  public:
-  explicit TreeGen(uint64_t seed) : s_(seed) {}
+  // pair_only: no random leaves and no redraw (the pair functions of eval_pairs).
+  explicit TreeGen(uint64_t seed, bool pair_only = false) : s_(seed), pair_only_(pair_only) {}
   Distribution tree(int depth, int dim) {
     const int leaves = 10;
     int k = pick(depth <= 0 ? leaves : leaves + 24);
+    if (pair_only_ && ((k >= 1 && k <= 5) || k == leaves + 18)) k = 6 + pick(4);
     switch (k) {
       case 0:
         return constant(4 * u() - 2);
@@ -150,6 +153,7 @@ class TreeGen {
 
  private:
   uint64_t s_;
+  bool pair_only_;
   uint64_t next() {
     s_ = s_ * 6364136223846793005ull + 1442695040888963407ull;
     return s_ >> 33;
@@ -206,6 +210,63 @@ TEST(ParamProgram, SpatialExpressionsDrawWhatTheTreeDraws) {
     spatial::current_context() = nullptr;
   }
   EXPECT_GT(values, 14000);  // errors (a redraw that never lands) are rare
+}
+
+TEST(ParamProgram, PairBatchesGiveEachPairsValue) {
+  // eval_pairs (op by op over a batch, AVX2 or baseline loops, the vector exp) must give
+  // eval()'s value for every pair, bit for bit: random pair-function trees, the owner as
+  // source and as target, periodic and open layers, batches across the chunk size, and
+  // periodic displacements of exactly half an extent (the ties of the wrap's rounding).
+  using spatial::Layer;
+  using spatial::SpatialContext;
+  const Layer grid = Layer::grid({7, 5}, std::vector<double>{1.0, 1.2}, std::nullopt, true);
+  const Layer free3 = Layer::free({{0.1, 0.2, 0.3}, {0.4, -0.3, 0.1}, {0.35, 1.2, -0.2}}, std::nullopt, false);
+  const Layer wrap3 = Layer::free({{0.1, 0.2, 0.3}, {0.4, -0.3, 0.1}}, std::vector<double>{2.0, 3.0, 1.5}, true);
+  const Layer* layers[] = {&grid, &free3, &wrap3};
+  TreeGen gen(777, true);
+  long values = 0;
+  for (int t = 0; t < 600; ++t) {
+    const Layer& layer = *layers[t % 3];
+    const Distribution d = gen.tree(1 + t % 4, layer.dim());
+    const ParamProgram program(d);
+    ASSERT_TRUE(program.pair_function()) << "tree " << t;
+    const std::size_t n = 1 + static_cast<std::size_t>(gen.u() * 600);
+    std::vector<double> other[3];
+    ParamProgram::Pairs pairs;
+    pairs.layer = &layer;
+    pairs.owner_is_source = t % 2;
+    pairs.n = n;
+    for (int i = 0; i < 3; ++i) {
+      pairs.owner[i] = 2 * gen.u() - 1;
+      other[i].resize(n);
+      for (std::size_t m = 0; m < n; ++m) {
+        // Every fifth pair lies k + 1/2 extents away: the wrap rounds a tie.
+        const double half = (static_cast<double>(m % 3) - 1.5) * layer.extent()[i];
+        other[i][m] = m % 5 == 0 ? pairs.owner[i] + half : 2 * gen.u() - 1;
+      }
+      pairs.other[i] = other[i].data();
+    }
+    std::vector<double> batch(n);
+    program.eval_pairs(pairs, batch.data());
+    SpatialContext ctx;
+    ctx.layer = &layer;
+    RandomStream rng(1, Purpose::kConnect, 0, 0);
+    for (std::size_t m = 0; m < n; ++m) {
+      for (int i = 0; i < 3; ++i) {
+        (pairs.owner_is_source ? ctx.source : ctx.target)[i] = pairs.owner[i];
+        (pairs.owner_is_source ? ctx.target : ctx.source)[i] = other[i][m];
+      }
+      const double one = program.eval(ctx, rng);
+      ASSERT_TRUE(std::memcmp(&one, &batch[m], sizeof one) == 0 || (std::isnan(one) && std::isnan(batch[m])))
+          << "tree " << t << " pair " << m << ": " << one << " vs " << batch[m];
+      ++values;
+    }
+  }
+  EXPECT_GT(values, 100000);
+  // Trees that draw are not pair functions.
+  EXPECT_FALSE(ParamProgram(op("add", {Distribution{"distance", 0.0, 1.0, {}}, Distribution{"normal", 0, 1, {}}}))
+                   .pair_function());
+  EXPECT_FALSE(ParamProgram(op("redraw", {Distribution{"distance", 0.0, 1.0, {}}}, 0.0, 1.0)).pair_function());
 }
 
 TEST(ParamProgram, WithoutContextKernelsEvaluateAndSpatialLeavesFail) {

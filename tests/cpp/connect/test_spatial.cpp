@@ -42,6 +42,72 @@ TEST(SpatialMask, RotatedRectangleMatchesRotation) {
   EXPECT_THROW(Mask::make("circle", {{"radius", 1.0}}), BadProperty);
 }
 
+TEST(SpatialMask, InsideBatchIsInsidePointByPoint) {
+  // The batched test (vector lanes for balls and upright boxes, inside() per point for the
+  // rest) must give inside()'s verdict for every point: every mask kind, mirrored,
+  // anchored and combined, in 2-D and 3-D, points on and near the boundaries included.
+  using V = std::vector<double>;
+  auto circle = Mask::make("circular", {{"radius", 0.3}});
+  auto box = Mask::make("rectangular", {{"lower_left", V{-0.2, -0.1}}, {"upper_right", V{0.25, 0.3}}});
+  const std::vector<std::shared_ptr<const Mask>> masks2 = {
+      circle,
+      Mask::converse(Mask::anchored(circle, {0.05, -0.1})),
+      Mask::anchored(Mask::converse(Mask::make("circular", {{"radius", 0.25}, {"anchor", V{0.1, 0.0}}})), {0.0, 0.02}),
+      box,
+      Mask::converse(box),
+      Mask::make("rectangular",
+                 {{"lower_left", V{-0.2, -0.1}}, {"upper_right", V{0.25, 0.3}}, {"azimuth_angle", 30.0}}),
+      Mask::make("elliptical", {{"major_axis", 0.6}, {"minor_axis", 0.3}, {"azimuth_angle", 20.0}}),
+      Mask::make("doughnut", {{"inner_radius", 0.1}, {"outer_radius", 0.3}}),
+      Mask::combine('|', circle, box),
+      Mask::combine('&', circle, box),
+      Mask::combine('-', box, circle),
+  };
+  auto ball = Mask::make("spherical", {{"radius", 0.3}});
+  const std::vector<std::shared_ptr<const Mask>> masks3 = {
+      ball,
+      Mask::converse(Mask::anchored(ball, {0.1, 0.0, -0.05})),
+      Mask::make("box", {{"lower_left", V{-0.2, -0.2, -0.1}}, {"upper_right", V{0.2, 0.1, 0.2}}}),
+      Mask::make("box", {{"lower_left", V{-0.2, -0.2, -0.1}},
+                         {"upper_right", V{0.2, 0.1, 0.2}},
+                         {"azimuth_angle", 15.0},
+                         {"polar_angle", 10.0}}),
+      Mask::make("ellipsoidal", {{"major_axis", 0.5}, {"minor_axis", 0.3}, {"polar_axis", 0.2}}),
+  };
+  uint64_t s = 99;
+  auto u = [&] {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<double>(s >> 11) * 0x1p-53;
+  };
+  // Coordinates on a grid of 0.05 hit the masks' edges exactly; the others fall between.
+  auto coordinate = [&] { return u() < 0.5 ? std::round((u() - 0.5) * 16) * 0.05 : u() - 0.5; };
+  long tested = 0, inside_count = 0;
+  for (int dim : {2, 3}) {
+    for (const auto& mask : dim == 2 ? masks2 : masks3) {
+      for (std::size_t n : {std::size_t{1}, std::size_t{3}, std::size_t{4}, std::size_t{77}, Mask::kInsideBatch}) {
+        for (int rep = 0; rep < 20; ++rep) {
+          std::vector<double> xs[3];
+          for (auto& x : xs)
+            for (std::size_t m = 0; m < n; ++m) x.push_back(coordinate());
+          const Point anchor{coordinate() * 0.2, coordinate() * 0.2, coordinate() * 0.2};
+          const double* ptr[3] = {xs[0].data(), xs[1].data(), xs[2].data()};
+          std::vector<uint8_t> keep(n, 2);
+          mask->inside_batch(anchor, ptr, n, keep.data());
+          for (std::size_t m = 0; m < n; ++m) {
+            Point d{};
+            for (int i = 0; i < dim; ++i) d[i] = xs[i][m] - anchor[i];
+            ASSERT_EQ(keep[m], mask->inside(d) ? 1 : 0) << mask->description() << " point " << m;
+            inside_count += keep[m];
+            ++tested;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(inside_count, tested / 20);  // both verdicts occur often
+  EXPECT_LT(inside_count, tested * 19 / 20);
+}
+
 TEST(SpatialConnect, MaskConnectionsMatchBruteForceAndThreads) {
   auto run = [](int threads) {
     Simulator sim;

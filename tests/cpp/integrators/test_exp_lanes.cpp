@@ -79,3 +79,35 @@ TEST(ExpLanes, LaneExpUsesItWhereTheLibraryIsTheFmaBuild) {
   const W4 y = ig::lane_exp(x);
   for (int l = 0; l < 4; ++l) EXPECT_EQ(y[l], std::exp(x[l]));
 }
+
+#include "integrators/exp_array.hpp"
+
+TEST(ExpArray, HasTheLibrarysBitsForEveryLengthAndRange) {
+  // exp_array (four lanes where proven, else std::exp per value) against std::exp, for
+  // lengths that leave every tail (0-3 values) and arguments across the kernels' range
+  // and the vector exp's fallbacks (tiny, huge, infinite, NaN).
+  std::mt19937_64 gen(7);
+  std::uniform_real_distribution<double> range(-40.0, 5.0);
+  std::vector<double> x, y;
+  for (std::size_t n = 0; n < 40; ++n) {
+    x.resize(n);
+    y.assign(n, 0.0);
+    for (std::size_t i = 0; i < n; ++i) x[i] = range(gen);
+    if (n > 5) {
+      x[1] = 1e-300;
+      x[2] = 800.0;
+      x[3] = -INFINITY;
+      x[4] = NAN;
+      x[5] = -0.0;
+    }
+    ig::exp_array(x.data(), y.data(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double ref = std::exp(x[i]);
+      EXPECT_TRUE(std::memcmp(&ref, &y[i], sizeof ref) == 0 || (std::isnan(ref) && std::isnan(y[i])))
+          << "n " << n << " x " << x[i];
+    }
+    ig::exp_array(x.data(), x.data(), n);  // in place
+    for (std::size_t i = 0; i < n; ++i)
+      EXPECT_TRUE(std::memcmp(&x[i], &y[i], sizeof y[i]) == 0 || (std::isnan(x[i]) && std::isnan(y[i])));
+  }
+}

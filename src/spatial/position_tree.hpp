@@ -1,0 +1,73 @@
+#pragma once
+// NEST's position tree (nestkernel/ntree*.h) rebuilt with the same geometry: leaves
+// of at most 100 nodes, depth at most 10, points within one epsilon above a split
+// line sorted to the lower half, periodic positions wrapped at insertion. Masks
+// prune whole cells with their box tests, so a mask costs about its own candidates;
+// and because NEST's pruning decides boundary cases (a point on a cell edge),
+// mirroring it makes the same connections to the last bit.
+//
+// Each leaf's points are kept contiguous, with their coordinates in one array per
+// axis, so a leaf that the mask cuts is tested in one batch (Mask::inside_batch)
+// and a leaf wholly inside is copied.
+#include <cstdint>
+#include <vector>
+
+#include "nestkit/node_collection.hpp"
+#include "nestkit/spatial.hpp"
+
+namespace nestkit::spatial {
+
+class PositionTree {
+ public:
+  static constexpr std::size_t kCapacity = 100;
+  static constexpr int kMaxDepth = 10;
+  static constexpr std::size_t kBatch = Mask::kInsideBatch;
+
+  // `ll`, `extent`: the tree's region; points of `layer` (first gid `first`) from `nodes`.
+  PositionTree(const Layer& layer, uint32_t first, const NodeCollection& nodes, const Point& ll, const Point& extent,
+               bool periodic);
+
+  int dim() const { return dim_; }
+  bool periodic() const { return periodic_; }
+  const Point& lower_left() const { return cells_[0].ll; }
+  const Point& extent() const { return cells_[0].ext; }
+  // Point k (k: the node's index in `nodes`), wrapped into the region if periodic.
+  const Point& pos(std::size_t k) const { return pos_[k]; }
+  uint32_t gid(std::size_t k) const { return gid_[k]; }
+
+  // Appends the points inside `mask` at `anchor` as NEST's masked iterator yields
+  // them: leaf by leaf, each leaf's points in ascending k. `runs` gets the start of
+  // each leaf's points in `out` (for masked_candidates' merge).
+  void query(const Mask& mask, const Point& anchor, std::vector<uint32_t>& out, std::vector<std::size_t>& runs) const;
+
+ private:
+  struct Cell {
+    Point ll, ext;
+    int depth;
+    std::vector<uint32_t> items;  // while building
+    int child0;                   // index of the first of 2^dim children, -1 for a leaf
+    uint32_t begin = 0, end = 0;  // the leaf's points in leaf_k_ / leaf_x_
+  };
+  int subcell(const Cell& c, const Point& p) const;
+  void insert(int c, uint32_t k);
+  void split(int c);
+  void flatten();
+  void visit(int c, const Mask& mask, const Point& anchor, bool all_in, bool& first_leaf, std::vector<uint32_t>& out,
+             std::vector<std::size_t>& runs) const;
+
+  int dim_;
+  bool periodic_;
+  std::vector<Cell> cells_;
+  std::vector<Point> pos_;
+  std::vector<uint32_t> gid_;
+  std::vector<uint32_t> leaf_k_;   // the points' k, leaf after leaf
+  std::vector<double> leaf_x_[3];  // their coordinates, per axis, in the same order
+};
+
+// The indices of the tree's points inside `mask` centred on `anchor`, with NEST's
+// periodic images (ntree masked_iterator): the anchor is moved so the mask's lower
+// corner lies in the tree's region, plus one image per wrapped dimension. Sorted
+// ascending (a point reached through two images appears twice).
+void masked_candidates(const PositionTree& tree, const Mask& mask, const Point& anchor, std::vector<uint32_t>& out);
+
+}  // namespace nestkit::spatial
