@@ -79,6 +79,24 @@ class RandomStream {
     const uint64_t hi = next_u32() >> 5, lo = next_u32() >> 6;
     return (hi * 67108864.0 + lo) * (1.0 / 9007199254740992.0);
   }
+  // n uniforms: the values of n calls of uniform(), leaving the stream where they would.
+  void uniform_fill(double* out, std::size_t n) {
+    std::size_t i = 0;
+    while (i < n) {
+      if (avail_ - used_ < 2) {  // a draw across a refill
+        out[i++] = uniform();
+        continue;
+      }
+      const std::size_t pairs = std::min<std::size_t>((avail_ - used_) / 2, n - i);
+      const uint32_t* w = words_.data() + used_;
+      for (std::size_t k = 0; k < pairs; ++k) {
+        const uint64_t hi = w[2 * k] >> 5, lo = w[2 * k + 1] >> 6;
+        out[i + k] = (hi * 67108864.0 + lo) * (1.0 / 9007199254740992.0);
+      }
+      used_ = static_cast<uint8_t>(used_ + 2 * pairs);
+      i += pairs;
+    }
+  }
   // Uniform in (0, 1], safe for log().
   double uniform_pos() { return 1.0 - uniform(); }
   // Uniform integer in [0, n) without modulo bias.

@@ -98,10 +98,9 @@ class Mask {
 
   int dim() const { return dim_; }
   bool inside(const Point& p) const;
-  // keep[m] = inside(x_m - anchor) for the n points whose coordinates are xs[axis][m]
-  // (n <= kInsideBatch): the same arithmetic as inside(), with the mask's tree of
-  // mirrors and shifts resolved once for the batch.
-  static constexpr std::size_t kInsideBatch = 128;
+  // keep[m] = inside(x_m - anchor) for the n points whose coordinates are xs[axis][m]:
+  // the same arithmetic as inside(), with the mask's mirrors and shifts resolved once
+  // for the batch (balls and upright boxes four points at a time).
   void inside_batch(const Point& anchor, const double* const xs[3], std::size_t n, uint8_t* keep) const;
   // NEST's tests for a whole box [lo, hi]: surely inside / surely outside (used to
   // prune the position tree exactly as NEST does, boundary cases included).
@@ -121,6 +120,7 @@ class Mask {
   // Grid: a_ and b_ hold NEST's upper_left and lower_right cell offsets.
   Point a_{}, b_{}, center_{};
   double radius_ = 0.0;
+  double radius_sq_ = 0.0;  // balls: the largest square whose sqrt is <= radius_
   double x_scale_ = 0.0, y_scale_ = 0.0, z_scale_ = 0.0;
   double az_cos_ = 1.0, az_sin_ = 0.0, pol_cos_ = 1.0, pol_sin_ = 0.0;
   bool rotated_ = false;

@@ -251,6 +251,14 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
     std::vector<bool> seen(next_gid_, false);
     for (std::size_t o = 0; o < call.owners.size(); ++o) {
       for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) {
+        // A target's row whose other sources all lie in the population just checked
+        // adds nothing to check (one scan, not a test per synapse: rows are long).
+        if (k == call.offsets[o] + 1 && call.target_major && receptors.empty() &&
+            src_pop->contains(call.partners[k - 1])) {
+          const auto [lo, hi] =
+              std::minmax_element(call.partners.begin() + k, call.partners.begin() + call.offsets[o + 1]);
+          if (src_pop->contains(*lo) && src_pop->contains(*hi)) break;
+        }
         const uint32_t s = call.target_major ? call.partners[k] : call.owners[o];
         const uint32_t t = call.target_major ? call.owners[o] : call.partners[k];
         const bool new_src = !src_pop || !src_pop->contains(s);

@@ -2,7 +2,6 @@
 // arithmetic in the same order, so points on a boundary fall on the same side.
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <numbers>
 
 #include "core/cpu_features.hpp"
@@ -69,6 +68,15 @@ class Spec {
   std::string type_;
   const Dict& d_;
 };
+
+// The largest square s with sqrt(s) <= r: sqrt rounds correctly, so it is monotonic and
+// sqrt(s) <= r exactly when s <= square_limit(r) (the batched ball test needs no sqrt).
+double square_limit(double r) {
+  double t = r * r;
+  while (std::sqrt(t) > r) t = std::nextafter(t, 0.0);
+  while (std::sqrt(std::nextafter(t, INFINITY)) <= r) t = std::nextafter(t, INFINITY);
+  return t;
+}
 
 double length(const Point& p, int dim) {
   double s = 0;
@@ -149,6 +157,7 @@ std::shared_ptr<const Mask> Mask::make(const std::string& type, const Dict& spec
     m->kind_ = Kind::kBall;
     m->radius_ = s.number("radius");
     if (!(m->radius_ > 0)) throw BadProperty(type + " mask: radius must be > 0, got " + std::to_string(m->radius_));
+    m->radius_sq_ = square_limit(m->radius_);
     if (s.has("anchor")) m->center_ = s.point("anchor", D);
     for (int i = 0; i < D; ++i) {
       m->bb_lo_[i] = m->center_[i] - m->radius_;
@@ -168,6 +177,7 @@ std::shared_ptr<const Mask> Mask::make(const std::string& type, const Dict& spec
     inner_m->kind_ = Kind::kBall;
     inner_m->dim_ = 2;
     inner_m->radius_ = inner;
+    inner_m->radius_sq_ = square_limit(inner);
     inner_m->center_ = outer_m->center_;
     auto d = combine('-', outer_m, inner_m);
     auto out = std::make_shared<Mask>(*d);
@@ -292,6 +302,8 @@ bool Mask::box_inside(const Point& lo, const Point& hi) const {
       return m1_->box_inside(lo, hi) && m2_->box_outside(lo, hi);
     case Kind::kConverse:
       return m1_->box_inside(Point{-hi[0], -hi[1], -hi[2]}, Point{-lo[0], -lo[1], -lo[2]});
+    case Kind::kGrid:  // grid masks become boxes on their layer before any query (for_layer)
+      return false;
     case Kind::kAnchored: {
       Point l = lo, h = hi;
       for (int i = 0; i < dim_; ++i) {
@@ -323,6 +335,8 @@ bool Mask::box_outside(const Point& lo, const Point& hi) const {
       return m1_->box_outside(lo, hi) || m2_->box_inside(lo, hi);
     case Kind::kConverse:
       return m1_->box_outside(Point{-hi[0], -hi[1], -hi[2]}, Point{-lo[0], -lo[1], -lo[2]});
+    case Kind::kGrid:  // grid masks become boxes on their layer before any query (for_layer)
+      return false;
     case Kind::kAnchored: {
       Point l = lo, h = hi;
       for (int i = 0; i < dim_; ++i) {
@@ -497,94 +511,118 @@ bool Mask::inside(const Point& p0) const {
 
 namespace {
 
-// inside()'s three ball tests (each axis, the inscribed diamond, the length), all
-// evaluated and combined: the same verdict without a branch per point, four points
-// at a time (two SSE2 or one AVX2 register per axis).
+// The mirrors (converse) and shifts (anchored) between a mask and the ball or box
+// inside it, in the order inside() applies them.
+struct Steps {
+  static constexpr int kMax = 4;
+  int count = 0;
+  bool negate[kMax] = {};
+  Point shift[kMax] = {};
+};
+
 typedef double V4 __attribute__((vector_size(32)));
 typedef long long M4 __attribute__((vector_size(32)));
+typedef double V4u __attribute__((vector_size(32), aligned(8), may_alias));  // four unaligned doubles
 
-template <int D>
-[[gnu::always_inline]] inline void ball_lanes(const double (*p)[Mask::kInsideBatch], const Point& c, double r,
-                                              std::size_t n, uint8_t* keep) {
+// inside() for a ball (its three tests: each axis, the inscribed diamond, the length,
+// the last as a comparison of the square with square_limit(radius))
+// or an upright box, in one pass per point: the displacement from the anchor, the
+// steps, the test, all evaluated and combined without a branch per point, four points
+// at a time (two SSE2 or one AVX2 register per axis). The same operations as inside().
+template <int D, bool kBall>
+[[gnu::always_inline]] inline void test_lanes(const Point& anchor, const double* const xs[3], std::size_t n,
+                                              const Steps& st, const Point& c, double r, double r_sq, const Point& lo,
+                                              const Point& hi, uint8_t* keep) {
   std::size_t m = 0;
   for (; m + 4 <= n; m += 4) {
-    M4 out{};
-    V4 sum{}, sq{};
+    V4 d[D];
     for (int i = 0; i < D; ++i) {
-      V4 x;
-      std::memcpy(&x, &p[i][m], sizeof x);
-      const V4 d = x - c[i];
-      const V4 di = reinterpret_cast<V4>(reinterpret_cast<M4>(d) & 0x7fffffffffffffffLL);  // |d|
-      out |= di > r;
-      sum += di;
-      sq += d * d;
+      d[i] = *reinterpret_cast<const V4u*>(xs[i] + m) - anchor[i];
+      for (int s = 0; s < st.count; ++s) d[i] = st.negate[s] ? -d[i] : d[i] - st.shift[s][i];
     }
-    V4 len;
-    for (int l = 0; l < 4; ++l) len[l] = __builtin_sqrt(sq[l]);
-    const M4 in = ~out & ((sum <= r) | (len <= r));
+    M4 in;
+    if constexpr (kBall) {
+      M4 out{};
+      V4 sum{}, sq{};
+      for (int i = 0; i < D; ++i) {
+        const V4 e = d[i] - c[i];
+        const V4 ae = reinterpret_cast<V4>(reinterpret_cast<M4>(e) & 0x7fffffffffffffffLL);  // |e|
+        out |= ae > r;
+        sum += ae;
+        sq += e * e;
+      }
+      in = ~out & ((sum <= r) | (sq <= r_sq));
+    } else {
+      in = ~M4{};
+      for (int i = 0; i < D; ++i) in &= (lo[i] <= d[i]) & (d[i] <= hi[i]);
+    }
     for (int l = 0; l < 4; ++l) keep[m + l] = static_cast<uint8_t>(in[l] & 1);
   }
   for (; m < n; ++m) {
-    int out = 0;
-    double sum = 0, sq = 0;
+    double d[D];
     for (int i = 0; i < D; ++i) {
-      const double d = p[i][m] - c[i];
-      const double di = std::abs(d);
-      out |= di > r;
-      sum += di;
-      sq += d * d;
+      d[i] = xs[i][m] - anchor[i];
+      for (int s = 0; s < st.count; ++s) d[i] = st.negate[s] ? -d[i] : d[i] - st.shift[s][i];
     }
-    keep[m] = static_cast<uint8_t>((out == 0) & ((sum <= r) | (std::sqrt(sq) <= r)));
+    int in = 1;
+    if constexpr (kBall) {
+      int out = 0;
+      double sum = 0, sq = 0;
+      for (int i = 0; i < D; ++i) {
+        const double e = d[i] - c[i];
+        const double ae = std::abs(e);
+        out |= ae > r;
+        sum += ae;
+        sq += e * e;
+      }
+      in = (out == 0) & ((sum <= r) | (sq <= r_sq));
+    } else {
+      for (int i = 0; i < D; ++i) in &= (lo[i] <= d[i]) & (d[i] <= hi[i]);
+    }
+    keep[m] = static_cast<uint8_t>(in);
   }
 }
 
-template <int D>
-void ball_batch(const double (*p)[Mask::kInsideBatch], const Point& c, double r, std::size_t n, uint8_t* keep) {
-  ball_lanes<D>(p, c, r, n, keep);
+template <int D, bool kBall>
+void test_batch(const Point& anchor, const double* const xs[3], std::size_t n, const Steps& st, const Point& c,
+                double r, double r_sq, const Point& lo, const Point& hi, uint8_t* keep) {
+  test_lanes<D, kBall>(anchor, xs, n, st, c, r, r_sq, lo, hi, keep);
 }
-template <int D>
-NESTKIT_TARGET_AVX2 void ball_batch_avx2(const double (*p)[Mask::kInsideBatch], const Point& c, double r, std::size_t n,
+template <int D, bool kBall>
+NESTKIT_TARGET_AVX2 void test_batch_avx2(const Point& anchor, const double* const xs[3], std::size_t n, const Steps& st,
+                                         const Point& c, double r, double r_sq, const Point& lo, const Point& hi,
                                          uint8_t* keep) {
-  ball_lanes<D>(p, c, r, n, keep);
+  test_lanes<D, kBall>(anchor, xs, n, st, c, r, r_sq, lo, hi, keep);
 }
 
 }  // namespace
 
 void Mask::inside_batch(const Point& anchor, const double* const xs[3], std::size_t n, uint8_t* keep) const {
   if (kind_ == Kind::kGrid) throw KernelException("Grid mask must be applied to a grid layer.");
-  double p[3][kInsideBatch];
-  for (int i = 0; i < dim_; ++i)
-    for (std::size_t m = 0; m < n; ++m) p[i][m] = xs[i][m] - anchor[i];
+  Steps st;
   const Mask* mk = this;
-  while (mk->kind_ == Kind::kConverse || mk->kind_ == Kind::kAnchored) {
-    for (int i = 0; i < dim_; ++i) {
-      if (mk->kind_ == Kind::kConverse)
-        for (std::size_t m = 0; m < n; ++m) p[i][m] = -p[i][m];
-      else
-        for (std::size_t m = 0; m < n; ++m) p[i][m] -= mk->center_[i];
-    }
+  while ((mk->kind_ == Kind::kConverse || mk->kind_ == Kind::kAnchored) && st.count < Steps::kMax) {
+    st.negate[st.count] = mk->kind_ == Kind::kConverse;
+    st.shift[st.count] = mk->center_;
+    ++st.count;
     mk = mk->m1_.get();
   }
-  if (mk->kind_ == Kind::kBall) {
-    const bool avx2 = use_avx2();
-    if (dim_ == 2)
-      (avx2 ? ball_batch_avx2<2> : ball_batch<2>)(p, mk->center_, mk->radius_, n, keep);
-    else
-      (avx2 ? ball_batch_avx2<3> : ball_batch<3>)(p, mk->center_, mk->radius_, n, keep);
-    return;
-  }
-  if (mk->kind_ == Kind::kBox && !mk->rotated_) {
-    for (std::size_t m = 0; m < n; ++m) {
-      bool in = true;
-      for (int i = 0; i < dim_; ++i) in &= (mk->a_[i] <= p[i][m]) & (p[i][m] <= mk->b_[i]);
-      keep[m] = in;
-    }
+  const bool ball = mk->kind_ == Kind::kBall, box = mk->kind_ == Kind::kBox && !mk->rotated_;
+  if (ball || box) {
+    using Fn = void (*)(const Point&, const double* const*, std::size_t, const Steps&, const Point&, double, double,
+                        const Point&, const Point&, uint8_t*);
+    // [avx2][3-D][ball]
+    static constexpr Fn kFns[2][2][2] = {
+        {{test_batch<2, false>, test_batch<2, true>}, {test_batch<3, false>, test_batch<3, true>}},
+        {{test_batch_avx2<2, false>, test_batch_avx2<2, true>}, {test_batch_avx2<3, false>, test_batch_avx2<3, true>}}};
+    kFns[use_avx2()][dim_ == 3][ball](anchor, xs, n, st, mk->center_, mk->radius_, mk->radius_sq_, mk->a_, mk->b_,
+                                      keep);
     return;
   }
   for (std::size_t m = 0; m < n; ++m) {
-    Point q{};
-    for (int i = 0; i < dim_; ++i) q[i] = p[i][m];
-    keep[m] = mk->kind_ != Kind::kGrid && mk->inside(q);
+    Point d{};
+    for (int i = 0; i < dim_; ++i) d[i] = xs[i][m] - anchor[i];
+    keep[m] = inside(d);
   }
 }
 

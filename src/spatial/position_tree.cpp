@@ -152,12 +152,12 @@ double mod_pos(double x, double p) {
 // (log2 of the number of runs passes instead of a full sort).
 void merge_runs(std::vector<uint32_t>& v, std::vector<std::size_t>& runs, std::vector<uint32_t>& buf) {
   runs.push_back(v.size());
+  std::vector<std::size_t> next;
   while (runs.size() > 2) {
     buf.resize(v.size());
+    next.clear();
     std::size_t w = 0;
-    std::vector<std::size_t> next;
-    next.reserve(runs.size() / 2 + 1);
-    for (w = 0; w + 2 < runs.size(); w += 2) {
+    for (; w + 2 < runs.size(); w += 2) {
       next.push_back(runs[w]);
       std::merge(v.begin() + runs[w], v.begin() + runs[w + 1], v.begin() + runs[w + 1], v.begin() + runs[w + 2],
                  buf.begin() + runs[w]);
@@ -170,6 +170,24 @@ void merge_runs(std::vector<uint32_t>& v, std::vector<std::size_t>& runs, std::v
     v.swap(buf);
     runs.swap(next);
   }
+}
+
+// Sorts distinct values that lie close together (as a mask's candidates in a grid or a
+// sorted layer do) by marking them in a bitmap of their range and reading it back;
+// false (v unchanged) if the range is too wide for that to pay.
+bool sort_by_bitmap(std::vector<uint32_t>& v) {
+  const auto [lo_it, hi_it] = std::minmax_element(v.begin(), v.end());
+  const uint32_t lo = *lo_it;
+  const std::size_t words = (*hi_it - lo) / 64 + 1;
+  if (words > v.size()) return false;
+  thread_local std::vector<uint64_t> bits;
+  bits.assign(words, 0);
+  for (uint32_t x : v) bits[(x - lo) >> 6] |= uint64_t{1} << ((x - lo) & 63);
+  std::size_t o = 0;
+  for (std::size_t w = 0; w < words; ++w)
+    for (uint64_t b = bits[w]; b != 0; b &= b - 1)
+      v[o++] = lo + static_cast<uint32_t>(64 * w + static_cast<std::size_t>(__builtin_ctzll(b)));
+  return true;
 }
 
 }  // namespace
@@ -202,6 +220,9 @@ void masked_candidates(const PositionTree& tree, const Mask& mask, const Point& 
     }
   }
   for (int j = 0; j < count; ++j) tree.query(mask, anchors[j], out, runs);
+  if (runs.size() <= 1) return;
+  // With one anchor every point is reached at most once, so the values are distinct.
+  if (count == 1 && sort_by_bitmap(out)) return;
   merge_runs(out, runs, buf);
 }
 

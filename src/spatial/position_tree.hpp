@@ -21,7 +21,7 @@ class PositionTree {
  public:
   static constexpr std::size_t kCapacity = 100;
   static constexpr int kMaxDepth = 10;
-  static constexpr std::size_t kBatch = Mask::kInsideBatch;
+  static constexpr std::size_t kBatch = 128;  // points per Mask::inside_batch call (a stack buffer)
 
   // `ll`, `extent`: the tree's region; points of `layer` (first gid `first`) from `nodes`.
   PositionTree(const Layer& layer, uint32_t first, const NodeCollection& nodes, const Point& ll, const Point& extent,

@@ -176,7 +176,7 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
       SpatialContext ctx;
       current_context() = &ctx;
       std::vector<uint32_t> cand;
-      std::vector<double> w, kernel_values, other[3], draws;
+      std::vector<double> w, kernel_values, other[3], draws, fresh;
       std::vector<uint32_t> kept;
       Made& out = made[b];
       const std::size_t lo = n * b / threads, hi = n * (b + 1) / threads;
@@ -227,16 +227,29 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
           const std::size_t c = cand.size();
           draws.resize(c);
           kept.resize(c);
-          for (std::size_t j = 0; j < c; ++j) {
-            const bool self = !req.allow_autapses && pool.gid_of(cand[j]) == owner;  // takes no draw
-            draws[j] = self ? std::numeric_limits<double>::quiet_NaN() : rng.uniform();
+          if (req.allow_autapses) {
+            rng.uniform_fill(draws.data(), c);
+          } else {  // the owner itself takes no draw (NaN: never below p); the others take the next
+            fresh.resize(c);
+            rng.uniform_fill(fresh.data(), c);
+            for (std::size_t j = 0, r = 0; j < c; ++j) {
+              const bool self = pool.gid_of(cand[j]) == owner;
+              draws[j] = self ? std::numeric_limits<double>::quiet_NaN() : fresh[r];
+              r += !self;
+            }
           }
           std::size_t count = 0;
           for (std::size_t j = 0; j < c; ++j) {
             kept[count] = static_cast<uint32_t>(j);
             count += draws[j] < kernel_values[j];  // NaN (self) is never below
           }
-          for (std::size_t a = 0; a < count; ++a) emit(cand[kept[a]], geometry);
+          if (delay_expr || weight_expr) {
+            for (std::size_t a = 0; a < count; ++a) emit(cand[kept[a]], geometry);
+          } else {
+            const std::size_t base = out.partner.size();
+            out.partner.resize(base + count);
+            for (std::size_t a = 0; a < count; ++a) out.partner[base + a] = pool.gid_of(cand[kept[a]]);
+          }
           continue;
         }
         if (rule == "pairwise_bernoulli") {

@@ -84,12 +84,19 @@ TEST(SpatialMask, InsideBatchIsInsidePointByPoint) {
   long tested = 0, inside_count = 0;
   for (int dim : {2, 3}) {
     for (const auto& mask : dim == 2 ? masks2 : masks3) {
-      for (std::size_t n : {std::size_t{1}, std::size_t{3}, std::size_t{4}, std::size_t{77}, Mask::kInsideBatch}) {
+      for (std::size_t n : {std::size_t{1}, std::size_t{3}, std::size_t{4}, std::size_t{77}, std::size_t{300}}) {
         for (int rep = 0; rep < 20; ++rep) {
           std::vector<double> xs[3];
           for (auto& x : xs)
             for (std::size_t m = 0; m < n; ++m) x.push_back(coordinate());
           const Point anchor{coordinate() * 0.2, coordinate() * 0.2, coordinate() * 0.2};
+          // Every fourth point 0.3 (the balls' radius) from the anchor: on the sphere, up to rounding.
+          for (std::size_t m = 0; m < n; m += 4) {
+            const double a = 6.283185307179586 * u(), b = 3.141592653589793 * u();
+            const double unit[3] = {std::cos(a) * std::sin(b), std::sin(a) * std::sin(b), std::cos(b)};
+            const double r = dim == 2 ? 0.3 / std::hypot(unit[0], unit[1]) : 0.3;
+            for (int i = 0; i < 3; ++i) xs[i][m] = anchor[i] + r * unit[i];
+          }
           const double* ptr[3] = {xs[0].data(), xs[1].data(), xs[2].data()};
           std::vector<uint8_t> keep(n, 2);
           mask->inside_batch(anchor, ptr, n, keep.data());

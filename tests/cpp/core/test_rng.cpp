@@ -307,5 +307,22 @@ TEST(RandomStream, BinomialLargeCountsFitThePmf) {
   }
 }
 
+TEST(RandomStream, UniformFillIsRepeatedUniform) {
+  // uniform_fill must give the values of as many uniform() calls and leave the stream
+  // where they would: any length, after an odd number of 32-bit words (a draw that
+  // straddles a refill), in the first (one-block) refill and the bulk ones after it.
+  for (int skip = 0; skip < 5; ++skip)
+    for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{17},
+                          std::size_t{100}, std::size_t{1001}}) {
+      RandomStream a(5, Purpose::kConnect, 3, 77), b(5, Purpose::kConnect, 3, 77);
+      for (int k = 0; k < skip; ++k) EXPECT_EQ(a.next_u32(), b.next_u32());
+      std::vector<double> filled(n);
+      a.uniform_fill(filled.data(), n);
+      for (std::size_t i = 0; i < n; ++i)
+        ASSERT_EQ(filled[i], b.uniform()) << "skip " << skip << " n " << n << " i " << i;
+      EXPECT_EQ(a.next_u32(), b.next_u32()) << "skip " << skip << " n " << n;  // the same place in the stream
+    }
+}
+
 }  // namespace
 }  // namespace nestkit
