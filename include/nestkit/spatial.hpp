@@ -98,10 +98,11 @@ class Mask {
 
   int dim() const { return dim_; }
   bool inside(const Point& p) const;
-  // keep[m] = inside(x_m - anchor) for the n points whose coordinates are xs[axis][m]:
-  // the same arithmetic as inside(), with the mask's mirrors and shifts resolved once
-  // for the batch (balls and upright boxes four points at a time).
-  void inside_batch(const Point& anchor, const double* const xs[3], std::size_t n, uint8_t* keep) const;
+  // The indices m (ascending) of the n points x_m, with coordinates xs[axis][m], for which
+  // inside(x_m - anchor) holds, written to idx; returns their number. The same arithmetic
+  // as inside(), with the mask's mirrors and shifts resolved once for the batch (balls
+  // and upright boxes four points at a time, without a branch per point).
+  std::size_t inside_batch(const Point& anchor, const double* const xs[3], std::size_t n, uint32_t* idx) const;
   // NEST's tests for a whole box [lo, hi]: surely inside / surely outside (used to
   // prune the position tree exactly as NEST does, boundary cases included).
   bool box_inside(const Point& lo, const Point& hi) const;

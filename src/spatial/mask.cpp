@@ -279,6 +279,27 @@ void Mask::box_bounds() {
 }
 
 bool Mask::corners_inside(const Point& lo, const Point& hi) const {
+  if (kind_ == Kind::kBall) {
+    // inside() of each corner, its tests written out (the tree asks this at every cell
+    // a query visits): each axis, the diamond, the length as square against radius_sq_.
+    double d[2][3];
+    for (int i = 0; i < dim_; ++i) {
+      d[0][i] = lo[i] - center_[i];
+      d[1][i] = hi[i] - center_[i];
+    }
+    for (int c = 0; c < (1 << dim_); ++c) {
+      bool out = false;
+      double sum = 0, sq = 0;
+      for (int i = 0; i < dim_; ++i) {
+        const double e = d[(c >> i) & 1][i], ae = std::abs(e);
+        out |= ae > radius_;
+        sum += ae;
+        sq += e * e;
+      }
+      if (out || !(sum <= radius_ || sq <= radius_sq_)) return false;
+    }
+    return true;
+  }
   for (int c = 0; c < (1 << dim_); ++c) {
     Point q{};
     for (int i = 0; i < dim_; ++i) q[i] = (c >> i) & 1 ? hi[i] : lo[i];
@@ -530,10 +551,10 @@ typedef double V4u __attribute__((vector_size(32), aligned(8), may_alias));  // 
 // steps, the test, all evaluated and combined without a branch per point, four points
 // at a time (two SSE2 or one AVX2 register per axis). The same operations as inside().
 template <int D, bool kBall>
-[[gnu::always_inline]] inline void test_lanes(const Point& anchor, const double* const xs[3], std::size_t n,
-                                              const Steps& st, const Point& c, double r, double r_sq, const Point& lo,
-                                              const Point& hi, uint8_t* keep) {
-  std::size_t m = 0;
+[[gnu::always_inline]] inline std::size_t test_lanes(const Point& anchor, const double* const xs[3], std::size_t n,
+                                                     const Steps& st, const Point& c, double r, double r_sq,
+                                                     const Point& lo, const Point& hi, uint32_t* idx) {
+  std::size_t m = 0, count = 0;
   for (; m + 4 <= n; m += 4) {
     V4 d[D];
     for (int i = 0; i < D; ++i) {
@@ -556,7 +577,10 @@ template <int D, bool kBall>
       in = ~M4{};
       for (int i = 0; i < D; ++i) in &= (lo[i] <= d[i]) & (d[i] <= hi[i]);
     }
-    for (int l = 0; l < 4; ++l) keep[m + l] = static_cast<uint8_t>(in[l] & 1);
+    for (int l = 0; l < 4; ++l) {  // appended without a branch: the verdicts are unpredictable
+      idx[count] = static_cast<uint32_t>(m + l);
+      count += static_cast<std::size_t>(in[l] & 1);
+    }
   }
   for (; m < n; ++m) {
     double d[D];
@@ -579,25 +603,27 @@ template <int D, bool kBall>
     } else {
       for (int i = 0; i < D; ++i) in &= (lo[i] <= d[i]) & (d[i] <= hi[i]);
     }
-    keep[m] = static_cast<uint8_t>(in);
+    idx[count] = static_cast<uint32_t>(m);
+    count += static_cast<std::size_t>(in);
   }
+  return count;
 }
 
 template <int D, bool kBall>
-void test_batch(const Point& anchor, const double* const xs[3], std::size_t n, const Steps& st, const Point& c,
-                double r, double r_sq, const Point& lo, const Point& hi, uint8_t* keep) {
-  test_lanes<D, kBall>(anchor, xs, n, st, c, r, r_sq, lo, hi, keep);
+std::size_t test_batch(const Point& anchor, const double* const xs[3], std::size_t n, const Steps& st, const Point& c,
+                       double r, double r_sq, const Point& lo, const Point& hi, uint32_t* idx) {
+  return test_lanes<D, kBall>(anchor, xs, n, st, c, r, r_sq, lo, hi, idx);
 }
 template <int D, bool kBall>
-NESTKIT_TARGET_AVX2 void test_batch_avx2(const Point& anchor, const double* const xs[3], std::size_t n, const Steps& st,
-                                         const Point& c, double r, double r_sq, const Point& lo, const Point& hi,
-                                         uint8_t* keep) {
-  test_lanes<D, kBall>(anchor, xs, n, st, c, r, r_sq, lo, hi, keep);
+NESTKIT_TARGET_AVX2 std::size_t test_batch_avx2(const Point& anchor, const double* const xs[3], std::size_t n,
+                                                const Steps& st, const Point& c, double r, double r_sq, const Point& lo,
+                                                const Point& hi, uint32_t* idx) {
+  return test_lanes<D, kBall>(anchor, xs, n, st, c, r, r_sq, lo, hi, idx);
 }
 
 }  // namespace
 
-void Mask::inside_batch(const Point& anchor, const double* const xs[3], std::size_t n, uint8_t* keep) const {
+std::size_t Mask::inside_batch(const Point& anchor, const double* const xs[3], std::size_t n, uint32_t* idx) const {
   if (kind_ == Kind::kGrid) throw KernelException("Grid mask must be applied to a grid layer.");
   Steps st;
   const Mask* mk = this;
@@ -609,21 +635,23 @@ void Mask::inside_batch(const Point& anchor, const double* const xs[3], std::siz
   }
   const bool ball = mk->kind_ == Kind::kBall, box = mk->kind_ == Kind::kBox && !mk->rotated_;
   if (ball || box) {
-    using Fn = void (*)(const Point&, const double* const*, std::size_t, const Steps&, const Point&, double, double,
-                        const Point&, const Point&, uint8_t*);
+    using Fn = std::size_t (*)(const Point&, const double* const*, std::size_t, const Steps&, const Point&, double,
+                               double, const Point&, const Point&, uint32_t*);
     // [avx2][3-D][ball]
     static constexpr Fn kFns[2][2][2] = {
         {{test_batch<2, false>, test_batch<2, true>}, {test_batch<3, false>, test_batch<3, true>}},
         {{test_batch_avx2<2, false>, test_batch_avx2<2, true>}, {test_batch_avx2<3, false>, test_batch_avx2<3, true>}}};
-    kFns[use_avx2()][dim_ == 3][ball](anchor, xs, n, st, mk->center_, mk->radius_, mk->radius_sq_, mk->a_, mk->b_,
-                                      keep);
-    return;
+    return kFns[use_avx2()][dim_ == 3][ball](anchor, xs, n, st, mk->center_, mk->radius_, mk->radius_sq_, mk->a_,
+                                             mk->b_, idx);
   }
+  std::size_t count = 0;
   for (std::size_t m = 0; m < n; ++m) {
     Point d{};
     for (int i = 0; i < dim_; ++i) d[i] = xs[i][m] - anchor[i];
-    keep[m] = inside(d);
+    idx[count] = static_cast<uint32_t>(m);
+    count += inside(d);
   }
+  return count;
 }
 
 }  // namespace nestkit::spatial

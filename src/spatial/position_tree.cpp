@@ -127,14 +127,15 @@ void PositionTree::visit(int c, const Mask& mask, const Point& anchor, bool all_
   } else {
     const double* xs[3] = {nullptr, nullptr, nullptr};
     for (int i = 0; i < dim_; ++i) xs[i] = leaf_x_[i].data() + cell.begin;
-    uint8_t keep[kBatch];
+    uint32_t in[kBatch];
     for (std::size_t m0 = 0; m0 < n; m0 += kBatch) {
       const std::size_t len = std::min(kBatch, n - m0);
       const double* part[3] = {xs[0] ? xs[0] + m0 : nullptr, xs[1] ? xs[1] + m0 : nullptr,
                                xs[2] ? xs[2] + m0 : nullptr};
-      mask.inside_batch(anchor, part, len, keep);
-      for (std::size_t m = 0; m < len; ++m)
-        if (keep[m]) out.push_back(k[m0 + m]);
+      const std::size_t count = mask.inside_batch(anchor, part, len, in);
+      const std::size_t base = out.size();
+      out.resize(base + count);
+      for (std::size_t a = 0; a < count; ++a) out[base + a] = k[m0 + in[a]];
     }
   }
   first_leaf = false;
@@ -182,7 +183,20 @@ bool sort_by_bitmap(std::vector<uint32_t>& v) {
   if (words > v.size()) return false;
   thread_local std::vector<uint64_t> bits;
   bits.assign(words, 0);
-  for (uint32_t x : v) bits[(x - lo) >> 6] |= uint64_t{1} << ((x - lo) & 63);
+  // Runs of neighbours share a word: gathered in a register, stored when the word changes
+  // (a read-modify-write per value would chain through memory).
+  std::size_t word = (v[0] - lo) >> 6;
+  uint64_t acc = 0;
+  for (uint32_t x : v) {
+    const std::size_t w = (x - lo) >> 6;
+    if (w != word) {
+      bits[word] |= acc;
+      acc = 0;
+      word = w;
+    }
+    acc |= uint64_t{1} << ((x - lo) & 63);
+  }
+  bits[word] |= acc;
   std::size_t o = 0;
   for (std::size_t w = 0; w < words; ++w)
     for (uint64_t b = bits[w]; b != 0; b &= b - 1)

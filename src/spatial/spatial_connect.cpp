@@ -208,10 +208,14 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
           pairs.owner = owner_pos;
           pairs.owner_is_source = outdegree;
           pairs.n = cand.size();
-          for (int a = 0; a < layer.dim(); ++a) {
+          const int dim = layer.dim();
+          for (int a = 0; a < dim; ++a) {
             other[a].resize(cand.size());
-            for (std::size_t j = 0; j < cand.size(); ++j) other[a][j] = pool.at(cand[j])[a];
             pairs.other[a] = other[a].data();
+          }
+          for (std::size_t j = 0; j < cand.size(); ++j) {
+            const Point& p = pool.at(cand[j]);
+            for (int a = 0; a < dim; ++a) other[a][j] = p[a];
           }
           kernel_values.resize(cand.size());
           kernel->eval_pairs(pairs, kernel_values.data());
@@ -354,15 +358,25 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
     for (std::size_t e : made[b].end) staged.offsets[++o] = total + e;
     total += made[b].partner.size();
   }
-  staged.partners.reserve(total);
   std::vector<double> weights, delays;
-  if (weight_each) weights.reserve(total);
-  if (delay_each) delays.reserve(total);
-  for (Made& m : made) {
-    staged.partners.insert(staged.partners.end(), m.partner.begin(), m.partner.end());
-    weights.insert(weights.end(), m.weight.begin(), m.weight.end());
-    delays.insert(delays.end(), m.delay.begin(), m.delay.end());
-    m = Made();  // free as we go: peak memory
+  if (threads == 1) {
+    staged.partners = std::move(made[0].partner);
+    weights = std::move(made[0].weight);
+    delays = std::move(made[0].delay);
+  } else {  // each thread's part copied by that thread
+    staged.partners.resize(total);
+    if (weight_each) weights.resize(total);
+    if (delay_each) delays.resize(total);
+    std::vector<std::size_t> start(threads + 1, 0);
+    for (int b = 0; b < threads; ++b) start[b + 1] = start[b] + made[b].partner.size();
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
+    for (int b = 0; b < threads; ++b) {
+      Made& m = made[b];
+      std::copy(m.partner.begin(), m.partner.end(), staged.partners.begin() + start[b]);
+      std::copy(m.weight.begin(), m.weight.end(), weights.begin() + (weight_each ? start[b] : 0));
+      std::copy(m.delay.begin(), m.delay.end(), delays.begin() + (delay_each ? start[b] : 0));
+      m = Made();  // free as we go: peak memory
+    }
   }
   if (weight_each) syn.weight = ParamSource::of(std::move(weights));
   if (delay_each) syn.delay = ParamSource::of(std::move(delays));

@@ -98,15 +98,19 @@ TEST(SpatialMask, InsideBatchIsInsidePointByPoint) {
             for (int i = 0; i < 3; ++i) xs[i][m] = anchor[i] + r * unit[i];
           }
           const double* ptr[3] = {xs[0].data(), xs[1].data(), xs[2].data()};
-          std::vector<uint8_t> keep(n, 2);
-          mask->inside_batch(anchor, ptr, n, keep.data());
+          std::vector<uint32_t> idx(n, 0xffffffffu);
+          const std::size_t count = mask->inside_batch(anchor, ptr, n, idx.data());
+          std::size_t next = 0;  // the listed indices ascend, so each point is found in one pass
           for (std::size_t m = 0; m < n; ++m) {
             Point d{};
             for (int i = 0; i < dim; ++i) d[i] = xs[i][m] - anchor[i];
-            ASSERT_EQ(keep[m], mask->inside(d) ? 1 : 0) << mask->description() << " point " << m;
-            inside_count += keep[m];
+            const bool listed = next < count && idx[next] == m;
+            ASSERT_EQ(listed, mask->inside(d)) << mask->description() << " point " << m;
+            next += listed;
+            inside_count += listed;
             ++tested;
           }
+          ASSERT_EQ(next, count) << mask->description();  // nothing listed out of order or twice
         }
       }
     }
