@@ -84,27 +84,36 @@ void PositionTree::flatten() {
 void PositionTree::query(const Mask& mask, const Point& anchor, std::vector<uint32_t>& out,
                          std::vector<std::size_t>& runs) const {
   bool first_leaf = true;
-  visit(0, mask, anchor, false, first_leaf, out, runs);
+  // A cell wider than the mask's bounding box (with a margin far above rounding) is
+  // never wholly inside it, so box_inside, whose answer would be false, is not asked.
+  Query q{mask, anchor, {}, out, runs};
+  const auto [lo, hi] = mask.bbox();
+  for (int i = 0; i < 3; ++i) q.widest[i] = i < dim_ ? 1.01 * (hi[i] - lo[i]) + 1e-300 : 0.0;
+  visit(0, q, false, first_leaf);
 }
 
-void PositionTree::visit(int c, const Mask& mask, const Point& anchor, bool all_in, bool& first_leaf,
-                         std::vector<uint32_t>& out, std::vector<std::size_t>& runs) const {
+void PositionTree::visit(int c, Query& q, bool all_in, bool& first_leaf) const {
   const Cell& cell = cells_[c];
+  const Mask& mask = q.mask;
+  const Point& anchor = q.anchor;
+  std::vector<uint32_t>& out = q.out;
   if (!all_in) {
     Point lo{}, hi{};
+    bool may_be_inside = true;
     for (int i = 0; i < dim_; ++i) {
       lo[i] = cell.ll[i] - anchor[i];
       hi[i] = lo[i] + cell.ext[i];
+      may_be_inside &= cell.ext[i] <= q.widest[i];
     }
     // NEST tests "inside" before "outside" below the root, "outside" first at the root.
     if (c == 0 && mask.box_outside(lo, hi)) return;
-    if (mask.box_inside(lo, hi))
+    if (may_be_inside && mask.box_inside(lo, hi))
       all_in = true;
     else if (c != 0 && mask.box_outside(lo, hi))
       return;
   }
   if (cell.child0 >= 0) {
-    for (int j = 0; j < (1 << dim_); ++j) visit(cell.child0 + j, mask, anchor, all_in, first_leaf, out, runs);
+    for (int j = 0; j < (1 << dim_); ++j) visit(cell.child0 + j, q, all_in, first_leaf);
     return;
   }
   const std::size_t n = cell.end - cell.begin;
@@ -112,7 +121,7 @@ void PositionTree::visit(int c, const Mask& mask, const Point& anchor, bool all_
     first_leaf = false;
     return;
   }
-  runs.push_back(out.size());
+  q.runs.push_back(out.size());
   const uint32_t* k = leaf_k_.data() + cell.begin;
   if (all_in) {
     std::size_t m = 0;

@@ -52,8 +52,14 @@ class PositionTree {
   void insert(int c, uint32_t k);
   void split(int c);
   void flatten();
-  void visit(int c, const Mask& mask, const Point& anchor, bool all_in, bool& first_leaf, std::vector<uint32_t>& out,
-             std::vector<std::size_t>& runs) const;
+  struct Query {
+    const Mask& mask;
+    const Point& anchor;
+    double widest[3];  // a cell wider than this in an axis is never wholly inside the mask
+    std::vector<uint32_t>& out;
+    std::vector<std::size_t>& runs;
+  };
+  void visit(int c, Query& q, bool all_in, bool& first_leaf) const;
 
   int dim_;
   bool periodic_;
