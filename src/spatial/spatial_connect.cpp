@@ -64,7 +64,18 @@ struct Made {
   std::vector<uint32_t> partner;
   std::vector<double> weight, delay;
   std::vector<std::size_t> end;
+  // Reserves room for `owners` owners at the rate of the first `sampled` (with a margin):
+  // the buffers then rarely grow by copying. Room not written is never touched, so
+  // generous room costs address space, not memory.
+  void reserve_like_sample(std::size_t sampled, std::size_t owners) {
+    const std::size_t want = partner.size() * owners / sampled * 5 / 4 + 1024;
+    for (auto* v : {&weight, &delay})
+      if (!v->empty()) v->reserve(std::max(v->capacity(), want));
+    partner.reserve(std::max(partner.capacity(), want));
+  }
 };
+// Owners whose connections estimate a thread's total (Made::reserve_like_sample).
+constexpr std::size_t kSampleOwners = 64;
 
 // Chooses k of `cand` by weights `w` (all equal when empty), NEST's lottery
 // with rejection of repeats (no multapses) and of the owner itself (no autapses).
@@ -182,6 +193,7 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
       const std::size_t lo = n * b / threads, hi = n * (b + 1) / threads;
       out.end.reserve(hi - lo);
       for (std::size_t o = lo; o < hi; ++o) {
+        if (o == lo + kSampleOwners) out.reserve_like_sample(kSampleOwners, b == 0 ? n : hi - lo);
         struct EndOfOwner {  // records where this owner's partners end, however the body exits
           Made& m;
           ~EndOfOwner() { m.end.push_back(m.partner.size()); }
@@ -358,19 +370,21 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
     for (std::size_t e : made[b].end) staged.offsets[++o] = total + e;
     total += made[b].partner.size();
   }
+  std::vector<std::size_t> start(threads + 1, 0);  // where each thread's part begins
+  for (int b = 0; b < threads; ++b) start[b + 1] = start[b] + made[b].partner.size();
   std::vector<double> weights, delays;
-  if (threads == 1) {
-    staged.partners = std::move(made[0].partner);
-    weights = std::move(made[0].weight);
-    delays = std::move(made[0].delay);
-  } else {  // each thread's part copied by that thread
+  // The first thread's buffers become the call's (its room, reserved for the whole call
+  // from its sample, usually holds the others' connections too); the others' parts are
+  // copied in by their own threads.
+  staged.partners = std::move(made[0].partner);
+  weights = std::move(made[0].weight);
+  delays = std::move(made[0].delay);
+  if (threads > 1) {
     staged.partners.resize(total);
     if (weight_each) weights.resize(total);
     if (delay_each) delays.resize(total);
-    std::vector<std::size_t> start(threads + 1, 0);
-    for (int b = 0; b < threads; ++b) start[b + 1] = start[b] + made[b].partner.size();
-#pragma omp parallel for num_threads(threads) schedule(static, 1)
-    for (int b = 0; b < threads; ++b) {
+#pragma omp parallel for num_threads(threads - 1) schedule(static, 1)
+    for (int b = 1; b < threads; ++b) {
       Made& m = made[b];
       std::copy(m.partner.begin(), m.partner.end(), staged.partners.begin() + start[b]);
       std::copy(m.weight.begin(), m.weight.end(), weights.begin() + (weight_each ? start[b] : 0));
