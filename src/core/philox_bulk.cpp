@@ -1,11 +1,13 @@
 // philox_blocks (declared in nestkit/rng.hpp): consecutive Philox4x32-10 blocks, eight
-// per AVX2 iteration where the CPU has it.
+// per AVX2 iteration where the CPU has it; first_uniforms (core/first_uniforms.hpp):
+// the first uniform of eight streams per iteration.
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
 #include "core/cpu_features.hpp"
+#include "core/first_uniforms.hpp"
 #include "nestkit/rng.hpp"
 
 namespace nestkit {
@@ -79,7 +81,74 @@ void blocks_scalar(const std::array<uint32_t, 4>& ctr, const std::array<uint32_t
 
 #endif
 
+// RandomStream::uniform() of words 0 and 1 of a stream's first block: 27 and 26 bits,
+// exact in a double whatever the order of the operations.
+inline double uniform_of(uint32_t w0, uint32_t w1) {
+  const uint64_t hi = w0 >> 5, lo = w1 >> 6;
+  return (hi * 67108864.0 + lo) * (1.0 / 9007199254740992.0);
+}
+
+void first_scalar(const std::array<uint32_t, 2>& key, const uint32_t* ids, uint64_t b, std::size_t first, std::size_t n,
+                  double* out) {
+  for (std::size_t j = first; j < n; ++j) {
+    const auto w = Philox4x32::generate({0, ids[j], static_cast<uint32_t>(b), static_cast<uint32_t>(b >> 32)}, key);
+    out[j] = uniform_of(w[0], w[1]);
+  }
+}
+
+#if defined(__x86_64__)
+[[gnu::target("avx2")]] void first_avx2(const std::array<uint32_t, 2>& key, const uint32_t* ids, uint64_t b,
+                                        std::size_t n, double* out) {
+  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(0xD2511F53u));
+  const __m256i m1 = _mm256_set1_epi32(static_cast<int>(0xCD9E8D57u));
+  const __m256d scale_hi = _mm256_set1_pd(67108864.0), scale = _mm256_set1_pd(1.0 / 9007199254740992.0);
+  std::size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    __m256i c0 = _mm256_setzero_si256();
+    __m256i c1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ids + j));
+    __m256i c2 = _mm256_set1_epi32(static_cast<int>(static_cast<uint32_t>(b)));
+    __m256i c3 = _mm256_set1_epi32(static_cast<int>(static_cast<uint32_t>(b >> 32)));
+    uint32_t k0 = key[0], k1 = key[1];
+    for (int round = 0; round < 10; ++round) {
+      if (round > 0) {
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+      }
+      __m256i hi0, lo0, hi1, lo1;
+      mul_hi_lo(c0, m0, hi0, lo0);
+      mul_hi_lo(c2, m1, hi1, lo1);
+      const __m256i n0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(static_cast<int>(k0)));
+      const __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
+      c0 = n0;
+      c1 = lo1;
+      c2 = n2;
+      c3 = lo0;
+    }
+    // Words 0 and 1 of each block, shifted to 27 and 26 bits: below 2^31, so the signed
+    // conversion is exact.
+    const __m256i hi = _mm256_srli_epi32(c0, 5), lo = _mm256_srli_epi32(c1, 6);
+    for (int half = 0; half < 2; ++half) {
+      const __m128i h = half ? _mm256_extracti128_si256(hi, 1) : _mm256_castsi256_si128(hi);
+      const __m128i l = half ? _mm256_extracti128_si256(lo, 1) : _mm256_castsi256_si128(lo);
+      const __m256d u =
+          _mm256_mul_pd(_mm256_add_pd(_mm256_mul_pd(_mm256_cvtepi32_pd(h), scale_hi), _mm256_cvtepi32_pd(l)), scale);
+      _mm256_storeu_pd(out + j + 4 * half, u);
+    }
+  }
+  first_scalar(key, ids, b, j, n, out);
+}
+
+#endif
+
 }  // namespace
+
+void first_uniforms(uint32_t seed, Purpose purpose, const uint32_t* ids, uint64_t b, std::size_t n, double* out) {
+  const std::array<uint32_t, 2> key{seed, static_cast<uint32_t>(purpose)};
+#if defined(__x86_64__)
+  if (use_avx2()) return first_avx2(key, ids, b, n, out);
+#endif
+  first_scalar(key, ids, b, 0, n, out);
+}
 
 void philox_blocks(std::array<uint32_t, 4> ctr, std::array<uint32_t, 2> key, std::size_t n, uint32_t* out) {
 #if defined(__x86_64__)

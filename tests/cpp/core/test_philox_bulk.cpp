@@ -7,6 +7,7 @@
 #include <random>
 #include <vector>
 
+#include "core/first_uniforms.hpp"
 #include "nestkit/rng.hpp"
 
 namespace nestkit {
@@ -47,6 +48,25 @@ TEST(PhiloxBulk, LongRandomStreamGivesItsBlocksInOrder) {
     const auto block = Philox4x32::generate({j, a, static_cast<uint32_t>(b), static_cast<uint32_t>(b >> 32)},
                                             {seed, static_cast<uint32_t>(Purpose::kConnect)});
     for (int w = 0; w < 4; ++w) ASSERT_EQ(rng.next_u32(), block[w]) << "block " << j << " word " << w;
+  }
+}
+
+TEST(FirstUniforms, AreEachStreamsFirstUniform) {
+  // first_uniforms (eight streams per AVX2 iteration) must give RandomStream(seed, purpose,
+  // ids[j], b).uniform() exactly: any count around the vector width, ids up to 2^32 - 1,
+  // b with high 32 bits set.
+  std::mt19937_64 gen(11);
+  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{8}, std::size_t{9}, std::size_t{63},
+                        std::size_t{1000}}) {
+    for (uint64_t b : {uint64_t{0}, uint64_t{123456}, (uint64_t{7} << 32) | 99u}) {
+      std::vector<uint32_t> ids(n);
+      for (auto& id : ids) id = static_cast<uint32_t>(gen());
+      if (n > 2) ids[1] = 0xFFFFFFFFu;
+      std::vector<double> u(n, -1.0);
+      first_uniforms(17, Purpose::kPointProcess, ids.data(), b, n, u.data());
+      for (std::size_t j = 0; j < n; ++j)
+        ASSERT_EQ(u[j], RandomStream(17, Purpose::kPointProcess, ids[j], b).uniform()) << "n " << n << " j " << j;
+    }
   }
 }
 

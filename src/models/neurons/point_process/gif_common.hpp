@@ -186,6 +186,21 @@ class GifPopulation : public NeuronPopulation {
   }
 
   // Start of node i's step: I_stc and E_sfa from the kernels, which then decay.
+  // adapt for nodes [begin, end); without kernels (NEST's default) I_stc is 0 and
+  // E_sfa is V_T_star, set in one vectorised pass.
+  void adapt_range(std::size_t begin, std::size_t end) {
+    if (stc_.elem.empty() && sfa_.elem.empty()) {
+      double* __restrict stc = num_[I_stc].data();
+      double* __restrict sfa = num_[E_sfa].data();
+      const double* __restrict vt = num_[V_T_star].data();
+      for (std::size_t i = begin; i < end; ++i) {
+        stc[i] = 0.0;
+        sfa[i] = vt[i];
+      }
+      return;
+    }
+    for (std::size_t i = begin; i < end; ++i) adapt(i);
+  }
   void adapt(std::size_t i) {
     num_[I_stc][i] = stc_.read_and_decay(i, 0.0);
     num_[E_sfa][i] = sfa_.read_and_decay(i, num_[V_T_star][i]);
@@ -218,6 +233,20 @@ class GifPopulation : public NeuronPopulation {
     refr -= 1.0;
     return num_[V_reset][i];
   }
+
+  // The escape noise of one step for a range of nodes, in passes (gif_psc_exp and its
+  // multisynapse twin; gif_hazard.cpp): once V is updated, clamp_and_gather applies
+  // the refractory clamp and gathers the nodes that may fire; fire_gathered computes
+  // their hazards together, exp four lanes at a time, and fires them in node order.
+  // Nodes do not interact within a step, so the result is fire_or_clamp's, draw for
+  // draw and spike for spike.
+  struct Gathered {
+    std::vector<uint32_t> node, id;           // index, node id
+    std::vector<double> x, rate, stay, draw;  // (V - E_sfa) / Delta_V; lambda; exp(-lambda h); u
+    std::vector<double> x_all;                // x of every node of the range (-inf: refractory)
+  };
+  void clamp_and_gather(std::size_t begin, std::size_t end, Gathered& g);
+  void fire_gathered(StepContext& ctx, long step, Gathered& g);
 
   const std::vector<double>& list_at(int obj_column, std::size_t i) const {
     return std::get<std::vector<double>>(obj_[obj_column][i]);

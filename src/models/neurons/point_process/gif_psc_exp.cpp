@@ -4,6 +4,7 @@
 // take the step's input before they drive V.
 #include <cmath>
 
+#include "core/cpu_features.hpp"
 #include "integrators/iaf_propagator.hpp"
 #include "models/neurons/point_process/gif_common.hpp"
 #include "models/neurons/point_process/models.hpp"
@@ -49,29 +50,20 @@ class GifPscExp final : public gif::GifPopulation {
     }
   }
 
+  // Each step in passes over the range: the kernels (adapt), then the currents and V
+  // (step_rows), then the refractory clamp and the gathering of nodes that may fire,
+  // then their draws. Per node the operations and their order are the one-pass loop's.
   void update(StepContext& ctx, long from, long to, std::size_t begin, std::size_t end) override {
-    double *V = col(gif::V_m), *Iex = col(i_ex), *Iin = col(i_in), *Istim = col(gif::I_stim);
-    const double *p11e = col(P11ex), *p11i = col(P11in), *p21e = col(P21ex), *p21i = col(P21in);
-    const double *p30 = col(P30), *p31 = col(P31), *p33 = col(P33), *ie = col(gif::I_e), *el = col(gif::E_L);
-    const double *stc = col(gif::I_stc), *refr = col(gif::r);
+    Gathered gathered;  // this range's (threads update ranges side by side)
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
-      double* in_ex = input_.row(kEx, step);
-      double* in_in = input_.row(kIn, step);
-      double* in_cur = input_.row(kCurrent, step);
-      for (std::size_t i = begin; i < end; ++i) {
-        adapt(i);
-        Iex[i] *= p11e[i];
-        Iin[i] *= p11i[i];
-        Iex[i] += in_ex[i];
-        Iin[i] += in_in[i];
-        if (refr[i] == 0.0)
-          V[i] = p30[i] * (Istim[i] + ie[i] - stc[i]) + p33[i] * V[i] + p31[i] * el[i] + Iex[i] * p21e[i] +
-                 Iin[i] * p21i[i];
-        V[i] = fire_or_clamp(ctx, i, step, V[i]);
-        Istim[i] = in_cur[i];
-        in_ex[i] = in_in[i] = in_cur[i] = 0.0;
-      }
+      adapt_range(begin, end);
+      if (use_avx2())
+        step_rows_avx2(step, begin, end);
+      else
+        step_rows_base(step, begin, end);
+      clamp_and_gather(begin, end, gathered);
+      fire_gathered(ctx, step, gathered);
       sample(step, begin, end);
     }
   }
@@ -84,6 +76,48 @@ class GifPscExp final : public gif::GifPopulation {
     static constexpr int kCols[] = {gif::V_m, gif::E_sfa, gif::I_stc, i_ex, i_in};
     return num_[kCols[k]][i];
   }
+
+ private:
+  // The currents and the free membrane update of nodes [b, e) for one step, without
+  // branches so that it vectorises: refractory nodes compute V too and keep their old
+  // value. NEST's operations in NEST's order per node.
+  [[gnu::always_inline]] inline void step_rows(long step, std::size_t b, std::size_t e) {
+    double* __restrict V = col(gif::V_m);
+    double* __restrict Iex = col(i_ex);
+    double* __restrict Iin = col(i_in);
+    double* __restrict Istim = col(gif::I_stim);
+    const double* __restrict p11e = col(P11ex);
+    const double* __restrict p11i = col(P11in);
+    const double* __restrict p21e = col(P21ex);
+    const double* __restrict p21i = col(P21in);
+    const double* __restrict p30 = col(P30);
+    const double* __restrict p31 = col(P31);
+    const double* __restrict p33 = col(P33);
+    const double* __restrict ie = col(gif::I_e);
+    const double* __restrict el = col(gif::E_L);
+    const double* __restrict stc = col(gif::I_stc);
+    const double* __restrict refr = col(gif::r);
+    double* __restrict in_ex = input_.row(kEx, step);
+    double* __restrict in_in = input_.row(kIn, step);
+    double* __restrict in_cur = input_.row(kCurrent, step);
+#pragma GCC ivdep
+    for (std::size_t i = b; i < e; ++i) {
+      const double v = V[i], stim = Istim[i], r = refr[i];
+      const double iex = Iex[i] * p11e[i] + in_ex[i];
+      const double iin = Iin[i] * p11i[i] + in_in[i];
+      const double v_free =
+          p30[i] * (stim + ie[i] - stc[i]) + p33[i] * v + p31[i] * el[i] + iex * p21e[i] + iin * p21i[i];
+      Iex[i] = iex;
+      Iin[i] = iin;
+      V[i] = r == 0.0 ? v_free : v;
+      Istim[i] = in_cur[i];
+      in_ex[i] = 0.0;
+      in_in[i] = 0.0;
+      in_cur[i] = 0.0;
+    }
+  }
+  NESTKIT_TARGET_AVX2 void step_rows_avx2(long step, std::size_t b, std::size_t e) { step_rows(step, b, e); }
+  void step_rows_base(long step, std::size_t b, std::size_t e) { step_rows(step, b, e); }
 };
 
 ModelInfo make_info() {

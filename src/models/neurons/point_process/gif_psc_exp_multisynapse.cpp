@@ -50,6 +50,7 @@ class GifPscExpMultisynapse final : public gif::GifMultisynapsePopulation {
     double *V = col(gif::V_m), *Istim = col(gif::I_stim);
     const double *p30 = col(P30), *p31 = col(P31), *p33 = col(P33), *ie = col(gif::I_e), *el = col(gif::E_L);
     const double *stc = col(gif::I_stc), *refr = col(gif::r);
+    Gathered gathered;  // this range's (threads update ranges side by side)
     for (long lag = from; lag < to; ++lag) {
       const long step = ctx.slice_origin + lag;
       double* in_cur = input_.row(0, step);
@@ -65,10 +66,11 @@ class GifPscExpMultisynapse final : public gif::GifMultisynapsePopulation {
           in = 0.0;
         }
         if (refr[i] == 0.0) V[i] = p30[i] * (Istim[i] + ie[i] - stc[i]) + p33[i] * V[i] + p31[i] * el[i] + syn_pot;
-        V[i] = fire_or_clamp(ctx, i, step, V[i]);
         Istim[i] = in_cur[i];
         in_cur[i] = 0.0;
       }
+      clamp_and_gather(begin, end, gathered);
+      fire_gathered(ctx, step, gathered);
       sample(step, begin, end);
     }
   }
