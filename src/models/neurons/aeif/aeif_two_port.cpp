@@ -96,11 +96,14 @@ class TwoPort final : public AeifPopulation {
         // the dominant cost of large astrocyte networks divided by r.
         static thread_local std::vector<std::pair<uint32_t, double>> runs;
         runs.clear();
-        for (std::size_t k = 0; k < b.count; ++k) {
-          if (!runs.empty() && runs.back().first == b.target[k])
-            runs.back().second += 1.0;
-          else
-            runs.emplace_back(b.target[k], 1.0);
+        // A run is counted in registers (a running sum kept in memory would chain every
+        // multapse through a store and a load).
+        for (std::size_t k = 0; k < b.count;) {
+          const uint32_t t = b.target[k];
+          std::size_t e = k + 1;
+          while (e < b.count && b.target[e] == t) ++e;
+          runs.emplace_back(t, static_cast<double>(e - k));
+          k = e;
         }
         for (std::size_t j = 0; j < b.length; ++j) {
           double* row = input_.row(kSicInput, b.origin + b.delay.value + static_cast<long>(j)) - first_gid_;
