@@ -8,8 +8,10 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <new>
 #include <numeric>
 #include <optional>
+#include <stdexcept>
 
 #include "connect/param_program.hpp"
 #include "connect/rules.hpp"
@@ -66,12 +68,17 @@ struct Made {
   std::vector<std::size_t> end;
   // Reserves room for `owners` owners at the rate of the first `sampled` (with a margin):
   // the buffers then rarely grow by copying. Room not written is never touched, so
-  // generous room costs address space, not memory.
+  // generous room costs address space, not memory; room the system refuses (a sample far
+  // denser than the rest) is simply not reserved.
   void reserve_like_sample(std::size_t sampled, std::size_t owners) {
     const std::size_t want = partner.size() * owners / sampled * 5 / 4 + 1024;
-    for (auto* v : {&weight, &delay})
-      if (!v->empty()) v->reserve(std::max(v->capacity(), want));
-    partner.reserve(std::max(partner.capacity(), want));
+    try {
+      for (auto* v : {&weight, &delay})
+        if (!v->empty()) v->reserve(std::max(v->capacity(), want));
+      partner.reserve(std::max(partner.capacity(), want));
+    } catch (const std::bad_alloc&) {  // an optimisation only: the buffers grow as needed
+    } catch (const std::length_error&) {
+    }
   }
 };
 // Owners whose connections estimate a thread's total (Made::reserve_like_sample).
