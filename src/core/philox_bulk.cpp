@@ -34,10 +34,31 @@ void blocks_scalar(const std::array<uint32_t, 4>& ctr, const std::array<uint32_t
   lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
 }
 
-[[gnu::target("avx2")]] void blocks_avx2(const std::array<uint32_t, 4>& ctr, const std::array<uint32_t, 2>& key,
-                                         std::size_t n, uint32_t* out) {
+// Philox4x32-10's ten rounds on eight counters, one per 32-bit lane of c0..c3.
+[[gnu::target("avx2")]] inline void rounds(__m256i& c0, __m256i& c1, __m256i& c2, __m256i& c3,
+                                           const std::array<uint32_t, 2>& key) {
   const __m256i m0 = _mm256_set1_epi32(static_cast<int>(0xD2511F53u));
   const __m256i m1 = _mm256_set1_epi32(static_cast<int>(0xCD9E8D57u));
+  uint32_t k0 = key[0], k1 = key[1];
+  for (int round = 0; round < 10; ++round) {
+    if (round > 0) {
+      k0 += 0x9E3779B9u;
+      k1 += 0xBB67AE85u;
+    }
+    __m256i hi0, lo0, hi1, lo1;
+    mul_hi_lo(c0, m0, hi0, lo0);
+    mul_hi_lo(c2, m1, hi1, lo1);
+    const __m256i n0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(static_cast<int>(k0)));
+    const __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
+    c0 = n0;
+    c1 = lo1;
+    c2 = n2;
+    c3 = lo0;
+  }
+}
+
+[[gnu::target("avx2")]] void blocks_avx2(const std::array<uint32_t, 4>& ctr, const std::array<uint32_t, 2>& key,
+                                         std::size_t n, uint32_t* out) {
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   std::size_t j = 0;
   for (; j + 8 <= n; j += 8) {
@@ -45,22 +66,7 @@ void blocks_scalar(const std::array<uint32_t, 4>& ctr, const std::array<uint32_t
     __m256i c1 = _mm256_set1_epi32(static_cast<int>(ctr[1]));
     __m256i c2 = _mm256_set1_epi32(static_cast<int>(ctr[2]));
     __m256i c3 = _mm256_set1_epi32(static_cast<int>(ctr[3]));
-    uint32_t k0 = key[0], k1 = key[1];
-    for (int round = 0; round < 10; ++round) {
-      if (round > 0) {
-        k0 += 0x9E3779B9u;
-        k1 += 0xBB67AE85u;
-      }
-      __m256i hi0, lo0, hi1, lo1;
-      mul_hi_lo(c0, m0, hi0, lo0);
-      mul_hi_lo(c2, m1, hi1, lo1);
-      const __m256i n0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(static_cast<int>(k0)));
-      const __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
-      c0 = n0;
-      c1 = lo1;
-      c2 = n2;
-      c3 = lo0;
-    }
+    rounds(c0, c1, c2, c3, key);
     // Lanes hold words; the output interleaves them per block (a 4x8 transpose).
     const __m256i a01 = _mm256_unpacklo_epi32(c0, c1);  // b0w0 b0w1 b1w0 b1w1 | b4.. b5..
     const __m256i b01 = _mm256_unpackhi_epi32(c0, c1);  // b2w0 b2w1 b3w0 b3w1 | b6.. b7..
@@ -99,8 +105,6 @@ void first_scalar(const std::array<uint32_t, 2>& key, const uint32_t* ids, uint6
 #if defined(__x86_64__)
 [[gnu::target("avx2")]] void first_avx2(const std::array<uint32_t, 2>& key, const uint32_t* ids, uint64_t b,
                                         std::size_t n, double* out) {
-  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(0xD2511F53u));
-  const __m256i m1 = _mm256_set1_epi32(static_cast<int>(0xCD9E8D57u));
   const __m256d scale_hi = _mm256_set1_pd(67108864.0), scale = _mm256_set1_pd(1.0 / 9007199254740992.0);
   std::size_t j = 0;
   for (; j + 8 <= n; j += 8) {
@@ -108,22 +112,7 @@ void first_scalar(const std::array<uint32_t, 2>& key, const uint32_t* ids, uint6
     __m256i c1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ids + j));
     __m256i c2 = _mm256_set1_epi32(static_cast<int>(static_cast<uint32_t>(b)));
     __m256i c3 = _mm256_set1_epi32(static_cast<int>(static_cast<uint32_t>(b >> 32)));
-    uint32_t k0 = key[0], k1 = key[1];
-    for (int round = 0; round < 10; ++round) {
-      if (round > 0) {
-        k0 += 0x9E3779B9u;
-        k1 += 0xBB67AE85u;
-      }
-      __m256i hi0, lo0, hi1, lo1;
-      mul_hi_lo(c0, m0, hi0, lo0);
-      mul_hi_lo(c2, m1, hi1, lo1);
-      const __m256i n0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(static_cast<int>(k0)));
-      const __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
-      c0 = n0;
-      c1 = lo1;
-      c2 = n2;
-      c3 = lo0;
-    }
+    rounds(c0, c1, c2, c3, key);
     // Words 0 and 1 of each block, shifted to 27 and 26 bits: below 2^31, so the signed
     // conversion is exact.
     const __m256i hi = _mm256_srli_epi32(c0, 5), lo = _mm256_srli_epi32(c1, 6);

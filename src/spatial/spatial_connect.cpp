@@ -239,6 +239,12 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
           kernel_values.resize(cand.size());
           kernel->eval_pairs(pairs, kernel_values.data());
         };
+        // The kernel of candidate j (in `layer`'s geometry): from the batch, or evaluated now.
+        auto kernel_at = [&](std::size_t j, const Layer& layer) {
+          if (batch_kernel) return kernel_values[j];
+          set_pair(cand[j], layer);
+          return kernel->eval(ctx, rng);
+        };
         auto emit = [&](uint32_t k, const Layer& layer) {
           set_pair(k, layer);
           out.partner.push_back(pool.gid_of(k));
@@ -281,13 +287,7 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
             const uint32_t k = cand[j];
             if (!req.allow_autapses && pool.gid_of(k) == owner) continue;
             if (kernel) {
-              double p;
-              if (batch_kernel) {
-                p = kernel_values[j];
-              } else {
-                set_pair(k, geometry);
-                p = kernel->eval(ctx, rng);
-              }
+              const double p = kernel_at(j, geometry);  // before the uniform: a kernel may draw too
               if (!(rng.uniform() < p)) continue;
             }
             emit(k, geometry);
@@ -299,13 +299,7 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
           for (std::size_t j = 0; j < cand.size(); ++j) {
             const uint32_t k = cand[j];
             if (!req.allow_autapses && pool.gid_of(k) == owner) continue;
-            double mu;
-            if (batch_kernel) {
-              mu = kernel_values[j];
-            } else {
-              set_pair(k, geometry);
-              mu = kernel->eval(ctx, rng);
-            }
+            const double mu = kernel_at(j, geometry);
             if (!(mu >= 0) || !std::isfinite(mu))
               throw BadProperty("Connection parameter 0 \u2264 pairwise_avg_num_conns required (the kernel gave " +
                                 std::to_string(mu) + ")");
@@ -328,13 +322,7 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
           if (batch_kernel) kernel_batch(src);
           for (std::size_t j = 0; j < cand.size(); ++j) {
             const uint32_t k = cand[j];
-            double v;
-            if (batch_kernel) {
-              v = kernel_values[j];
-            } else {
-              set_pair(k, src);
-              v = kernel->eval(ctx, rng);
-            }
+            const double v = kernel_at(j, src);
             if (!(v >= 0) || !std::isfinite(v))
               throw BadProperty("the connection probability kernel gave " + std::to_string(v) +
                                 "; it must be finite and >= 0");
