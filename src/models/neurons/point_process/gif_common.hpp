@@ -173,6 +173,11 @@ class GifPopulation : public NeuronPopulation {
     auto vec = [&](int c) { return [this, c](std::size_t i) -> const std::vector<double>& { return list_at(c, i); }; };
     sfa_.layout(n_, h_, vec(tau_sfa_c), vec(q_sfa_c));
     stc_.layout(n_, h_, vec(tau_stc_c), vec(q_stc_c));
+    if (stc_.elem.empty() && sfa_.elem.empty())  // what adapt gives every step (adapt_range)
+      for (std::size_t i = 0; i < n_; ++i) {
+        num_[I_stc][i] = 0.0;
+        num_[E_sfa][i] = num_[V_T_star][i];
+      }
     lambda_ms_.resize(n_);
     silent_below_.resize(n_);
     for (std::size_t i = 0; i < n_; ++i) {
@@ -186,19 +191,10 @@ class GifPopulation : public NeuronPopulation {
   }
 
   // Start of node i's step: I_stc and E_sfa from the kernels, which then decay.
-  // adapt for nodes [begin, end); without kernels (NEST's default) I_stc is 0 and
-  // E_sfa is V_T_star, set in one vectorised pass.
+  // adapt for nodes [begin, end). Without kernels (NEST's default) I_stc is 0 and E_sfa
+  // is V_T_star at every step: set once per run by prepare_gif, nothing to do here.
   void adapt_range(std::size_t begin, std::size_t end) {
-    if (stc_.elem.empty() && sfa_.elem.empty()) {
-      double* __restrict stc = num_[I_stc].data();
-      double* __restrict sfa = num_[E_sfa].data();
-      const double* __restrict vt = num_[V_T_star].data();
-      for (std::size_t i = begin; i < end; ++i) {
-        stc[i] = 0.0;
-        sfa[i] = vt[i];
-      }
-      return;
-    }
+    if (stc_.elem.empty() && sfa_.elem.empty()) return;
     for (std::size_t i = begin; i < end; ++i) adapt(i);
   }
   void adapt(std::size_t i) {

@@ -2,10 +2,14 @@
 // synaptic currents and escape noise, as NEST 3.10's model (gif_common.hpp has the
 // kernels and the hazard). V is integrated exactly; the synaptic currents decay and
 // take the step's input before they drive V.
+#include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 
 #include "core/cpu_features.hpp"
 #include "integrators/iaf_propagator.hpp"
+#include "models/neurons/blocked_update.hpp"
 #include "models/neurons/point_process/gif_common.hpp"
 #include "models/neurons/point_process/models.hpp"
 
@@ -48,6 +52,15 @@ class GifPscExp final : public gif::GifPopulation {
       c(P30) = -1 / c(gif::C_m) * std::expm1(-h / tau_m) * tau_m;
       c(P31) = -std::expm1(-h / tau_m);
     }
+    // Equal parameters for all nodes (a Create with defaults or one value each): the
+    // step reads them once instead of a column each (bit patterns compared, so -0.0 and
+    // 0.0 stay apart).
+    uniform_ = true;
+    for (int k :
+         {int(P11ex), int(P11in), int(P21ex), int(P21in), int(P30), int(P31), int(P33), int(gif::I_e), int(gif::E_L)})
+      uniform_ = uniform_ && std::all_of(num_[k].begin(), num_[k].end(), [&](double x) {
+                   return std::bit_cast<uint64_t>(x) == std::bit_cast<uint64_t>(num_[k][0]);
+                 });
   }
 
   // Each step in passes over the range: the kernels (adapt), then the currents and V
@@ -59,9 +72,9 @@ class GifPscExp final : public gif::GifPopulation {
       const long step = ctx.slice_origin + lag;
       adapt_range(begin, end);
       if (use_avx2())
-        step_rows_avx2(step, begin, end);
+        uniform_ ? step_rows_avx2<true>(step, begin, end) : step_rows_avx2<false>(step, begin, end);
       else
-        step_rows_base(step, begin, end);
+        uniform_ ? step_rows_base<true>(step, begin, end) : step_rows_base<false>(step, begin, end);
       clamp_and_gather(begin, end, gathered);
       fire_gathered(ctx, step, gathered);
       sample(step, begin, end);
@@ -81,20 +94,14 @@ class GifPscExp final : public gif::GifPopulation {
   // The currents and the free membrane update of nodes [b, e) for one step, without
   // branches so that it vectorises: refractory nodes compute V too and keep their old
   // value. NEST's operations in NEST's order per node.
+  template <bool U>
   [[gnu::always_inline]] inline void step_rows(long step, std::size_t b, std::size_t e) {
     double* __restrict V = col(gif::V_m);
     double* __restrict Iex = col(i_ex);
     double* __restrict Iin = col(i_in);
     double* __restrict Istim = col(gif::I_stim);
-    const double* __restrict p11e = col(P11ex);
-    const double* __restrict p11i = col(P11in);
-    const double* __restrict p21e = col(P21ex);
-    const double* __restrict p21i = col(P21in);
-    const double* __restrict p30 = col(P30);
-    const double* __restrict p31 = col(P31);
-    const double* __restrict p33 = col(P33);
-    const double* __restrict ie = col(gif::I_e);
-    const double* __restrict el = col(gif::E_L);
+    const blocked::Const<U> p11e(col(P11ex)), p11i(col(P11in)), p21e(col(P21ex)), p21i(col(P21in));
+    const blocked::Const<U> p30(col(P30)), p31(col(P31)), p33(col(P33)), ie(col(gif::I_e)), el(col(gif::E_L));
     const double* __restrict stc = col(gif::I_stc);
     const double* __restrict refr = col(gif::r);
     double* __restrict in_ex = input_.row(kEx, step);
@@ -116,8 +123,16 @@ class GifPscExp final : public gif::GifPopulation {
       in_cur[i] = 0.0;
     }
   }
-  NESTKIT_TARGET_AVX2 void step_rows_avx2(long step, std::size_t b, std::size_t e) { step_rows(step, b, e); }
-  void step_rows_base(long step, std::size_t b, std::size_t e) { step_rows(step, b, e); }
+  template <bool U>
+  NESTKIT_TARGET_AVX2 void step_rows_avx2(long step, std::size_t b, std::size_t e) {
+    step_rows<U>(step, b, e);
+  }
+  template <bool U>
+  void step_rows_base(long step, std::size_t b, std::size_t e) {
+    step_rows<U>(step, b, e);
+  }
+
+  bool uniform_ = false;
 };
 
 ModelInfo make_info() {
