@@ -78,6 +78,21 @@ double square_limit(double r) {
   return t;
 }
 
+// inside()'s ball tests for the offsets e from the centre, the length as the square
+// against r_sq = square_limit(r): no axis beyond r, and inside the inscribed diamond or
+// within the length. Shared by the cell-corner and the batched point tests.
+bool ball_holds(const double* e, int dim, double r, double r_sq) {
+  bool out = false;
+  double sum = 0, sq = 0;
+  for (int i = 0; i < dim; ++i) {
+    const double ae = std::abs(e[i]);
+    out |= ae > r;
+    sum += ae;
+    sq += e[i] * e[i];
+  }
+  return !out && (sum <= r || sq <= r_sq);
+}
+
 double length(const Point& p, int dim) {
   double s = 0;
   for (int i = 0; i < dim; ++i) s += p[i] * p[i];
@@ -288,15 +303,9 @@ bool Mask::corners_inside(const Point& lo, const Point& hi) const {
       d[1][i] = hi[i] - center_[i];
     }
     for (int c = 0; c < (1 << dim_); ++c) {
-      bool out = false;
-      double sum = 0, sq = 0;
-      for (int i = 0; i < dim_; ++i) {
-        const double e = d[(c >> i) & 1][i], ae = std::abs(e);
-        out |= ae > radius_;
-        sum += ae;
-        sq += e * e;
-      }
-      if (out || !(sum <= radius_ || sq <= radius_sq_)) return false;
+      double e[3];
+      for (int i = 0; i < dim_; ++i) e[i] = d[(c >> i) & 1][i];
+      if (!ball_holds(e, dim_, radius_, radius_sq_)) return false;
     }
     return true;
   }
@@ -590,16 +599,9 @@ template <int D, bool kBall>
     }
     int in = 1;
     if constexpr (kBall) {
-      int out = 0;
-      double sum = 0, sq = 0;
-      for (int i = 0; i < D; ++i) {
-        const double e = d[i] - c[i];
-        const double ae = std::abs(e);
-        out |= ae > r;
-        sum += ae;
-        sq += e * e;
-      }
-      in = (out == 0) & ((sum <= r) | (sq <= r_sq));
+      double e[D];
+      for (int i = 0; i < D; ++i) e[i] = d[i] - c[i];
+      in = ball_holds(e, D, r, r_sq);
     } else {
       for (int i = 0; i < D; ++i) in &= (lo[i] <= d[i]) & (d[i] <= hi[i]);
     }
