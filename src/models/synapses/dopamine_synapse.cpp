@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "integrators/nest_expm1.hpp"
 #include "models/synapses/families.hpp"
 #include "nestkit/spike_archive.hpp"
 
@@ -48,7 +49,8 @@ struct Dopa {
   // The weight integrated over an interval of length -minus_dt from c0 and n0 at its start.
   void integrate(double c0, double n0, double minus_dt) {
     const double s = (p[tau_c] + p[tau_n]) / (p[tau_c] * p[tau_n]);
-    w = w - c0 * (n0 / s * std::expm1(s * minus_dt) - p[b] * p[tau_c] * std::expm1(minus_dt / p[tau_c]));
+    w = w - c0 * (n0 / s * integrators::nest_expm1(s * minus_dt) -
+                  p[b] * p[tau_c] * integrators::nest_expm1(minus_dt / p[tau_c]));
     if (w < p[Wmin]) w = p[Wmin];
     if (w > p[Wmax]) w = p[Wmax];
   }

@@ -14,17 +14,28 @@ void check_unit_interval(double v, const char* what) {
 }
 
 // One Tsodyks–Markram step at a spike after h ms; returns the released fraction.
+// NEST writes the recovery propagator of tsodyks_synapse with expm1 and that of
+// tsodyks_synapse_hom with exp (Pzz - 1, 1 - Pzz): kHomForm picks the latter, so each
+// model keeps NEST's bits.
 struct TsodyksState {
   double &x, &y, &u;
 };
-inline double tsodyks_step(TsodyksState st, double h, double U, double tau_psc, double tau_rec, double tau_fac) {
+template <bool kHomForm>
+double tsodyks_step(TsodyksState st, double h, double U, double tau_psc, double tau_rec, double tau_fac) {
   const double Puu = (tau_fac == 0.0) ? 0.0 : std::exp(-h / tau_fac);
   const double Pyy = std::exp(-h / tau_psc);
-  const double Pzz = std::expm1(-h / tau_rec);
-  const double Pxy = (Pzz * tau_rec - (Pyy - 1.0) * tau_psc) / (tau_psc - tau_rec);
   const double z = 1.0 - st.x - st.y;
   st.u *= Puu;
-  st.x += Pxy * st.y - Pzz * z;
+  if constexpr (kHomForm) {
+    const double Pzz = std::exp(-h / tau_rec);
+    const double Pxy = ((Pzz - 1.0) * tau_rec - (Pyy - 1.0) * tau_psc) / (tau_psc - tau_rec);
+    const double Pxz = 1.0 - Pzz;
+    st.x += Pxy * st.y + Pxz * z;
+  } else {
+    const double Pzz = std::expm1(-h / tau_rec);
+    const double Pxy = (Pzz * tau_rec - (Pyy - 1.0) * tau_psc) / (tau_psc - tau_rec);
+    st.x += Pxy * st.y - Pzz * z;
+  }
   st.y *= Pyy;
   st.u += U * (1.0 - st.u);
   const double delta_y = st.u * st.x;
@@ -40,8 +51,8 @@ void send_tsodyks(SynapseSpike& s) {
   // The release depends only on the record; computed once per record, it scales
   // each synapse's weight.
   auto advance = [&](double* r) {
-    r[ts_released] = tsodyks_step({r[ts_x], r[ts_y], r[ts_u]}, s.t_spike - r[ts_t_last], r[ts_U], r[ts_tau_psc],
-                                  r[ts_tau_rec], r[ts_tau_fac]);
+    r[ts_released] = tsodyks_step<false>({r[ts_x], r[ts_y], r[ts_u]}, s.t_spike - r[ts_t_last], r[ts_U], r[ts_tau_psc],
+                                         r[ts_tau_rec], r[ts_tau_fac]);
     r[ts_t_last] = s.t_spike;
   };
   if (!s.record_each) advance(s.record);
@@ -84,8 +95,8 @@ enum TsoHomRec : int { thr_x, thr_y, thr_u, thr_t_last, thr_released };
 void send_tsodyks_hom(SynapseSpike& s) {
   const double* c = s.common;
   auto advance = [&](double* r) {
-    r[thr_released] = tsodyks_step({r[thr_x], r[thr_y], r[thr_u]}, s.t_spike - r[thr_t_last], c[th_U], c[th_tau_psc],
-                                   c[th_tau_rec], c[th_tau_fac]);
+    r[thr_released] = tsodyks_step<true>({r[thr_x], r[thr_y], r[thr_u]}, s.t_spike - r[thr_t_last], c[th_U],
+                                         c[th_tau_psc], c[th_tau_rec], c[th_tau_fac]);
     r[thr_t_last] = s.t_spike;
   };
   if (!s.record_each) advance(s.record);

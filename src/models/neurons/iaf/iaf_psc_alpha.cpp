@@ -7,6 +7,7 @@
 
 #include "core/cpu_features.hpp"
 #include "integrators/iaf_propagator.hpp"
+#include "integrators/nest_expm1.hpp"
 #include "models/neurons/blocked_update.hpp"
 #include "models/neurons/neuron_base.hpp"
 #include "nestkit/registry.hpp"
@@ -68,8 +69,9 @@ class IafPscAlpha final : public NeuronPopulation {
       auto c = [&](int k) -> double& { return num_[k][i]; };
       c(P11_ex) = std::exp(-h / c(tau_syn_ex));
       c(P11_in) = std::exp(-h / c(tau_syn_in));
-      c(expm1_tau_m) = std::expm1(-h / c(tau_m));
-      c(P30) = integrators::leak_current_propagator(h, c(tau_m), c(C_m));
+      // numerics::expm1 in NEST (integrators/nest_expm1.hpp).
+      c(expm1_tau_m) = integrators::nest_expm1(-h / c(tau_m));
+      c(P30) = -c(tau_m) / c(C_m) * integrators::nest_expm1(-h / c(tau_m));
       c(P21_ex) = h * c(P11_ex);
       c(P21_in) = h * c(P11_in);
       std::tie(c(P31_ex), c(P32_ex)) = integrators::IafPropagator(c(tau_syn_ex), c(tau_m), c(C_m)).alpha(h);

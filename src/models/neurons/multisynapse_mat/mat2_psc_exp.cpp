@@ -5,7 +5,6 @@
 // be emitted.
 #include <cmath>
 
-#include "integrators/iaf_propagator.hpp"
 #include "integrators/mat_propagator.hpp"
 #include "models/neurons/multisynapse_mat/mat_common.hpp"
 #include "models/neurons/multisynapse_mat/models.hpp"
@@ -65,8 +64,11 @@ class Mat2PscExp final : public mat::MatPopulation {
       c(P11_ex) = std::exp(-h / c(tau_syn_ex));
       c(P11_in) = std::exp(-h / c(tau_syn_in));
       c(P22_expm1) = std::expm1(-h / c(tau_m));
-      c(P21_ex) = integrators::IafPropagator(c(tau_syn_ex), c(tau_m), c(C_m)).p32(h);
-      c(P21_in) = integrators::IafPropagator(c(tau_syn_in), c(tau_m), c(C_m)).p32(h);
+      // NEST's mat2_psc_exp forms these itself (not with its IAFPropagator), with libm's expm1.
+      c(P21_ex) = -c(tau_m) / (c(C_m) * (1.0 - c(tau_m) / c(tau_syn_ex))) * c(P11_ex) *
+                  std::expm1(h * (1.0 / c(tau_syn_ex) - 1.0 / c(tau_m)));
+      c(P21_in) = -c(tau_m) / (c(C_m) * (1.0 - c(tau_m) / c(tau_syn_in))) * c(P11_in) *
+                  std::expm1(h * (1.0 / c(tau_syn_in) - 1.0 / c(tau_m)));
       c(P20) = integrators::leak_current_propagator(h, c(tau_m), c(C_m));
       c(P11_th) = std::exp(-h / c(tau_1));
       c(P22_th) = std::exp(-h / c(tau_2));

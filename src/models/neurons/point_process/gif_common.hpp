@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "integrators/nest_expm1.hpp"
 #include "models/neurons/neuron_base.hpp"
 #include "nestkit/errors.hpp"
 #include "nestkit/rng.hpp"
@@ -212,7 +213,7 @@ class GifPopulation : public NeuronPopulation {
       const double x = (v - num_[E_sfa][i]) / num_[Delta_V][i];
       if (!(x >= silent_below_[i])) return v;
       const double lambda = lambda_ms_[i] * std::exp(x);
-      const double p = -std::expm1(-lambda * h_);
+      const double p = -integrators::nest_expm1(-lambda * h_);
       if (p > 0x1p-53) {
         // One stream per node and step: the draw does not depend on threads or chunking.
         RandomStream rs(seed_, Purpose::kPointProcess, first_gid_ + static_cast<uint32_t>(i),

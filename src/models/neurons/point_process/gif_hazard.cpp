@@ -10,6 +10,7 @@
 #include "core/cpu_features.hpp"
 #include "core/first_uniforms.hpp"
 #include "integrators/exp_array.hpp"
+#include "integrators/nest_expm1.hpp"
 #include "models/neurons/point_process/gif_common.hpp"
 
 namespace nestkit::gif {
@@ -86,12 +87,13 @@ void GifPopulation::clamp_and_gather(std::size_t begin, std::size_t end, Gathere
 }
 
 // fire_or_clamp's draw for each gathered node. The spike probability p = -expm1(-lambda h)
-// is only compared with the uniform u (and with 2^-53), so 1 - exp(-lambda h) stands in
-// for it unless u lies within kBand of it: the two differ by less than 4e-16 (exp and
-// expm1 within an ulp, 1 - e within half an ulp of 1), so elsewhere the verdict is the
-// same, and within the band (about one draw in 10^15) expm1 decides as before.
+// (NEST's numerics::expm1, nest_expm1.hpp) is only compared with the uniform u (and with
+// 2^-53), so 1 - exp(-lambda h) stands in for it unless u lies within kBand of it: the two
+// differ by less than 2e-15 (p <= 1/2 summed by a series of at most ~20 terms, each
+// addition within half an ulp; or exp(x) - 1; exp within an ulp), so elsewhere the verdict
+// is the same, and within the band (about one draw in 10^14) p itself decides.
 void GifPopulation::fire_gathered(StepContext& ctx, long step, Gathered& g) {
-  constexpr double kBand = 1e-15;
+  constexpr double kBand = 1e-14;
   std::size_t n = g.node.size();
   // One stream per node and step: the draw does not depend on threads or chunking.
   g.id.resize(n);
@@ -128,7 +130,7 @@ void GifPopulation::fire_gathered(StepContext& ctx, long step, Gathered& g) {
     } else if (u < p_near - kBand && p_near - kBand > 0x1p-53) {
       fire = true;
     } else {
-      const double p = -std::expm1(-g.rate[k] * h_);
+      const double p = -integrators::nest_expm1(-g.rate[k] * h_);
       fire = p > 0x1p-53 && u < p;
     }
     if (fire) {

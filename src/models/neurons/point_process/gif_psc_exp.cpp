@@ -9,6 +9,7 @@
 
 #include "core/cpu_features.hpp"
 #include "integrators/iaf_propagator.hpp"
+#include "integrators/nest_expm1.hpp"
 #include "models/neurons/blocked_update.hpp"
 #include "models/neurons/point_process/gif_common.hpp"
 #include "models/neurons/point_process/models.hpp"
@@ -49,8 +50,8 @@ class GifPscExp final : public gif::GifPopulation {
       c(P21ex) = integrators::IafPropagator(c(tau_syn_ex), tau_m, c(gif::C_m)).p32(h);
       c(P21in) = integrators::IafPropagator(c(tau_syn_in), tau_m, c(gif::C_m)).p32(h);
       c(P33) = std::exp(-h / tau_m);
-      c(P30) = -1 / c(gif::C_m) * std::expm1(-h / tau_m) * tau_m;
-      c(P31) = -std::expm1(-h / tau_m);
+      c(P30) = -1 / c(gif::C_m) * integrators::nest_expm1(-h / tau_m) * tau_m;
+      c(P31) = -integrators::nest_expm1(-h / tau_m);
     }
     // Equal parameters for all nodes (a Create with defaults or one value each): the
     // step reads them once instead of a column each (bit patterns compared, so -0.0 and

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "integrators/iaf_propagator.hpp"
+#include "integrators/nest_expm1.hpp"
 #include "models/neurons/point_process/gif_multisynapse.hpp"
 #include "models/neurons/point_process/models.hpp"
 
@@ -34,8 +35,8 @@ class GifPscExpMultisynapse final : public gif::GifMultisynapsePopulation {
       auto c = [&](int k) -> double& { return num_[k][i]; };
       const double tau_m = c(gif::C_m) / c(gif::g_L);
       c(P33) = std::exp(-h / tau_m);
-      c(P30) = -1 / c(gif::C_m) * std::expm1(-h / tau_m) * tau_m;
-      c(P31) = -std::expm1(-h / tau_m);
+      c(P30) = -1 / c(gif::C_m) * integrators::nest_expm1(-h / tau_m) * tau_m;
+      c(P31) = -integrators::nest_expm1(-h / tau_m);
       const auto& tau = tau_syn(i);
       p11_[i].resize(tau.size());
       p21_[i].resize(tau.size());

@@ -18,6 +18,7 @@
 // sub-dictionaries "soma" / "dendritic" are flat keys here ("soma.C_m", ...).
 #include <cmath>
 
+#include "integrators/nest_expm1.hpp"
 #include "models/neurons/iaf_cond/cond_common.hpp"
 #include "models/neurons/point_process/models.hpp"
 #include "nestkit/rng.hpp"
@@ -203,7 +204,7 @@ class PpCondExpMcUrbanczik final : public NeuronPopulation {
     RandomStream rs(seed_, Purpose::kPointProcess, first_gid_ + static_cast<uint32_t>(i), static_cast<uint64_t>(step));
     long n = 0;
     if (c(t_ref) > 0.0)
-      n = rs.uniform() <= -std::expm1(-mu) ? 1 : 0;
+      n = rs.uniform() <= -integrators::nest_expm1(-mu) ? 1 : 0;
     else
       n = rs.poisson(mu);
     if (n == 0) return 0;

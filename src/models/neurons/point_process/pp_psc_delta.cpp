@@ -10,6 +10,7 @@
 // with with_reset, sets V_m to 0. V keeps integrating during the dead time.
 #include <cmath>
 
+#include "integrators/nest_expm1.hpp"
 #include "models/neurons/point_process/gif_common.hpp"
 #include "models/neurons/point_process/models.hpp"
 
@@ -134,7 +135,7 @@ class PpPscDelta final : public NeuronPopulation {
     RandomStream rs(seed_, Purpose::kPointProcess, first_gid_ + static_cast<uint32_t>(i), static_cast<uint64_t>(step));
     long n = 0;
     if (c(dead_time) > 0.0)
-      n = rs.uniform() <= -std::expm1(-mu) ? 1 : 0;
+      n = rs.uniform() <= -integrators::nest_expm1(-mu) ? 1 : 0;
     else
       n = rs.poisson(mu);
     if (n == 0) return;

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 
+#include "integrators/nest_expm1.hpp"
 #include "models/neurons/precise/models.hpp"
 #include "models/neurons/precise/precise_common.hpp"
 
@@ -38,7 +39,7 @@ class IafPscDeltaPs final : public precise::PreciseNeuron<y, E_L> {
     for (std::size_t i = 0; i < n_; ++i) {
       auto c = [&](int k) -> double& { return num_[k][i]; };
       c(exp_t) = std::exp(-h_ / c(tau_m));
-      c(expm1_t) = std::expm1(-h_ / c(tau_m));
+      c(expm1_t) = integrators::nest_expm1(-h_ / c(tau_m));
       c(R) = c(tau_m) / c(C_m);
       c(theta) = c(V_th) - c(E_L);
       c(reset) = c(V_reset) - c(E_L);
@@ -111,7 +112,7 @@ class IafPscDeltaPs final : public precise::PreciseNeuron<y, E_L> {
 
   void propagate(std::size_t i, double dt) {
     auto c = [&](int k) -> double& { return num_[k][i]; };
-    const double em1 = std::expm1(-dt / c(tau_m));
+    const double em1 = integrators::nest_expm1(-dt / c(tau_m));
     const double v_inf = c(R) * (c(I) + c(I_e));
     c(y) = -v_inf * em1 + c(y) * em1 + c(y);
   }

@@ -15,6 +15,7 @@
 #include <limits>
 
 #include "integrators/iaf_propagator.hpp"
+#include "integrators/nest_expm1.hpp"
 #include "models/neurons/precise/models.hpp"
 #include "models/neurons/precise/precise_common.hpp"
 
@@ -54,7 +55,7 @@ class IafPscExpPs final : public precise::PreciseNeuron<y, E_L> {
       c(expm1_tau_m) = std::expm1(-h / c(tau_m));
       c(exp_ex) = std::exp(-h / c(tau_syn_ex));
       c(exp_in) = std::exp(-h / c(tau_syn_in));
-      c(P20) = -c(tau_m) / c(C_m) * std::expm1(-h / c(tau_m));
+      c(P20) = -c(tau_m) / c(C_m) * integrators::nest_expm1(-h / c(tau_m));
       c(P21_ex) = integrators::IafPropagator(c(tau_syn_ex), c(tau_m), c(C_m)).p32(h);
       c(P21_in) = integrators::IafPropagator(c(tau_syn_in), c(tau_m), c(C_m)).p32(h);
       c(theta) = c(V_th) - c(E_L);
@@ -162,7 +163,7 @@ class IafPscExpPs final : public precise::PreciseNeuron<y, E_L> {
   void propagate(std::size_t i, double dt) {
     auto c = [&](int k) -> double& { return num_[k][i]; };
     if (c(refractory) == 0.0) {
-      const double p20 = -c(tau_m) / c(C_m) * std::expm1(-dt / c(tau_m));
+      const double p20 = -c(tau_m) / c(C_m) * integrators::nest_expm1(-dt / c(tau_m));
       const double p21e = integrators::IafPropagator(c(tau_syn_ex), c(tau_m), c(C_m)).p32(dt);
       const double p21i = integrators::IafPropagator(c(tau_syn_in), c(tau_m), c(C_m)).p32(dt);
       c(y) = p20 * (c(I_e) + c(y0)) + p21e * c(I_ex) + p21i * c(I_in) + c(y) * std::exp(-dt / c(tau_m));
@@ -185,7 +186,7 @@ class IafPscExpPs final : public precise::PreciseNeuron<y, E_L> {
     const integrators::IafPropagator pe(c(tau_syn_ex), c(tau_m), c(C_m)), pi(c(tau_syn_in), c(tau_m), c(C_m));
     const double drive = c(I_e) + c(y0), th = c(theta);
     auto distance = [&](double t) {
-      const double p20 = -c(tau_m) / c(C_m) * std::expm1(-t / c(tau_m));
+      const double p20 = -c(tau_m) / c(C_m) * integrators::nest_expm1(-t / c(tau_m));
       return p20 * drive + pe.p32(t) * s.Iex + pi.p32(t) * s.Iin + s.V * std::exp(-t / c(tau_m)) - th;
     };
     const double root = precise::regula_falsi(distance, bound);
@@ -199,9 +200,9 @@ class IafPscExpPs final : public precise::PreciseNeuron<y, E_L> {
     auto c = [&](int k) -> double { return num_[k][i]; };
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const double I0 = s.Iex + s.Iin, V0 = s.V, Ie = c(y0) + c(I_e);
-    const double e_s = std::expm1(dt / c(tau_syn_ex));
-    const double e_m = std::expm1(dt / c(tau_m));
-    const double e_ms = std::expm1(dt / c(tau_m) - dt / c(tau_syn_ex));
+    const double e_s = integrators::nest_expm1(dt / c(tau_syn_ex));
+    const double e_m = integrators::nest_expm1(dt / c(tau_m));
+    const double e_ms = integrators::nest_expm1(dt / c(tau_m) - dt / c(tau_syn_ex));
     // f: the V0 above which V is at or above threshold at the interval's end.
     const double f = (c(a1) * I0 * e_ms + e_m * (c(a3) - Ie * c(a2)) + c(a3)) / c(a4);
     const double g = ((I0 + Ie) * (c(b1) * e_m + c(b2) * e_s) + c(b3) * (e_m - e_s)) / (c(b4) * e_s);

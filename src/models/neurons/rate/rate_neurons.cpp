@@ -23,6 +23,7 @@
 #include <cmath>
 #include <limits>
 
+#include "integrators/nest_expm1.hpp"
 #include "models/neurons/neuron_base.hpp"
 #include "nestkit/registry.hpp"
 #include "nestkit/rng.hpp"
@@ -126,8 +127,8 @@ class RatePopulation final : public NeuronPopulation {
         const double lambda = num_[c_lambda][i];
         if (lambda > 0.0) {
           p1_[i] = std::exp(-lambda * h / tau);
-          p2_[i] = -1.0 / lambda * std::expm1(-lambda * h / tau);
-          noise_factor_[i] = std::sqrt(-0.5 / lambda * std::expm1(-2.0 * lambda * h / tau));
+          p2_[i] = -1.0 / lambda * integrators::nest_expm1(-lambda * h / tau);
+          noise_factor_[i] = std::sqrt(-0.5 / lambda * integrators::nest_expm1(-2.0 * lambda * h / tau));
         } else {
           p1_[i] = 1.0;
           p2_[i] = h / tau;
@@ -135,7 +136,7 @@ class RatePopulation final : public NeuronPopulation {
         }
       } else if (kind_.flavor == Flavor::kOpn) {
         p1_[i] = std::exp(-h / tau);
-        p2_[i] = -std::expm1(-h / tau);
+        p2_[i] = -integrators::nest_expm1(-h / tau);
         noise_factor_[i] = std::sqrt(tau / h);
       }
       phi_[i] = {kind_.phi,           num_[c_g][i],        num_[c_g_ex][i],  num_[c_g_in][i],

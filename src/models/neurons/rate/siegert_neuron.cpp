@@ -15,6 +15,7 @@
 #include <cmath>
 #include <functional>
 
+#include "integrators/nest_expm1.hpp"
 #include "models/neurons/neuron_base.hpp"
 #include "nestkit/registry.hpp"
 
@@ -118,7 +119,7 @@ class SiegertPopulation final : public NeuronPopulation {
     p2_.resize(n_);
     for (std::size_t i = 0; i < n_; ++i) {
       p1_[i] = std::exp(-h / num_[c_tau][i]);
-      p2_[i] = -std::expm1(-h / num_[c_tau][i]);
+      p2_[i] = -integrators::nest_expm1(-h / num_[c_tau][i]);
     }
   }
 
