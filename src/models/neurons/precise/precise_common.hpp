@@ -9,6 +9,7 @@
 // and delay d is processed in the update of step s + d - 1 at its offset.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
@@ -75,6 +76,31 @@ class EventQueue {
   std::size_t n_ = 0;
   long ring_ = 0;
 };
+
+// The inputs of a block of nodes for one step, gathered before any of them is
+// propagated, so that the models can compute the exponentials of every interval of
+// the block at once (exp_array/expm1_array: four lanes, the C library's bits).
+// Node k of the block has the inputs [first_input[k], first_input[k+1]) of
+// `inputs`, earliest first, and the intervals [first_interval[k],
+// first_interval[k+1]) of `dt`: one ending at each input (from the previous
+// input's offset, h at the step's start), then the remainder to the step's end
+// when the last input lies before it. A node without input has no interval: it
+// takes the whole-step propagators.
+struct StepBatch {
+  std::vector<TimedInput> inputs;
+  std::vector<std::uint32_t> first_input, first_interval;
+  std::vector<double> dt;
+
+  void clear() {
+    inputs.clear();
+    dt.clear();
+    first_input.assign(1, 0);
+    first_interval.assign(1, 0);
+  }
+};
+
+// Nodes per block: the block's inputs, intervals and exponentials stay in the cache.
+inline constexpr std::size_t kBlockNodes = 128;
 
 // Illinois regula falsi on [0, dt] for the root of f, which must change sign
 // there; NaN when it does not or when the iteration fails (NEST's criteria:
@@ -148,6 +174,29 @@ class PreciseNeuron : public iaf::RelativeVmPopulation<kV, kEL> {
     if (end_of_refractoriness) in.push_back({refr_offset, 0.0, true});
     if (in.size() > 1) std::sort(in.begin(), in.end(), earlier);
     return in;
+  }
+  // Fills `b` with the inputs of nodes [begin, end) for `step` and their intervals;
+  // refractory_end(i) is the offset at which node i's refractoriness ends in this
+  // step, or NaN.
+  template <typename RefractoryEnd>
+  void gather(StepBatch& b, long step, std::size_t begin, std::size_t end, const RefractoryEnd& refractory_end) {
+    b.clear();
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::size_t from = b.inputs.size();
+      events_.take(i, step, b.inputs);
+      if (const double r = refractory_end(i); !std::isnan(r)) b.inputs.push_back({r, 0.0, true});
+      if (b.inputs.size() - from > 1) std::sort(b.inputs.begin() + from, b.inputs.end(), earlier);
+      if (b.inputs.size() > from) {
+        double last = h_;
+        for (std::size_t k = from; k < b.inputs.size(); ++k) {
+          b.dt.push_back(last - b.inputs[k].offset);
+          last = b.inputs[k].offset;
+        }
+        if (last > 0.0) b.dt.push_back(last);
+      }
+      b.first_input.push_back(static_cast<std::uint32_t>(b.inputs.size()));
+      b.first_interval.push_back(static_cast<std::uint32_t>(b.dt.size()));
+    }
   }
   // The current that acts in the step after `step` (NEST latches it at the step's end).
   double take_current(long step, std::size_t i) {
