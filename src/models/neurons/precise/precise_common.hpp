@@ -38,48 +38,88 @@ inline bool earlier(const TimedInput& a, const TimedInput& b) {
 }
 
 // Pending inputs of every node, bucketed by the absolute step in which they act
-// (step modulo the ring size, like the kernel's input rings).
+// (step modulo the ring size, like the kernel's input rings). The buckets are
+// slot-major: one step's buckets lie in node order, so the update reads them as one
+// stream, and a bucket holds its first kInline inputs itself (one cache line, the count
+// beside them), so a delivery touches one line; further inputs of the same node and
+// step go to the bucket's overflow vector. A node's bucket is written only by the
+// thread that delivers to it (its owner), so no two threads share one.
 class EventQueue {
  public:
   void resize(std::size_t n, long ring) {
     if (n == n_ && ring == ring_) return;
-    std::vector<std::vector<Item>> next(n * static_cast<std::size_t>(ring));
+    const std::size_t size = n * static_cast<std::size_t>(ring);
+    std::vector<Bucket> next(size);
+    std::vector<std::vector<Input>> next_overflow(size);
     // Keep pending input of the nodes that stay (a later run with the same ring).
     if (ring == ring_)
-      for (std::size_t i = 0; i < std::min(n, n_); ++i)
-        for (long s = 0; s < ring; ++s) next[i * ring + s] = std::move(q_[i * ring_ + s]);
-    q_ = std::move(next);
+      for (long s = 0; s < ring; ++s)
+        for (std::size_t i = 0; i < std::min(n, n_); ++i) {
+          next[s * n + i] = buckets_[s * n_ + i];
+          next_overflow[s * n + i] = std::move(overflow_[s * n_ + i]);
+        }
+    buckets_ = std::move(next);
+    overflow_ = std::move(next_overflow);
     n_ = n;
     ring_ = ring;
   }
-  void add(std::size_t i, long step, double offset, double weight) {
-    q_[slot(i, step)].push_back({step, {offset, weight, false}});
+  void add(std::size_t i, long step, double offset, double weight) { put(slot(i, step), offset, weight); }
+  // The same for a batch of inputs that all arrive `delay` steps after a common step:
+  // its slot index (slot_index(step)) is found once, without a division per input.
+  std::size_t slot_index(long step) const { return static_cast<std::size_t>(((step % ring_) + ring_) % ring_); }
+  void add_at(std::size_t i, std::size_t base, long delay, double offset, double weight) {
+    put(bucket_of(i, base, delay), offset, weight);
+  }
+  void prefetch(std::size_t i, std::size_t base, long delay) const {
+    __builtin_prefetch(&buckets_[bucket_of(i, base, delay)], 1);
   }
   // Appends node i's inputs for `step` to `out` and forgets them.
   void take(std::size_t i, long step, std::vector<TimedInput>& out) {
-    auto& b = q_[slot(i, step)];
-    if (b.empty()) return;
-    // A bucket holds only its own step: inputs are added at most ring-1 steps ahead.
-    for (const Item& it : b) out.push_back(it.in);
-    b.clear();
+    const std::size_t k = slot(i, step);
+    Bucket& b = buckets_[k];
+    if (b.count == 0) return;
+    const uint32_t here = std::min<uint32_t>(b.count, kInline);
+    for (uint32_t j = 0; j < here; ++j) out.push_back({b.in[j].offset, b.in[j].weight, false});
+    if (b.count > kInline) {
+      for (const Input& in : overflow_[k]) out.push_back({in.offset, in.weight, false});
+      overflow_[k].clear();
+    }
+    b.count = 0;
   }
 
  private:
-  struct Item {
-    long step;
-    TimedInput in;
+  struct Input {
+    double offset, weight;
   };
-  std::size_t slot(std::size_t i, long step) const {
-    return i * static_cast<std::size_t>(ring_) + static_cast<std::size_t>(step % ring_);
+  static constexpr uint32_t kInline = 7;
+  struct alignas(64) Bucket {
+    uint32_t count = 0;
+    Input in[kInline];
+  };
+  void put(std::size_t k, double offset, double weight) {
+    Bucket& b = buckets_[k];
+    if (b.count < kInline)
+      b.in[b.count] = {offset, weight};
+    else
+      overflow_[k].push_back({offset, weight});
+    ++b.count;
   }
-  std::vector<std::vector<Item>> q_;
+  // Delays are below the ring size (the ring spans min_delay + max_delay steps).
+  std::size_t bucket_of(std::size_t i, std::size_t base, long delay) const {
+    std::size_t s = base + static_cast<std::size_t>(delay);
+    if (s >= static_cast<std::size_t>(ring_)) s -= static_cast<std::size_t>(ring_);
+    return s * n_ + i;
+  }
+  std::size_t slot(std::size_t i, long step) const { return static_cast<std::size_t>(step % ring_) * n_ + i; }
+  std::vector<Bucket> buckets_;
+  std::vector<std::vector<Input>> overflow_;
   std::size_t n_ = 0;
   long ring_ = 0;
 };
 
 // The inputs of a block of nodes for one step, gathered before any of them is
 // propagated, so that the models can compute the exponentials of every interval of
-// the block at once (exp_array/expm1_array: four lanes, the C library's bits).
+// the block at once (exp_array, nest_expm1_array: four lanes, the scalar bits).
 // Node k of the block has the inputs [first_input[k], first_input[k+1]) of
 // `inputs`, earliest first, and the intervals [first_interval[k],
 // first_interval[k+1]) of `dt`: one ending at each input (from the previous
@@ -150,11 +190,16 @@ class PreciseNeuron : public iaf::RelativeVmPopulation<kV, kEL> {
 
   void deliver_spikes(const SpikeBatch& b) override {
     if (!offset_in_step(b.offset, h_)) return this->report_error(bad_offset(this->model_name(), b));
+    // Each target's bucket is a cache miss: it is requested kAhead targets early.
+    constexpr std::size_t kAhead = 8;
+    const std::size_t base = events_.slot_index(b.stamp - 1);
+    const std::size_t ahead = std::min(b.count, kAhead);
+    for (std::size_t k = 0; k < ahead; ++k) events_.prefetch(b.target[k] - this->first_gid_, base, b.delay[k]);
     for (std::size_t k = 0; k < b.count; ++k) {
+      if (k + kAhead < b.count) events_.prefetch(b.target[k + kAhead] - this->first_gid_, base, b.delay[k + kAhead]);
       const uint32_t m = this->multiplicity(b, k);
       if (m == 0) continue;
-      events_.add(b.target[k] - this->first_gid_, b.stamp + b.delay[k] - 1, b.offset,
-                  b.weight[k] * b.weight_factor * m);
+      events_.add_at(b.target[k] - this->first_gid_, base, b.delay[k], b.offset, b.weight[k] * b.weight_factor * m);
     }
   }
   void deliver_current(const CurrentBatch& b) override { this->deliver_current_to(b, 0); }
