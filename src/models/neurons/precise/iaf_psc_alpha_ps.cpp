@@ -71,7 +71,7 @@ class IafPscAlphaPs final : public precise::PreciseNeuron<y, E_L> {
     for (std::size_t i = begin; i < end; ++i)
       if (num_[y][i] >= num_[theta][i])
         spike(ctx, i, ctx.slice_origin + from + 1, h_ * (1.0 - std::numeric_limits<double>::epsilon()));
-    thread_local Block b;
+    Block& b = block();
     for (long lag = from; lag < to; ++lag) {
       const long T = ctx.slice_origin + lag;
       for (std::size_t lo = begin; lo < end; lo += precise::kBlockNodes) {
@@ -112,6 +112,13 @@ class IafPscAlphaPs final : public precise::PreciseNeuron<y, E_L> {
     precise::StepBatch batch;
     std::vector<double> em1, exp_e, xm1_e, exp_i, xm1_i;
   };
+
+  // The calling thread's block. Not inlined: the caller then holds a plain reference
+  // (inlined, the compiler looks the thread-local up again at every access).
+  [[gnu::noinline]] static Block& block() {
+    thread_local Block b;
+    return b;
+  }
 
   void exponentials(Block& b, std::size_t lo, std::size_t hi) {
     const std::size_t m = b.batch.dt.size();
@@ -199,7 +206,8 @@ class IafPscAlphaPs final : public precise::PreciseNeuron<y, E_L> {
       const double em1 = b.em1[j];
       const double p30 = c(P30_factor) * em1;
       const auto [p31e, p32e] = prop_[i].first.alpha(dt, pe, b.xm1_e[j]);
-      const auto [p31i, p32i] = prop_[i].second.alpha(dt, pi, same_syn_ ? b.xm1_e[j] : b.xm1_i[j]);
+      // Equal time constants: the inhibitory propagators are the excitatory ones.
+      const auto [p31i, p32i] = same_syn_ ? std::pair{p31e, p32e} : prop_[i].second.alpha(dt, pi, b.xm1_i[j]);
       const double v = p30 * (c(I_e) + c(y_input)) + p31e * c(dI_ex) + p32e * c(I_ex) + p31i * c(dI_in) +
                        p32i * c(I_in) + c(y) * em1 + c(y);
       c(y) = v < c(lower) ? c(lower) : v;

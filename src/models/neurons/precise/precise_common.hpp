@@ -40,9 +40,9 @@ inline bool earlier(const TimedInput& a, const TimedInput& b) {
 // Pending inputs of every node, bucketed by the absolute step in which they act
 // (step modulo the ring size, like the kernel's input rings). The buckets are
 // slot-major: one step's buckets lie in node order, so the update reads them as one
-// stream, and a bucket holds its first kInline inputs itself (one cache line, the count
-// beside them), so a delivery touches one line; further inputs of the same node and
-// step go to the bucket's overflow vector. A node's bucket is written only by the
+// stream, and a bucket holds its first kInline inputs itself (the count beside them),
+// so a delivery touches one or two lines; further inputs of the same node and step go
+// to the bucket's overflow vector. A node's bucket is written only by the
 // thread that delivers to it (its owner), so no two threads share one.
 class EventQueue {
  public:
@@ -91,7 +91,9 @@ class EventQueue {
   struct Input {
     double offset, weight;
   };
-  static constexpr uint32_t kInline = 7;
+  // Three cache lines: the count and eleven inputs. A Brunel network's neuron receives
+  // about five per step; more than eleven is rare enough for the overflow's miss.
+  static constexpr uint32_t kInline = 11;
   struct alignas(64) Bucket {
     uint32_t count = 0;
     Input in[kInline];
