@@ -193,7 +193,7 @@ class PreciseNeuron : public iaf::RelativeVmPopulation<kV, kEL> {
   void deliver_spikes(const SpikeBatch& b) override {
     if (!offset_in_step(b.offset, h_)) return this->report_error(bad_offset(this->model_name(), b));
     // Each target's bucket is a cache miss: it is requested kAhead targets early.
-    constexpr std::size_t kAhead = 8;
+    constexpr std::size_t kAhead = 24;
     const std::size_t base = events_.slot_index(b.stamp - 1);
     const std::size_t ahead = std::min(b.count, kAhead);
     for (std::size_t k = 0; k < ahead; ++k) events_.prefetch(b.target[k] - this->first_gid_, base, b.delay[k]);
