@@ -37,6 +37,7 @@ SCRIPT_NAMES = {
     "iaf_psc_network",
     "parameter_objects",
     "parameter_values",
+    "precise_network",
     "recording_demo",
     "run_prepare_cleanup",
     "single_neuron_dc",

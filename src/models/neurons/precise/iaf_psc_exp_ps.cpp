@@ -11,9 +11,14 @@
 // the "no spike" regions it bounds the crossing by the time of V's maximum. Both
 // then locate the crossing with regula falsi. The lossless test needs equal
 // synaptic time constants, both different from tau_m.
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <utility>
+#include <vector>
 
+#include "integrators/exp_array.hpp"
 #include "integrators/iaf_propagator.hpp"
 #include "integrators/nest_expm1.hpp"
 #include "models/neurons/precise/models.hpp"
@@ -50,8 +55,13 @@ class IafPscExpPs final : public precise::PreciseNeuron<y, E_L> {
   void prepare(const RunContext& rc) override {
     this->prepare_queue(rc);
     const double h = this->h_;
+    prop_.clear();
+    same_syn_ = true;
     for (std::size_t i = 0; i < n_; ++i) {
       auto c = [&](int k) -> double& { return num_[k][i]; };
+      prop_.push_back({integrators::IafPropagator(c(tau_syn_ex), c(tau_m), c(C_m)),
+                       integrators::IafPropagator(c(tau_syn_in), c(tau_m), c(C_m))});
+      same_syn_ = same_syn_ && c(tau_syn_ex) == c(tau_syn_in);
       c(expm1_tau_m) = std::expm1(-h / c(tau_m));
       c(exp_ex) = std::exp(-h / c(tau_syn_ex));
       c(exp_in) = std::exp(-h / c(tau_syn_in));
@@ -87,9 +97,19 @@ class IafPscExpPs final : public precise::PreciseNeuron<y, E_L> {
     for (std::size_t i = begin; i < end; ++i)
       if (num_[y][i] >= num_[theta][i])
         spike(ctx, i, ctx.slice_origin + from + 1, this->h_ * (1.0 - std::numeric_limits<double>::epsilon()));
+    Block& b = block();
     for (long lag = from; lag < to; ++lag) {
       const long T = ctx.slice_origin + lag;
-      for (std::size_t i = begin; i < end; ++i) step(ctx, i, T);
+      for (std::size_t lo = begin; lo < end; lo += precise::kBlockNodes) {
+        const std::size_t hi = std::min(end, lo + precise::kBlockNodes);
+        this->gather(b.batch, T, lo, hi, [&](std::size_t i) {
+          const bool ends =
+              num_[refractory][i] != 0.0 && T + 1 - static_cast<long>(num_[last_step][i]) == num_[refractory_steps][i];
+          return ends ? num_[last_offset][i] : std::numeric_limits<double>::quiet_NaN();
+        });
+        exponentials(b, lo, hi);
+        for (std::size_t i = lo; i < hi; ++i) step(ctx, i, T, b, i - lo);
+      }
       this->sample(T, begin, end);
     }
   }
@@ -117,13 +137,59 @@ class IafPscExpPs final : public precise::PreciseNeuron<y, E_L> {
     double V, Iex, Iin;
   };
 
-  void step(StepContext& ctx, std::size_t i, long T) {
-    auto c = [&](int k) -> double& { return num_[k][i]; };
+  // A block's inputs and, per interval, the exponentials its propagators are made of:
+  // expm1(-dt/tau_m) and exp(-dt/tau_m), and per synapse type the propagator's
+  // exp(-dt/tau_syn) and expm1(dt/beta) (NEST forms these with products by inverses)
+  // and the current's decay exp(-dt/tau_syn) (a quotient, as NEST writes it). The
+  // inhibitory ones alias the excitatory ones when the time constants agree.
+  struct Block {
+    precise::StepBatch batch;
+    std::vector<double> em1_m, exp_m, syn_e, xm1_e, decay_e, syn_i, xm1_i, decay_i;
+  };
+  // The calling thread's block; not inlined, so that the caller holds a plain reference.
+  [[gnu::noinline]] static Block& block() {
+    thread_local Block b;
+    return b;
+  }
+
+  void exponentials(Block& b, std::size_t lo, std::size_t hi) {
+    const std::size_t m = b.batch.dt.size();
+    for (auto* v : {&b.em1_m, &b.exp_m, &b.syn_e, &b.xm1_e, &b.decay_e}) v->resize(m);
+    if (!same_syn_)
+      for (auto* v : {&b.syn_i, &b.xm1_i, &b.decay_i}) v->resize(m);
+    for (std::size_t i = lo; i < hi; ++i) {
+      const auto& [ex, in] = prop_[i];
+      const double tm = num_[tau_m][i], te = num_[tau_syn_ex][i], ti = num_[tau_syn_in][i];
+      for (std::uint32_t j = b.batch.first_interval[i - lo]; j < b.batch.first_interval[i - lo + 1]; ++j) {
+        const double dt = b.batch.dt[j];
+        b.em1_m[j] = -dt / tm;
+        b.syn_e[j] = ex.exp_syn_arg(dt);
+        b.xm1_e[j] = ex.expm1_beta_arg(dt);
+        b.decay_e[j] = -dt / te;
+        if (!same_syn_) {
+          b.syn_i[j] = in.exp_syn_arg(dt);
+          b.xm1_i[j] = in.expm1_beta_arg(dt);
+          b.decay_i[j] = -dt / ti;
+        }
+      }
+    }
+    integrators::exp_array(b.em1_m.data(), b.exp_m.data(), m);
+    integrators::nest_expm1_array(b.em1_m.data(), b.em1_m.data(), m);
+    for (auto* v : {&b.syn_e, &b.decay_e}) integrators::exp_array(v->data(), v->data(), m);
+    integrators::nest_expm1_array(b.xm1_e.data(), b.xm1_e.data(), m);
+    if (!same_syn_) {
+      for (auto* v : {&b.syn_i, &b.decay_i}) integrators::exp_array(v->data(), v->data(), m);
+      integrators::nest_expm1_array(b.xm1_i.data(), b.xm1_i.data(), m);
+    }
+  }
+
+  // One step [T, T+1] of node i, the k-th of its block.
+  void step(StepContext& ctx, std::size_t i, long T, const Block& b, std::size_t k) {
+    auto c = [&](int col) -> double& { return num_[col][i]; };
     const double h = this->h_;
-    const bool refr_ends = c(refractory) != 0.0 && T + 1 - static_cast<long>(c(last_step)) == c(refractory_steps);
-    auto& in = this->inputs(i, T, refr_ends, c(last_offset));
+    const precise::StepBatch& in = b.batch;
     Start s{c(y), c(I_ex), c(I_in)};
-    if (in.empty()) {
+    if (in.first_input[k] == in.first_input[k + 1]) {
       // No input: the fixed full-step propagators.
       if (c(refractory) == 0.0) {
         const double v =
@@ -135,11 +201,13 @@ class IafPscExpPs final : public precise::PreciseNeuron<y, E_L> {
       test(ctx, i, T, s, 0.0, h);
     } else {
       double last = h;  // offset of the interval's start
-      for (const precise::TimedInput& ev : in) {
-        const double ministep = last - ev.offset;
+      std::uint32_t j = in.first_interval[k];
+      for (std::uint32_t e = in.first_input[k]; e < in.first_input[k + 1]; ++e, ++j) {
+        const precise::TimedInput& ev = in.inputs[e];
+        const double ministep = in.dt[j];
         // Simultaneous inputs: nothing to propagate, and no crossing in an empty interval.
         if (ministep > 0.0) {
-          propagate(i, ministep);
+          propagate(i, ministep, b, j);
           test(ctx, i, T, s, h - last, ministep);
         }
         if (ev.end_of_refractoriness)
@@ -152,7 +220,7 @@ class IafPscExpPs final : public precise::PreciseNeuron<y, E_L> {
         last = ev.offset;
       }
       if (last > 0.0) {
-        propagate(i, last);
+        propagate(i, last, b, j);
         test(ctx, i, T, s, h - last, last);
       }
     }
@@ -160,16 +228,17 @@ class IafPscExpPs final : public precise::PreciseNeuron<y, E_L> {
     c(y0) = this->take_current(T, i);
   }
 
-  void propagate(std::size_t i, double dt) {
+  // Exact propagation of node i over the block's interval j of length dt, as NEST's propagate_.
+  void propagate(std::size_t i, double dt, const Block& b, std::uint32_t j) {
     auto c = [&](int k) -> double& { return num_[k][i]; };
     if (c(refractory) == 0.0) {
-      const double p20 = -c(tau_m) / c(C_m) * integrators::nest_expm1(-dt / c(tau_m));
-      const double p21e = integrators::IafPropagator(c(tau_syn_ex), c(tau_m), c(C_m)).p32(dt);
-      const double p21i = integrators::IafPropagator(c(tau_syn_in), c(tau_m), c(C_m)).p32(dt);
-      c(y) = p20 * (c(I_e) + c(y0)) + p21e * c(I_ex) + p21i * c(I_in) + c(y) * std::exp(-dt / c(tau_m));
+      const double p20 = -c(tau_m) / c(C_m) * b.em1_m[j];
+      const double p21e = prop_[i].first.p32(dt, b.syn_e[j], b.xm1_e[j]);
+      const double p21i = same_syn_ ? p21e : prop_[i].second.p32(dt, b.syn_i[j], b.xm1_i[j]);
+      c(y) = p20 * (c(I_e) + c(y0)) + p21e * c(I_ex) + p21i * c(I_in) + c(y) * b.exp_m[j];
     }
-    c(I_ex) *= std::exp(-dt / c(tau_syn_ex));
-    c(I_in) *= std::exp(-dt / c(tau_syn_in));
+    c(I_ex) *= b.decay_e[j];
+    c(I_in) *= same_syn_ ? b.decay_e[j] : b.decay_i[j];
   }
 
   // Did V reach threshold in the interval [t0, t0 + dt] of the step that started
@@ -183,7 +252,7 @@ class IafPscExpPs final : public precise::PreciseNeuron<y, E_L> {
       if (num_[y][i] < num_[theta][i]) return;
     }
     auto c = [&](int k) -> double { return num_[k][i]; };
-    const integrators::IafPropagator pe(c(tau_syn_ex), c(tau_m), c(C_m)), pi(c(tau_syn_in), c(tau_m), c(C_m));
+    const integrators::IafPropagator &pe = prop_[i].first, &pi = prop_[i].second;
     const double drive = c(I_e) + c(y0), th = c(theta);
     auto distance = [&](double t) {
       const double p20 = -c(tau_m) / c(C_m) * integrators::nest_expm1(-t / c(tau_m));
@@ -221,6 +290,9 @@ class IafPscExpPs final : public precise::PreciseNeuron<y, E_L> {
     num_[refractory][i] = 1.0;
     this->emit(ctx, i, stamp, 1, offset);
   }
+
+  std::vector<std::pair<integrators::IafPropagator, integrators::IafPropagator>> prop_;  // ex, in per node
+  bool same_syn_ = true;  // tau_syn_ex == tau_syn_in on every node: one set of exponentials
 };
 
 template <Kind K>

@@ -1,11 +1,12 @@
-"""Recurrent networks of precise-timing neurons (iaf_psc_alpha_ps) driven by off-grid spikes.
+"""A recurrent network of precise-timing neurons driven by off-grid spikes.
 
 Checks nestkit's _ps models against NEST exactly (category A): every input interval's
 propagators, the threshold search and the offsets the spikes carry. Input times come
 from NumPy with a fixed seed (spike_generator with precise_times), so nothing random
-differs between the two simulators. One population has equal excitatory and inhibitory
-synaptic time constants, the other different ones; the membrane time constants have
-inexact inverses (1/20, 1/7), where NEST's products with inverses and quotients differ.
+differs between the two simulators. Four populations: iaf_psc_alpha_ps with equal and
+with different excitatory and inhibitory time constants, iaf_psc_exp_ps with different
+ones and iaf_psc_exp_ps_lossless; the membrane time constants have inexact inverses
+(1/20, 1/7, 1/15), where NEST's products with inverses and quotients differ.
 """
 
 import nest
@@ -26,7 +27,14 @@ mixed = nest.Create(
     N // 2,
     params={"tau_m": 7.0, "tau_syn_ex": 0.3, "tau_syn_in": 3.0, "C_m": 180.0, "t_ref": 1.5, "I_e": 60.0},
 )
-neurons = same + mixed
+exp_ps = nest.Create(
+    "iaf_psc_exp_ps", N // 2, params={"tau_m": 15.0, "tau_syn_ex": 0.7, "tau_syn_in": 2.5, "C_m": 220.0, "I_e": 40.0}
+)
+lossless = nest.Create(
+    "iaf_psc_exp_ps_lossless", N // 2, params={"tau_m": 20.0, "tau_syn_ex": 1.5, "tau_syn_in": 1.5, "t_ref": 2.0}
+)
+neurons = same + mixed + exp_ps + lossless
+N = len(neurons)
 neurons.V_m = list(rng.uniform(-70.0, -56.0, N))
 
 # Each neuron has its own generator of off-grid input times (3 kHz).
@@ -51,8 +59,11 @@ for target in range(N):
 
 spikes = nest.Create("spike_recorder")
 nest.Connect(neurons, spikes)
-multimeter = nest.Create("multimeter", params={"record_from": ["V_m", "I_syn_ex", "I_syn_in"], "interval": 0.5})
+multimeter = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": 0.5})
 nest.Connect(multimeter, neurons[::7])
+currents = nest.Create("multimeter", params={"record_from": ["I_syn_ex", "I_syn_in"], "interval": 0.5})
+for population in (same, mixed, lossless):
+    nest.Connect(currents, population[::5])
 
 nest.Simulate(120.0)
 nest.Simulate(T_SIM - 120.0)
