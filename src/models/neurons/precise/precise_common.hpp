@@ -11,6 +11,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -40,71 +42,118 @@ inline bool earlier(const TimedInput& a, const TimedInput& b) {
 // Pending inputs of every node, bucketed by the absolute step in which they act
 // (step modulo the ring size, like the kernel's input rings). The buckets are
 // slot-major: one step's buckets lie in node order, so the update reads them as one
-// stream, and a bucket holds its first kInline inputs itself (the count beside them),
-// so a delivery touches one or two lines; further inputs of the same node and step go
-// to the bucket's overflow vector. A node's bucket is written only by the
-// thread that delivers to it (its owner), so no two threads share one.
+// stream, and a bucket holds its count and its first `cap_` inputs itself, so a
+// delivery touches one or two cache lines. Further inputs of a node go to the node's
+// overflow list, tagged with their bucket. Only the thread that delivers to a node (its
+// owner) writes the node's buckets and list, so no two threads share one.
+//
+// The capacity follows the memory: eleven inputs (192 bytes, a Brunel network's neuron
+// receives about five per step) while the buckets of all nodes and slots fit in
+// kBudgetBytes, else three (64 bytes) or one (24 bytes, no more than a vector's header
+// per bucket), so long delays (a large ring) do not multiply the memory.
 class EventQueue {
  public:
-  void resize(std::size_t n, long ring) {
+  void resize(std::size_t n, long ring, std::size_t budget_bytes = kBudgetBytes) {
     if (n == n_ && ring == ring_) return;
-    const std::size_t size = n * static_cast<std::size_t>(ring);
-    std::vector<Bucket> next(size);
-    std::vector<std::vector<Input>> next_overflow(size);
+    const std::size_t buckets = n * static_cast<std::size_t>(ring);
+    std::size_t cap = 11;
+    while (cap > 1 && buckets * stride_of(cap) * sizeof(double) > budget_bytes) cap = cap == 11 ? 3 : 1;
+    Storage next(buckets * stride_of(cap));
+    std::vector<std::vector<Spill>> next_overflow(n);
     // Keep pending input of the nodes that stay (a later run with the same ring).
-    if (ring == ring_)
+    if (ring == ring_) {
       for (long s = 0; s < ring; ++s)
         for (std::size_t i = 0; i < std::min(n, n_); ++i) {
-          next[s * n + i] = buckets_[s * n_ + i];
-          next_overflow[s * n + i] = std::move(overflow_[s * n_ + i]);
+          const std::size_t from = static_cast<std::size_t>(s) * n_ + i, to = static_cast<std::size_t>(s) * n + i;
+          const uint64_t c = count(from);
+          double* dst = &next[to * stride_of(cap)];
+          set_count(dst, 0);
+          for (uint64_t j = 0; j < std::min<uint64_t>(c, cap_); ++j) {
+            const double* src = &store_[from * stride_ + 1 + 2 * j];
+            push(dst, cap, next_overflow[i], to, src[0], src[1]);
+          }
         }
-    buckets_ = std::move(next);
+      for (std::size_t i = 0; i < std::min(n, n_); ++i)
+        for (const Spill& sp : overflow_[i]) {
+          const std::size_t to = sp.bucket / n_ * n + i;
+          push(&next[to * stride_of(cap)], cap, next_overflow[i], to, sp.offset, sp.weight);
+        }
+    }
+    store_ = std::move(next);
     overflow_ = std::move(next_overflow);
+    cap_ = cap;
+    stride_ = stride_of(cap);
     n_ = n;
     ring_ = ring;
   }
-  void add(std::size_t i, long step, double offset, double weight) { put(slot(i, step), offset, weight); }
+  void add(std::size_t i, long step, double offset, double weight) { put(i, slot(i, step), offset, weight); }
   // The same for a batch of inputs that all arrive `delay` steps after a common step:
   // its slot index (slot_index(step)) is found once, without a division per input.
   std::size_t slot_index(long step) const { return static_cast<std::size_t>(((step % ring_) + ring_) % ring_); }
   void add_at(std::size_t i, std::size_t base, long delay, double offset, double weight) {
-    put(bucket_of(i, base, delay), offset, weight);
+    put(i, bucket_of(i, base, delay), offset, weight);
   }
   void prefetch(std::size_t i, std::size_t base, long delay) const {
-    __builtin_prefetch(&buckets_[bucket_of(i, base, delay)], 1);
+    __builtin_prefetch(&store_[bucket_of(i, base, delay) * stride_], 1);
   }
+  std::size_t capacity() const { return cap_; }
   // Appends node i's inputs for `step` to `out` and forgets them.
   void take(std::size_t i, long step, std::vector<TimedInput>& out) {
     const std::size_t k = slot(i, step);
-    Bucket& b = buckets_[k];
-    if (b.count == 0) return;
-    const uint32_t here = std::min<uint32_t>(b.count, kInline);
-    for (uint32_t j = 0; j < here; ++j) out.push_back({b.in[j].offset, b.in[j].weight, false});
-    if (b.count > kInline) {
-      for (const Input& in : overflow_[k]) out.push_back({in.offset, in.weight, false});
-      overflow_[k].clear();
+    double* b = &store_[k * stride_];
+    const uint64_t c = count(k);
+    if (c == 0) return;
+    for (uint64_t j = 0; j < std::min<uint64_t>(c, cap_); ++j) out.push_back({b[1 + 2 * j], b[2 + 2 * j], false});
+    if (c > cap_) {
+      std::vector<Spill>& list = overflow_[i];
+      std::size_t kept = 0;
+      for (const Spill& sp : list) {
+        if (sp.bucket == k)
+          out.push_back({sp.offset, sp.weight, false});
+        else
+          list[kept++] = sp;
+      }
+      list.resize(kept);
     }
-    b.count = 0;
+    set_count(b, 0);
   }
 
  private:
-  struct Input {
+  // An input beyond its bucket's capacity.
+  struct Spill {
+    std::size_t bucket;
     double offset, weight;
   };
-  // Three cache lines: the count and eleven inputs. A Brunel network's neuron receives
-  // about five per step; more than eleven is rare enough for the overflow's miss.
-  static constexpr uint32_t kInline = 11;
-  struct alignas(64) Bucket {
-    uint32_t count = 0;
-    Input in[kInline];
+  // Buckets aligned to cache lines: a 192- or 64-byte bucket then spans whole lines.
+  struct Storage {
+    Storage() = default;
+    explicit Storage(std::size_t n) : data(new(std::align_val_t(64)) double[n]()) {}
+    double& operator[](std::size_t k) { return data.get()[k]; }
+    const double& operator[](std::size_t k) const { return data.get()[k]; }
+    struct Free {
+      void operator()(double* p) const { ::operator delete[](p, std::align_val_t(64)); }
+    };
+    std::unique_ptr<double[], Free> data;
   };
-  void put(std::size_t k, double offset, double weight) {
-    Bucket& b = buckets_[k];
-    if (b.count < kInline)
-      b.in[b.count] = {offset, weight};
-    else
-      overflow_[k].push_back({offset, weight});
-    ++b.count;
+  static constexpr std::size_t kBudgetBytes = std::size_t{256} << 20;
+  // Doubles per bucket: the count (its bits in the first double), then (offset, weight)
+  // pairs; 192 and 64 bytes for eleven and three inputs, 24 bytes for one.
+  static constexpr std::size_t stride_of(std::size_t cap) { return cap == 1 ? 3 : 2 * cap + 2; }
+  static uint64_t count_at(const double* b) { return __builtin_bit_cast(uint64_t, b[0]); }
+  static void set_count(double* b, uint64_t c) { b[0] = __builtin_bit_cast(double, c); }
+  uint64_t count(std::size_t k) const { return count_at(&store_[k * stride_]); }
+  static void push(double* b, std::size_t cap, std::vector<Spill>& list, std::size_t k, double offset, double weight) {
+    const uint64_t c = count_at(b);
+    if (c < cap) {
+      b[1 + 2 * c] = offset;
+      b[2 + 2 * c] = weight;
+    } else {
+      list.push_back({k, offset, weight});
+    }
+    set_count(b, c + 1);
+  }
+  void put(std::size_t i, std::size_t k, double offset, double weight) {
+    push(&store_[k * stride_], cap_, overflow_[i], k, offset, weight);
   }
   // Delays are below the ring size (the ring spans min_delay + max_delay steps).
   std::size_t bucket_of(std::size_t i, std::size_t base, long delay) const {
@@ -113,8 +162,9 @@ class EventQueue {
     return s * n_ + i;
   }
   std::size_t slot(std::size_t i, long step) const { return static_cast<std::size_t>(step % ring_) * n_ + i; }
-  std::vector<Bucket> buckets_;
-  std::vector<std::vector<Input>> overflow_;
+  Storage store_;
+  std::vector<std::vector<Spill>> overflow_;  // per node
+  std::size_t cap_ = 11, stride_ = stride_of(11);
   std::size_t n_ = 0;
   long ring_ = 0;
 };
