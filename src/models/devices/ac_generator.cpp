@@ -1,6 +1,7 @@
 // ac_generator: sinusoidal current I(t) = offset + amplitude sin(2 pi f t + phase),
 // as NEST 3.10's device. The sine is advanced by an exact rotation each step,
-// started afresh from cos/sin of the current time at the start of every run.
+// started afresh from cos/sin of the current time at the start of a run that does
+// not continue the previous one.
 #include <cmath>
 
 #include "models/devices/current_generators.hpp"
@@ -27,6 +28,7 @@ class AcGenerator final : public Population {
 
   void prepare(const RunContext& rc) override {
     window_.resize(n_);
+    continuation_.resize(n_);
     const double h = rc.grid->resolution();
     const double t = rc.grid->steps_to_ms(rc.now);
     for (std::size_t i = 0; i < n_; ++i) {
@@ -35,8 +37,17 @@ class AcGenerator final : public Population {
       // Frequency in Hz and time in ms; phase in degrees.
       const double omega = 2.0 * M_PI * c(frequency) / 1000.0;
       const double phi = c(phase) * 2.0 * M_PI / 360.0;
-      c(y_0) = c(amplitude) * std::cos(omega * t + phi);
-      c(y_1) = c(amplitude) * std::sin(omega * t + phi);
+      // The oscillator starts from the time (NEST's pre_run_hook), but a run that continues
+      // the previous one with the same signal keeps its rotated state: a Simulate that runs
+      // in chunks (the facade's, for Ctrl-C) must equal one call of NEST's (recomputing
+      // differs from the rotation by ~1e-14). docs/divergences.md.
+      Continuation& k = continuation_[i];
+      const bool continues = k.run_end == rc.now && k.omega == omega && k.phi == phi && k.amp == c(amplitude);
+      if (!continues) {
+        c(y_0) = c(amplitude) * std::cos(omega * t + phi);
+        c(y_1) = c(amplitude) * std::sin(omega * t + phi);
+        k = {-1, omega, phi, c(amplitude)};
+      }
       c(A00) = std::cos(omega * h);
       c(A01) = -std::sin(omega * h);
       c(A10) = std::sin(omega * h);
@@ -63,12 +74,19 @@ class AcGenerator final : public Population {
       }
       sample(step, 0, n_);
     }
+    for (Continuation& k : continuation_) k.run_end = ctx.slice_origin + to;
   }
 
   double recordable(int, std::size_t i) const override { return num_[I][i]; }
 
  private:
   std::vector<Window> window_;
+  // Per node: where its last run ended (-1: none yet) and the signal it rotated.
+  struct Continuation {
+    long run_end = -1;
+    double omega = 0.0, phi = 0.0, amp = 0.0;
+  };
+  std::vector<Continuation> continuation_;
 };
 
 ModelInfo make_info() {
