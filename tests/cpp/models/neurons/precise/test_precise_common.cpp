@@ -1,7 +1,7 @@
-// The precise neurons' input queue (models/neurons/precise/precise_common.hpp): every
-// input comes back once, in the step it was added for, whatever the bucket capacity
-// the memory budget picks and however many inputs overflow it, also across a resize
-// that keeps the pending input.
+// What the precise neurons share (models/neurons/precise/precise_common.hpp): the input
+// queue gives every input back once, in the step it was added for, whatever the bucket
+// capacity the memory budget picks and however many inputs overflow it, also across a
+// resize that keeps the pending input.
 #include <gtest/gtest.h>
 
 #include <algorithm>
