@@ -6,8 +6,11 @@
 // input happens at that input's time. Inputs at the same offset act together.
 // Inputs during refractoriness are dropped (NEST 3.10 shows refractory_input, but
 // it cannot be set and is always false).
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <vector>
 
 #include "integrators/nest_expm1.hpp"
 #include "models/neurons/precise/models.hpp"
@@ -53,9 +56,21 @@ class IafPscDeltaPs final : public precise::PreciseNeuron<y, E_L> {
     for (std::size_t i = begin; i < end; ++i)
       if (num_[y][i] >= num_[theta][i])
         spike(ctx, i, ctx.slice_origin + from + 1, h_ * (1.0 - std::numeric_limits<double>::epsilon()));
+    Block& b = block();
     for (long lag = from; lag < to; ++lag) {
       const long T = ctx.slice_origin + lag;
-      for (std::size_t i = begin; i < end; ++i) step(ctx, i, T);
+      for (std::size_t lo = begin; lo < end; lo += precise::kBlockNodes) {
+        const std::size_t hi = std::min(end, lo + precise::kBlockNodes);
+        gather(b.batch, T, lo, hi, {refractory, last_step, last_offset, refractory_steps});
+        // expm1(-dt/tau_m) of every interval of the block, four lanes at a time.
+        const precise::StepBatch& in = b.batch;
+        b.em1.resize(in.dt.size());
+        for (std::size_t i = lo; i < hi; ++i)
+          for (std::uint32_t j = in.first_interval[i - lo]; j < in.first_interval[i - lo + 1]; ++j)
+            b.em1[j] = -in.dt[j] / num_[tau_m][i];
+        integrators::nest_expm1_array(b.em1.data(), b.em1.data(), b.em1.size());
+        for (std::size_t i = lo; i < hi; ++i) step(ctx, i, T, b, i - lo);
+      }
       sample(T, begin, end);
       for (std::size_t i = begin; i < end; ++i) num_[I][i] = take_current(T, i);
     }
@@ -64,11 +79,26 @@ class IafPscDeltaPs final : public precise::PreciseNeuron<y, E_L> {
   double recordable(int, std::size_t i) const override { return v_m(i); }
 
  private:
-  void step(StepContext& ctx, std::size_t i, long T) {
+  // A block's inputs and expm1(-dt/tau_m) of each of their intervals.
+  struct Block {
+    precise::StepBatch batch;
+    std::vector<double> em1;
+  };
+  // The calling thread's block; not inlined, so that the caller holds a plain reference.
+  [[gnu::noinline]] static Block& block() {
+    thread_local Block b;
+    return b;
+  }
+
+  // One step [T, T+1] of node i, the k-th of its block. Input e of the node's inputs
+  // ends the interval first_interval[k] + (e - first_input[k]); the remainder follows.
+  void step(StepContext& ctx, std::size_t i, long T, const Block& b, std::size_t node) {
     auto c = [&](int k) -> double& { return num_[k][i]; };
-    const bool refr_ends = c(refractory) != 0.0 && T + 1 - static_cast<long>(c(last_step)) == c(refractory_steps);
-    auto& in = inputs(i, T, refr_ends, c(last_offset));
-    if (in.empty()) {
+    const precise::StepBatch& batch = b.batch;
+    const precise::TimedInput* in = batch.inputs.data() + batch.first_input[node];
+    const std::size_t count = batch.first_input[node + 1] - batch.first_input[node];
+    const double* em1 = b.em1.data() + batch.first_interval[node];
+    if (count == 0) {
       if (c(refractory) != 0.0) return;
       // Written as U + expm1 (U - V_inf): more accurate than exp(-h/tau) U + (1 - exp) V_inf near V_inf.
       const double drive = -c(expm1_t) * c(R) * (c(I) + c(I_e));
@@ -79,11 +109,12 @@ class IafPscDeltaPs final : public precise::PreciseNeuron<y, E_L> {
     }
     double t = h_;  // offset reached so far
     // Inputs at one offset act as one (NEST accumulates simultaneous spikes).
-    for (std::size_t k = 0; k < in.size(); ++k) {
+    for (std::size_t k = 0; k < count; ++k) {
       const precise::TimedInput& ev = in[k];
+      const double* em1_here = em1 + k;  // the interval that ends at this input
       double weight = ev.weight;
       if (!ev.end_of_refractoriness)
-        while (k + 1 < in.size() && !in[k + 1].end_of_refractoriness && in[k + 1].offset == ev.offset)
+        while (k + 1 < count && !in[k + 1].end_of_refractoriness && in[k + 1].offset == ev.offset)
           weight += in[++k].weight;
       if (c(refractory) != 0.0) {
         // Input while refractory is lost; at the end of refractoriness V may already be above threshold.
@@ -94,7 +125,7 @@ class IafPscDeltaPs final : public precise::PreciseNeuron<y, E_L> {
         }
         continue;
       }
-      propagate(i, t - ev.offset);
+      propagate(i, *em1_here);
       t = ev.offset;
       if (c(y) >= c(theta)) {
         // Crossed by the current before this input arrived; refractory now, the input is lost.
@@ -105,14 +136,14 @@ class IafPscDeltaPs final : public precise::PreciseNeuron<y, E_L> {
       if (c(y) >= c(theta)) spike(ctx, i, T + 1, t);
     }
     if (c(refractory) == 0.0 && t > 0.0) {
-      propagate(i, t);
+      propagate(i, em1[count]);  // the remainder to the step's end
       if (c(y) >= c(theta)) current_crossing(ctx, i, T, 0.0);
     }
   }
 
-  void propagate(std::size_t i, double dt) {
+  // Exact relaxation of node i over an interval, from its expm1(-dt/tau_m).
+  void propagate(std::size_t i, double em1) {
     auto c = [&](int k) -> double& { return num_[k][i]; };
-    const double em1 = integrators::nest_expm1(-dt / c(tau_m));
     const double v_inf = c(R) * (c(I) + c(I_e));
     c(y) = -v_inf * em1 + c(y) * em1 + c(y);
   }

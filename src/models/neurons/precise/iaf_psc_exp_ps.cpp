@@ -102,11 +102,7 @@ class IafPscExpPs final : public precise::PreciseNeuron<y, E_L> {
       const long T = ctx.slice_origin + lag;
       for (std::size_t lo = begin; lo < end; lo += precise::kBlockNodes) {
         const std::size_t hi = std::min(end, lo + precise::kBlockNodes);
-        this->gather(b.batch, T, lo, hi, [&](std::size_t i) {
-          const bool ends =
-              num_[refractory][i] != 0.0 && T + 1 - static_cast<long>(num_[last_step][i]) == num_[refractory_steps][i];
-          return ends ? num_[last_offset][i] : std::numeric_limits<double>::quiet_NaN();
-        });
+        this->gather(b.batch, T, lo, hi, {refractory, last_step, last_offset, refractory_steps});
         exponentials(b, lo, hi);
         for (std::size_t i = lo; i < hi; ++i) step(ctx, i, T, b, i - lo);
       }

@@ -191,6 +191,12 @@ struct StepBatch {
   }
 };
 
+// The columns of a precise neuron's refractoriness: whether it is refractory, the last
+// spike's step and offset, and the period in whole steps.
+struct RefractoryColumns {
+  int refractory, last_step, last_offset, refractory_steps;
+};
+
 // Nodes per block: the block's inputs, intervals and exponentials stay in the cache.
 inline constexpr std::size_t kBlockNodes = 128;
 
@@ -262,26 +268,19 @@ class PreciseNeuron : public iaf::RelativeVmPopulation<kV, kEL> {
     events_.resize(this->n_, rc.ring_size);
     h_ = rc.grid->resolution();
   }
-  // The inputs of node i in `step`, earliest first, with the end of
-  // refractoriness when it falls into this step.
-  std::vector<TimedInput>& inputs(std::size_t i, long step, bool end_of_refractoriness, double refr_offset) {
-    thread_local std::vector<TimedInput> in;
-    in.clear();
-    events_.take(i, step, in);
-    if (end_of_refractoriness) in.push_back({refr_offset, 0.0, true});
-    if (in.size() > 1) std::sort(in.begin(), in.end(), earlier);
-    return in;
-  }
-  // Fills `b` with the inputs of nodes [begin, end) for `step` and their intervals;
-  // refractory_end(i) is the offset at which node i's refractoriness ends in this
-  // step, or NaN.
-  template <typename RefractoryEnd>
-  void gather(StepBatch& b, long step, std::size_t begin, std::size_t end, const RefractoryEnd& refractory_end) {
+  // Fills `b` with the inputs of nodes [begin, end) for `step` and their intervals,
+  // with the end of a node's refractoriness as an input where it falls into this step
+  // (the period counts whole steps from the last spike's step; it ends at that spike's
+  // offset).
+  void gather(StepBatch& b, long step, std::size_t begin, std::size_t end, const RefractoryColumns& col) {
     b.clear();
+    const auto& num = this->num_;
     for (std::size_t i = begin; i < end; ++i) {
       const std::size_t from = b.inputs.size();
       events_.take(i, step, b.inputs);
-      if (const double r = refractory_end(i); !std::isnan(r)) b.inputs.push_back({r, 0.0, true});
+      if (num[col.refractory][i] != 0.0 &&
+          step + 1 - static_cast<long>(num[col.last_step][i]) == num[col.refractory_steps][i])
+        b.inputs.push_back({num[col.last_offset][i], 0.0, true});
       if (b.inputs.size() - from > 1) std::sort(b.inputs.begin() + from, b.inputs.end(), earlier);
       if (b.inputs.size() > from) {
         double last = h_;

@@ -6,7 +6,8 @@ from NumPy with a fixed seed (spike_generator with precise_times), so nothing ra
 differs between the two simulators. Four populations: iaf_psc_alpha_ps with equal and
 with different excitatory and inhibitory time constants, iaf_psc_exp_ps with different
 ones and iaf_psc_exp_ps_lossless; the membrane time constants have inexact inverses
-(1/20, 1/7, 1/15), where NEST's products with inverses and quotients differ.
+(1/20, 1/7, 1/15), where NEST's products with inverses and quotients differ. A fifth
+population of iaf_psc_delta_ps has inputs of its own.
 """
 
 import nest
@@ -57,10 +58,25 @@ for target in range(N):
             syn_spec={"weight": float(weights[target, k]), "delay": float(delays[target, k])},
         )
 
+# iaf_psc_delta_ps (inputs are jumps in mV): a population of its own with its own inputs,
+# some arriving at equal offsets (they act together) and during refractoriness (lost).
+delta = nest.Create("iaf_psc_delta_ps", N // 4, params={"tau_m": 15.0, "t_ref": 1.0, "I_e": 150.0})
+delta.V_m = list(rng.uniform(-70.0, -56.0, len(delta)))
+for i, gen in enumerate(nest.Create("spike_generator", len(delta), params={"precise_times": True})):
+    times = np.round(np.sort(rng.uniform(0.5, T_SIM, int(1.5 * T_SIM))), 4)
+    gen.spike_times = list(times)
+    nest.Connect(gen, delta[i], syn_spec={"weight": 1.2, "delay": 1.0})
+    nest.Connect(gen, delta[(i + 1) % len(delta)], syn_spec={"weight": -0.8, "delay": 1.0})
+for target, sources_of_target in enumerate(rng.integers(0, len(delta), (len(delta), 6))):
+    for source in sources_of_target:
+        nest.Connect(delta[int(source)], delta[target], syn_spec={"weight": 0.6, "delay": 1.5})
+
 spikes = nest.Create("spike_recorder")
+nest.Connect(delta, spikes)
 nest.Connect(neurons, spikes)
 multimeter = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": 0.5})
 nest.Connect(multimeter, neurons[::7])
+nest.Connect(multimeter, delta[::3])
 currents = nest.Create("multimeter", params={"record_from": ["I_syn_ex", "I_syn_in"], "interval": 0.5})
 for population in (same, mixed, lossless):
     nest.Connect(currents, population[::5])
