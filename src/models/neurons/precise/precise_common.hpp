@@ -11,9 +11,9 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <memory>
-#include <new>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "models/neurons/iaf/iaf_common.hpp"
@@ -42,69 +42,69 @@ inline bool earlier(const TimedInput& a, const TimedInput& b) {
 // Pending inputs of every node, bucketed by the absolute step in which they act
 // (step modulo the ring size, like the kernel's input rings). The buckets are
 // slot-major: one step's buckets lie in node order, so the update reads them as one
-// stream, and a bucket holds its count and its first `cap_` inputs itself, so a
-// delivery touches one or two cache lines. Further inputs of a node go to the node's
-// overflow list, tagged with their bucket. Only the thread that delivers to a node (its
-// owner) writes the node's buckets and list, so no two threads share one.
-//
-// The capacity follows the memory: eleven inputs (192 bytes, a Brunel network's neuron
-// receives about five per step) while the buckets of all nodes and slots fit in
-// kBudgetBytes, else three (64 bytes) or one (24 bytes, no more than a vector's header
-// per bucket), so long delays (a large ring) do not multiply the memory.
-class EventQueue {
+// stream, and a bucket holds its count and its first kCap inputs itself, so a delivery
+// touches one or two cache lines. Further inputs of a node go to the node's overflow
+// list, tagged with their bucket. Only the thread that delivers to a node (its owner)
+// writes the node's buckets and list, so no two threads share one.
+template <uint32_t kCap>
+class BucketRing {
  public:
-  void resize(std::size_t n, long ring, std::size_t budget_bytes = kBudgetBytes) {
-    if (n == n_ && ring == ring_) return;
-    const std::size_t buckets = n * static_cast<std::size_t>(ring);
-    std::size_t cap = 11;
-    while (cap > 1 && buckets * stride_of(cap) * sizeof(double) > budget_bytes) cap = cap == 11 ? 3 : 1;
-    Storage next(buckets * stride_of(cap));
-    std::vector<std::vector<Spill>> next_overflow(n);
-    // Keep pending input of the nodes that stay (a later run with the same ring).
-    if (ring == ring_) {
-      for (long s = 0; s < ring; ++s)
-        for (std::size_t i = 0; i < std::min(n, n_); ++i) {
-          const std::size_t from = static_cast<std::size_t>(s) * n_ + i, to = static_cast<std::size_t>(s) * n + i;
-          const uint64_t c = count(from);
-          double* dst = &next[to * stride_of(cap)];
-          set_count(dst, 0);
-          for (uint64_t j = 0; j < std::min<uint64_t>(c, cap_); ++j) {
-            const double* src = &store_[from * stride_ + 1 + 2 * j];
-            push(dst, cap, next_overflow[i], to, src[0], src[1]);
-          }
-        }
-      for (std::size_t i = 0; i < std::min(n, n_); ++i)
-        for (const Spill& sp : overflow_[i]) {
-          const std::size_t to = sp.bucket / n_ * n + i;
-          push(&next[to * stride_of(cap)], cap, next_overflow[i], to, sp.offset, sp.weight);
-        }
-    }
-    store_ = std::move(next);
-    overflow_ = std::move(next_overflow);
-    cap_ = cap;
-    stride_ = stride_of(cap);
-    n_ = n;
-    ring_ = ring;
-  }
-  void add(std::size_t i, long step, double offset, double weight) { put(i, slot(i, step), offset, weight); }
-  // The same for a batch of inputs that all arrive `delay` steps after a common step:
-  // its slot index (slot_index(step)) is found once, without a division per input.
+  BucketRing() = default;
+  BucketRing(std::size_t n, long ring)
+      : buckets_(n * static_cast<std::size_t>(ring)), overflow_(n), n_(n), ring_(ring) {}
+
   std::size_t slot_index(long step) const { return static_cast<std::size_t>(((step % ring_) + ring_) % ring_); }
+  void add(std::size_t i, long step, double offset, double weight) { put(i, slot(i, step), offset, weight); }
+  // An input `delay` steps after the step whose slot index is `base` (slot_index()).
   void add_at(std::size_t i, std::size_t base, long delay, double offset, double weight) {
     put(i, bucket_of(i, base, delay), offset, weight);
   }
   void prefetch(std::size_t i, std::size_t base, long delay) const {
-    __builtin_prefetch(&store_[bucket_of(i, base, delay) * stride_], 1);
+    __builtin_prefetch(&buckets_[bucket_of(i, base, delay)], 1);
   }
-  std::size_t capacity() const { return cap_; }
   // Appends node i's inputs for `step` to `out` and forgets them.
-  void take(std::size_t i, long step, std::vector<TimedInput>& out) {
-    const std::size_t k = slot(i, step);
-    double* b = &store_[k * stride_];
-    const uint64_t c = count(k);
-    if (c == 0) return;
-    for (uint64_t j = 0; j < std::min<uint64_t>(c, cap_); ++j) out.push_back({b[1 + 2 * j], b[2 + 2 * j], false});
-    if (c > cap_) {
+  void take(std::size_t i, long step, std::vector<TimedInput>& out) { take_bucket(i, slot(i, step), out); }
+  // Moves the pending inputs of the nodes both rings have into `to` (the same ring size).
+  template <typename To>
+  void move_pending_to(To& to) {
+    std::vector<TimedInput> pending;
+    for (long s = 0; s < ring_; ++s)
+      for (std::size_t i = 0; i < std::min(n_, to.nodes()); ++i) {
+        pending.clear();
+        take_bucket(i, static_cast<std::size_t>(s) * n_ + i, pending);
+        for (const TimedInput& in : pending) to.add(i, s, in.offset, in.weight);
+      }
+  }
+  std::size_t nodes() const { return n_; }
+  static constexpr std::size_t bucket_bytes() { return sizeof(Bucket); }
+
+ private:
+  struct Input {
+    double offset, weight;
+  };
+  struct alignas(kCap >= 3 ? 64 : 8) Bucket {
+    uint32_t count = 0;
+    Input in[kCap];
+  };
+  // An input beyond its bucket's capacity.
+  struct Spill {
+    std::size_t bucket;
+    double offset, weight;
+  };
+  void put(std::size_t i, std::size_t k, double offset, double weight) {
+    Bucket& b = buckets_[k];
+    if (b.count < kCap)
+      b.in[b.count] = {offset, weight};
+    else
+      overflow_[i].push_back({k, offset, weight});
+    ++b.count;
+  }
+  void take_bucket(std::size_t i, std::size_t k, std::vector<TimedInput>& out) {
+    Bucket& b = buckets_[k];
+    if (b.count == 0) return;
+    const uint32_t here = std::min(b.count, kCap);
+    for (uint32_t j = 0; j < here; ++j) out.push_back({b.in[j].offset, b.in[j].weight, false});
+    if (b.count > kCap) {
       std::vector<Spill>& list = overflow_[i];
       std::size_t kept = 0;
       for (const Spill& sp : list) {
@@ -115,45 +115,7 @@ class EventQueue {
       }
       list.resize(kept);
     }
-    set_count(b, 0);
-  }
-
- private:
-  // An input beyond its bucket's capacity.
-  struct Spill {
-    std::size_t bucket;
-    double offset, weight;
-  };
-  // Buckets aligned to cache lines: a 192- or 64-byte bucket then spans whole lines.
-  struct Storage {
-    Storage() = default;
-    explicit Storage(std::size_t n) : data(new(std::align_val_t(64)) double[n]()) {}
-    double& operator[](std::size_t k) { return data.get()[k]; }
-    const double& operator[](std::size_t k) const { return data.get()[k]; }
-    struct Free {
-      void operator()(double* p) const { ::operator delete[](p, std::align_val_t(64)); }
-    };
-    std::unique_ptr<double[], Free> data;
-  };
-  static constexpr std::size_t kBudgetBytes = std::size_t{256} << 20;
-  // Doubles per bucket: the count (its bits in the first double), then (offset, weight)
-  // pairs; 192 and 64 bytes for eleven and three inputs, 24 bytes for one.
-  static constexpr std::size_t stride_of(std::size_t cap) { return cap == 1 ? 3 : 2 * cap + 2; }
-  static uint64_t count_at(const double* b) { return __builtin_bit_cast(uint64_t, b[0]); }
-  static void set_count(double* b, uint64_t c) { b[0] = __builtin_bit_cast(double, c); }
-  uint64_t count(std::size_t k) const { return count_at(&store_[k * stride_]); }
-  static void push(double* b, std::size_t cap, std::vector<Spill>& list, std::size_t k, double offset, double weight) {
-    const uint64_t c = count_at(b);
-    if (c < cap) {
-      b[1 + 2 * c] = offset;
-      b[2 + 2 * c] = weight;
-    } else {
-      list.push_back({k, offset, weight});
-    }
-    set_count(b, c + 1);
-  }
-  void put(std::size_t i, std::size_t k, double offset, double weight) {
-    push(&store_[k * stride_], cap_, overflow_[i], k, offset, weight);
+    b.count = 0;
   }
   // Delays are below the ring size (the ring spans min_delay + max_delay steps).
   std::size_t bucket_of(std::size_t i, std::size_t base, long delay) const {
@@ -162,9 +124,61 @@ class EventQueue {
     return s * n_ + i;
   }
   std::size_t slot(std::size_t i, long step) const { return static_cast<std::size_t>(step % ring_) * n_ + i; }
-  Storage store_;
+
+  std::vector<Bucket> buckets_;
   std::vector<std::vector<Spill>> overflow_;  // per node
-  std::size_t cap_ = 11, stride_ = stride_of(11);
+  std::size_t n_ = 0;
+  long ring_ = 1;
+};
+
+// The buckets' capacity follows the memory: eleven inputs (192 bytes; a Brunel
+// network's neuron receives about five per step) while the buckets of all nodes and
+// slots fit in the budget, else three (64 bytes) or one (24 bytes, no more than a
+// vector's header per bucket), so long delays (a large ring) do not multiply the
+// memory. The capacity is a compile-time constant of each ring; with_ring() hands the
+// ring in use to a generic lambda, so a batch's loop runs on one kind of bucket.
+class EventQueue {
+ public:
+  static constexpr std::size_t kBudgetBytes = std::size_t{256} << 20;
+
+  void resize(std::size_t n, long ring, std::size_t budget_bytes = kBudgetBytes) {
+    if (n == n_ && ring == ring_) return;
+    const std::size_t buckets = n * static_cast<std::size_t>(ring);
+    Rings next;
+    if (buckets * BucketRing<11>::bucket_bytes() <= budget_bytes)
+      next.emplace<BucketRing<11>>(n, ring);
+    else if (buckets * BucketRing<3>::bucket_bytes() <= budget_bytes)
+      next.emplace<BucketRing<3>>(n, ring);
+    else
+      next.emplace<BucketRing<1>>(n, ring);
+    // Keep pending input of the nodes that stay (a later run with the same ring).
+    if (ring == ring_)
+      std::visit([&](auto& from) { std::visit([&](auto& to) { from.move_pending_to(to); }, next); }, rings_);
+    rings_ = std::move(next);
+    n_ = n;
+    ring_ = ring;
+  }
+  std::size_t capacity() const {
+    return std::visit([](const auto& r) { return capacity_of(r); }, rings_);
+  }
+  template <typename F>
+  decltype(auto) with_ring(F&& f) {
+    return std::visit(std::forward<F>(f), rings_);
+  }
+  void add(std::size_t i, long step, double offset, double weight) {
+    with_ring([&](auto& r) { r.add(i, step, offset, weight); });
+  }
+  void take(std::size_t i, long step, std::vector<TimedInput>& out) {
+    with_ring([&](auto& r) { r.take(i, step, out); });
+  }
+
+ private:
+  using Rings = std::variant<BucketRing<11>, BucketRing<3>, BucketRing<1>>;
+  template <uint32_t kCap>
+  static std::size_t capacity_of(const BucketRing<kCap>&) {
+    return kCap;
+  }
+  Rings rings_;
   std::size_t n_ = 0;
   long ring_ = 0;
 };
@@ -248,17 +262,20 @@ class PreciseNeuron : public iaf::RelativeVmPopulation<kV, kEL> {
 
   void deliver_spikes(const SpikeBatch& b) override {
     if (!offset_in_step(b.offset, h_)) return this->report_error(bad_offset(this->model_name(), b));
-    // Each target's bucket is a cache miss: it is requested kAhead targets early.
-    constexpr std::size_t kAhead = 24;
-    const std::size_t base = events_.slot_index(b.stamp - 1);
-    const std::size_t ahead = std::min(b.count, kAhead);
-    for (std::size_t k = 0; k < ahead; ++k) events_.prefetch(b.target[k] - this->first_gid_, base, b.delay[k]);
-    for (std::size_t k = 0; k < b.count; ++k) {
-      if (k + kAhead < b.count) events_.prefetch(b.target[k + kAhead] - this->first_gid_, base, b.delay[k + kAhead]);
-      const uint32_t m = this->multiplicity(b, k);
-      if (m == 0) continue;
-      events_.add_at(b.target[k] - this->first_gid_, base, b.delay[k], b.offset, b.weight[k] * b.weight_factor * m);
-    }
+    events_.with_ring([&](auto& ring) {
+      // Each target's bucket is a cache miss: it is requested kAhead targets early.
+      constexpr std::size_t kAhead = 24;
+      const uint32_t first = this->first_gid_;
+      const std::size_t base = ring.slot_index(b.stamp - 1);
+      const std::size_t ahead = std::min(b.count, kAhead);
+      for (std::size_t k = 0; k < ahead; ++k) ring.prefetch(b.target[k] - first, base, b.delay[k]);
+      for (std::size_t k = 0; k < b.count; ++k) {
+        if (k + kAhead < b.count) ring.prefetch(b.target[k + kAhead] - first, base, b.delay[k + kAhead]);
+        const uint32_t m = this->multiplicity(b, k);
+        if (m == 0) continue;
+        ring.add_at(b.target[k] - first, base, b.delay[k], b.offset, b.weight[k] * b.weight_factor * m);
+      }
+    });
   }
   void deliver_current(const CurrentBatch& b) override { this->deliver_current_to(b, 0); }
 
@@ -273,11 +290,16 @@ class PreciseNeuron : public iaf::RelativeVmPopulation<kV, kEL> {
   // (the period counts whole steps from the last spike's step; it ends at that spike's
   // offset).
   void gather(StepBatch& b, long step, std::size_t begin, std::size_t end, const RefractoryColumns& col) {
+    events_.with_ring([&](auto& ring) { gather_from(ring, b, step, begin, end, col); });
+  }
+  template <typename Ring>
+  void gather_from(Ring& ring, StepBatch& b, long step, std::size_t begin, std::size_t end,
+                   const RefractoryColumns& col) {
     b.clear();
     const auto& num = this->num_;
     for (std::size_t i = begin; i < end; ++i) {
       const std::size_t from = b.inputs.size();
-      events_.take(i, step, b.inputs);
+      ring.take(i, step, b.inputs);
       if (num[col.refractory][i] != 0.0 &&
           step + 1 - static_cast<long>(num[col.last_step][i]) == num[col.refractory_steps][i])
         b.inputs.push_back({num[col.last_offset][i], 0.0, true});

@@ -31,13 +31,12 @@ void check_round_trip(pr::EventQueue& q, std::size_t n, long ring, long steps, u
     // Deliveries made during step `now` arrive 1 .. ring-1 steps later.
     const long stamp = now + 1;
     const long delay = 1 + static_cast<long>(g() % static_cast<unsigned long>(ring - 1));
-    const std::size_t base = q.slot_index(stamp - 1);
     for (std::size_t i = 0; i < n; ++i) {
       const int count = static_cast<int>(g() % 21);
       for (int k = 0; k < count; ++k) {
         const Sent s{std::uniform_real_distribution<double>(0.0, 0.1)(g), static_cast<double>(g() % 1000) - 500.0};
         if (k % 2)
-          q.add_at(i, base, delay, s.offset, s.weight);
+          q.with_ring([&](auto& ring) { ring.add_at(i, ring.slot_index(stamp - 1), delay, s.offset, s.weight); });
         else
           q.add(i, stamp + delay - 1, s.offset, s.weight);
         expected[{i, stamp + delay - 1}].push_back(s);
