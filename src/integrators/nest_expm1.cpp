@@ -34,7 +34,7 @@ using exp_detail::V4;
   V4 term0 = x0 * x0 / 2, term1 = x1 * x1 / 2;
   V4 n = V4{} + 2.0;
   // Lanes beyond ln 2 do not run the series (their result comes from exp).
-  const V4 ln2 = V4{} + 0x1.62e42fefa39efp-1;
+  const V4 ln2 = V4{} + kNestExpm1SeriesLimit;
   M4 active0 = (magnitude(term0) > magnitude(sum0) * eps) & (magnitude(x0) <= ln2);
   M4 active1 = (magnitude(term1) > magnitude(sum1) * eps) & (magnitude(x1) <= ln2);
   while (any(active0 | active1)) {
@@ -51,7 +51,7 @@ using exp_detail::V4;
 
 // Lanes at 0 or beyond ln 2 (or not finite) take the scalar function's other branches.
 [[gnu::target("avx2")]] void fix_other_lanes(V4 x, V4& r) {
-  const M4 other = ~(magnitude(x) <= 0x1.62e42fefa39efp-1) | (x == 0.0);
+  const M4 other = ~(magnitude(x) <= kNestExpm1SeriesLimit) | (x == 0.0);
   if (any(other))
     for (int l = 0; l < 4; ++l)
       if (other[l]) r[l] = nest_expm1(x[l]);

@@ -14,9 +14,12 @@
 
 namespace nestkit::integrators {
 
+// Beyond this magnitude (ln 2) NEST's fallback takes exp(x) - 1 instead of the series.
+inline constexpr double kNestExpm1SeriesLimit = 0x1.62e42fefa39efp-1;
+
 inline double nest_expm1(double x) {
   if (x == 0) return 0;
-  if (std::abs(x) > 0x1.62e42fefa39efp-1) return std::exp(x) - 1;  // ln 2
+  if (std::abs(x) > kNestExpm1SeriesLimit) return std::exp(x) - 1;
   double sum = x;
   double term = x * x / 2;
   long n = 2;

@@ -71,7 +71,7 @@ class IafPscAlphaPs final : public precise::PreciseNeuron<y, E_L> {
     for (std::size_t i = begin; i < end; ++i)
       if (num_[y][i] >= num_[theta][i])
         spike(ctx, i, ctx.slice_origin + from + 1, h_ * (1.0 - std::numeric_limits<double>::epsilon()));
-    Block& b = block();
+    Block& b = precise::thread_block<Block>();
     for (long lag = from; lag < to; ++lag) {
       const long T = ctx.slice_origin + lag;
       for (std::size_t lo = begin; lo < end; lo += precise::kBlockNodes) {
@@ -108,13 +108,6 @@ class IafPscAlphaPs final : public precise::PreciseNeuron<y, E_L> {
     precise::StepBatch batch;
     std::vector<double> em1, exp_e, xm1_e, exp_i, xm1_i;
   };
-
-  // The calling thread's block. Not inlined: the caller then holds a plain reference
-  // (inlined, the compiler looks the thread-local up again at every access).
-  [[gnu::noinline]] static Block& block() {
-    thread_local Block b;
-    return b;
-  }
 
   void exponentials(Block& b, std::size_t lo, std::size_t hi) {
     const std::size_t m = b.batch.dt.size();

@@ -56,7 +56,7 @@ class IafPscDeltaPs final : public precise::PreciseNeuron<y, E_L> {
     for (std::size_t i = begin; i < end; ++i)
       if (num_[y][i] >= num_[theta][i])
         spike(ctx, i, ctx.slice_origin + from + 1, h_ * (1.0 - std::numeric_limits<double>::epsilon()));
-    Block& b = block();
+    Block& b = precise::thread_block<Block>();
     for (long lag = from; lag < to; ++lag) {
       const long T = ctx.slice_origin + lag;
       for (std::size_t lo = begin; lo < end; lo += precise::kBlockNodes) {
@@ -84,11 +84,6 @@ class IafPscDeltaPs final : public precise::PreciseNeuron<y, E_L> {
     precise::StepBatch batch;
     std::vector<double> em1;
   };
-  // The calling thread's block; not inlined, so that the caller holds a plain reference.
-  [[gnu::noinline]] static Block& block() {
-    thread_local Block b;
-    return b;
-  }
 
   // One step [T, T+1] of node i, the k-th of its block. Input e of the node's inputs
   // ends the interval first_interval[k] + (e - first_input[k]); the remainder follows.

@@ -66,8 +66,8 @@ class IafPscExpPs final : public precise::PreciseNeuron<y, E_L> {
       c(exp_ex) = std::exp(-h / c(tau_syn_ex));
       c(exp_in) = std::exp(-h / c(tau_syn_in));
       c(P20) = -c(tau_m) / c(C_m) * integrators::nest_expm1(-h / c(tau_m));
-      c(P21_ex) = integrators::IafPropagator(c(tau_syn_ex), c(tau_m), c(C_m)).p32(h);
-      c(P21_in) = integrators::IafPropagator(c(tau_syn_in), c(tau_m), c(C_m)).p32(h);
+      c(P21_ex) = prop_.back().first.p32(h);
+      c(P21_in) = prop_.back().second.p32(h);
       c(theta) = c(V_th) - c(E_L);
       c(reset) = c(V_reset) - c(E_L);
       c(lower) = c(V_min) - c(E_L);
@@ -97,7 +97,7 @@ class IafPscExpPs final : public precise::PreciseNeuron<y, E_L> {
     for (std::size_t i = begin; i < end; ++i)
       if (num_[y][i] >= num_[theta][i])
         spike(ctx, i, ctx.slice_origin + from + 1, this->h_ * (1.0 - std::numeric_limits<double>::epsilon()));
-    Block& b = block();
+    Block& b = precise::thread_block<Block>();
     for (long lag = from; lag < to; ++lag) {
       const long T = ctx.slice_origin + lag;
       for (std::size_t lo = begin; lo < end; lo += precise::kBlockNodes) {
@@ -142,11 +142,6 @@ class IafPscExpPs final : public precise::PreciseNeuron<y, E_L> {
     precise::StepBatch batch;
     std::vector<double> em1_m, exp_m, syn_e, xm1_e, decay_e, syn_i, xm1_i, decay_i;
   };
-  // The calling thread's block; not inlined, so that the caller holds a plain reference.
-  [[gnu::noinline]] static Block& block() {
-    thread_local Block b;
-    return b;
-  }
 
   void exponentials(Block& b, std::size_t lo, std::size_t hi) {
     const std::size_t m = b.batch.dt.size();
