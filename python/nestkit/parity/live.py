@@ -87,9 +87,12 @@ class Job:
     spec: dict | None = None  # scenarios only
     seeds: List[int | None] = field(default_factory=list)  # scripts only
     statistics: List[str] = field(default_factory=list)  # scripts only (category D)
+    in_script_folder: bool = False  # scripts only: run from the script's folder, not the side's scratch one
+    weight_events_per_step: bool = False  # scripts only: weight_recorder events compared as docs/divergences.md says
 
     def to_worker(self) -> dict:
-        return {"index": self.index, "kind": self.kind, "path": str(self.path), "seeds": self.seeds}
+        job = {"index": self.index, "kind": self.kind, "path": str(self.path), "seeds": self.seeds}
+        return {**job, "in_script_folder": True} if self.in_script_folder else job
 
 
 def scenario_jobs(paths: Sequence[Path], categories: str = CATEGORIES, substring: str | None = None) -> List[Job]:
@@ -143,7 +146,12 @@ def script_options(path: Path, default_category: str = "A") -> argparse.Namespac
     return options
 
 
-def script_jobs(paths: Sequence[Path], default_category: str = "A") -> List[Job]:
+def script_jobs(
+    paths: Sequence[Path],
+    default_category: str = "A",
+    in_script_folder: bool = False,
+    weight_events_per_step: bool = False,
+) -> List[Job]:
     jobs = []
     for i, path in enumerate(paths):
         options = script_options(Path(path), default_category)
@@ -157,6 +165,8 @@ def script_jobs(paths: Sequence[Path], default_category: str = "A") -> List[Job]
                 options.category,
                 seeds=seeds,
                 statistics=options.statistics,
+                in_script_folder=in_script_folder,
+                weight_events_per_step=weight_events_per_step,
             )
         )
     return jobs
@@ -380,9 +390,34 @@ def judge(job: Job, nest_result: dict, nk_result: dict) -> Tuple[CaseResult, dic
         return CaseResult(name, "FAIL", category, message=f"error on NEST: {nest_result.get('message', '?')}"), None
     if nk_result.get("status") != "ok":
         return CaseResult(name, "FAIL", category, message=f"error: {nk_result.get('message', '?')}"), None
-    spec = job.spec if job.kind == "scenario" else script_spec(job, nest_result["runs"])
-    findings = compare_case(spec, nk_result["runs"], nest_result["runs"])
+    nest_runs, nk_runs = nest_result["runs"], nk_result["runs"]
+    if job.weight_events_per_step:
+        nest_runs, nk_runs = weight_events_per_step(nest_runs), weight_events_per_step(nk_runs)
+    spec = job.spec if job.kind == "scenario" else script_spec(job, nest_runs)
+    findings = compare_case(spec, nk_runs, nest_runs)
     return case_result(spec, findings), spec
+
+
+def weight_events_per_step(runs: List[dict]) -> List[dict]:
+    """The runs with each weight_recorder's events in (time, sender, target) order and without
+    ``ports``: NEST orders one sender's events of a step, and numbers them (``ports``), by where
+    its connection sort put the synapses, nestkit by target (docs/divergences.md, eprop_synapse
+    with a weight_recorder). Every weight, time, sender, target and receptor is still compared."""
+    out = []
+    for run in runs:
+        recorders = run.get("status", {}).get("recorders", {})
+        weight_recorders = {
+            str(gid) for gid, model in zip(recorders.get("node_id", []), recorders.get("model", []))
+            if model == "weight_recorder"
+        }  # fmt: skip
+        events = dict(run.get("events", {}))
+        for gid in weight_recorders & set(events):
+            ev = events[gid]
+            columns = [ev.get(key, []) for key in ("times", "senders", "targets", "weights")]
+            order = sorted(range(len(ev.get("times", []))), key=lambda k: tuple(column[k] for column in columns))
+            events[gid] = {key: [values[k] for k in order] for key, values in ev.items() if key != "ports"}
+        out.append({**run, "events": events})
+    return out
 
 
 def check_stored(spec: dict, live_runs: List[dict], stored: dict | None) -> StoredCheck:
@@ -533,6 +568,16 @@ def add_parser(commands: Any, default_corpus: Path | None) -> argparse.ArgumentP
     live.add_argument(
         "--script", dest="scripts", type=Path, nargs="+", action="extend", metavar="FILE", help="PyNEST scripts to run"
     )
+    live.add_argument(
+        "--in-script-folder",
+        action="store_true",
+        help="run each script from its own folder (scripts that read data files beside them); both sides share it",
+    )
+    live.add_argument(
+        "--weight-events-per-step",
+        action="store_true",
+        help="compare weight_recorder events in (time, sender, target) order, without ports (docs/divergences.md)",
+    )
     live.add_argument("--reference", type=Path, metavar="DIR", help="stored references, to report live-vs-stored")
     live.add_argument("--category", choices=list(CATEGORIES), default="A", help="scripts' default category (A)")
     live.add_argument("--categories", default=CATEGORIES, help="only scenarios of these categories (default ABCD)")
@@ -601,7 +646,7 @@ def _resolve(args: argparse.Namespace, corpus: Path | None) -> Tuple[List[Job], 
         missing = [str(p) for p in args.scripts if not p.is_file()]
         if missing:
             raise FileNotFoundError(f"no such script: {', '.join(missing)}")
-        jobs = script_jobs(args.scripts, args.category)
+        jobs = script_jobs(args.scripts, args.category, args.in_script_folder, args.weight_events_per_step)
         if args.substring:
             jobs = [job for job in jobs if args.substring in job.name]
             for i, job in enumerate(jobs):

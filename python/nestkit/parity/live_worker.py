@@ -93,17 +93,20 @@ def run_script_job(job: dict, nest: Any, sc: Any) -> dict:
     runs = []
     for seed in job.get("seeds") or [None]:
         nest.ResetKernel()
-        run_script(job["path"], [] if seed is None else ["--seed", str(seed)])
+        run_script(job["path"], [] if seed is None else ["--seed", str(seed)], job.get("in_script_folder", False))
         runs.append(dump_script_state(nest, sc, seed))
     return {"status": "ok", "runs": runs}
 
 
-def run_script(path: str, args: List[str]) -> None:
-    """Execute ``path`` as ``__main__`` with ``args``, as ``python path args...`` would."""
-    saved_argv = sys.argv[:]
+def run_script(path: str, args: List[str], in_script_folder: bool = False) -> None:
+    """Execute ``path`` as ``__main__`` with ``args``, as ``python path args...`` would (from the
+    script's folder when ``in_script_folder``: scripts that open data files by relative names)."""
+    saved_argv, saved_cwd = sys.argv[:], os.getcwd()
     sys.argv = [path, *args]
     script_dir = str(Path(path).resolve().parent)
     sys.path.insert(0, script_dir)
+    if in_script_folder:
+        os.chdir(script_dir)
     try:
         runpy.run_path(path, run_name="__main__")
     except SystemExit as exc:
@@ -111,6 +114,7 @@ def run_script(path: str, args: List[str]) -> None:
             raise RuntimeError(f"script exited with status {exc.code}") from exc
     finally:
         sys.argv = saved_argv
+        os.chdir(saved_cwd)
         if script_dir in sys.path:
             sys.path.remove(script_dir)
         _close_figures()

@@ -144,6 +144,21 @@ def test_worker_reports_errors_and_unsupported(tmp_path):
     assert results[2]["runs"][0]["events"] == {}
 
 
+def test_worker_runs_a_script_from_its_folder_when_asked(tmp_path):
+    folder = tmp_path / "example"
+    folder.mkdir()
+    (folder / "data.txt").write_text("7.5\n")
+    reads = write_script(
+        folder, "reads", "import nest\nn = nest.Create('iaf_psc_alpha')\nn.I_e = float(open('data.txt').read())\n"
+    )
+    plain = {"index": 0, "kind": "script", "path": str(reads), "seeds": []}
+    results = run_worker(tmp_path, [plain, {**plain, "index": 1, "in_script_folder": True}])
+    assert results[0]["status"] == "error" and "data.txt" in results[0]["message"]
+    assert results[1]["status"] == "ok"
+    assert live.script_jobs([reads], in_script_folder=True)[0].to_worker()["in_script_folder"] is True
+    assert "in_script_folder" not in live.script_jobs([reads])[0].to_worker()
+
+
 # --------------------------------------------------------------------------- judging synthetic results
 
 
@@ -160,6 +175,31 @@ def test_judge_identical_and_shifted_spikes():
     result = live.judge(script_job(), ok, shifted)[0]
     assert result.status == "FAIL" and "sender 1" in result.worst.where
     assert live.judge(script_job("C"), ok, shifted)[0].status == "PASS"  # within one 0.1 ms step
+
+
+def weight_run(rows: list) -> dict:
+    """A run with one weight_recorder (node 9) holding (time, sender, target, weight, port) rows."""
+    keys = ("times", "senders", "targets", "weights", "ports")
+    events = {key: [row[j] for row in rows] for j, key in enumerate(keys)}
+    events["receptors"] = [0] * len(rows)
+    status = {"recorders": {"node_id": [9], "model": ["weight_recorder"]}}
+    return {"seed": None, "events": {"9": events}, "status": status, "connections": {}}
+
+
+def test_weight_events_per_step_ignore_order_and_ports_only():
+    nest_rows = [(2.0, 1, 5, 0.5, 10000), (2.0, 1, 3, 0.25, 10001), (3.0, 2, 3, 1.0, 7)]
+    nk_rows = [(2.0, 1, 3, 0.25, 1), (2.0, 1, 5, 0.5, 2), (3.0, 2, 3, 1.0, 0)]
+    nest_side, nk_side = (
+        {"status": "ok", "runs": [weight_run(nest_rows)]},
+        {"status": "ok", "runs": [weight_run(nk_rows)]},
+    )
+    per_step = script_job()
+    per_step.weight_events_per_step = True
+    assert live.judge(script_job(), nest_side, nk_side)[0].status == "FAIL"
+    assert live.judge(per_step, nest_side, nk_side)[0].status == "PASS"
+    changed = weight_run([(2.0, 1, 3, 0.25, 1), (2.0, 1, 5, 0.5 + 1e-6, 2), (3.0, 2, 3, 1.0, 0)])
+    result = live.judge(per_step, nest_side, {"status": "ok", "runs": [changed]})[0]
+    assert result.status == "FAIL" and "weights" in result.worst.where
 
 
 def test_judge_side_failures():
