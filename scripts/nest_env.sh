@@ -17,7 +17,7 @@ _nest_env_ready() {
 from importlib.metadata import version
 
 assert version("nest-simulator") == "3.10.0"
-for name in ("numpy", "scipy", "matplotlib", "pandas"):
+for name in ("numpy", "scipy", "matplotlib", "pandas", "ipython", "requests"):
     version(name)
 PY
 }
@@ -28,7 +28,7 @@ _nest_env_create() {
     python3 -m venv "$NESTKIT_NEST_VENV" || return 1
   fi
   "$NEST_PYTHON" -m pip install -q --upgrade pip >/dev/null || return 1
-  "$NEST_PYTHON" -m pip install -q nest-simulator==3.10.0 numpy scipy matplotlib pandas || return 1
+  "$NEST_PYTHON" -m pip install -q nest-simulator==3.10.0 numpy scipy matplotlib pandas ipython requests || return 1
   _nest_env_ready && "$NEST_PYTHON" -c "import nest" >/dev/null 2>&1
 }
 

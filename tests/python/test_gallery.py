@@ -2,7 +2,9 @@
 on nestkit; this test makes every claim of its table true in CI:
 
 - `live, category X`: the script, unchanged, runs on NEST 3.10 and on nestkit side by side
-  (``python -m nestkit.parity live``) and every recorder's events agree within category X;
+  (``python -m nestkit.parity live``) and every recorder's events agree within category X
+  (`..., weight_recorder events per step`: a weight_recorder's events compared in (time, sender,
+  target) order and without `ports`, as docs/divergences.md says for eprop_synapse);
 - `statistics (CLASS, K seeds)`: the script, unchanged, runs on NEST 3.10 and on nestkit under
   nestkit.parity.example_probe, once for each rng_seed 1..K and with every Simulate/Run call
   capped at GALLERY_SIMULATE_CAP_MS on both sides (or at the shorter N ms that the row's "on
@@ -13,6 +15,11 @@ on nestkit; this test makes every claim of its table true in CI:
 - `runs only: REASON`: the script, unchanged, runs to its end on nestkit (with its Simulate
   calls shortened where the row says so); REASON says why it is not compared with NEST;
 - the table lists every top-level script of NEST's pynest/examples, so the map is complete.
+
+A row whose "on nestkit" column names assignments such as `n_iter = 2` runs, in every check, a
+copy of the example's folder in which each named top-level assignment is changed so (its training
+iterations cut: the e-prop examples train for minutes), from that folder; STAND_INS makes the
+local data that an example would download.
 
 NEST's examples come with NEST's wheel, in the NEST 3.10 environment of scripts/nest_env.sh
 ($NEST_PYTHON, which scripts/test.sh exports; default .nest310/bin/python).
@@ -29,6 +36,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 from nestkit.parity.example_stats import compare, failures
 
@@ -36,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GALLERY = ROOT / "docs" / "gallery.md"
 ROW = re.compile(
     r"^\| \[`([A-Za-z0-9_./-]+)`\]\([^)]*\) \| [^|]+ \| ([^|]+) \| "
-    r"(live, category ([ABC])|statistics \(((?:independent|network|structure), [1-9]) seeds?\)|runs only: [^|]+|-) \|$",
+    r"(live, category ([ABC])(?:, weight_recorder events per step)?|statistics \(((?:independent|network|structure), [1-9]) seeds?\)|runs only: [^|]+|-) \|$",
     re.M,
 )
 PROBE = ROOT / "python" / "nestkit" / "parity" / "example_probe.py"
@@ -44,6 +52,8 @@ PROBE = ROOT / "python" / "nestkit" / "parity" / "example_probe.py"
 #: names a shorter one.
 GALLERY_SIMULATE_CAP_MS = 1000.0
 SHORTENED = re.compile(r"shortened to (\d+) ms")
+#: An assignment the tests make in their copy of the example (`name = integer`).
+ASSIGNMENT = re.compile(r"`([A-Za-z_]\w*) = (\d+)`")
 # Runs a PyNEST script unchanged with `nest` resolved to nestkit.nest (as the live mode's worker
 # does), from its own folder, with its folder importable (scripts in subfolders import siblings).
 RUNNER = (
@@ -101,37 +111,84 @@ def test_gallery_maps_every_nest_example(nest_examples):
 
 def test_live_examples_agree_with_nest(nest_examples, tmp_path):
     nest_python = os.environ.get("NEST_PYTHON", str(ROOT / ".nest310" / "bin" / "python"))
-    by_category: dict[str, list[str]] = {}
-    for name, _, check, category in gallery_rows():
-        if check.startswith("live"):
-            by_category.setdefault(category, []).append(name)
-    assert sum(len(v) for v in by_category.values()) >= 15
-    for category, names in sorted(by_category.items()):
-        out = tmp_path / f"live_{category}.json"
+    # Rows run from NEST's folder as they are, or (rows with assignments) from a changed copy,
+    # from the copy's folder; grouped so that each live run has one set of options.
+    groups: dict[tuple[str, bool, bool], list[tuple[str, Path]]] = {}
+    for name, on_nestkit, check, category in gallery_rows():
+        if not check.startswith("live"):
+            continue
+        copied = bool(assignments(on_nestkit)) or name in STAND_INS
+        script = nest_examples / f"{name}.py"
+        if copied:
+            script = _example_copy(nest_examples, tmp_path / "copies" / name.replace("/", "__"), name, on_nestkit)
+        groups.setdefault((category, copied, check.endswith("per step")), []).append((name, script))
+    assert sum(len(v) for v in groups.values()) >= 15
+    for (category, copied, per_step), rows in sorted(groups.items()):
+        out = tmp_path / f"live_{category}_{copied}_{per_step}.json"
+        options = ["--in-script-folder"] * copied + ["--weight-events-per-step"] * per_step
         run = subprocess.run(
-            [sys.executable, "-m", "nestkit.parity", "live", "--nest-python", nest_python, "--case-timeout", "120",
-             "--category", category, "--json", str(out), "--script", *[str(nest_examples / f"{n}.py") for n in names]],
+            [sys.executable, "-m", "nestkit.parity", "live", "--nest-python", nest_python, "--case-timeout", "200",
+             "--category", category, *options, "--json", str(out), "--script", *[str(script) for _, script in rows]],
             capture_output=True, text=True, timeout=900, cwd=tmp_path, env={**os.environ, "MPLBACKEND": "Agg"},
         )  # fmt: skip
         assert out.is_file(), run.stdout[-3000:] + run.stderr[-3000:]
         results = {r["name"]: r["status"] for r in json.loads(out.read_text())["results"]}
-        assert results == dict.fromkeys(names, "PASS"), run.stdout[-5000:]
+        assert results == {script.stem: "PASS" for _, script in rows}, run.stdout[-5000:]
 
 
-def _example_copy(nest_examples: Path, work: Path, name: str) -> Path:
-    """A copy of the example's folder (or of the lone script) in ``work``; returns the script."""
+def write_nmnist_stand_in(folder: Path, samples_per_label: int = 3, n_events: int = 3000) -> None:
+    """Random N-MNIST recordings in the data set's layout (468j46mzdv-1/{Train,Test}/<label>/*.bin,
+    5-byte events: x, y, polarity bit and 23-bit time in us): each label fires 150 pixels of its
+    own, so that the network sees input it can tell apart. Fixed seed: NEST and nestkit read the
+    same files."""
+    rng = np.random.default_rng(0)
+    n_pixels = 34 * 34
+    hot = [rng.choice(2 * n_pixels, 150, replace=False) for _ in range(10)]
+    for split in ("Train", "Test"):
+        for label in range(10):
+            labelled = folder / "468j46mzdv-1" / split / str(label)
+            labelled.mkdir(parents=True)
+            for k in range(samples_per_label):
+                pixel = rng.choice(hot[label], n_events)
+                polarity, y, x = pixel // n_pixels, pixel % n_pixels // 34, pixel % 34
+                t = np.sort(rng.integers(0, 336040, n_events))
+                columns = [x, y, (polarity << 7) | (t >> 16), (t >> 8) & 0xFF, t & 0xFF]
+                (labelled / f"{k:05d}.bin").write_bytes(np.stack(columns, axis=1).astype(np.uint8).tobytes())
+
+
+#: Local data for the examples that download theirs.
+STAND_INS = {"eprop_plasticity/eprop_supervised_classification_neuromorphic_mnist": write_nmnist_stand_in}
+
+
+def assignments(on_nestkit: str) -> list[tuple[str, str]]:
+    """The assignments the row's "on nestkit" column names (`n_iter = 2`, ...)."""
+    return ASSIGNMENT.findall(on_nestkit)
+
+
+def _example_copy(nest_examples: Path, work: Path, name: str, on_nestkit: str = "") -> Path:
+    """A copy of the example's folder (or of the lone script) in ``work`` with the row's
+    assignments made and stand-in data written; returns the script."""
     if "/" in name:
         shutil.copytree(nest_examples / name.split("/")[0], work, ignore=shutil.ignore_patterns("__pycache__"))
-        return work / f"{name.split('/')[1]}.py"
-    work.mkdir(parents=True)
-    return Path(shutil.copy(nest_examples / f"{name}.py", work))
+        script = work / f"{name.split('/')[1]}.py"
+    else:
+        work.mkdir(parents=True)
+        script = Path(shutil.copy(nest_examples / f"{name}.py", work))
+    text = script.read_text()
+    for variable, value in assignments(on_nestkit):
+        text, n = re.subn(rf"^{variable} = \d+\b", f"{variable} = {value}", text, flags=re.M)
+        assert n == 1, f"{name}: no single top-level `{variable} = <integer>` to change"
+    script.write_text(text)
+    if name in STAND_INS:
+        STAND_INS[name](work)
+    return script
 
 
-def _run_on_nestkit(nest_examples: Path, tmp_path: Path, name: str, cap: float | None) -> str | None:
+def _run_on_nestkit(nest_examples: Path, tmp_path: Path, name: str, on_nestkit: str, cap: float | None) -> str | None:
     """Runs one example on nestkit in a copy of its folder (under the probe when its Simulate
     calls are shortened to ``cap`` ms); returns the error output if it fails."""
     work = tmp_path / name.replace("/", "__")
-    script = _example_copy(nest_examples, work, name)
+    script = _example_copy(nest_examples, work, name, on_nestkit)
     if cap is None:
         command = [sys.executable, "-c", RUNNER, str(script)]
     else:
@@ -146,10 +203,12 @@ def _run_on_nestkit(nest_examples: Path, tmp_path: Path, name: str, cap: float |
 def test_runs_only_examples_run_on_nestkit(nest_examples, tmp_path):
     rows = [(name, text) for name, text, check, _ in gallery_rows() if check.startswith("runs only")]
     names = [name for name, _ in rows]
+    texts = [text for _, text in rows]
     caps = [simulate_cap(text) if SHORTENED.search(text) else None for _, text in rows]
     # Two at a time: the examples are single-threaded, CI machines have two cores or more.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        errors = dict(zip(names, pool.map(lambda n, c: _run_on_nestkit(nest_examples, tmp_path, n, c), names, caps)))
+        run = pool.map(lambda n, t, c: _run_on_nestkit(nest_examples, tmp_path, n, t, c), names, texts, caps)
+        errors = dict(zip(names, run))
     failed = {n: e for n, e in errors.items() if e is not None}
     assert not failed, failed
 
