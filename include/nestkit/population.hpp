@@ -109,13 +109,6 @@ struct Events {
   std::vector<double> offsets;
   std::vector<std::pair<std::string, std::vector<double>>> values;
   std::vector<std::pair<std::string, std::vector<long>>> int_values;
-  // The virtual process of each event (the sender's; a weight_recorder's: the synapse
-  // target's); empty when there is one VP. The events themselves are in time order.
-  std::vector<uint32_t> vps;
-
-  // NEST's order: NEST keeps a recorder's events per thread and reports them VP after VP,
-  // each VP's in time order (what scripts that slice the arrays by position expect).
-  void to_vp_order();
 };
 
 class Population;

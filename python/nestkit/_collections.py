@@ -271,7 +271,7 @@ class NodeCollection:
     # --- parameters ---
     def _get_one(self, key: str) -> list:
         if key == "events":
-            return [self._kernel.events(g, vp_order=True) for g in self.tolist()]
+            return [self._kernel.events(g) for g in self.tolist()]
         try:
             if key in _DETECTOR_MATRICES:
                 return [_detector_arrays(d)[key] for d in self._kernel.get_status(self._ids, [key, "N_channels"])]
@@ -292,7 +292,7 @@ class NodeCollection:
         dicts = [_compartmental.decode_status(_detector_arrays(_structural.decode_status(d))) for d in statuses]
         for g, d in zip(self.tolist(), dicts):
             if "events" in d and d["events"] is None:
-                d["events"] = self._kernel.events(g, vp_order=True)
+                d["events"] = self._kernel.events(g)
         return dicts
 
     def get(self, *keys, output: str = ""):

@@ -80,12 +80,9 @@ class Result:
         return self._sim.time
 
     def events(self, recorder: NodeCollection) -> dict:
-        """What the recorder holds (memory backend) or wrote (hdf5 backend), as ``events``, in
-        time order for any thread count (PyNEST's ``get("events")`` gives NEST's order: VP after VP)."""
+        """What the recorder holds (memory backend) or wrote (hdf5 backend), as ``events``."""
         if len(recorder) == 1 and recorder.get("record_to") == "hdf5":
             return neo_export.recorder_events(recorder._kernel, recorder.tolist()[0])
-        if len(recorder) == 1:
-            return recorder._kernel.events(recorder.tolist()[0])
         return recorder.get("events")
 
     def spikes(self, recorder: NodeCollection) -> Spikes:

@@ -233,14 +233,7 @@ NB_MODULE(_core, m) {
              for (nb::handle d : ds) per.push_back(to_dict(d));
              s.set_status(nc, per);
            })
-      .def(
-          "events",
-          [](const Simulator& s, uint32_t gid, bool vp_order) {
-            Events ev = s.events(gid);
-            if (vp_order) ev.to_vp_order();
-            return events_dict(ev);
-          },
-          nb::arg("recorder"), nb::arg("vp_order") = false)
+      .def("events", [](const Simulator& s, uint32_t gid) { return events_dict(s.events(gid)); })
       .def(
           "take_hdf5_batches",
           [](const Simulator& s) {

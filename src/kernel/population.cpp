@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <sstream>
 
 #include "nestkit/errors.hpp"
@@ -128,27 +127,6 @@ void Population::sample(long step, std::size_t begin, std::size_t end) {
                               buf, k);
     }
   }
-}
-
-void Events::to_vp_order() {
-  if (vps.empty()) return;
-  // The events are in time order, so a stable sort by VP keeps each VP's in time order.
-  std::vector<std::size_t> order(vps.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) { return vps[a] < vps[b]; });
-  auto permute = [&order](auto& column) {
-    if (column.size() != order.size()) return;
-    std::remove_reference_t<decltype(column)> picked(column.size());
-    for (std::size_t k = 0; k < order.size(); ++k) picked[k] = column[order[k]];
-    column.swap(picked);
-  };
-  permute(senders);
-  permute(times);
-  permute(steps);
-  permute(offsets);
-  for (auto& named : values) permute(named.second);
-  for (auto& named : int_values) permute(named.second);
-  permute(vps);
 }
 
 }  // namespace nestkit

@@ -103,9 +103,6 @@ class MemoryBackend : public Backend {
   const char* name() const override { return "memory"; }
 
   void write(const Row& r) override {
-    // VPs are kept once a row is on a VP other than 0 (several VPs), for NEST's event order.
-    if (r.vp != 0 && vps_.size() < senders_.size()) vps_.resize(senders_.size(), 0);
-    if (r.vp != 0 || !vps_.empty()) vps_.push_back(static_cast<uint32_t>(r.vp));
     senders_.push_back(r.sender);
     stamps_.push_back(r.stamp);
     offsets_.push_back(r.offset);
@@ -118,7 +115,6 @@ class MemoryBackend : public Backend {
   bool events(const TimeGrid& grid, bool in_steps, const std::vector<std::string>& double_names,
               const std::vector<std::string>& long_names, Events& out) const override {
     out.senders = senders_;
-    out.vps = vps_;
     if (in_steps) {
       out.in_steps = true;
       out.steps = stamps_;
@@ -135,7 +131,6 @@ class MemoryBackend : public Backend {
   }
 
   void clear() override {
-    vps_.clear();
     senders_.clear();
     stamps_.clear();
     offsets_.clear();
@@ -148,7 +143,6 @@ class MemoryBackend : public Backend {
   std::vector<double> offsets_;
   std::vector<std::vector<double>> doubles_;
   std::vector<std::vector<long>> longs_;
-  std::vector<uint32_t> vps_;  // empty while every row is on VP 0
 };
 
 // --- ascii --------------------------------------------------------------------------

@@ -39,7 +39,6 @@ SCRIPT_NAMES = {
     "parameter_values",
     "precise_network",
     "recording_demo",
-    "recording_vp_order",
     "run_prepare_cleanup",
     "single_neuron_dc",
     "stdp_network",
