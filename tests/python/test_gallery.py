@@ -4,7 +4,9 @@ on nestkit; this test makes every claim of its table true in CI:
 - `live, category X`: the script, unchanged, runs on NEST 3.10 and on nestkit side by side
   (``python -m nestkit.parity live``) and every recorder's events agree within category X
   (`..., weight_recorder events per step`: a weight_recorder's events compared in (time, sender,
-  target) order and without `ports`, as docs/divergences.md says for eprop_synapse);
+  target) order and without `ports`, as docs/divergences.md says for eprop_synapse; `..., events in
+  time order`: every recorder's events compared in (time, sender) order, for scripts on several
+  virtual processes, whose events NEST reports VP after VP);
 - `statistics (CLASS, K seeds)`: the script, unchanged, runs on NEST 3.10 and on nestkit under
   nestkit.parity.example_probe, once for each rng_seed 1..K and with every Simulate/Run call
   capped at GALLERY_SIMULATE_CAP_MS on both sides (or at the shorter N ms that the row's "on
@@ -44,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GALLERY = ROOT / "docs" / "gallery.md"
 ROW = re.compile(
     r"^\| \[`([A-Za-z0-9_./-]+)`\]\([^)]*\) \| [^|]+ \| ([^|]+) \| "
-    r"(live, category ([ABC])(?:, weight_recorder events per step)?|statistics \(((?:independent|network|structure), [1-9]) seeds?\)|runs only: [^|]+|-) \|$",
+    r"(live, category ([ABC])(?:, weight_recorder events per step)?(?:, events in time order)?|statistics \(((?:independent|network|structure), [1-9]) seeds?\)|runs only: [^|]+|-) \|$",
     re.M,
 )
 PROBE = ROOT / "python" / "nestkit" / "parity" / "example_probe.py"
@@ -113,7 +115,7 @@ def test_live_examples_agree_with_nest(nest_examples, tmp_path):
     nest_python = os.environ.get("NEST_PYTHON", str(ROOT / ".nest310" / "bin" / "python"))
     # Rows run from NEST's folder as they are, or (rows with assignments) from a changed copy,
     # from the copy's folder; grouped so that each live run has one set of options.
-    groups: dict[tuple[str, bool, bool], list[tuple[str, Path]]] = {}
+    groups: dict[tuple[str, bool, bool, bool], list[tuple[str, Path]]] = {}
     for name, on_nestkit, check, category in gallery_rows():
         if not check.startswith("live"):
             continue
@@ -121,11 +123,13 @@ def test_live_examples_agree_with_nest(nest_examples, tmp_path):
         script = nest_examples / f"{name}.py"
         if copied:
             script = _example_copy(nest_examples, tmp_path / "copies" / name.replace("/", "__"), name, on_nestkit)
-        groups.setdefault((category, copied, check.endswith("per step")), []).append((name, script))
+        flags = ("per step" in check, "time order" in check)
+        groups.setdefault((category, copied, *flags), []).append((name, script))
     assert sum(len(v) for v in groups.values()) >= 15
-    for (category, copied, per_step), rows in sorted(groups.items()):
-        out = tmp_path / f"live_{category}_{copied}_{per_step}.json"
+    for (category, copied, per_step, time_order), rows in sorted(groups.items()):
+        out = tmp_path / f"live_{category}_{copied}_{per_step}_{time_order}.json"
         options = ["--in-script-folder"] * copied + ["--weight-events-per-step"] * per_step
+        options += ["--events-in-time-order"] * time_order
         run = subprocess.run(
             [sys.executable, "-m", "nestkit.parity", "live", "--nest-python", nest_python, "--case-timeout", "200",
              "--category", category, *options, "--json", str(out), "--script", *[str(script) for _, script in rows]],
