@@ -34,6 +34,10 @@ NESTKIT_ERROR(UnknownNode)
 NESTKIT_ERROR(TypeMismatch)
 NESTKIT_ERROR(UnknownReceptorType)
 NESTKIT_ERROR(IOError)
+// In Python these three are also BadProperty (what nestkit raised for them before).
+NESTKIT_ERROR(NotImplemented)
+NESTKIT_ERROR(NewModelNameExists)
+NESTKIT_ERROR(StepMultipleRequired)
 #undef NESTKIT_ERROR
 
 // Names from `candidates` closest to `name` (edit distance), best first.

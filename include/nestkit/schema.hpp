@@ -123,6 +123,9 @@ class ModelInfo {
   ModelInfo& object(const std::string& n, PType type, Value def, const std::string& unit, const std::string& doc,
                     Role role = Role::kParameter);
   ModelInfo& internal(int col, const std::string& n);
+  // NEST's ArchivingNode parameters, tau_minus and tau_minus_triplet, as the last numeric
+  // columns (the kernel's spike archive reads them by name; the update never does).
+  ModelInfo& archiving_params();
 
   int index_of(const std::string& name) const;  // -1 if unknown
   const ParamSpec& spec(const std::string& name) const;

@@ -1,5 +1,6 @@
 #pragma once
 // The C++ API: one Simulator is one NEST kernel (nodes, connections, time).
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -269,6 +270,8 @@ class Simulator {
   void check_connectable(const Population& src, uint32_t source, const Population& tgt, uint32_t target,
                          long receptor) const;
   void finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_id);
+  // Connect's checks of its node sets: neither empty, and recorders only by one_to_one or all_to_all.
+  void check_connect_sets(const NodeCollection& pre, const NodeCollection& post, const std::string& rule) const;
   void commit(StagedCall&& call);  // splits a call with per-connection ports, then commit_one
   void commit_one(StagedCall&& call);
   void prepare();
@@ -374,13 +377,31 @@ class Simulator {
 
   long min_delay_ = 1, max_delay_ = 1;
   long conn_min_delay_ = -1, conn_max_delay_ = -1;  // over all connections made
+  // min_delay and max_delay set by the user (ms; NaN: not set), as NEST's DelayChecker: then
+  // they are the run's extrema and every connection's delay must lie within them.
+  // The synapse model of each stimulation device's connections: NEST allows one per device.
+  std::unordered_map<uint32_t, uint8_t> device_synapse_;
+  std::vector<uint32_t> devices_new_to(const StagedCall& call) const;  // throws on a second model
+  // NEST's data loggers: a node numbers the multimeters connected to it 1, 2, ... (their
+  // connection's receptor), and takes each one once.
+  std::unordered_map<uint32_t, uint32_t> loggers_of_;   // node -> multimeters connected
+  std::unordered_map<uint64_t, uint32_t> logger_port_;  // (multimeter << 32 | node) -> its number
+  std::vector<std::pair<uint64_t, uint32_t>> number_loggers(StagedCall& call) const;
+  double user_min_delay_ms_ = std::numeric_limits<double>::quiet_NaN();
+  double user_max_delay_ms_ = std::numeric_limits<double>::quiet_NaN();
+  bool user_delay_extrema(long& lo, long& hi) const;  // in steps; false when not set
+  void check_user_delay(long d) const;                // BadDelay outside the user's extrema
   bool simulated_ = false;
   long slice_origin_ = 0;
   long from_step_ = 0;
   long slice_ = 0;
   std::vector<std::vector<EmittedSpike>> thread_spikes_;
   std::vector<EmittedSpike> slice_spikes_;
-  std::vector<EmittedSpike> to_deliver_;  // the last finished slice's spikes, delivered at the next slice's start
+  // Each node's last spike (NEST's ArchivingNode t_spike): its stamp (0: none yet) and offset.
+  std::vector<long> last_spike_stamp_;
+  std::vector<double> last_spike_offset_;
+  void note_last_spikes(std::size_t first);  // of slice_spikes_[first, end)
+  std::vector<EmittedSpike> to_deliver_;     // the last finished slice's spikes, delivered at the next slice's start
   std::vector<Event> device_events_;
   // Per thread: scratch of the plastic delivery path and weight_recorder events.
   struct ThreadScratch {

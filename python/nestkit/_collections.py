@@ -7,6 +7,7 @@ membership, parameter access and validation) is done by the C++ core.
 from __future__ import annotations
 
 import numbers
+import types
 
 import numpy as np
 
@@ -124,6 +125,8 @@ class NodeCollection:
             return _core.NodeIds([])
         if isinstance(data, NodeCollection):
             return data._ids
+        if isinstance(data, (range, types.GeneratorType)):  # PyNEST takes any iterable of ids
+            data = list(data)
         values = [int(x) for x in np.asarray(data, dtype=object).ravel()] if _is_iterable(data) else None
         if values is None:
             raise TypeError("NodeCollection: give a list, tuple or array of node ids")
@@ -184,6 +187,8 @@ class NodeCollection:
         raise IndexError("only integers, slices, lists, tuples, and numpy arrays are valid indices")
 
     def __add__(self, other: NodeCollection) -> NodeCollection:
+        if isinstance(other, numbers.Integral) and not isinstance(other, bool) and other == 0:
+            return self  # nc + 0, as sum() needs from the other side
         if not isinstance(other, NodeCollection):
             raise TypeError(f"Cannot add object of type '{type(other).__name__}' to 'NodeCollection'")
         return NodeCollection(self._kernel, self._ids + other._ids)
@@ -264,6 +269,24 @@ class NodeCollection:
             raise ValueError(f"{node_id} is not in NodeCollection")
         return i
 
+    def _to_array(self, selection: str = "all") -> dict:
+        """PyNEST's debugging helper: the node ids, all (``{"All": [...]}``), this rank's
+        (``{"Rank r": [...]}``) or per local thread (``{thread: [...]}``), in collection order."""
+        ids = self.tolist()
+        if selection == "all":
+            return {"All": ids}
+        status = self._kernel.get_kernel_status()
+        where = self._kernel.get_status(self._ids, ["local", "thread"]) if ids else []
+        mine = [(g, int(d["thread"])) for g, d in zip(ids, where) if d["local"]]
+        if selection == "rank":
+            return {f"Rank {int(status['mpi_rank'])}": [g for g, _ in mine]}
+        if selection == "thread":
+            threads: dict = {t: [] for t in range(int(status["local_num_threads"]))}
+            for g, t in mine:
+                threads[t].append(g)
+            return threads
+        raise ValueError(f"_to_array: selection must be 'all', 'rank' or 'thread', got {selection!r}")
+
     @property
     def global_id(self):
         return _normalise(self.tolist(), len(self) == 1)
@@ -308,6 +331,8 @@ class NodeCollection:
             raise ValueError(f"output must be '', 'pandas' or 'json', got {output!r}")
         single = len(self) == 1
         hierarchical = False
+        if len(keys) == 1 and isinstance(keys[0], (type({}.keys()), set, frozenset)):
+            keys = (list(keys[0]),)  # e.g. get(params.keys()), as PyNEST takes any collection of names
         if not keys:
             dicts = self._all_status()
             if single:

@@ -134,19 +134,34 @@ class Parameter:
 
 def CreateParameter(parametertype: str, specs: dict | None = None) -> Parameter:
     """A constant or random Parameter by name, e.g. ``CreateParameter("normal", {"mean": 0.0, "std": 1.0})``."""
+    from . import _core  # the errors are NEST's (and ValueErrors)
+
     if isinstance(parametertype, Parameter):
         return parametertype
-    if parametertype not in _LEAVES:
-        raise ValueError(f"nestkit supports CreateParameter types {', '.join(sorted(_LEAVES))}; got '{parametertype}'")
+    kinds = {**_LEAVES, "distance": ("dimension",)}
+    if parametertype not in kinds:
+        raise ValueError(f"nestkit supports CreateParameter types {', '.join(sorted(kinds))}; got '{parametertype}'")
     specs = dict(specs or {})
-    names = _LEAVES[parametertype]
+    names = kinds[parametertype]
     unknown = set(specs) - set(names)
     if unknown:
-        raise ValueError(f"CreateParameter('{parametertype}'): unknown keys {sorted(unknown)}; expected {list(names)}")
+        raise _core.UnknownParameter(
+            f"CreateParameter('{parametertype}'): unknown keys {sorted(unknown)}; expected {list(names)}"
+        )
+    if parametertype == "distance":  # NEST's dimension: 0 the distance, 1-3 along x, y, z
+        dimension = specs.get("dimension", 0)
+        if not isinstance(dimension, numbers.Integral) or not 0 <= dimension <= 3:
+            raise _core.BadProperty(f"CreateParameter('distance'): dimension must be 0, 1, 2 or 3, got {dimension!r}")
+        return Parameter(("distance", float(dimension)))
     defaults = {"value": 0.0, "min": 0.0, "max": 1.0, "mean": 0.0, "std": 1.0, "beta": 1.0}
     if parametertype == "uniform_int" and "max" not in specs:
         raise ValueError("CreateParameter('uniform_int') needs 'max'")
-    return Parameter((parametertype, *(float(specs.get(n, defaults[n])) for n in names)))
+    values = {n: float(specs.get(n, defaults[n])) for n in names}
+    if parametertype == "uniform" and not values["min"] < values["max"]:
+        raise _core.BadProperty(f"CreateParameter('uniform'): min < max required, got {values['min']}, {values['max']}")
+    if parametertype in ("normal", "lognormal") and not values["std"] > 0.0:
+        raise _core.BadProperty(f"CreateParameter('{parametertype}'): std > 0 required, got {values['std']}")
+    return Parameter((parametertype, *values.values()))
 
 
 def as_parameter(value) -> Parameter:

@@ -112,12 +112,19 @@ NB_MODULE(_core, m) {
   static nb::object nest_error = nb::steal(PyErr_NewException("nestkit.NESTError", PyExc_Exception, nullptr));
   m.attr("NESTError") = nest_error;
   static std::map<std::string, nb::object> classes;
+  // A class's parent, where it is not NESTError: UnknownReceptorType is also an
+  // IllegalConnection (it is one, and PyNEST code catching either should work); the NEST
+  // names nestkit raised as BadProperty before it had them stay BadProperty too.
+  const std::map<std::string, std::string> parent = {{"UnknownReceptorType", "IllegalConnection"},
+                                                     {"NotImplemented", "BadProperty"},
+                                                     {"NewModelNameExists", "BadProperty"},
+                                                     {"StepMultipleRequired", "BadProperty"}};
   for (const char* name :
        {"UnknownModelName", "UnknownParameter", "BadProperty", "BadParameterValue", "BadDelay", "KernelException",
-        "IllegalConnection", "UnitError", "UnknownNode", "TypeMismatch", "UnknownReceptorType", "IOError"}) {
-    // UnknownReceptorType is also an IllegalConnection (it is one, and PyNEST
-    // code catching either should work).
-    PyObject* base = std::string(name) == "UnknownReceptorType" ? classes["IllegalConnection"].ptr() : nest_error.ptr();
+        "IllegalConnection", "UnitError", "UnknownNode", "TypeMismatch", "UnknownReceptorType", "IOError",
+        "NotImplemented", "NewModelNameExists", "StepMultipleRequired"}) {
+    const auto up = parent.find(name);
+    PyObject* base = up != parent.end() ? classes[up->second].ptr() : nest_error.ptr();
     PyObject* bases =
         PyTuple_Pack(2, base,
                      std::string(name) == "UnitError" || std::string(name) == "TypeMismatch" ? PyExc_TypeError

@@ -224,8 +224,8 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
       throw UnknownParameter("'" + key + "' is not a parameter of " + proto.name + "." + did_you_mean(key, names));
     }
     if (sp->common)
-      throw BadProperty(proto.name + ": '" + key +
-                        "' is a property common to all its connections; set it with SetDefaults or CopyModel");
+      throw NotImplemented(proto.name + ": '" + key +
+                           "' is a property common to all its connections; set it with SetDefaults or CopyModel");
     if (ps.kind == ParamSource::kArray && ps.array.size() != n)
       throw BadProperty(proto.name + ": " + key + ": an array of " + std::to_string(ps.array.size()) + " values for " +
                         std::to_string(n) + " connections");
@@ -234,9 +234,9 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
   if (!info.weight_refusal.empty() && syn.weight.kind != ParamSource::kUnset)
     throw BadProperty(proto.name + ": " + info.weight_refusal);
   if (info.weight_common && syn.weight.kind != ParamSource::kUnset)
-    throw BadProperty(proto.name +
-                      ": the weight is common to all its connections; set it with SetDefaults or "
-                      "CopyModel");
+    throw NotImplemented(proto.name +
+                         ": the weight is common to all its connections; set it with SetDefaults or "
+                         "CopyModel");
   for (const ParamSource* ps : {&syn.weight, &syn.delay}) {
     const char* what = ps == &syn.weight ? "weight" : "delay";
     if (ps->kind == ParamSource::kArray && ps->array.size() != n)
@@ -484,7 +484,79 @@ std::vector<StagedCall> split_by_receptor(StagedCall&& call) {
 }
 }  // namespace
 
+std::vector<uint32_t> Simulator::devices_new_to(const StagedCall& call) const {
+  std::vector<std::pair<uint32_t, uint32_t>> ranges;  // stimulation devices' gid ranges
+  for (const auto& p : pops_)
+    if (p->info().kind == NodeKind::kStimulator) ranges.emplace_back(p->first_gid(), p->first_gid() + p->size());
+  std::vector<uint32_t> fresh;
+  if (ranges.empty() || call.partners.empty()) return fresh;
+  auto visit = [&](uint32_t s) {
+    for (const auto& [lo, hi] : ranges) {
+      if (s < lo || s >= hi) continue;
+      const auto it = device_synapse_.find(s);
+      if (it == device_synapse_.end()) {
+        if (fresh.empty() || fresh.back() != s) fresh.push_back(s);
+      } else if (it->second != call.synapse_model) {
+        throw IllegalConnection(pop_of(s).model_name() + " (node " + std::to_string(s) + ") -> " +
+                                synapse_protos_[call.synapse_model].name +
+                                ": All outgoing connections from a device must use the same synapse type (it has " +
+                                synapse_protos_[it->second].name + " connections).");
+      }
+    }
+  };
+  if (call.target_major) {
+    for (uint32_t s : call.partners) visit(s);
+  } else {
+    for (std::size_t o = 0; o < call.owners.size(); ++o)
+      if (call.offsets[o + 1] > call.offsets[o]) visit(call.owners[o]);
+  }
+  return fresh;
+}
+
+std::vector<std::pair<uint64_t, uint32_t>> Simulator::number_loggers(StagedCall& call) const {
+  std::vector<std::pair<uint32_t, uint32_t>> ranges;  // sampling devices' gid ranges
+  for (const auto& p : pops_)
+    if (p->info().samples) ranges.emplace_back(p->first_gid(), p->first_gid() + p->size());
+  std::vector<std::pair<uint64_t, uint32_t>> fresh;  // (multimeter, node) pairs and their numbers
+  if (ranges.empty() || call.partners.empty()) return fresh;
+  auto sampler = [&](uint32_t s) {
+    return std::any_of(ranges.begin(), ranges.end(), [s](const auto& r) { return s >= r.first && s < r.second; });
+  };
+  std::unordered_map<uint32_t, uint32_t> counts;  // this call's additions per node
+  std::unordered_map<uint64_t, uint32_t> seen;
+  for (std::size_t o = 0; o < call.owners.size(); ++o)
+    for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) {
+      const uint32_t s = call.target_major ? call.partners[k] : call.owners[o];
+      if (!sampler(s)) continue;
+      const uint32_t t = call.target_major ? call.owners[o] : call.partners[k];
+      const uint64_t key = (static_cast<uint64_t>(s) << 32) | t;
+      if (logger_port_.count(key) || seen.count(key))
+        throw IllegalConnection(pop_of(s).model_name() + " (node " + std::to_string(s) + ") -> node " +
+                                std::to_string(t) + ": Each multimeter can only be connected once to a given node.");
+      const auto had = loggers_of_.find(t);
+      const uint32_t port = (had == loggers_of_.end() ? 0 : had->second) + ++counts[t];
+      seen.emplace(key, port);
+      fresh.emplace_back(key, port);
+      if (port > 255) throw IllegalConnection("nestkit takes at most 255 multimeters per node");
+      if (call.receptors.empty()) call.receptors.assign(call.partners.size(), call.receptor);
+      call.receptors[k] = static_cast<uint8_t>(port);
+    }
+  return fresh;
+}
+
 void Simulator::commit(StagedCall&& whole) {
+  // As NEST: a stimulation device sends through one synapse model.
+  const std::vector<uint32_t> devices = devices_new_to(whole);
+  const std::vector<std::pair<uint64_t, uint32_t>> loggers = number_loggers(whole);
+  const uint8_t model_of_call = whole.synapse_model;
+  if (!std::isnan(user_min_delay_ms_) && !whole.partners.empty()) {
+    // Delays outside the extrema the user set are refused before anything is kept.
+    const SynapseInfo& model = *synapse_protos_[whole.synapse_model].info;
+    if (whole.delays.empty()) check_user_delay(whole.delay);
+    for (uint16_t d : whole.delays) check_user_delay(d);
+    if (model.has_continuous_delay() && !whole.record.empty() && whole.record[model.continuous_delay_column] > 0.0)
+      check_user_delay(whole.delay - 1);
+  }
   // Every process numbers every call alike (see StagedCall::order).
   const uint64_t order = store_.next_order();
   if (ranks_ > 1)
@@ -518,6 +590,12 @@ void Simulator::commit(StagedCall&& whole) {
   for (StagedCall& part : split_by_receptor(std::move(whole))) {
     part.order = order + part.receptor;
     commit_one(std::move(part));
+  }
+  for (uint32_t d : devices) device_synapse_.emplace(d, model_of_call);
+  for (const auto& [key, port] : loggers) {
+    logger_port_.emplace(key, port);
+    uint32_t& n = loggers_of_[static_cast<uint32_t>(key)];
+    n = std::max(n, port);
   }
 }
 
@@ -607,11 +685,28 @@ void agree_on_outcome(int ranks, F&& local_part) {
 }
 }  // namespace
 
+void Simulator::check_connect_sets(const NodeCollection& pre, const NodeCollection& post,
+                                   const std::string& rule) const {
+  if (pre.empty() || post.empty())
+    throw IllegalConnection(std::string("Connect: the ") + (pre.empty() ? "presynaptic" : "postsynaptic") +
+                            " NodeCollection is empty");
+  for (const NodeCollection* nc : {&pre, &post}) pop_index(nc->ids().back());  // throws for unknown nodes
+  // As NEST: only one_to_one and all_to_all reach nodes without proxies (recorders).
+  if (rule == "one_to_one" || rule == "all_to_all") return;
+  const Population* p = nullptr;
+  for (uint32_t t : post.ids()) {
+    if (p && p->contains(t)) continue;
+    p = &pop_of(t);
+    if (p->info().kind == NodeKind::kRecorder)
+      throw IllegalConnection("Connect (rule " + rule + ") to " + p->model_name() + " (node " + std::to_string(t) +
+                              "): Cannot use this rule to connect to nodes without proxies (usually devices).");
+  }
+}
+
 void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, const ConnSpec& conn,
                         const SynSpec& syn) {
   const Stopwatch::Scope timed(sw_connect_);
-  for (const NodeCollection* nc : {&pre, &post})
-    if (!nc->empty()) pop_index(nc->ids().back());  // throws for unknown nodes
+  check_connect_sets(pre, post, conn.rule);
   const int sid = synapse_id(syn.synapse_model);
   // make_symmetric (one_to_one): the connections, then the same from post to pre, as NEST.
   Dict params = conn.params;
@@ -643,8 +738,8 @@ void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, c
     symmetric = false;
   }
   if (symmetric && conn.rule != "one_to_one")
-    throw BadProperty("make_symmetric: the rule '" + conn.rule +
-                      "' does not support symmetric connections (NEST's NotImplemented); use one_to_one");
+    throw NotImplemented("make_symmetric: the rule '" + conn.rule +
+                         "' does not support symmetric connections; use one_to_one");
   if (syn.pre_element.empty() != syn.post_element.empty())
     throw BadProperty("Structural plasticity requires both a pre- and postsynaptic element.");
   const uint32_t call_id = connect_calls_ + 1;
@@ -685,8 +780,7 @@ void Simulator::connect(const NodeCollection& pre, const NodeCollection& post, c
                         const std::vector<SynSpec>& collocated) {
   const Stopwatch::Scope timed(sw_connect_);
   if (collocated.empty()) throw BadProperty("CollocatedSynapses: give at least one synapse specification");
-  for (const NodeCollection* nc : {&pre, &post})
-    if (!nc->empty()) pop_index(nc->ids().back());
+  check_connect_sets(pre, post, conn.rule);
   for (const SynSpec& syn : collocated) synapse_id(syn.synapse_model);
   // One draw of the pairs; each specification is a call of its own (its own
   // random streams for weights and delays), and nothing is stored unless all pass.
@@ -930,9 +1024,9 @@ void Simulator::set_connections(const SynapseCollection& c, const Dict& params) 
           throw UnknownParameter("'" + key + "' cannot be set on " + proto.name + " connections." +
                                  did_you_mean(key, names));
         }
-        if (p->common)
-          throw BadProperty(proto.name + ": '" + key +
-                            "' is a property common to all its connections; set it with SetDefaults");
+        if (p->common)  // NEST leaves the key unused: UnaccessedDictionaryEntry (nestkit's UnknownParameter)
+          throw UnknownParameter(proto.name + ": '" + key +
+                                 "' is a property common to all its connections; set it with SetDefaults");
         unit = p->unit;
       }
       record_values.emplace_back(key, expand(v, key, unit));
@@ -960,13 +1054,14 @@ void Simulator::set_connections(const SynapseCollection& c, const Dict& params) 
     if (d > 65535) throw BadDelay("delay exceeds nestkit's maximum of 65535 steps");
     if (simulated_ && (d < min_delay_ || d > max_delay_))
       throw BadDelay("Minimum and maximum delay cannot be changed after Simulate has been called.");
+    check_user_delay(d);
     dsteps[m] = static_cast<uint16_t>(d);
   }
   for (std::size_t m = 0; m < n; ++m) {
     const uint64_t i = c.index[m];
     const SynapseProto& proto = synapse_protos_[store_.segment_of(i).synapse_model];
     if (!weights.empty() && proto.info->weight_common)
-      throw BadProperty(proto.name + ": the weight is common to all its connections; set it with SetDefaults");
+      throw UnknownParameter(proto.name + ": the weight is common to all its connections; set it with SetDefaults");
     std::vector<double> rec(store_.record_of(i), store_.record_of(i) + proto.info->record_size);
     for (const auto& [key, vals] : record_values) rec[proto.info->find(key)->column] = vals[m];
     const double w = weights.empty() ? store_.weight(i) : weights[m];

@@ -46,6 +46,12 @@ ModelInfo& ModelInfo::add(ParamSpec s, int col) {
   return *this;
 }
 
+ModelInfo& ModelInfo::archiving_params() {
+  param(num_columns, "tau_minus", 20.0, "ms", {Constraint::kPositive}, "Time constant of the STDP post-synaptic trace");
+  return param(num_columns, "tau_minus_triplet", 110.0, "ms", {Constraint::kPositive},
+               "Triplet-STDP post-synaptic time constant");
+}
+
 ModelInfo& ModelInfo::param(int col, const std::string& n, double def, const std::string& unit, Constraint c,
                             const std::string& doc) {
   return add({n, PType::kDouble, def, unit, c, doc, Role::kParameter}, col);

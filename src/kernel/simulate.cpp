@@ -44,6 +44,8 @@ void Simulator::prepare() {
     // min/max delay come from the connections and are frozen after the first run.
     min_delay_ = conn_min_delay_ > 0 ? conn_min_delay_ : 1;
     max_delay_ = std::max(min_delay_, conn_max_delay_ > 0 ? conn_max_delay_ : 1);
+    // Extrema the user set hold instead (every delay lies within them).
+    user_delay_extrema(min_delay_, max_delay_);
   }
   RunContext rc;
   rc.grid = &grid_;
@@ -242,6 +244,7 @@ void Simulator::run_chunk_shares(long from, long to, bool slice_end, bool team) 
     std::sort(slice_spikes_.begin() + first_new, slice_spikes_.end(), [](const EmittedSpike& a, const EmittedSpike& b) {
       return a.stamp != b.stamp ? a.stamp < b.stamp : a.gid < b.gid;
     });
+    note_last_spikes(first_new);
     deliver_serial(tid, nullptr);
   };
   auto route_share = [&](int tid, int nt) {
@@ -303,6 +306,19 @@ void Simulator::raise_on_all_ranks(const std::string& local_error) {
   // Collective: every rank learns the first failing rank's message and throws it, so no
   // rank is left waiting in the next exchange.
   if (std::string e = communicator().first_error(local_error); !e.empty()) throw KernelException(e);
+}
+
+void Simulator::note_last_spikes(std::size_t first) {
+  if (last_spike_stamp_.size() < next_gid_) {
+    last_spike_stamp_.resize(next_gid_, 0);
+    last_spike_offset_.resize(next_gid_, 0.0);
+  }
+  for (std::size_t k = first; k < slice_spikes_.size(); ++k) {
+    const EmittedSpike& sp = slice_spikes_[k];
+    if (EmittedSpike::is_marker(sp.multiplicity, sp.offset)) continue;
+    last_spike_stamp_[sp.gid] = sp.stamp;
+    last_spike_offset_[sp.gid] = sp.offset;
+  }
 }
 
 void Simulator::exchange_spikes() {

@@ -80,7 +80,13 @@ void Simulator::reset() {
   connect_calls_ = 0;
   random_set_calls_ = 0;  // else nodes.set(random) after ResetKernel differs between runs
   min_delay_ = max_delay_ = 1;
+  last_spike_stamp_.clear();
+  device_synapse_.clear();
+  loggers_of_.clear();
+  logger_port_.clear();
+  last_spike_offset_.clear();
   conn_min_delay_ = conn_max_delay_ = -1;
+  user_min_delay_ms_ = user_max_delay_ms_ = std::numeric_limits<double>::quiet_NaN();
   use_wfr_ = true;
   wfr_comm_interval_ = 1.0;
   wfr_tol_ = 1e-4;
@@ -145,9 +151,11 @@ Dict Simulator::kernel_status() const {
   d["time"] = biological_time();
   d["num_connections"] = static_cast<long>(num_connections());  // this process's, as NEST reports it
   d["network_size"] = static_cast<long>(network_size());
+  long user_lo = 0, user_hi = 0;
+  const bool user = user_delay_extrema(user_lo, user_hi);
   const bool known = simulated_ || conn_min_delay_ > 0;
-  d["min_delay"] = grid_.delay_to_ms(simulated_ ? min_delay_ : (known ? conn_min_delay_ : 1));
-  d["max_delay"] = grid_.delay_to_ms(simulated_ ? max_delay_ : (known ? conn_max_delay_ : 1));
+  d["min_delay"] = grid_.delay_to_ms(simulated_ ? min_delay_ : user ? user_lo : (known ? conn_min_delay_ : 1));
+  d["max_delay"] = grid_.delay_to_ms(simulated_ ? max_delay_ : user ? user_hi : (known ? conn_max_delay_ : 1));
   d["rng_type"] = std::string("Philox_32");
   d["rng_types"] = std::vector<std::string>{"Philox_32"};
   d["off_grid_spiking"] =
@@ -196,7 +204,9 @@ void Simulator::set_kernel_status(const Dict& given) {
                                                     "wfr_interpolation_order",
                                                     "eprop_update_interval",
                                                     "eprop_learning_window",
-                                                    "eprop_reset_neurons_on_update"};
+                                                    "eprop_reset_neurons_on_update",
+                                                    "min_delay",
+                                                    "max_delay"};
   const Dict current = kernel_status();
   for (const auto& [key, value] : d) {
     if (std::find(settable.begin(), settable.end(), key) == settable.end()) {
@@ -251,6 +261,26 @@ void Simulator::set_kernel_status(const Dict& given) {
       throw BadProperty("resolution must be a multiple of the tic length (" + std::to_string(1.0 / grid.tics_per_ms()) +
                         " ms)");
     grid.set_resolution(h);
+  }
+  double user_min = user_min_delay_ms_, user_max = user_max_delay_ms_;
+  if (d.count("min_delay") || d.count("max_delay")) {
+    // As NEST's DelayChecker: both at once, before any connection; min_delay rounds down
+    // to a step, max_delay up.
+    if (!d.count("min_delay") || !d.count("max_delay"))
+      throw BadProperty("Both min_delay and max_delay have to be specified");
+    if (num_connections() > 0) throw BadProperty("Connections already exist. Please call ResetKernel first");
+    user_min = coerce_number(d.at("min_delay"), "ms", "min_delay");
+    user_max = coerce_number(d.at("max_delay"), "ms", "max_delay");
+    if (!std::isfinite(user_min) || !std::isfinite(user_max))
+      throw BadDelay("min_delay and max_delay must be finite, got " + std::to_string(user_min) + " and " +
+                     std::to_string(user_max) + " ms");
+    long lo = grid.ms_to_steps(user_min);
+    if (grid.steps_to_ms(lo) > user_min) --lo;
+    if (lo < 1)
+      throw BadDelay("min_delay must be greater than or equal to resolution, got " + std::to_string(user_min) + " ms");
+    if (grid.ms_to_steps(user_max) < lo)
+      throw BadDelay("min_delay must be smaller than or equal to max_delay, got " + std::to_string(user_min) + " and " +
+                     std::to_string(user_max) + " ms");
   }
   if (auto it = d.find("rng_seed"); it != d.end()) {
     const double s = coerce_number(it->second, "", "rng_seed");
@@ -346,6 +376,8 @@ void Simulator::set_kernel_status(const Dict& given) {
   eprop_link_grid(&grid_, this);  // for the _bsshslm_2020 neurons' parameter checks
   grid_ = grid;
   seed_ = seed;
+  user_min_delay_ms_ = user_min;
+  user_max_delay_ms_ = user_max;
   threads_ = threads;
   io_ = std::move(io);
   use_wfr_ = use_wfr;
@@ -355,6 +387,27 @@ void Simulator::set_kernel_status(const Dict& given) {
   wfr_order_ = order;
   sp_rules_ = std::move(sp_rules);
   sp_interval_ = sp_interval;
+}
+
+bool Simulator::user_delay_extrema(long& lo, long& hi) const {
+  if (std::isnan(user_min_delay_ms_)) return false;
+  lo = grid_.ms_to_steps(user_min_delay_ms_);
+  if (grid_.steps_to_ms(lo) > user_min_delay_ms_) --lo;
+  hi = grid_.ms_to_steps(user_max_delay_ms_);
+  return true;
+}
+
+void Simulator::check_user_delay(long d) const {
+  long lo = 0, hi = 0;
+  if (!user_delay_extrema(lo, hi)) return;
+  if (d < lo)
+    throw BadDelay("Delay " + std::to_string(grid_.delay_to_ms(d)) +
+                   " ms must be greater than or equal to min_delay (" + std::to_string(grid_.delay_to_ms(lo)) +
+                   " ms). You may set min_delay before creating connections.");
+  if (d > hi)
+    throw BadDelay("Delay " + std::to_string(grid_.delay_to_ms(d)) +
+                   " ms must be smaller than or equal to max_delay (" + std::to_string(grid_.delay_to_ms(hi)) +
+                   " ms). You may set max_delay before creating connections.");
 }
 
 int Simulator::block_of(uint32_t gid) const {
@@ -451,6 +504,7 @@ Dict Simulator::get_defaults(const std::string& model) const {
   d["delay"] = s.delay;
   d["receptor_type"] = s.receptor_type;
   d["synapse_model"] = s.name;
+  d["synapse_modelid"] = static_cast<long>(synapse_id(model));  // a connection's synapse_id
   d["element_type"] = std::string("synapse");
   for (const SynapseParam& p : s.info->params) {
     if (p.hidden) continue;
@@ -584,12 +638,23 @@ void Simulator::set_defaults(const std::string& model, const Dict& params) {
     }
     std::vector<Value> row = p.defaults;
     apply_params(*p.info, row, plain, model);
+    // Checked as a node would get them: defaults that follow the resolution (NaN until
+    // then, e.g. a correlation_detector's delta_tau) resolved, and stored unresolved again
+    // where the checks left them (the checks may derive values, e.g. n_synapses).
+    const std::vector<Value> unresolved = row;
+    if (p.info->resolve_defaults) p.info->resolve_defaults(grid_, row);
+    const std::vector<Value> resolved = row;
     ParamRow view(*p.info, row);
     view.grid = &grid_;
     for (auto& [k, v] : plain) view.mark_given(k);
     // Validate through a scratch population so the model's own checks apply.
     std::unique_ptr<Population> scratch = p.info->make(*p.info);
     scratch->validate_row(view);
+    for (std::size_t k = 0; k < row.size(); ++k) {
+      const double *was = std::get_if<double>(&unresolved[k]), *filled = std::get_if<double>(&resolved[k]),
+                   *now = std::get_if<double>(&row[k]);
+      if (was && filled && now && std::isnan(*was) && !std::isnan(*filled) && *now == *filled) row[k] = *was;
+    }
     p.defaults = std::move(row);
     if (!sp.empty()) {
       p.sp_default = std::move(sp_default);
@@ -605,7 +670,7 @@ void Simulator::set_defaults(const std::string& model, const Dict& params) {
 void Simulator::copy_model(const std::string& existing, const std::string& new_name, const Dict& params) {
   if (node_protos_.count(new_name) ||
       std::any_of(synapse_protos_.begin(), synapse_protos_.end(), [&](auto& s) { return s.name == new_name; }))
-    throw BadProperty("model name '" + new_name + "' is already in use");
+    throw NewModelNameExists("model name '" + new_name + "' is already in use");
   if (node_protos_.count(existing)) {
     node_protos_[new_name] = node_protos_[existing];
     try {
@@ -752,6 +817,10 @@ std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::
         d[key] = is_local(gid);
       else if (key == "frozen")
         d[key] = false;
+      else if (key == "t_spike" && info.kind == NodeKind::kNeuron)  // the last spike (ms), -1 before any
+        d[key] = gid < last_spike_stamp_.size() && last_spike_stamp_[gid] > 0
+                     ? grid_.steps_to_ms(last_spike_stamp_[gid]) - last_spike_offset_[gid]
+                     : -1.0;
       else if (key == "vp")
         d[key] = static_cast<long>(vp_of(gid));
       else if (key == "thread")
@@ -761,6 +830,7 @@ std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::
         for (auto& e : p.extra_keys()) names.push_back(e);
         for (const char* e : {"global_id", "model", "element_type", "local", "frozen", "thread", "vp"})
           names.push_back(e);
+        if (info.kind == NodeKind::kNeuron) names.push_back("t_spike");
         if (!info.receptor_types.empty()) names.push_back("receptor_types");
         throw UnknownParameter("'" + key + "' is not a property of " + p.model_name() + " (node " +
                                std::to_string(gid) + ")." + did_you_mean(key, names));
@@ -772,6 +842,7 @@ std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::
       for (auto& e : p.extra_keys())
         if (shown(e)) put(e);
       for (const char* e : {"global_id", "model", "element_type", "local", "frozen", "thread", "vp"}) put(e);
+      if (info.kind == NodeKind::kNeuron) put("t_spike");
       if (has_structural_state(info))
         for (const std::string& e : sp_node_keys()) put(e);
       if (!info.recordables.empty()) put("recordables");

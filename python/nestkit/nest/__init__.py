@@ -71,6 +71,26 @@ class NESTErrors:
     TypeMismatch = _core.TypeMismatch
     UnknownReceptorType = _core.UnknownReceptorType
     IOError = _core.IOError  # also an OSError: a recorder's file cannot be written
+    NotImplemented = _core.NotImplemented  # also a BadProperty
+    NewModelNameExists = _core.NewModelNameExists  # also a BadProperty
+    StepMultipleRequired = _core.StepMultipleRequired  # also a BadProperty
+    # NEST's name for a key that nothing used: nestkit's UnknownParameter.
+    UnaccessedDictionaryEntry = _core.UnknownParameter
+
+
+# NEST's other error names, so that code catching them runs; nestkit raises none of them.
+for _name in (
+    "BackendAlreadyRegistered BackendNotPrepared BackendPrepared DimensionMismatch DistributionError "
+    "DynamicModuleManagementError GSLSolverFailure IncompatibleReceptorType InexistentConnection InternalError "
+    "InvalidDefaultResolution InvalidTimeInModel KeyError LayerExpected LayerNodeExpected LocalNodeExpected "
+    "MPIErrorCode MPIPortsFileMissing MPIPortsFileUnknown MUSICChannelAlreadyMapped MUSICChannelUnknown "
+    "MUSICPortAlreadyPublished MUSICPortHasNoWidth MUSICPortUnconnected MUSICPortUnknown MUSICSimulationHasRun "
+    "ModelInUse NamingConflict NoThreadSiblingsAvailable NodeWithProxiesExpected NumericalInstability RangeCheck "
+    "TimeMultipleRequired UndefinedName UnexpectedEvent UnknownCompartment UnknownComponent UnknownPort "
+    "UnknownSynapseType UnknownThread UnmatchedSteps UnsupportedEvent"
+).split():
+    setattr(NESTErrors, _name, type(_name, (_core.NESTError,), {"__module__": "nestkit"}))
+del _name
 
 
 _kernel = _state.kernel
@@ -172,8 +192,23 @@ def GetDefaults(model, keys=None, output=""):
 def SetDefaults(model, params, val=None):
     """Change a model's defaults (a dictionary, or a key and a value)."""
     if val is not None:
+        if not isinstance(params, str):
+            raise TypeError("SetDefaults: with a value, params must be the parameter's name")
         params = {params: val}
-    params = _eprop.optimizer_in(model, dict(params), lambda: _kernel.get_defaults(model))
+    elif not isinstance(params, dict):
+        raise TypeError("SetDefaults: params must be a dictionary unless a value is given")
+    if not params:
+        return
+    # As PyNEST: one explicit value per default (a list only where the default is one).
+    defaults = _kernel.get_defaults(model)
+
+    def listlike(v):
+        return isinstance(v, (list, tuple)) or type(v).__name__ == "ndarray"
+
+    for key, value in params.items():
+        if isinstance(value, Parameter) or (listlike(value) and key in defaults and not listlike(defaults[key])):
+            raise ValueError(f"SetDefaults() accepts only explicit, single parameter values (got one for '{key}')")
+    params = _eprop.optimizer_in(model, dict(params), lambda: defaults)
     _kernel.set_defaults(model, flatten_params(params))
 
 
@@ -247,6 +282,9 @@ def TripartiteConnect(pre, post, third, conn_spec, third_factor_conn_spec, syn_s
 
 def GetConnections(source=None, target=None, synapse_model=None, synapse_label=None):
     """The connections from source to target (either may be None) of a synapse model or label."""
+    for name, value in (("source", source), ("target", target)):
+        if value is not None and not isinstance(value, NodeCollection):
+            raise TypeError(f"GetConnections: {name} must be a NodeCollection, got {type(value).__name__}")
     src = source._ids if source is not None else None
     tgt = target._ids if target is not None else None
     label = int(synapse_label) if synapse_label is not None else None

@@ -30,7 +30,7 @@ ATTRIBUTES = {
     "build_info": ("dict", True),
     "memory_size": ("int", True),
     "to_do": ("int", True),
-    "max_delay": ("float", False),
+    "max_delay": ("float", False),  # settable, with min_delay, before any connection
     "min_delay": ("float", False),
     "ms_per_tic": ("float", True),
     "tics_per_ms": ("float", False),

@@ -258,8 +258,8 @@ ModelInfo make_noise() {
     if (!std::isnan(dt)) {
       if (dt < 0.0) throw BadProperty(model + ": dt must not be negative.");
       if (row.grid && !row.grid->on_grid(dt))
-        throw BadProperty(model + ": dt must be a multiple of the resolution " +
-                          std::to_string(row.grid->resolution()) + " ms.");
+        throw StepMultipleRequired(model + ": dt must be a multiple of the resolution " +
+                                   std::to_string(row.grid->resolution()) + " ms.");
     }
   };
   m.resolve_defaults = [](const TimeGrid& g, std::vector<Value>& row) {

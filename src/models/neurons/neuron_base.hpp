@@ -2,6 +2,8 @@
 // Shared plumbing of spiking neuron populations: the input ring and the
 // standard ways incoming spikes and currents land in it.
 #include <algorithm>
+#include <limits>
+#include <string>
 
 #include "nestkit/errors.hpp"
 #include "nestkit/population.hpp"
@@ -84,5 +86,14 @@ class NeuronPopulation : public Population {
   InputRing input_;
   int channels_ = 0;
 };
+
+// NEST restarts the count to the next forced spike (ignore_and_spike) whenever
+// ignore_and_spike_offset is set, even to its present value. The model keeps the offset the
+// count started from in internal column `seen` ("_internal_<seen>"); clearing it in the row
+// being written makes write_derived restart the count.
+inline void restart_forced_spikes_if_given(const ParamRow& row, int seen) {
+  if (row.given("ignore_and_spike_offset"))
+    const_cast<ParamRow&>(row).at("_internal_" + std::to_string(seen)) = std::numeric_limits<double>::quiet_NaN();
+}
 
 }  // namespace nestkit

@@ -497,6 +497,7 @@ ModelInfo make_info(const char* name) {
     check_spike_params(row, model, CheckOrder{true, false, "V_th"});
     check_rest(row, model, {"tau_w"});
   };
+  m.archiving_params();
   m.make = [](const ModelInfo& info) { return std::make_unique<AeifCondMultisynapse<K>>(info); };
   return m;
 }

@@ -200,6 +200,7 @@ ModelInfo make_info() {
     check_spike_params(row, model, {});
     check_rest(row, model, {"tau_w"});
   };
+  m.archiving_params();
   m.make = [](const ModelInfo& info) { return std::make_unique<AeifPscDelta>(info); };
   return m;
 }

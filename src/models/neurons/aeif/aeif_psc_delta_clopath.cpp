@@ -290,6 +290,7 @@ ModelInfo make_info() {
     check_rest(row, model, {"tau_w", "tau_V_th", "tau_z", "tau_u_bar_plus", "tau_u_bar_minus", "tau_u_bar_bar"});
     if (row.num("u_ref_squared") <= 0.0) throw BadProperty(model + ": Ensure that u_ref_squared > 0");
   };
+  m.archiving_params();
   m.make = [](const ModelInfo& info) { return std::make_unique<AeifPscDeltaClopath>(info); };
   return m;
 }

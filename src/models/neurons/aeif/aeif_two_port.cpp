@@ -324,6 +324,7 @@ ModelInfo make_info(const char* name) {
     check_rest(row, model, {"tau_syn_ex", "tau_syn_in", "tau_w"});
     check_nonnegative_pair(row, model, x_ex, x_in);
   };
+  m.archiving_params();
   m.make = [](const ModelInfo& info) { return std::make_unique<TwoPort<K>>(info); };
   return m;
 }

@@ -223,6 +223,7 @@ ModelInfo make_iaf_info(const std::string& name) {
   eprop::declare_recurrent_state(m, kAdapt, kColumns, v, flush_interval);
   m.validate = [name](const ParamRow& row) {
     eprop::validate_recurrent(name, row);
+    restart_forced_spikes_if_given(row, isp_offset_seen);
     // NEST checks the flush interval against the kernel's update interval at every change.
     const double interval = eprop_kernel_settings_of_grid(row.grid).update_interval;
     if (const double flush = row.num("flush_event_send_interval"); flush < interval) {

@@ -241,6 +241,7 @@ ModelInfo make_info(const std::string& name) {
   eprop::declare_recurrent_state(m, kAdapt, kColumns, v, surrogate_code);
   m.validate = [name](const ParamRow& row) {
     eprop::validate_recurrent(name, row);
+    restart_forced_spikes_if_given(row, isp_offset_seen);
     if (kDelta) {
       if (row.num("V_reset") >= row.num("V_th")) throw BadProperty(name + ": V_reset < V_th required.");
       if (row.num("V_reset") < row.num("V_min")) throw BadProperty(name + ": V_reset >= V_min required.");

@@ -107,7 +107,7 @@ class IafPscDelta final : public iaf::RelativeVmPopulation<y, E_L> {
  protected:
   void write_derived(std::size_t i, const std::vector<Value>& row) override {
     RelativeVmPopulation::write_derived(i, row);
-    // A new offset restarts the count to the next forced spike.
+    // A newly set offset restarts the count to the next forced spike.
     const double offset = std::get<double>(row[info_->index_of("ignore_and_spike_offset")]);
     if (offset != num_[isp_offset_seen][i]) {
       num_[isp_offset_seen][i] = offset;
@@ -143,7 +143,10 @@ ModelInfo make_info() {
   iaf::declare_internals(m, y, isp_interval_steps);
   m.derived_state("V_m", -70.0, "mV", "Membrane potential");
   m.recordables = {"V_m"};
-  m.validate = [](const ParamRow& row) { iaf::require_reset_below_threshold(row, "iaf_psc_delta"); };
+  m.validate = [](const ParamRow& row) {
+    iaf::require_reset_below_threshold(row, "iaf_psc_delta");
+    restart_forced_spikes_if_given(row, isp_offset_seen);
+  };
   m.make = [](const ModelInfo& info) { return std::make_unique<IafPscDelta>(info); };
   return m;
 }

@@ -204,6 +204,7 @@ ModelInfo make_info() {
     iaf_cond::check_capacitance(row, n);
     iaf_cond::check_time_constants(row, n, {"tau_syn_ex", "tau_syn_in", "tau_ahp"});
   };
+  m.archiving_params();
   m.make = [](const ModelInfo& info) { return std::make_unique<IafChxk2008>(info); };
   return m;
 }

@@ -215,6 +215,7 @@ ModelInfo make_alpha() {
     iaf_cond::check_t_ref(row, n);
     iaf_cond::check_time_constants(row, n, {"tau_syn_ex", "tau_syn_in"});
   };
+  m.archiving_params();
   m.make = [](const ModelInfo& info) { return std::make_unique<IafCondAlphaBeta>(info, false); };
   return m;
 }
@@ -235,6 +236,7 @@ ModelInfo make_beta() {
     iaf_cond::check_t_ref(row, n);
     iaf_cond::check_time_constants(row, n, {"tau_rise_ex", "tau_decay_ex", "tau_rise_in", "tau_decay_in"});
   };
+  m.archiving_params();
   m.make = [](const ModelInfo& info) { return std::make_unique<IafCondAlphaBeta>(info, true); };
   return m;
 }

@@ -234,6 +234,7 @@ ModelInfo make_info() {
         throw BadProperty(model + ": All time constants (" + kCompNames[n] + ") must be strictly positive.");
     }
   };
+  m.archiving_params();
   m.make = [](const ModelInfo& info) { return std::make_unique<IafCondAlphaMc>(info); };
   return m;
 }

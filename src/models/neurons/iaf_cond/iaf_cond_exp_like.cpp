@@ -202,6 +202,7 @@ ModelInfo make_exp() {
     iaf_cond::check_t_ref(row, n);
     iaf_cond::check_time_constants(row, n, {"tau_syn_ex", "tau_syn_in"});
   };
+  m.archiving_params();
   m.make = [](const ModelInfo& info) { return std::make_unique<IafCondExpLike<false>>(info); };
   return m;
 }
@@ -227,6 +228,7 @@ ModelInfo make_sfa_rr() {
     iaf_cond::check_t_ref(row, n);
     iaf_cond::check_time_constants(row, n, {"tau_syn_ex", "tau_syn_in", "tau_sfa", "tau_rr"});
   };
+  m.archiving_params();
   m.make = [](const ModelInfo& info) { return std::make_unique<IafCondExpLike<true>>(info); };
   return m;
 }

@@ -83,6 +83,7 @@ ModelInfo make_info() {
       .state(V_m, "V_m", -65.0, "mV", "Membrane potential")
       .internal(I_input, "_internal_I");
   m.recordables = {"V_m", "U_m"};
+  m.archiving_params();
   m.make = [](const ModelInfo& info) { return std::make_unique<Izhikevich>(info); };
   return m;
 }

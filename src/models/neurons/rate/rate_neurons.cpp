@@ -534,6 +534,7 @@ ModelInfo make_rate(Phi phi, Flavor flavor) {
   m.secondary_out = m.secondary_in;
   m.validate = [gauss, flavor, name](const ParamRow& row) { validate_rate(row, gauss, flavor, name); };
   const Kind kind{phi, flavor};
+  m.archiving_params();
   m.make = [kind](const ModelInfo& info) { return std::make_unique<RatePopulation>(info, kind); };
   return m;
 }

@@ -223,6 +223,7 @@ ModelInfo make_siegert() {
           "siegert_neuron: V_reset = " + std::to_string(row.num("V_reset")) +
           " mV: Reset potential must be smaller than threshold (theta = " + std::to_string(row.num("theta")) + " mV).");
   };
+  m.archiving_params();
   m.make = [](const ModelInfo& info) { return std::make_unique<SiegertPopulation>(info); };
   return m;
 }
