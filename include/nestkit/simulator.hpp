@@ -229,6 +229,7 @@ class Simulator {
   struct NodeProto {
     const ModelInfo* info;
     std::vector<Value> defaults;
+    long id = 0;  // NEST's model_id: built-in models in registration order, copies after them
     // Structural plasticity defaults (SetDefaults/CopyModel of Ca, tau_Ca, beta_Ca,
     // synaptic_elements): one node's worth; `sp_set` once they differ from a fresh node's.
     SPColumns sp_default = fresh_sp();

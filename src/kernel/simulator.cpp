@@ -62,7 +62,11 @@ void Simulator::reset() {
   seed_ = 143202461;
   threads_ = 1;
   node_protos_.clear();
-  for (const ModelInfo* m : builtin_node_models()) node_protos_[m->name] = NodeProto{m, m->default_row()};
+  for (const ModelInfo* m : builtin_node_models()) {
+    NodeProto proto{m, m->default_row()};
+    proto.id = static_cast<long>(node_protos_.size());
+    node_protos_[m->name] = std::move(proto);
+  }
   synapse_protos_.clear();
   for (const SynapseInfo* si : builtin_synapse_models()) {
     SynapseProto p;
@@ -673,6 +677,7 @@ void Simulator::copy_model(const std::string& existing, const std::string& new_n
     throw NewModelNameExists("model name '" + new_name + "' is already in use");
   if (node_protos_.count(existing)) {
     node_protos_[new_name] = node_protos_[existing];
+    node_protos_[new_name].id = static_cast<long>(node_protos_.size()) - 1;
     try {
       set_defaults(new_name, params);
     } catch (...) {
@@ -817,6 +822,8 @@ std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::
         d[key] = is_local(gid);
       else if (key == "frozen")
         d[key] = false;
+      else if (key == "model_id")
+        d[key] = node_protos_.count(p.model_name()) ? node_protos_.at(p.model_name()).id : -1L;
       else if (key == "t_spike" && info.kind == NodeKind::kNeuron)  // the last spike (ms), -1 before any
         d[key] = gid < last_spike_stamp_.size() && last_spike_stamp_[gid] > 0
                      ? grid_.steps_to_ms(last_spike_stamp_[gid]) - last_spike_offset_[gid]
@@ -828,7 +835,7 @@ std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::
       else {
         std::vector<std::string> names = info.visible_names();
         for (auto& e : p.extra_keys()) names.push_back(e);
-        for (const char* e : {"global_id", "model", "element_type", "local", "frozen", "thread", "vp"})
+        for (const char* e : {"global_id", "model", "model_id", "element_type", "local", "frozen", "thread", "vp"})
           names.push_back(e);
         if (info.kind == NodeKind::kNeuron) names.push_back("t_spike");
         if (!info.receptor_types.empty()) names.push_back("receptor_types");
@@ -841,7 +848,8 @@ std::vector<Dict> Simulator::get_status(const NodeCollection& nodes, const std::
         if (shown(name)) put(name);
       for (auto& e : p.extra_keys())
         if (shown(e)) put(e);
-      for (const char* e : {"global_id", "model", "element_type", "local", "frozen", "thread", "vp"}) put(e);
+      for (const char* e : {"global_id", "model", "model_id", "element_type", "local", "frozen", "thread", "vp"})
+        put(e);
       if (info.kind == NodeKind::kNeuron) put("t_spike");
       if (has_structural_state(info))
         for (const std::string& e : sp_node_keys()) put(e);
