@@ -282,8 +282,10 @@ class Simulator {
   void finalize_store() { store_.finalize(next_gid_ - 1, delivery_blocks(), threads_); }
   double syn_value(const SynapseProto& p, const std::string& key, const std::vector<double>& record, double weight,
                    double delay) const;
-  void check_synapse_values(const SynapseProto& p, const std::vector<double>& record, double weight,
-                            double delay) const;
+  // `model_check`: also the model's own rule across values (NEST's set_status; at Connect only
+  // when the syn_spec names a model parameter besides weight, delay and receptor_type).
+  void check_synapse_values(const SynapseProto& p, const std::vector<double>& record, double weight, double delay,
+                            bool model_check = true) const;
   void set_synapse_defaults(SynapseProto& p, const Dict& params) const;
   void deliver_plastic(const Segment& sg, uint32_t source, long stamp, uint32_t multiplicity, double offset, int tid);
   void flush_weight_events();

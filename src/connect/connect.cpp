@@ -422,15 +422,19 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
   } else {
     call.record = base;
   }
-  // Every synapse's values pass the model's checks before anything is stored.
-  if (each || (!call.weights.empty() && info.check)) {
+  // Every synapse's values pass the model's checks before anything is stored. As NEST, the
+  // model's own rule across values (e.g. weight and Wmax of one sign) applies only when the
+  // syn_spec names one of its parameters (NEST sets weight and delay without set_status).
+  const bool model_check =
+      std::any_of(syn.params.begin(), syn.params.end(), [](const auto& kv) { return kv.first != "receptor_type"; });
+  if (each || (!call.weights.empty() && info.check && model_check)) {
     std::vector<double> r = base;
     for (std::size_t k = 0; k < n; ++k) {
       if (each) std::copy_n(call.records.begin() + k * info.record_size, info.record_size, r.begin());
-      check_synapse_values(proto, r, call.weights.empty() ? call.weight : call.weights[k], delay_ms);
+      check_synapse_values(proto, r, call.weights.empty() ? call.weight : call.weights[k], delay_ms, model_check);
     }
   } else {
-    check_synapse_values(proto, base, info.weight_common ? proto.weight : call.weight, delay_ms);
+    check_synapse_values(proto, base, info.weight_common ? proto.weight : call.weight, delay_ms, model_check);
   }
   call.weight_each = info.plastic;
   call.receptors = std::move(receptors);

@@ -549,7 +549,7 @@ double Simulator::syn_value(const SynapseProto& p, const std::string& key, const
 }
 
 void Simulator::check_synapse_values(const SynapseProto& p, const std::vector<double>& record, double weight,
-                                     double delay) const {
+                                     double delay, bool model_check) const {
   auto fail = [&](const std::string& why) { throw BadProperty(p.name + ": " + why); };
   if (!std::isfinite(weight)) fail("weight must be finite, got " + std::to_string(weight));
   for (const SynapseParam& sp : p.info->params) {
@@ -564,7 +564,7 @@ void Simulator::check_synapse_values(const SynapseProto& p, const std::vector<do
       if (sp.integer && std::floor(v) != v) fail(name + " must be an integer, got " + std::to_string(v));
     }
   }
-  if (p.info->check) {
+  if (p.info->check && model_check) {
     try {
       p.info->check([&](const std::string& k) { return syn_value(p, k, record, weight, delay); });
     } catch (const BadProperty& e) {

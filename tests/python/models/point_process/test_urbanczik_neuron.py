@@ -101,8 +101,12 @@ def test_bad_synapse_input_leaves_network_unchanged():
     n = nest.Create("pp_cond_exp_mc_urbanczik")
     p = nest.Create("parrot_neuron")
     iaf = nest.Create("iaf_psc_alpha")
+    # The sign rule is the synapse's set_status, which NEST's Connect runs when the syn_spec
+    # names a model parameter (Wmax here); a weight alone is set without it.
     with pytest.raises(nest.NESTError, match="same sign"):
-        nest.Connect(p, n, syn_spec={"synapse_model": "urbanczik_synapse", "weight": -1.0, "receptor_type": 3})
+        nest.Connect(
+            p, n, syn_spec={"synapse_model": "urbanczik_synapse", "weight": -1.0, "Wmax": 100.0, "receptor_type": 3}
+        )
     with pytest.raises(nest.NESTError):
         nest.Connect(p, iaf, syn_spec={"synapse_model": "urbanczik_synapse"})
     with pytest.raises(nest.NESTError):
