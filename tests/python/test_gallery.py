@@ -81,15 +81,8 @@ def simulate_cap(on_nestkit: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def nest_examples() -> Path:
-    nest_python = Path(os.environ.get("NEST_PYTHON", ROOT / ".nest310" / "bin" / "python"))
-    if not nest_python.is_file():
-        pytest.fail(f"NEST 3.10 not found at {nest_python}: run `source scripts/nest_env.sh` (exports NEST_PYTHON)")
-    purelib = subprocess.run(
-        [str(nest_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    examples = Path(purelib) / "nest" / "doc" / "examples" / "pynest"
+def nest_examples(nest_package) -> Path:
+    examples = nest_package / "doc" / "examples" / "pynest"
     if not examples.is_dir():
         pytest.fail(f"NEST's examples not found at {examples}")
     return examples

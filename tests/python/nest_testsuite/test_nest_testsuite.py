@@ -21,19 +21,12 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[2]
 PASSING = HERE / "passing.txt"
 
 
-def nest_suite() -> Path:
-    nest_python = Path(os.environ.get("NEST_PYTHON", ROOT / ".nest310" / "bin" / "python"))
-    if not nest_python.is_file():
-        pytest.fail(f"NEST 3.10 not found at {nest_python}: run `source scripts/nest_env.sh` (exports NEST_PYTHON)")
-    purelib = subprocess.run(
-        [str(nest_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    suite = Path(purelib) / "nest" / "share" / "nest" / "testsuite" / "pytests"
+@pytest.fixture(scope="module")
+def nest_suite(nest_package) -> Path:
+    suite = nest_package / "share" / "nest" / "testsuite" / "pytests"
     if not suite.is_dir():
         pytest.fail(f"NEST's test suite not found at {suite}")
     return suite
@@ -61,9 +54,9 @@ def outcomes(junit: Path) -> dict[str, str]:
     return result
 
 
-def test_nest_testsuite_passes_on_nestkit(tmp_path):
+def test_nest_testsuite_passes_on_nestkit(nest_suite, tmp_path):
     suite = tmp_path / "pytests"
-    shutil.copytree(nest_suite(), suite, ignore=shutil.ignore_patterns("__pycache__", "mpi_direct", "mpi_indirect"))
+    shutil.copytree(nest_suite, suite, ignore=shutil.ignore_patterns("__pycache__", "mpi_direct", "mpi_indirect"))
     junit = tmp_path / "junit.xml"
     env = {
         **os.environ,
