@@ -389,7 +389,9 @@ class Simulator {
   // connection's receptor), and takes each one once.
   std::unordered_map<uint32_t, uint32_t> loggers_of_;   // node -> multimeters connected
   std::unordered_map<uint64_t, uint32_t> logger_port_;  // (multimeter << 32 | node) -> its number
-  std::vector<std::pair<uint64_t, uint32_t>> number_loggers(StagedCall& call) const;
+  // The numbers the call's multimeter connections get (bookkeeping only: the stored receptor
+  // stays, so a multimeter's targets keep their order); throws on a repeated pair.
+  std::vector<std::pair<uint64_t, uint32_t>> number_loggers(const StagedCall& call) const;
   double user_min_delay_ms_ = std::numeric_limits<double>::quiet_NaN();
   double user_max_delay_ms_ = std::numeric_limits<double>::quiet_NaN();
   bool user_delay_extrema(long& lo, long& hi) const;  // in steps; false when not set

@@ -517,7 +517,7 @@ std::vector<uint32_t> Simulator::devices_new_to(const StagedCall& call) const {
   return fresh;
 }
 
-std::vector<std::pair<uint64_t, uint32_t>> Simulator::number_loggers(StagedCall& call) const {
+std::vector<std::pair<uint64_t, uint32_t>> Simulator::number_loggers(const StagedCall& call) const {
   std::vector<std::pair<uint32_t, uint32_t>> ranges;  // sampling devices' gid ranges
   for (const auto& p : pops_)
     if (p->info().samples) ranges.emplace_back(p->first_gid(), p->first_gid() + p->size());
@@ -541,9 +541,6 @@ std::vector<std::pair<uint64_t, uint32_t>> Simulator::number_loggers(StagedCall&
       const uint32_t port = (had == loggers_of_.end() ? 0 : had->second) + ++counts[t];
       seen.emplace(key, port);
       fresh.emplace_back(key, port);
-      if (port > 255) throw IllegalConnection("nestkit takes at most 255 multimeters per node");
-      if (call.receptors.empty()) call.receptors.assign(call.partners.size(), call.receptor);
-      call.receptors[k] = static_cast<uint8_t>(port);
     }
   return fresh;
 }
@@ -951,9 +948,13 @@ ConnectionTable Simulator::connection_values(const SynapseCollection& c, const s
             (proto.info->has_continuous_delay() ? store_.record_of(sg, i)[proto.info->continuous_delay_column] : 0.0));
       else if (k == "synapse_model")
         colv.emplace_back(proto.name);
-      else if (k == "receptor")
-        colv.emplace_back(static_cast<long>(sg.receptor));
-      else if (k == "synapse_id" && !proto.info->find(k))  // a model's own synapse_id takes precedence
+      else if (k == "receptor") {
+        // A multimeter's connection reports the node's number for it (NEST's data logger port).
+        const auto logger = logger_port_.empty()
+                                ? logger_port_.end()
+                                : logger_port_.find((static_cast<uint64_t>(sg.source) << 32) | store_.target(i));
+        colv.emplace_back(static_cast<long>(logger != logger_port_.end() ? logger->second : sg.receptor));
+      } else if (k == "synapse_id" && !proto.info->find(k))  // a model's own synapse_id takes precedence
         colv.emplace_back(static_cast<long>(sg.synapse_model));
       else if (k == "port")
         colv.emplace_back(static_cast<long>(sg.pos + (i - sg.begin)));
