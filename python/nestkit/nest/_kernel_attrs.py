@@ -154,7 +154,9 @@ def _build_info() -> dict:
         "have_mpi": False,
         "have_music": False,
         "have_threads": True,
-        "have_gsl": False,
+        # NEST builds its GSL models (aeif_*, hh_*, iaf_cond_*, ...) only with GSL; nestkit has
+        # them all (its own RKF45, NEST's error control), so scripts that check can use them.
+        "have_gsl": True,
         "have_boost": False,
         # What these flags gate in NEST works here with the Python packages: SonataNetwork
         # with h5py, the "conngen" rule with csa.
