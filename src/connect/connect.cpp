@@ -486,14 +486,40 @@ std::vector<StagedCall> split_by_receptor(StagedCall&& call) {
   std::sort(out.begin(), out.end(), [](const StagedCall& a, const StagedCall& b) { return a.receptor < b.receptor; });
   return out;
 }
+
+// The smallest and largest source of a call: a node range outside them needs no
+// look at the call's synapses (one vectorised pass instead of a test per synapse).
+std::pair<uint32_t, uint32_t> source_bounds(const StagedCall& call) {
+  if (call.partners.empty()) return {1, 0};
+  const std::vector<uint32_t>& sources = call.target_major ? call.partners : call.owners;
+  uint32_t lo = sources.front(), hi = lo;
+  for (uint32_t s : sources) {
+    lo = std::min(lo, s);
+    hi = std::max(hi, s);
+  }
+  return {lo, hi};
+}
+
+// Gid ranges [first, end) of the populations that pass `keep`, clipped to those that
+// hold a source in [lo, hi].
+template <typename Keep>
+std::vector<std::pair<uint32_t, uint32_t>> ranges_among_sources(const std::vector<std::unique_ptr<Population>>& pops,
+                                                                std::pair<uint32_t, uint32_t> bounds, Keep keep) {
+  std::vector<std::pair<uint32_t, uint32_t>> ranges;
+  for (const auto& p : pops) {
+    const uint32_t first = p->first_gid(), end = first + static_cast<uint32_t>(p->size());
+    if (keep(*p) && first <= bounds.second && end > bounds.first) ranges.emplace_back(first, end);
+  }
+  return ranges;
+}
 }  // namespace
 
 std::vector<uint32_t> Simulator::devices_new_to(const StagedCall& call) const {
-  std::vector<std::pair<uint32_t, uint32_t>> ranges;  // stimulation devices' gid ranges
-  for (const auto& p : pops_)
-    if (p->info().kind == NodeKind::kStimulator) ranges.emplace_back(p->first_gid(), p->first_gid() + p->size());
+  // Stimulation devices' gid ranges.
+  const std::vector<std::pair<uint32_t, uint32_t>> ranges = ranges_among_sources(
+      pops_, source_bounds(call), [](const Population& p) { return p.info().kind == NodeKind::kStimulator; });
   std::vector<uint32_t> fresh;
-  if (ranges.empty() || call.partners.empty()) return fresh;
+  if (ranges.empty()) return fresh;
   auto visit = [&](uint32_t s) {
     for (const auto& [lo, hi] : ranges) {
       if (s < lo || s >= hi) continue;
@@ -518,11 +544,11 @@ std::vector<uint32_t> Simulator::devices_new_to(const StagedCall& call) const {
 }
 
 std::vector<std::pair<uint64_t, uint32_t>> Simulator::number_loggers(const StagedCall& call) const {
-  std::vector<std::pair<uint32_t, uint32_t>> ranges;  // sampling devices' gid ranges
-  for (const auto& p : pops_)
-    if (p->info().samples) ranges.emplace_back(p->first_gid(), p->first_gid() + p->size());
+  // Sampling devices' gid ranges.
+  const std::vector<std::pair<uint32_t, uint32_t>> ranges =
+      ranges_among_sources(pops_, source_bounds(call), [](const Population& p) { return p.info().samples; });
   std::vector<std::pair<uint64_t, uint32_t>> fresh;  // (multimeter, node) pairs and their numbers
-  if (ranges.empty() || call.partners.empty()) return fresh;
+  if (ranges.empty()) return fresh;
   auto sampler = [&](uint32_t s) {
     return std::any_of(ranges.begin(), ranges.end(), [s](const auto& r) { return s >= r.first && s < r.second; });
   };
