@@ -32,8 +32,16 @@ class SpikeArchive {
   void record(std::size_t i, double t_ms, double min_delay_ms);
   // Entries with t in (t1, t2] (each shifted by eps), marked as read.
   std::pair<const HistoryEntry*, const HistoryEntry*> history(std::size_t i, double t1, double t2);
-  // Trace values at t from the last spike strictly before t.
-  double K_value(std::size_t i, double t) const;
+  // Trace values at t from the last spike strictly before t. The last answer is kept
+  // per node: the spikes of one time step reach a node through many synapses that ask
+  // for the same t (a node is read by one thread only: the one that delivers to it).
+  double K_value(std::size_t i, double t) const {
+    const Node& nd = nodes_[i];
+    if (t == nd.K_asked) return nd.K_answer;
+    nd.K_answer = K_value_uncached(nd, t);
+    nd.K_asked = t;
+    return nd.K_answer;
+  }
   void K_values(std::size_t i, double t, double& K, double& nearest, double& K_triplet) const;
   double last_spike(std::size_t i) const { return nodes_[i].last_spike; }
   std::size_t length(std::size_t i) const { return nodes_[i].hist.size(); }
@@ -48,7 +56,10 @@ class SpikeArchive {
     double tau_minus_inv = 1.0 / 20.0, tau_minus_triplet_inv = 1.0 / 110.0;
     uint32_t n_incoming = 0;
     double max_delay = 0.0;
+    // K_value's last question and answer; a spike or new time constants forget them.
+    mutable double K_asked = NAN, K_answer = 0.0;
   };
+  static double K_value_uncached(const Node& nd, double t);
   std::vector<Node> nodes_;
 };
 

@@ -19,10 +19,12 @@ void SpikeArchive::register_connection(std::size_t i, double t_first_read, doubl
 void SpikeArchive::set_time_constants(std::size_t i, double tau_minus, double tau_minus_triplet) {
   nodes_[i].tau_minus_inv = 1.0 / tau_minus;
   nodes_[i].tau_minus_triplet_inv = 1.0 / tau_minus_triplet;
+  nodes_[i].K_asked = NAN;
 }
 
 void SpikeArchive::record(std::size_t i, double t_ms, double min_delay_ms) {
   Node& nd = nodes_[i];
+  nd.K_asked = NAN;
   if (nd.n_incoming == 0) {
     nd.last_spike = t_ms;
     return;
@@ -60,8 +62,7 @@ std::pair<const HistoryEntry*, const HistoryEntry*> SpikeArchive::history(std::s
   return {start, finish};
 }
 
-double SpikeArchive::K_value(std::size_t i, double t) const {
-  const Node& nd = nodes_[i];
+double SpikeArchive::K_value_uncached(const Node& nd, double t) {
   for (std::size_t k = nd.hist.size(); k-- > nd.front;)
     if (t - nd.hist[k].t > kEps) return nd.hist[k].Kminus * std::exp((nd.hist[k].t - t) * nd.tau_minus_inv);
   return 0.0;
@@ -92,6 +93,7 @@ void SpikeArchive::clear(std::size_t i) {
   nd.front = 0;
   nd.Kminus = nd.Kminus_triplet = 0.0;
   nd.last_spike = -1.0;
+  nd.K_asked = NAN;
 }
 
 }  // namespace nestkit
