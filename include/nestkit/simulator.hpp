@@ -384,14 +384,16 @@ class Simulator {
   // they are the run's extrema and every connection's delay must lie within them.
   // The synapse model of each stimulation device's connections: NEST allows one per device.
   std::unordered_map<uint32_t, uint8_t> device_synapse_;
-  std::vector<uint32_t> devices_new_to(const StagedCall& call) const;  // throws on a second model
+  std::vector<uint32_t> devices_new_to(const StagedCall& call,
+                                       std::pair<uint32_t, uint32_t> sources) const;  // throws on a second model
   // NEST's data loggers: a node numbers the multimeters connected to it 1, 2, ... (their
   // connection's receptor), and takes each one once.
   std::unordered_map<uint32_t, uint32_t> loggers_of_;   // node -> multimeters connected
   std::unordered_map<uint64_t, uint32_t> logger_port_;  // (multimeter << 32 | node) -> its number
   // The numbers the call's multimeter connections get (bookkeeping only: the stored receptor
   // stays, so a multimeter's targets keep their order); throws on a repeated pair.
-  std::vector<std::pair<uint64_t, uint32_t>> number_loggers(const StagedCall& call) const;
+  std::vector<std::pair<uint64_t, uint32_t>> number_loggers(const StagedCall& call,
+                                                            std::pair<uint32_t, uint32_t> sources) const;
   double user_min_delay_ms_ = std::numeric_limits<double>::quiet_NaN();
   double user_max_delay_ms_ = std::numeric_limits<double>::quiet_NaN();
   bool user_delay_extrema(long& lo, long& hi) const;  // in steps; false when not set

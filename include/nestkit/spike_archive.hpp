@@ -25,8 +25,9 @@ class SpikeArchive {
 
   void resize(std::size_t n);
   bool empty() const { return nodes_.empty(); }
-  // A plastic synapse with `delay_ms` now reads this node (NEST's register_stdp_connection).
-  void register_connection(std::size_t i, double t_first_read, double delay_ms);
+  // `count` plastic synapses with `delay_ms` now read this node (NEST's
+  // register_stdp_connection, once per synapse).
+  void register_connection(std::size_t i, double t_first_read, double delay_ms, uint32_t count = 1);
   void set_time_constants(std::size_t i, double tau_minus, double tau_minus_triplet);
   // The node spiked at t_ms; min_delay_ms bounds the pruning horizon.
   void record(std::size_t i, double t_ms, double min_delay_ms);

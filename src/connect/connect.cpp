@@ -7,6 +7,7 @@
 
 #include "connect/param_program.hpp"
 #include "connect/rules.hpp"
+#include "core/min_max.hpp"
 #include "nestkit/clopath_archive.hpp"
 #include "nestkit/coerce.hpp"
 #include "nestkit/communicator.hpp"
@@ -255,9 +256,8 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
         // adds nothing to check (one scan, not a test per synapse: rows are long).
         if (k == call.offsets[o] + 1 && call.target_major && receptors.empty() &&
             src_pop->contains(call.partners[k - 1])) {
-          const auto [lo, hi] =
-              std::minmax_element(call.partners.begin() + k, call.partners.begin() + call.offsets[o + 1]);
-          if (src_pop->contains(*lo) && src_pop->contains(*hi)) break;
+          const auto [lo, hi] = min_max(call.partners.data() + k, call.offsets[o + 1] - k);
+          if (src_pop->contains(lo) && src_pop->contains(hi)) break;
         }
         const uint32_t s = call.target_major ? call.partners[k] : call.owners[o];
         const uint32_t t = call.target_major ? call.owners[o] : call.partners[k];
@@ -488,16 +488,11 @@ std::vector<StagedCall> split_by_receptor(StagedCall&& call) {
 }
 
 // The smallest and largest source of a call: a node range outside them needs no
-// look at the call's synapses (one vectorised pass instead of a test per synapse).
+// look at the call's synapses.
 std::pair<uint32_t, uint32_t> source_bounds(const StagedCall& call) {
   if (call.partners.empty()) return {1, 0};
   const std::vector<uint32_t>& sources = call.target_major ? call.partners : call.owners;
-  uint32_t lo = sources.front(), hi = lo;
-  for (uint32_t s : sources) {
-    lo = std::min(lo, s);
-    hi = std::max(hi, s);
-  }
-  return {lo, hi};
+  return min_max(sources.data(), sources.size());
 }
 
 // Gid ranges [first, end) of the populations that pass `keep`, clipped to those that
@@ -514,10 +509,10 @@ std::vector<std::pair<uint32_t, uint32_t>> ranges_among_sources(const std::vecto
 }
 }  // namespace
 
-std::vector<uint32_t> Simulator::devices_new_to(const StagedCall& call) const {
+std::vector<uint32_t> Simulator::devices_new_to(const StagedCall& call, std::pair<uint32_t, uint32_t> sources) const {
   // Stimulation devices' gid ranges.
-  const std::vector<std::pair<uint32_t, uint32_t>> ranges = ranges_among_sources(
-      pops_, source_bounds(call), [](const Population& p) { return p.info().kind == NodeKind::kStimulator; });
+  const std::vector<std::pair<uint32_t, uint32_t>> ranges =
+      ranges_among_sources(pops_, sources, [](const Population& p) { return p.info().kind == NodeKind::kStimulator; });
   std::vector<uint32_t> fresh;
   if (ranges.empty()) return fresh;
   auto visit = [&](uint32_t s) {
@@ -543,10 +538,11 @@ std::vector<uint32_t> Simulator::devices_new_to(const StagedCall& call) const {
   return fresh;
 }
 
-std::vector<std::pair<uint64_t, uint32_t>> Simulator::number_loggers(const StagedCall& call) const {
+std::vector<std::pair<uint64_t, uint32_t>> Simulator::number_loggers(const StagedCall& call,
+                                                                     std::pair<uint32_t, uint32_t> sources) const {
   // Sampling devices' gid ranges.
   const std::vector<std::pair<uint32_t, uint32_t>> ranges =
-      ranges_among_sources(pops_, source_bounds(call), [](const Population& p) { return p.info().samples; });
+      ranges_among_sources(pops_, sources, [](const Population& p) { return p.info().samples; });
   std::vector<std::pair<uint64_t, uint32_t>> fresh;  // (multimeter, node) pairs and their numbers
   if (ranges.empty()) return fresh;
   auto sampler = [&](uint32_t s) {
@@ -573,8 +569,9 @@ std::vector<std::pair<uint64_t, uint32_t>> Simulator::number_loggers(const Stage
 
 void Simulator::commit(StagedCall&& whole) {
   // As NEST: a stimulation device sends through one synapse model.
-  const std::vector<uint32_t> devices = devices_new_to(whole);
-  const std::vector<std::pair<uint64_t, uint32_t>> loggers = number_loggers(whole);
+  const std::pair<uint32_t, uint32_t> sources = source_bounds(whole);
+  const std::vector<uint32_t> devices = devices_new_to(whole, sources);
+  const std::vector<std::pair<uint64_t, uint32_t>> loggers = number_loggers(whole, sources);
   const uint8_t model_of_call = whole.synapse_model;
   if (!std::isnan(user_min_delay_ms_) && !whole.partners.empty()) {
     // Delays outside the extrema the user set are refused before anything is kept.
@@ -662,6 +659,8 @@ void Simulator::commit_one(StagedCall&& call) {
     SpikeArchive* archive = nullptr;
     ClopathArchive* clopath = nullptr;
     UrbanczikArchive* urbanczik = nullptr;
+    // A target's row with one delay registers all its synapses at once.
+    const bool rows_at_once = call.target_major && call.delays.empty();
     for (std::size_t o = 0; o < call.owners.size(); ++o)
       for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) {
         const uint32_t t = call.target_major ? call.owners[o] : call.partners[k];
@@ -672,9 +671,11 @@ void Simulator::commit_one(StagedCall&& call) {
           urbanczik = tp->urbanczik_archive();
         }
         const double d = grid_.delay_to_ms(call.delays.empty() ? call.delay : call.delays[k]);
-        archive->register_connection(t - tp->first_gid(), -d, d);
+        const uint64_t count = rows_at_once && !clopath && !urbanczik ? call.offsets[o + 1] - k : 1;
+        archive->register_connection(t - tp->first_gid(), -d, d, static_cast<uint32_t>(count));
         if (clopath) clopath->register_connection(t - tp->first_gid());
         if (urbanczik) urbanczik->register_connection(t - tp->first_gid());
+        k += count - 1;
       }
   }
   if (model.needs_eprop) {

@@ -8,11 +8,12 @@ void SpikeArchive::resize(std::size_t n) {
   if (nodes_.size() < n) nodes_.resize(n);
 }
 
-void SpikeArchive::register_connection(std::size_t i, double t_first_read, double delay_ms) {
+void SpikeArchive::register_connection(std::size_t i, double t_first_read, double delay_ms, uint32_t count) {
   Node& nd = nodes_[i];
-  // Entries this synapse will never read count as read by it, so that they can go.
-  for (std::size_t k = nd.front; k < nd.hist.size() && t_first_read - nd.hist[k].t > -kEps; ++k) ++nd.hist[k].access;
-  ++nd.n_incoming;
+  // Entries these synapses will never read count as read by them, so that they can go.
+  for (std::size_t k = nd.front; k < nd.hist.size() && t_first_read - nd.hist[k].t > -kEps; ++k)
+    nd.hist[k].access += count;
+  nd.n_incoming += count;
   nd.max_delay = std::max(nd.max_delay, delay_ms);
 }
 
