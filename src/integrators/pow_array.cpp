@@ -13,16 +13,24 @@ namespace {
 
 using pow_detail::V4;
 
+// The exponent of element i: one for all, or one each.
+struct OneExponent {
+  double y;
+  double operator[](std::size_t) const { return y; }
+};
+
 #if defined(__x86_64__)
-[[gnu::target("avx2,fma")]] void pow_array_avx2(const double* base, double exponent, double* out, std::size_t n) {
+template <class Exponents>
+[[gnu::target("avx2,fma")]] void pow_array_avx2(const double* base, Exponents exponent, double* out, std::size_t n) {
   std::size_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    V4 v;
+    V4 v, y;
     std::memcpy(&v, base + i, sizeof v);
-    const V4 r = pow_detail::pow4(v, V4{} + exponent);
+    for (int l = 0; l < 4; ++l) y[l] = exponent[i + l];
+    const V4 r = pow_detail::pow4(v, y);
     std::memcpy(out + i, &r, sizeof r);
   }
-  for (; i < n; ++i) out[i] = std::pow(base[i], exponent);
+  for (; i < n; ++i) out[i] = std::pow(base[i], exponent[i]);
 }
 
 // The check: bases over all magnitudes the plastic synapses see and beyond (2^-80 to
@@ -72,14 +80,25 @@ bool exact_pow_lanes() {
   return exact;
 }
 
-void pow_array(const double* base, double exponent, double* out, std::size_t n) {
+namespace {
+template <class Exponents>
+void pow_any(const double* base, Exponents exponent, double* out, std::size_t n) {
 #if defined(__x86_64__)
   if (use_avx2() && exact_pow_lanes()) {
     pow_array_avx2(base, exponent, out, n);
     return;
   }
 #endif
-  for (std::size_t i = 0; i < n; ++i) out[i] = std::pow(base[i], exponent);
+  for (std::size_t i = 0; i < n; ++i) out[i] = std::pow(base[i], exponent[i]);
+}
+}  // namespace
+
+void pow_array(const double* base, double exponent, double* out, std::size_t n) {
+  pow_any(base, OneExponent{exponent}, out, n);
+}
+
+void pow_array(const double* base, const double* exponent, double* out, std::size_t n) {
+  pow_any(base, exponent, out, n);
 }
 
 }  // namespace nestkit::integrators

@@ -8,6 +8,8 @@
 namespace nestkit::integrators {
 
 void pow_array(const double* base, double exponent, double* out, std::size_t n);
+// out[i] = std::pow(base[i], exponent[i]), the same way.
+void pow_array(const double* base, const double* exponent, double* out, std::size_t n);
 // Whether pow_array runs the vector pow in this process (checked once).
 bool exact_pow_lanes();
 

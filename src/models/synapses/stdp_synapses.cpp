@@ -20,13 +20,87 @@ namespace {
 struct GuetigParams {
   double lambda, alpha, mu_plus, mu_minus, Wmax;
 };
-inline double guetig_facilitate(double w, double kplus, const GuetigParams& p) {
-  const double norm_w = (w / p.Wmax) + (p.lambda * std::pow(1.0 - (w / p.Wmax), p.mu_plus) * kplus);
+// The updates given pow's value: pw = pow(1 - w/Wmax, mu_plus) to facilitate,
+// pow(w/Wmax, mu_minus) to depress.
+inline double guetig_facilitate_by(double w, double pw, double kplus, const GuetigParams& p) {
+  const double norm_w = (w / p.Wmax) + (p.lambda * pw * kplus);
   return norm_w < 1.0 ? norm_w * p.Wmax : p.Wmax;
 }
-inline double guetig_depress(double w, double kminus, const GuetigParams& p) {
-  const double norm_w = (w / p.Wmax) - (p.alpha * p.lambda * std::pow(w / p.Wmax, p.mu_minus) * kminus);
+inline double guetig_depress_by(double w, double pw, double kminus, const GuetigParams& p) {
+  const double norm_w = (w / p.Wmax) - (p.alpha * p.lambda * pw * kminus);
   return norm_w > 0.0 ? norm_w * p.Wmax : 0.0;
+}
+inline double guetig_facilitate(double w, double kplus, const GuetigParams& p) {
+  return guetig_facilitate_by(w, std::pow(1.0 - (w / p.Wmax), p.mu_plus), kplus, p);
+}
+inline double guetig_depress(double w, double kminus, const GuetigParams& p) {
+  return guetig_depress_by(w, std::pow(w / p.Wmax, p.mu_minus), kminus, p);
+}
+
+// Blocks of this many synapses of one spike go through a rule side by side.
+constexpr std::size_t kBlock = 256;
+
+// The synapses of a spike in blocks, side by side, each computing what NEST computes in
+// NEST's order: first every synapse's postsynaptic history and trace, then the j-th
+// facilitation of all synapses that have a j-th postsynaptic spike, then the depression;
+// exp and pow run four lanes at a time with the C library's bits (exp_array, pow_array).
+// `Rule` gives, for a synapse's record r: tau_plus(r), kplus(r), t_last(r), and
+// facilitate_base/facilitate(w, pw, kplus, r) and depress_base/depress(w, pw, kminus, r)
+// with the exponents mu_plus(r), mu_minus(r).
+template <class Rule>
+void pair_side_by_side(SynapseSpike& s, const Rule& rule) {
+  const double t = s.t_spike;
+  double w[kBlock], d[kBlock], kminus[kBlock], arg[kBlock], base[kBlock], expo[kBlock], ex[kBlock], pw[kBlock];
+  const HistoryEntry* next[kBlock];
+  uint32_t left[kBlock], due[kBlock];
+  for (std::size_t first = 0; first < s.count; first += kBlock) {
+    const std::size_t n = std::min(kBlock, s.count - first);
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::size_t k = first + j;
+      const double* r = s.record_of(k);
+      d[j] = s.delay_ms(k);
+      const std::size_t post = s.target[k] - s.post_first;
+      w[j] = s.weight[k];
+      const auto [a, b] = s.post->history(post, rule.t_last(r) - d[j], t - d[j]);
+      next[j] = a;
+      left[j] = static_cast<uint32_t>(b - a);
+      kminus[j] = s.post->K_value(post, t - d[j]);
+    }
+    for (;;) {
+      std::size_t m = 0;
+      for (std::size_t j = 0; j < n; ++j) {
+        due[m] = static_cast<uint32_t>(j);
+        m += left[j] != 0;
+      }
+      if (m == 0) break;
+      for (std::size_t i = 0; i < m; ++i) {
+        const uint32_t j = due[i];
+        const double* r = s.record_of(first + j);
+        arg[i] = rule.trace_exponent(r, next[j]->t + d[j]);
+        base[i] = rule.facilitate_base(w[j], r);
+        expo[i] = rule.mu_plus(r);
+      }
+      integrators::exp_array(arg, ex, m);
+      integrators::pow_array(base, expo, pw, m);
+      for (std::size_t i = 0; i < m; ++i) {
+        const uint32_t j = due[i];
+        const double* r = s.record_of(first + j);
+        w[j] = rule.facilitate(w[j], pw[i], rule.kplus(r) * ex[i], r);
+        ++next[j];
+        --left[j];
+      }
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+      const double* r = s.record_of(first + j);
+      base[j] = rule.depress_base(w[j], r);
+      expo[j] = rule.mu_minus(r);
+    }
+    integrators::pow_array(base, expo, pw, n);
+    for (std::size_t j = 0; j < n; ++j) {
+      const double nw = rule.depress(w[j], pw[j], kminus[j], s.record_of(first + j));
+      s.weight[first + j] = s.out_weight[first + j] = nw;
+    }
+  }
 }
 
 // Record layout of stdp_synapse and the nearest-neighbour models.
@@ -51,27 +125,34 @@ void declare_guetig(SynapseInfo& s, bool with_kplus) {
 
 GuetigParams guetig_of(const double* r) { return {r[lambda], r[alpha], r[mu_plus], r[mu_minus], r[Wmax]}; }
 
+// stdp_synapse's rule for pair_side_by_side: every parameter in the synapse's record.
+struct StdpRule {
+  double t_last(const double* r) const { return r[StdpCol::t_last]; }
+  double kplus(const double* r) const { return r[Kplus]; }
+  double trace_exponent(const double* r, double t_post) const { return (r[StdpCol::t_last] - t_post) / r[tau_plus]; }
+  double mu_plus(const double* r) const { return r[StdpCol::mu_plus]; }
+  double mu_minus(const double* r) const { return r[StdpCol::mu_minus]; }
+  double facilitate_base(double w, const double* r) const { return 1.0 - (w / r[Wmax]); }
+  double depress_base(double w, const double* r) const { return w / r[Wmax]; }
+  double facilitate(double w, double pw, double kplus, const double* r) const {
+    return guetig_facilitate_by(w, pw, kplus, guetig_of(r));
+  }
+  double depress(double w, double pw, double kminus, const double* r) const {
+    return guetig_depress_by(w, pw, kminus, guetig_of(r));
+  }
+};
+
 void send_stdp(SynapseSpike& s) {
   const double t = s.t_spike;
-  for_each_synapse(
-      s,
-      [&](std::size_t k, const double* r) {
-        const GuetigParams p = guetig_of(r);
-        const double d = s.delay_ms(k);
-        const std::size_t post = s.target[k] - s.post_first;
-        double w = s.weight[k];
-        const auto [a, b] = s.post->history(post, r[t_last] - d, t - d);
-        for (const HistoryEntry* e = a; e != b; ++e) {
-          const double minus_dt = r[t_last] - (e->t + d);
-          w = guetig_facilitate(w, r[Kplus] * std::exp(minus_dt / r[tau_plus]), p);
-        }
-        w = guetig_depress(w, s.post->K_value(post, t - d), p);
-        s.weight[k] = s.out_weight[k] = w;
-      },
-      [&](double* r) {
-        r[Kplus] = r[Kplus] * std::exp((r[t_last] - t) / r[tau_plus]) + 1.0;
-        r[t_last] = t;
-      });
+  pair_side_by_side(s, StdpRule{});
+  auto advance = [&](double* r) {
+    r[Kplus] = r[Kplus] * std::exp((r[StdpCol::t_last] - t) / r[tau_plus]) + 1.0;
+    r[StdpCol::t_last] = t;
+  };
+  if (s.record_each)
+    for (std::size_t k = 0; k < s.count; ++k) advance(s.record_of(k));
+  else
+    advance(s.record);
 }
 
 // Nearest-neighbour pairings (Morrison et al. 2008, fig. 7): symmetric, presynaptic
@@ -115,26 +196,37 @@ void send_stdp_nn(SynapseSpike& s) {
 enum HomCommon : int { h_tau_plus, h_lambda, h_alpha, h_mu_plus, h_mu_minus, h_Wmax };
 enum HomRecord : int { hr_Kplus, hr_t_last };
 
+// stdp_synapse_hom's rule: parameters common to all synapses, the trace in the record.
+struct StdpHomRule {
+  const double* c;
+  GuetigParams p;
+  double t_last(const double* r) const { return r[hr_t_last]; }
+  double kplus(const double* r) const { return r[hr_Kplus]; }
+  double trace_exponent(const double* r, double t_post) const { return (r[hr_t_last] - t_post) / c[h_tau_plus]; }
+  double mu_plus(const double*) const { return p.mu_plus; }
+  double mu_minus(const double*) const { return p.mu_minus; }
+  double facilitate_base(double w, const double*) const { return 1.0 - (w / p.Wmax); }
+  double depress_base(double w, const double*) const { return w / p.Wmax; }
+  double facilitate(double w, double pw, double kplus, const double*) const {
+    return guetig_facilitate_by(w, pw, kplus, p);
+  }
+  double depress(double w, double pw, double kminus, const double*) const {
+    return guetig_depress_by(w, pw, kminus, p);
+  }
+};
+
 void send_stdp_hom(SynapseSpike& s) {
   const double* c = s.common;
-  const GuetigParams p{c[h_lambda], c[h_alpha], c[h_mu_plus], c[h_mu_minus], c[h_Wmax]};
   const double t = s.t_spike;
-  for_each_synapse(
-      s,
-      [&](std::size_t k, const double* r) {
-        const double d = s.delay_ms(k);
-        const std::size_t post = s.target[k] - s.post_first;
-        double w = s.weight[k];
-        const auto [a, b] = s.post->history(post, r[hr_t_last] - d, t - d);
-        for (const HistoryEntry* e = a; e != b; ++e)
-          w = guetig_facilitate(w, r[hr_Kplus] * std::exp((r[hr_t_last] - (e->t + d)) / c[h_tau_plus]), p);
-        w = guetig_depress(w, s.post->K_value(post, t - d), p);
-        s.weight[k] = s.out_weight[k] = w;
-      },
-      [&](double* r) {
-        r[hr_Kplus] = r[hr_Kplus] * std::exp((r[hr_t_last] - t) / c[h_tau_plus]) + 1.0;
-        r[hr_t_last] = t;
-      });
+  pair_side_by_side(s, StdpHomRule{c, {c[h_lambda], c[h_alpha], c[h_mu_plus], c[h_mu_minus], c[h_Wmax]}});
+  auto advance = [&](double* r) {
+    r[hr_Kplus] = r[hr_Kplus] * std::exp((r[hr_t_last] - t) / c[h_tau_plus]) + 1.0;
+    r[hr_t_last] = t;
+  };
+  if (s.record_each)
+    for (std::size_t k = 0; k < s.count; ++k) advance(s.record_of(k));
+  else
+    advance(s.record);
 }
 
 // stdp_pl_synapse_hom: power-law facilitation, linear depression (Morrison et al. 2007).
@@ -150,7 +242,6 @@ void send_stdp_pl_hom(SynapseSpike& s) {
   const double* c = s.common;
   const double tau_plus_inv = 1.0 / c[pl_tau_plus];
   const double t = s.t_spike;
-  constexpr std::size_t kBlock = 256;
   double w[kBlock], d[kBlock], kminus[kBlock], arg[kBlock], base[kBlock], ex[kBlock], pw[kBlock];
   const HistoryEntry* next[kBlock];
   uint32_t left[kBlock], due[kBlock];
