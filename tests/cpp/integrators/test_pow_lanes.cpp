@@ -83,3 +83,19 @@ TEST(PowLanes, ArrayEqualsLibmWhateverPathItTakes) {
   for (std::size_t i = 0; i < base.size(); ++i) bad += !same(std::pow(base[i], 0.4), out[i]);
   EXPECT_EQ(bad, 0);
 }
+
+TEST(PowLanes, ArrayWithAnExponentEachEqualsLibm) {
+  std::mt19937_64 g(6);
+  std::uniform_real_distribution<double> u(0.0, 2.0);
+  std::vector<double> base(517), expo(517), out(517);
+  for (std::size_t i = 0; i < base.size(); ++i) {
+    base[i] = u(g);
+    expo[i] = (i % 3 == 0) ? 1.0 : u(g) - 1.0;
+  }
+  base[4] = 0.0;
+  expo[9] = 0.0;
+  ig::pow_array(base.data(), expo.data(), out.data(), base.size());
+  long bad = 0;
+  for (std::size_t i = 0; i < base.size(); ++i) bad += !same(std::pow(base[i], expo[i]), out[i]);
+  EXPECT_EQ(bad, 0);
+}
