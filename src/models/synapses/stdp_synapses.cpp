@@ -40,13 +40,22 @@ inline double guetig_depress(double w, double kminus, const GuetigParams& p) {
 // Blocks of this many synapses of one spike go through a rule side by side.
 constexpr std::size_t kBlock = 256;
 
+// Advances the presynaptic trace of every record of a spike's synapses.
+template <class Advance>
+void advance_records(SynapseSpike& s, Advance advance) {
+  if (s.record_each)
+    for (std::size_t k = 0; k < s.count; ++k) advance(s.record_of(k));
+  else
+    advance(s.record);
+}
+
 // The synapses of a spike in blocks, side by side, each computing what NEST computes in
 // NEST's order: first every synapse's postsynaptic history and trace, then the j-th
 // facilitation of all synapses that have a j-th postsynaptic spike, then the depression;
 // exp and pow run four lanes at a time with the C library's bits (exp_array, pow_array).
-// `Rule` gives, for a synapse's record r: tau_plus(r), kplus(r), t_last(r), and
-// facilitate_base/facilitate(w, pw, kplus, r) and depress_base/depress(w, pw, kminus, r)
-// with the exponents mu_plus(r), mu_minus(r).
+// `Rule` gives, for a synapse's record r: t_last(r), kplus(r), trace_exponent(r, t_post),
+// facilitate_base/facilitate(w, pw, kplus, r) with pw = pow(base, mu_plus(r)), and
+// depress(w, pw, kminus, r), with pw = pow(depress_base, mu_minus(r)) if kDepressionPow.
 template <class Rule>
 void pair_side_by_side(SynapseSpike& s, const Rule& rule) {
   const double t = s.t_spike;
@@ -90,12 +99,14 @@ void pair_side_by_side(SynapseSpike& s, const Rule& rule) {
         --left[j];
       }
     }
-    for (std::size_t j = 0; j < n; ++j) {
-      const double* r = s.record_of(first + j);
-      base[j] = rule.depress_base(w[j], r);
-      expo[j] = rule.mu_minus(r);
+    if constexpr (Rule::kDepressionPow) {
+      for (std::size_t j = 0; j < n; ++j) {
+        const double* r = s.record_of(first + j);
+        base[j] = rule.depress_base(w[j], r);
+        expo[j] = rule.mu_minus(r);
+      }
+      integrators::pow_array(base, expo, pw, n);
     }
-    integrators::pow_array(base, expo, pw, n);
     for (std::size_t j = 0; j < n; ++j) {
       const double nw = rule.depress(w[j], pw[j], kminus[j], s.record_of(first + j));
       s.weight[first + j] = s.out_weight[first + j] = nw;
@@ -127,6 +138,7 @@ GuetigParams guetig_of(const double* r) { return {r[lambda], r[alpha], r[mu_plus
 
 // stdp_synapse's rule for pair_side_by_side: every parameter in the synapse's record.
 struct StdpRule {
+  static constexpr bool kDepressionPow = true;
   double t_last(const double* r) const { return r[StdpCol::t_last]; }
   double kplus(const double* r) const { return r[Kplus]; }
   double trace_exponent(const double* r, double t_post) const { return (r[StdpCol::t_last] - t_post) / r[tau_plus]; }
@@ -145,14 +157,10 @@ struct StdpRule {
 void send_stdp(SynapseSpike& s) {
   const double t = s.t_spike;
   pair_side_by_side(s, StdpRule{});
-  auto advance = [&](double* r) {
+  advance_records(s, [t](double* r) {
     r[Kplus] = r[Kplus] * std::exp((r[StdpCol::t_last] - t) / r[tau_plus]) + 1.0;
     r[StdpCol::t_last] = t;
-  };
-  if (s.record_each)
-    for (std::size_t k = 0; k < s.count; ++k) advance(s.record_of(k));
-  else
-    advance(s.record);
+  });
 }
 
 // Nearest-neighbour pairings (Morrison et al. 2008, fig. 7): symmetric, presynaptic
@@ -198,6 +206,7 @@ enum HomRecord : int { hr_Kplus, hr_t_last };
 
 // stdp_synapse_hom's rule: parameters common to all synapses, the trace in the record.
 struct StdpHomRule {
+  static constexpr bool kDepressionPow = true;
   const double* c;
   GuetigParams p;
   double t_last(const double* r) const { return r[hr_t_last]; }
@@ -219,81 +228,42 @@ void send_stdp_hom(SynapseSpike& s) {
   const double* c = s.common;
   const double t = s.t_spike;
   pair_side_by_side(s, StdpHomRule{c, {c[h_lambda], c[h_alpha], c[h_mu_plus], c[h_mu_minus], c[h_Wmax]}});
-  auto advance = [&](double* r) {
+  advance_records(s, [t, c](double* r) {
     r[hr_Kplus] = r[hr_Kplus] * std::exp((r[hr_t_last] - t) / c[h_tau_plus]) + 1.0;
     r[hr_t_last] = t;
-  };
-  if (s.record_each)
-    for (std::size_t k = 0; k < s.count; ++k) advance(s.record_of(k));
-  else
-    advance(s.record);
+  });
 }
 
 // stdp_pl_synapse_hom: power-law facilitation, linear depression (Morrison et al. 2007).
-// Each synapse computes what NEST computes, in NEST's order, but the synapses of a
-// spike go through it side by side in blocks: first every synapse's postsynaptic
-// history and trace, then the k-th facilitation of all synapses that have a k-th
-// postsynaptic spike, whose exp and pow run four lanes at a time with the C
-// library's bits (exp_array, pow_array), then the depression. The power-law
-// facilitation's pow was a third of the HPC benchmark's simulation time.
+// Its pow was a third of the HPC benchmark's simulation time before the synapses of a
+// spike went through the rule side by side (pair_side_by_side).
 enum PlCommon : int { pl_tau_plus, pl_lambda, pl_alpha, pl_mu };
+
+struct StdpPlRule {
+  static constexpr bool kDepressionPow = false;
+  const double* c;
+  double tau_plus_inv;
+  double t_last(const double* r) const { return r[hr_t_last]; }
+  double kplus(const double* r) const { return r[hr_Kplus]; }
+  double trace_exponent(const double* r, double t_post) const { return (r[hr_t_last] - t_post) * tau_plus_inv; }
+  double mu_plus(const double*) const { return c[pl_mu]; }
+  double facilitate_base(double w, const double*) const { return w; }
+  double facilitate(double w, double pw, double kplus, const double*) const { return w + (c[pl_lambda] * pw * kplus); }
+  double depress(double w, double, double kminus, const double*) const {
+    const double new_w = w - (c[pl_lambda] * c[pl_alpha] * w * kminus);
+    return new_w > 0.0 ? new_w : 0.0;
+  }
+};
 
 void send_stdp_pl_hom(SynapseSpike& s) {
   const double* c = s.common;
   const double tau_plus_inv = 1.0 / c[pl_tau_plus];
   const double t = s.t_spike;
-  double w[kBlock], d[kBlock], kminus[kBlock], arg[kBlock], base[kBlock], ex[kBlock], pw[kBlock];
-  const HistoryEntry* next[kBlock];
-  uint32_t left[kBlock], due[kBlock];
-  for (std::size_t first = 0; first < s.count; first += kBlock) {
-    const std::size_t n = std::min(kBlock, s.count - first);
-    for (std::size_t j = 0; j < n; ++j) {
-      const std::size_t k = first + j;
-      const double* r = s.record_of(k);
-      d[j] = s.delay_ms(k);
-      const std::size_t post = s.target[k] - s.post_first;
-      w[j] = s.weight[k];
-      const auto [a, b] = s.post->history(post, r[hr_t_last] - d[j], t - d[j]);
-      next[j] = a;
-      left[j] = static_cast<uint32_t>(b - a);
-      kminus[j] = s.post->K_value(post, t - d[j]);
-    }
-    for (;;) {
-      std::size_t m = 0;
-      for (std::size_t j = 0; j < n; ++j) {
-        due[m] = static_cast<uint32_t>(j);
-        m += left[j] != 0;
-      }
-      if (m == 0) break;
-      for (std::size_t i = 0; i < m; ++i) {
-        const uint32_t j = due[i];
-        const double* r = s.record_of(first + j);
-        arg[i] = (r[hr_t_last] - (next[j]->t + d[j])) * tau_plus_inv;
-        base[i] = w[j];
-      }
-      integrators::exp_array(arg, ex, m);
-      integrators::pow_array(base, c[pl_mu], pw, m);
-      for (std::size_t i = 0; i < m; ++i) {
-        const uint32_t j = due[i];
-        const double kplus = s.record_of(first + j)[hr_Kplus] * ex[i];
-        w[j] = w[j] + (c[pl_lambda] * pw[i] * kplus);
-        ++next[j];
-        --left[j];
-      }
-    }
-    for (std::size_t j = 0; j < n; ++j) {
-      const double new_w = w[j] - (c[pl_lambda] * c[pl_alpha] * w[j] * kminus[j]);
-      s.weight[first + j] = s.out_weight[first + j] = new_w > 0.0 ? new_w : 0.0;
-    }
-  }
-  auto advance = [&](double* r) {
+  pair_side_by_side(s, StdpPlRule{c, tau_plus_inv});
+  advance_records(s, [t, tau_plus_inv](double* r) {
     r[hr_Kplus] = r[hr_Kplus] * std::exp((r[hr_t_last] - t) * tau_plus_inv) + 1.0;
     r[hr_t_last] = t;
-  };
-  if (s.record_each)
-    for (std::size_t k = 0; k < s.count; ++k) advance(s.record_of(k));
-  else
-    advance(s.record);
+  });
 }
 
 // stdp_triplet_synapse (Pfister & Gerstner 2006), all-to-all interactions.
