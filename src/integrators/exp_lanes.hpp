@@ -58,15 +58,9 @@ namespace exp_detail {
   return r;
 }
 
-// The FMA build's operation sequence, lane by lane (see the header comment).
-[[gnu::always_inline]] inline V4 exp4(V4 x) {
-  const U4 abstop = (reinterpret_cast<U4>(x) >> 52) & 0x7ff;
-  const M4 outside = (abstop - 0x3c9) > 0x3e;  // unsigned: |x| < 2^-54 or |x| >= 512 or not finite
-  V4 kd = fma4(x, V4{} + kInvLn2N, V4{} + kShift);
-  const U4 ki = reinterpret_cast<U4>(kd);
-  kd = kd - kShift;
-  V4 r = fma4(kd, V4{} + kNegLn2HiN, x);
-  r = fma4(kd, V4{} + kNegLn2LoN, r);
+// exp(x) from its reduction x = k ln2/128 + r (ki: the bits whose low part is k):
+// 2^(k/128) from the table times the polynomial of r, as the FMA build computes it.
+[[gnu::always_inline]] inline V4 exp4_reduced(V4 r, U4 ki) {
   const U4 idx = (ki & 127) * 2;
   V4 tail;
   U4 sbits;
@@ -82,7 +76,19 @@ namespace exp_detail {
   const V4 u = fma4(a, r2, t);
   const V4 tmp = fma4(r2 * r2, b, u);
   const V4 scale = reinterpret_cast<V4>(sbits);
-  V4 y = fma4(scale, tmp, scale);
+  return fma4(scale, tmp, scale);
+}
+
+// The FMA build's operation sequence, lane by lane (see the header comment).
+[[gnu::always_inline]] inline V4 exp4(V4 x) {
+  const U4 abstop = (reinterpret_cast<U4>(x) >> 52) & 0x7ff;
+  const M4 outside = (abstop - 0x3c9) > 0x3e;  // unsigned: |x| < 2^-54 or |x| >= 512 or not finite
+  V4 kd = fma4(x, V4{} + kInvLn2N, V4{} + kShift);
+  const U4 ki = reinterpret_cast<U4>(kd);
+  kd = kd - kShift;
+  V4 r = fma4(kd, V4{} + kNegLn2HiN, x);
+  r = fma4(kd, V4{} + kNegLn2LoN, r);
+  V4 y = exp4_reduced(r, ki);
   if (outside[0] | outside[1] | outside[2] | outside[3])
     for (int l = 0; l < 4; ++l)
       if (outside[l]) y[l] = std::exp(x[l]);

@@ -86,22 +86,7 @@ using exp_detail::V4;
   V4 er = fma4(ekd, V4{} + ed::kNegLn2HiN, ehi);
   er = fma4(ekd, V4{} + ed::kNegLn2LoN, er);
   er = elo + er;
-  const U4 idx = (ki & (ed::kTableSize - 1)) * 2;
-  V4 tail;
-  U4 sbits;
-  for (int l = 0; l < 4; ++l) {
-    tail[l] = __builtin_bit_cast(double, ed::kTable[idx[l]]);
-    sbits[l] = ed::kTable[idx[l] + 1];
-  }
-  sbits += ki << 45;
-  const V4 t = er + tail;
-  const V4 r2 = er * er;
-  const V4 a = fma4(er, V4{} + ed::kC3, V4{} + ed::kC2);
-  const V4 b = fma4(er, V4{} + ed::kC5, V4{} + ed::kC4);
-  const V4 u = fma4(a, r2, t);
-  const V4 tmp2 = fma4(r2 * r2, b, u);
-  const V4 scale = reinterpret_cast<V4>(sbits);
-  V4 result = fma4(scale, tmp2, scale);
+  V4 result = ed::exp4_reduced(er, ki);
   if (off_path[0] | off_path[1] | off_path[2] | off_path[3])
     for (int l = 0; l < 4; ++l)
       if (off_path[l]) result[l] = std::pow(x[l], y[l]);
