@@ -125,6 +125,13 @@ void ConnectionStore::stage(StagedCall&& call) {
   staged_.push_back(std::move(call));
 }
 
+namespace {
+// A target-major call large enough to scatter through a dense cursor per source.
+bool dense_call(const StagedCall& call, uint32_t max_gid) {
+  return call.partners.size() * 8 >= max_gid && call.records.empty();
+}
+}  // namespace
+
 void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, int threads) {
   const std::size_t rows = static_cast<std::size_t>(max_gid) + 1;
   if (staged_.empty() && row_offsets_.size() == rows + 1 && blocks.first.size() == blocks_seen_) return;
@@ -263,10 +270,10 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
       Segment& sg = segs[seg_of[c][g]];
       const uint64_t at = cursor[g]++;
       targets[sg.begin + at] = target;
-      if (sg.weight_each() || sg.delay_each()) {
-        weights[sg.each + at] = call.weights.empty() ? call.weight : call.weights[k];
-        delays[sg.each + at] = call.delays.empty() ? call.delay : call.delays[k];
-      }
+      // Only the column a segment reads is written: the other's pages stay untouched
+      // (never resident) unless make_each fills them later.
+      if (sg.weight_each()) weights[sg.each + at] = call.weights.empty() ? call.weight : call.weights[k];
+      if (sg.delay_each()) delays[sg.each + at] = call.delays.empty() ? call.delay : call.delays[k];
       if (sg.rec_each())
         std::copy_n(call.records.begin() + k * call.rec_size, call.rec_size,
                     records.begin() + sg.rec + at * call.rec_size);
@@ -286,8 +293,14 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
     } else {
       // Write cursors by source: dense for large calls (no segment lookups in the
       // hot loop), a binary search over the groups otherwise.
-      const bool dense = call.partners.size() * 8 >= max_gid && call.records.empty();
-      const bool each = !call.weights.empty() || call.weight_each || !call.delays.empty();
+      const bool dense = dense_call(call, max_gid);
+      // Per-synapse weights or delays given by the call; a plastic call's weights all
+      // start equal and are written after its staging is released (below), so that their
+      // pages become resident only then.
+      const bool uniform = call.weight_each && call.weights.empty() && call.delays.empty();
+      const bool weight_each = (!call.weights.empty() || call.weight_each) && !uniform;
+      const bool delay_each = !call.delays.empty();
+      const bool each = weight_each || delay_each;
       std::vector<uint64_t> at(dense ? rows : 0), each_at(dense && each ? rows : 0);
       if (dense) {
         for (std::size_t g = 0; g < gs.size(); ++g) {
@@ -311,8 +324,8 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
               targets[at[s]++] = owner;
               if (each) {
                 const uint64_t e = each_at[s]++;
-                weights[e] = call.weights.empty() ? call.weight : call.weights[k];
-                delays[e] = call.delays.empty() ? call.delay : call.delays[k];
+                if (weight_each) weights[e] = call.weights.empty() ? call.weight : call.weights[k];
+                if (delay_each) delays[e] = call.delays[k];
               }
             } else {
               const std::size_t g = static_cast<std::size_t>(
@@ -324,7 +337,14 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
         }
       }
     }
+    const bool uniform_each = call.target_major && dense_call(call, max_gid) && call.weight_each &&
+                              call.weights.empty() && call.delays.empty();
     staged_[c] = StagedCall{};  // release staging memory as soon as possible
+    if (uniform_each)
+      for (uint32_t idx : seg_of[c]) {
+        const Segment& sg = segs[idx];
+        std::fill_n(weights.begin() + sg.each, sg.count, sg.weight);
+      }
   }
   // Targets ascending within each segment (delivery binary-searches them).
   std::vector<uint32_t> perm;
@@ -344,14 +364,14 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
         std::copy_n(records.begin() + sg.rec + perm[j] * rs, rs, rr.begin() + j * rs);
       std::copy(rr.begin(), rr.end(), records.begin() + sg.rec);
     }
-    if (sg.weight_each() || sg.delay_each()) {
+    if (sg.weight_each()) {
       std::vector<double> ww(sg.count);
-      std::vector<uint16_t> dd(sg.count);
-      for (uint32_t j = 0; j < sg.count; ++j) {
-        ww[j] = weights[sg.each + perm[j]];
-        dd[j] = delays[sg.each + perm[j]];
-      }
+      for (uint32_t j = 0; j < sg.count; ++j) ww[j] = weights[sg.each + perm[j]];
       std::copy(ww.begin(), ww.end(), weights.begin() + sg.each);
+    }
+    if (sg.delay_each()) {
+      std::vector<uint16_t> dd(sg.count);
+      for (uint32_t j = 0; j < sg.count; ++j) dd[j] = delays[sg.each + perm[j]];
       std::copy(dd.begin(), dd.end(), delays.begin() + sg.each);
     }
   }
