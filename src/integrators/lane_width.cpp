@@ -11,8 +11,9 @@ int detect_lane_width() {
   int width = kLanes;
 #if defined(__x86_64__)
   __builtin_cpu_init();
-  // The AVX2 stepper is compiled with FMA (exp_lanes.hpp); AVX2 CPUs have it.
-  if (__builtin_cpu_supports("avx512f"))
+  // Both wide steppers are compiled with FMA (exp_lanes.hpp); CPUs with AVX2 or
+  // AVX-512 have it, but ask.
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma"))
     width = 8;
   else if (__builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2"))
     width = 4;

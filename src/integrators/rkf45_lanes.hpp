@@ -139,12 +139,12 @@ namespace detail {
 #if defined(__x86_64__)
 // The stepper compiled for a wider instruction set: evolve_lanes and the
 // driver's right-hand side are inlined here, so their vector code uses the
-// wide registers. The AVX2 one enables FMA for the explicit fused operations of
-// the exact vector exp (exp_lanes.hpp); the library is built with
-// -ffp-contract=off, so the compiler fuses nothing else.
+// wide registers. Both enable FMA for the explicit fused operations of the exact
+// vector exp (exp_lanes.hpp); the library is built with -ffp-contract=off, so the
+// compiler fuses nothing else.
 template <std::size_t N, class Make>
-[[gnu::target("avx512f")]] void evolve_lanes_avx512(const Make& make, double a_y, double a_dydt, double t1,
-                                                    std::size_t begin, std::size_t end) {
+[[gnu::target("avx512f,fma")]] void evolve_lanes_avx512(const Make& make, double a_y, double a_dydt, double t1,
+                                                        std::size_t begin, std::size_t end) {
   auto d = make.template operator()<8>();
   evolve_lanes<N, 8>(d, a_y, a_dydt, t1, begin, end);
 }
