@@ -108,7 +108,8 @@ void pair_side_by_side(SynapseSpike& s, const Rule& rule) {
       integrators::pow_array(base, expo, pw, n);
     }
     for (std::size_t j = 0; j < n; ++j) {
-      const double nw = rule.depress(w[j], pw[j], kminus[j], s.record_of(first + j));
+      const double p = Rule::kDepressionPow ? pw[j] : 0.0;  // unused by rules without it
+      const double nw = rule.depress(w[j], p, kminus[j], s.record_of(first + j));
       s.weight[first + j] = s.out_weight[first + j] = nw;
     }
   }
