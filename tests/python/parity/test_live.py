@@ -42,6 +42,7 @@ SCRIPT_NAMES = {
     "run_prepare_cleanup",
     "single_neuron_dc",
     "stdp_network",
+    "stdp_rows_network",
     "synapse_collections",
     "two_neurons",
 }
