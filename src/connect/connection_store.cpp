@@ -4,6 +4,7 @@
 #include <limits>
 #include <numeric>
 
+#include "core/min_max.hpp"
 #include "nestkit/communicator.hpp"
 
 namespace nestkit {
@@ -130,6 +131,12 @@ namespace {
 bool dense_call(const StagedCall& call, uint32_t max_gid) {
   return call.partners.size() * 8 >= max_gid && call.records.empty();
 }
+// A plastic call whose weights all start equal and whose delay is shared: scattered
+// without its weights, which are filled per segment once its staging is released.
+bool weights_filled_later(const StagedCall& call, uint32_t max_gid) {
+  return call.target_major && dense_call(call, max_gid) && call.weight_each && call.weights.empty() &&
+         call.delays.empty();
+}
 }  // namespace
 
 void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, int threads) {
@@ -254,9 +261,9 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
     const StagedCall& call = staged_[c];
     uint32_t first = std::numeric_limits<uint32_t>::max();
     if (!call.target_major)
-      first = call.owners.empty() ? first : *std::min_element(call.owners.begin(), call.owners.end());
+      first = call.owners.empty() ? first : min_max(call.owners.data(), call.owners.size()).first;
     else if (!call.partners.empty())
-      first = *std::min_element(call.partners.begin(), call.partners.end());
+      first = min_max(call.partners.data(), call.partners.size()).first;
     call_order[c] = {first, c};
   }
   std::stable_sort(call_order.begin(), call_order.end(),
@@ -297,8 +304,7 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
       // Per-synapse weights or delays given by the call; a plastic call's weights all
       // start equal and are written after its staging is released (below), so that their
       // pages become resident only then.
-      const bool uniform = call.weight_each && call.weights.empty() && call.delays.empty();
-      const bool weight_each = (!call.weights.empty() || call.weight_each) && !uniform;
+      const bool weight_each = (!call.weights.empty() || call.weight_each) && !weights_filled_later(call, max_gid);
       const bool delay_each = !call.delays.empty();
       const bool each = weight_each || delay_each;
       std::vector<uint64_t> at(dense ? rows : 0), each_at(dense && each ? rows : 0);
@@ -337,10 +343,9 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
         }
       }
     }
-    const bool uniform_each = call.target_major && dense_call(call, max_gid) && call.weight_each &&
-                              call.weights.empty() && call.delays.empty();
+    const bool fill_weights = weights_filled_later(call, max_gid);
     staged_[c] = StagedCall{};  // release staging memory as soon as possible
-    if (uniform_each)
+    if (fill_weights)
       for (uint32_t idx : seg_of[c]) {
         const Segment& sg = segs[idx];
         std::fill_n(weights.begin() + sg.each, sg.count, sg.weight);
