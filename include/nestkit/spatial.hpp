@@ -109,6 +109,17 @@ class Mask {
   bool box_outside(const Point& lo, const Point& hi) const;
   // Bounding box of the region: lower_left, upper_right.
   std::pair<Point, Point> bbox() const;
+  // A ball or an upright box reached through mirrors only (a target-centred query's
+  // converse of a circular or rectangular mask), as plain numbers, so that the position
+  // tree asks box_inside/box_outside inline with the same comparisons; nullopt otherwise.
+  struct Plain {
+    bool ball = false;
+    bool mirrored = false;  // an odd number of mirrors: [lo, hi] is tested as [-hi, -lo]
+    Point center{}, a{}, b{};
+    double radius = 0.0, radius_sq = 0.0;
+    Point bb_lo{}, bb_hi{};
+  };
+  std::optional<Plain> plain() const;
   std::string description() const { return desc_; }
 
   enum class Kind { kBox, kBall, kEllipse, kAnd, kOr, kMinus, kConverse, kAnchored, kGrid };

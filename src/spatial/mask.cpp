@@ -379,6 +379,18 @@ bool Mask::box_outside(const Point& lo, const Point& hi) const {
   return false;
 }
 
+std::optional<Mask::Plain> Mask::plain() const {
+  const Mask* m = this;
+  bool mirrored = false;
+  while (m->kind_ == Kind::kConverse) {
+    mirrored = !mirrored;
+    m = m->m1_.get();
+  }
+  const bool ball = m->kind_ == Kind::kBall, box = m->kind_ == Kind::kBox && !m->rotated_;
+  if (!ball && !box) return std::nullopt;
+  return Plain{ball, mirrored, m->center_, m->a_, m->b_, m->radius_, m->radius_sq_, m->bb_lo_, m->bb_hi_};
+}
+
 std::shared_ptr<const Mask> Mask::combine(char op, std::shared_ptr<const Mask> a, std::shared_ptr<const Mask> b) {
   if (a->kind_ == Kind::kGrid || b->kind_ == Kind::kGrid) throw KernelException("Grid masks can not be combined.");
   if (a->dim_ != b->dim_)

@@ -4,6 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
+
+#include "core/cpu_features.hpp"
+#include "spatial/plain_leaf.hpp"
 
 namespace nestkit::spatial {
 
@@ -21,6 +25,7 @@ PositionTree::PositionTree(const Layer& layer, uint32_t first, const NodeCollect
         if (p[i] < ll[i]) p[i] += extent[i];
       }
     pos_.push_back(p);
+    for (int i = 0; i < dim_; ++i) scale_[i] = std::max(scale_[i], std::abs(p[i]));
     gid_.push_back(nodes[k]);
     insert(0, static_cast<uint32_t>(k));
   }
@@ -77,9 +82,117 @@ void PositionTree::flatten() {
       for (int i = 0; i < dim_; ++i) leaf_x_[i].push_back(pos_[k][i]);
     }
     c.end = static_cast<uint32_t>(leaf_k_.size());
+    c.rows = lattice_rows(c);
     std::vector<uint32_t>().swap(c.items);
   }
 }
+
+uint32_t PositionTree::lattice_rows(const Cell& c) const {
+  const std::size_t n = c.end - c.begin;
+  if (dim_ != 2 || n < 8) return 0;
+  const double* x = leaf_x_[0].data() + c.begin;
+  const double* y = leaf_x_[1].data() + c.begin;
+  std::size_t rows = 1;
+  while (rows < n && x[rows] == x[0]) ++rows;
+  if (n % rows != 0) return 0;
+  for (std::size_t m = 0; m < n; ++m)
+    if (x[m] != x[m - m % rows] || y[m] != y[m % rows]) return 0;
+  return static_cast<uint32_t>(rows);
+}
+
+namespace {
+
+// The mask's own cell tests (any mask).
+struct MaskTests {
+  const Mask& mask;
+  bool outside(const Point& lo, const Point& hi) const { return mask.box_outside(lo, hi); }
+  bool inside(const Point& lo, const Point& hi) const { return mask.box_inside(lo, hi); }
+};
+
+// Mask::box_outside and Mask::box_inside of a Mask::Plain: the same comparisons,
+// without the mask's dispatch, the copies of the box, or a branch per comparison (the
+// answers at the cells a query visits are unpredictable).
+template <int D>
+struct PlainTests {
+  Mask::Plain m;
+  PlainShape shape = unmirrored(m);  // for the leaves' point tests
+  // Axis i of the box as the base mask sees it: mirrored, [lo, hi] is [-hi, -lo].
+  double low(const Point& lo, const Point& hi, int i) const { return m.mirrored ? -hi[i] : lo[i]; }
+  double high(const Point& lo, const Point& hi, int i) const { return m.mirrored ? -lo[i] : hi[i]; }
+  bool outside(const Point& lo, const Point& hi) const {
+    bool out = false;
+    for (int i = 0; i < D; ++i) {
+      const double l = low(lo, hi, i), h = high(lo, hi, i);
+      out |= m.ball ? (h < m.center[i] - m.radius) | (l > m.center[i] + m.radius) : (h < m.bb_lo[i]) | (l > m.bb_hi[i]);
+    }
+    return out;
+  }
+  bool inside(const Point& lo, const Point& hi) const {
+    if (!m.ball) {  // both corners in the box
+      bool in = true;
+      for (int i = 0; i < D; ++i) {
+        const double l = low(lo, hi, i), h = high(lo, hi, i);
+        in &= (m.a[i] <= l) & (l <= m.b[i]) & (m.a[i] <= h) & (h <= m.b[i]);
+      }
+      return in;
+    }
+    // Every corner inside the ball: each axis, then the diamond or the square length.
+    double d[2][D];
+    for (int i = 0; i < D; ++i) {
+      d[0][i] = low(lo, hi, i) - m.center[i];
+      d[1][i] = high(lo, hi, i) - m.center[i];
+    }
+    bool in = true;
+    for (int c = 0; c < (1 << D); ++c) {
+      bool out = false;
+      double sum = 0, sq = 0;
+      for (int i = 0; i < D; ++i) {
+        const double e = d[(c >> i) & 1][i], ae = std::abs(e);
+        out |= ae > m.radius;
+        sum += ae;
+        sq += e * e;
+      }
+      in &= (!out) & ((sum <= m.radius) | (sq <= m.radius_sq));
+    }
+    return in;
+  }
+};
+
+// The first and last of `count` values v[j * stride] within the shape's extent along
+// `axis` around `anchor`, widened by a margin far above the rounding of the test's
+// differences (`scale`: the largest |coordinate|); first > last if none.
+struct Span {
+  std::size_t first, last;
+};
+Span lattice_span(const double* v, std::size_t count, std::size_t stride, const PlainShape& s, const Point& anchor,
+                  int axis, double scale) {
+  const double lo = s.ball ? s.center[axis] - s.radius : s.a[axis];
+  const double hi = s.ball ? s.center[axis] + s.radius : s.b[axis];
+  const double margin = 1e-9 * (std::abs(anchor[axis]) + std::abs(lo) + std::abs(hi) + scale);
+  const double from = anchor[axis] + lo - margin, to = anchor[axis] + hi + margin;
+  Span sp{1, 0};
+  std::size_t j = 0;
+  while (j < count && !(v[j * stride] >= from && v[j * stride] <= to)) ++j;
+  if (j == count) return sp;
+  sp.first = j;
+  j = count;
+  while (!(v[(j - 1) * stride] >= from && v[(j - 1) * stride] <= to)) --j;
+  sp.last = j - 1;
+  return sp;
+}
+
+// The shape a leaf's points are tested against (Plain masks only).
+template <class Tests>
+const PlainShape& plain_shape(const Tests& tests) {
+  if constexpr (std::is_same_v<Tests, MaskTests>) {
+    static const PlainShape none;  // not reached: MaskTests leaves take Mask::inside_batch
+    return none;
+  } else {
+    return tests.shape;
+  }
+}
+
+}  // namespace
 
 void PositionTree::query(const Mask& mask, const Point& anchor, std::vector<uint32_t>& out,
                          std::vector<std::size_t>& runs) const {
@@ -89,10 +202,18 @@ void PositionTree::query(const Mask& mask, const Point& anchor, std::vector<uint
   Query q{mask, anchor, {}, out, runs};
   const auto [lo, hi] = mask.bbox();
   for (int i = 0; i < 3; ++i) q.widest[i] = i < dim_ ? 1.01 * (hi[i] - lo[i]) + 1e-300 : 0.0;
-  visit(0, q, false, first_leaf);
+  if (const std::optional<Mask::Plain> plain = use_avx2() ? mask.plain() : std::nullopt) {
+    if (dim_ == 2)
+      visit(0, q, PlainTests<2>{*plain}, false, first_leaf);
+    else
+      visit(0, q, PlainTests<3>{*plain}, false, first_leaf);
+  } else {
+    visit(0, q, MaskTests{mask}, false, first_leaf);
+  }
 }
 
-void PositionTree::visit(int c, Query& q, bool all_in, bool& first_leaf) const {
+template <class Tests>
+void PositionTree::visit(int c, Query& q, const Tests& tests, bool all_in, bool& first_leaf) const {
   const Cell& cell = cells_[c];
   const Mask& mask = q.mask;
   const Point& anchor = q.anchor;
@@ -106,14 +227,14 @@ void PositionTree::visit(int c, Query& q, bool all_in, bool& first_leaf) const {
       may_be_inside &= cell.ext[i] <= q.widest[i];
     }
     // NEST tests "inside" before "outside" below the root, "outside" first at the root.
-    if (c == 0 && mask.box_outside(lo, hi)) return;
-    if (may_be_inside && mask.box_inside(lo, hi))
+    if (c == 0 && tests.outside(lo, hi)) return;
+    if (may_be_inside && tests.inside(lo, hi))
       all_in = true;
-    else if (c != 0 && mask.box_outside(lo, hi))
+    else if (c != 0 && tests.outside(lo, hi))
       return;
   }
   if (cell.child0 >= 0) {
-    for (int j = 0; j < (1 << dim_); ++j) visit(cell.child0 + j, q, all_in, first_leaf);
+    for (int j = 0; j < (1 << dim_); ++j) visit(cell.child0 + j, q, tests, all_in, first_leaf);
     return;
   }
   const std::size_t n = cell.end - cell.begin;
@@ -133,6 +254,33 @@ void PositionTree::visit(int c, Query& q, bool all_in, bool& first_leaf) const {
       m = 1;
     }
     out.insert(out.end(), k + m, k + n);
+  } else if (std::is_same_v<Tests, PlainTests<2>> || std::is_same_v<Tests, PlainTests<3>>) {
+    const PlainShape& shape = plain_shape(tests);
+    const double* xs[3] = {nullptr, nullptr, nullptr};
+    for (int i = 0; i < dim_; ++i) xs[i] = leaf_x_[i].data() + cell.begin;
+    // Tests the points [m0, m1) of the leaf, appending those inside.
+    auto test = [&](std::size_t m0, std::size_t m1) {
+      const double* part[3] = {xs[0] + m0, xs[1] + m0, xs[2] ? xs[2] + m0 : nullptr};
+      const std::size_t base = out.size();
+      out.resize(base + (m1 - m0) + 3);
+      out.resize(base + plain_leaf_avx2(shape, dim_, anchor, part, k + m0, m1 - m0, out.data() + base));
+    };
+    if (cell.rows == 0) {
+      test(0, n);
+    } else {
+      // Only the columns and rows within the shape's bounds (widened far beyond
+      // rounding) can hold points inside it: the others are not tested.
+      const std::size_t rows = cell.rows, cols = n / rows;
+      const Span col = lattice_span(xs[0], cols, rows, shape, anchor, 0, scale_[0]);
+      const Span row = lattice_span(xs[1], rows, 1, shape, anchor, 1, scale_[1]);
+      if (col.first <= col.last && row.first <= row.last) {
+        if (2 * (row.last - row.first + 1) > rows) {  // most rows: the columns in one run
+          test(col.first * rows + row.first, col.last * rows + row.last + 1);
+        } else {
+          for (std::size_t j = col.first; j <= col.last; ++j) test(j * rows + row.first, j * rows + row.last + 1);
+        }
+      }
+    }
   } else {
     const double* xs[3] = {nullptr, nullptr, nullptr};
     for (int i = 0; i < dim_; ++i) xs[i] = leaf_x_[i].data() + cell.begin;
@@ -184,32 +332,49 @@ void merge_runs(std::vector<uint32_t>& v, std::vector<std::size_t>& runs, std::v
 
 // Sorts distinct values that lie close together (as a mask's candidates in a grid or a
 // sorted layer do) by marking them in a bitmap of their range and reading it back;
-// false (v unchanged) if the range is too wide for that to pay.
-bool sort_by_bitmap(std::vector<uint32_t>& v) {
-  const auto [lo_it, hi_it] = std::minmax_element(v.begin(), v.end());
-  const uint32_t lo = *lo_it;
-  const std::size_t words = (*hi_it - lo) / 64 + 1;
+// false (v unchanged) if the range is too wide for that to pay. `runs`: the starts of
+// v's ascending runs (their heads and tails give the range).
+bool sort_by_bitmap(std::vector<uint32_t>& v, const std::vector<std::size_t>& runs) {
+  if (v.empty()) return true;
+  uint32_t lo = std::numeric_limits<uint32_t>::max(), hi = 0;
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    const std::size_t b = runs[r], e = r + 1 < runs.size() ? runs[r + 1] : v.size();
+    if (b == e) continue;
+    lo = std::min(lo, v[b]);
+    hi = std::max(hi, v[e - 1]);
+  }
+  const std::size_t words = (hi - lo) / 64 + 1;
   if (words > v.size()) return false;
-  thread_local std::vector<uint64_t> bits;
+  // A second level marks the words in use, so the read skips the empty ones (most of
+  // them: a mask's candidates in a column-major grid are short runs far apart).
+  thread_local std::vector<uint64_t> bits, used;
   bits.assign(words, 0);
+  used.assign(words / 64 + 1, 0);
   // Runs of neighbours share a word: gathered in a register, stored when the word changes
   // (a read-modify-write per value would chain through memory).
   std::size_t word = (v[0] - lo) >> 6;
   uint64_t acc = 0;
+  auto flush = [&] {
+    bits[word] |= acc;
+    used[word >> 6] |= uint64_t{1} << (word & 63);
+  };
   for (uint32_t x : v) {
     const std::size_t w = (x - lo) >> 6;
     if (w != word) {
-      bits[word] |= acc;
+      flush();
       acc = 0;
       word = w;
     }
     acc |= uint64_t{1} << ((x - lo) & 63);
   }
-  bits[word] |= acc;
+  flush();
   std::size_t o = 0;
-  for (std::size_t w = 0; w < words; ++w)
-    for (uint64_t b = bits[w]; b != 0; b &= b - 1)
-      v[o++] = lo + static_cast<uint32_t>(64 * w + static_cast<std::size_t>(__builtin_ctzll(b)));
+  for (std::size_t u = 0; u < used.size(); ++u)
+    for (uint64_t m = used[u]; m != 0; m &= m - 1) {
+      const std::size_t w = 64 * u + static_cast<std::size_t>(__builtin_ctzll(m));
+      const uint32_t base = lo + static_cast<uint32_t>(64 * w);
+      for (uint64_t b = bits[w]; b != 0; b &= b - 1) v[o++] = base + static_cast<uint32_t>(__builtin_ctzll(b));
+    }
   return true;
 }
 
@@ -245,7 +410,7 @@ void masked_candidates(const PositionTree& tree, const Mask& mask, const Point& 
   for (int j = 0; j < count; ++j) tree.query(mask, anchors[j], out, runs);
   if (runs.size() <= 1) return;
   // With one anchor every point is reached at most once, so the values are distinct.
-  if (count == 1 && sort_by_bitmap(out)) return;
+  if (count == 1 && sort_by_bitmap(out, runs)) return;
   merge_runs(out, runs, buf);
 }
 

@@ -34,6 +34,8 @@ class PositionTree {
   // Point k (k: the node's index in `nodes`), wrapped into the region if periodic.
   const Point& pos(std::size_t k) const { return pos_[k]; }
   uint32_t gid(std::size_t k) const { return gid_[k]; }
+  const Point* positions() const { return pos_.data(); }
+  const uint32_t* gids() const { return gid_.data(); }
 
   // Appends the points inside `mask` at `anchor` as NEST's masked iterator yields
   // them: leaf by leaf, each leaf's points in ascending k. `runs` gets the start of
@@ -47,7 +49,13 @@ class PositionTree {
     std::vector<uint32_t> items;  // while building
     int child0;                   // index of the first of 2^dim children, -1 for a leaf
     uint32_t begin = 0, end = 0;  // the leaf's points in leaf_k_ / leaf_x_
+    // A 2-D leaf whose points, in their order, are columns of `rows` points each, every
+    // column one x, every column the same y's (a grid layer's cell): a query then tests
+    // only the columns and rows near the mask. 0 otherwise.
+    uint32_t rows = 0;
   };
+  // Whether the leaf's points form such columns (flatten).
+  uint32_t lattice_rows(const Cell& c) const;
   int subcell(const Cell& c, const Point& p) const;
   void insert(int c, uint32_t k);
   void split(int c);
@@ -59,7 +67,9 @@ class PositionTree {
     std::vector<uint32_t>& out;
     std::vector<std::size_t>& runs;
   };
-  void visit(int c, Query& q, bool all_in, bool& first_leaf) const;
+  // Tests: the cell tests box_outside/box_inside (the mask's own, or Mask::Plain's inline).
+  template <class Tests>
+  void visit(int c, Query& q, const Tests& tests, bool all_in, bool& first_leaf) const;
 
   int dim_;
   bool periodic_;
@@ -68,6 +78,7 @@ class PositionTree {
   std::vector<uint32_t> gid_;
   std::vector<uint32_t> leaf_k_;   // the points' k, leaf after leaf
   std::vector<double> leaf_x_[3];  // their coordinates, per axis, in the same order
+  double scale_[3] = {0, 0, 0};    // the largest |coordinate| per axis (rounding margins)
 };
 
 // The indices of the tree's points inside `mask` centred on `anchor`, with NEST's
