@@ -44,6 +44,8 @@ struct Pool {
   }
   std::size_t size() const { return gid.size(); }
   const Point& at(std::size_t k) const { return tree ? tree->pos(k) : pos[k]; }
+  const Point* points() const { return tree ? tree->positions() : pos.data(); }
+  const uint32_t* gids() const { return tree ? tree->gids() : gid.data(); }
   uint32_t gid_of(std::size_t k) const { return tree ? tree->gid(k) : gid[k]; }
 };
 
@@ -232,9 +234,17 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
             other[a].resize(cand.size());
             pairs.other[a] = other[a].data();
           }
-          for (std::size_t j = 0; j < cand.size(); ++j) {
-            const Point& p = pool.at(cand[j]);
-            for (int a = 0; a < dim; ++a) other[a][j] = p[a];
+          const Point* at = pool.points();
+          const std::size_t c = cand.size();
+          if (dim == 2) {
+            for (std::size_t j = 0; j < c; ++j) {
+              const Point& p = at[cand[j]];
+              other[0][j] = p[0];
+              other[1][j] = p[1];
+            }
+          } else {
+            for (std::size_t j = 0; j < c; ++j)
+              for (int a = 0; a < dim; ++a) other[a][j] = at[cand[j]][a];
           }
           kernel_values.resize(cand.size());
           kernel->eval_pairs(pairs, kernel_values.data());
@@ -255,7 +265,6 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
           kernel_batch(geometry);
           const std::size_t c = cand.size();
           draws.resize(c);
-          kept.resize(c);
           if (req.allow_autapses) {
             rng.uniform_fill(draws.data(), c);
           } else {  // the owner itself takes no draw (NaN: never below p); the others take the next
@@ -267,17 +276,27 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
               r += !self;
             }
           }
-          std::size_t count = 0;
-          for (std::size_t j = 0; j < c; ++j) {
-            kept[count] = static_cast<uint32_t>(j);
-            count += draws[j] < kernel_values[j];  // NaN (self) is never below
-          }
           if (delay_expr || weight_expr) {
+            kept.resize(c);
+            std::size_t count = 0;
+            for (std::size_t j = 0; j < c; ++j) {
+              kept[count] = static_cast<uint32_t>(j);
+              count += draws[j] < kernel_values[j];  // NaN (self) is never below
+            }
             for (std::size_t a = 0; a < count; ++a) emit(cand[kept[a]], geometry);
           } else {
+            // Every candidate's node written at the next free place, which advances only
+            // for the kept ones: one pass, no branch per candidate.
             const std::size_t base = out.partner.size();
+            out.partner.resize(base + c);
+            uint32_t* dst = out.partner.data() + base;
+            const uint32_t* gids = pool.gids();
+            std::size_t count = 0;
+            for (std::size_t j = 0; j < c; ++j) {
+              dst[count] = gids[cand[j]];
+              count += draws[j] < kernel_values[j];  // NaN (self) is never below
+            }
             out.partner.resize(base + count);
-            for (std::size_t a = 0; a < count; ++a) out.partner[base + a] = pool.gid_of(cand[kept[a]]);
           }
           continue;
         }
@@ -365,27 +384,20 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
     for (std::size_t e : made[b].end) staged.offsets[++o] = total + e;
     total += made[b].partner.size();
   }
-  std::vector<std::size_t> start(threads + 1, 0);  // where each thread's part begins
-  for (int b = 0; b < threads; ++b) start[b + 1] = start[b] + made[b].partner.size();
   std::vector<double> weights, delays;
   // The first thread's buffers become the call's (its room, reserved for the whole call
   // from its sample, usually holds the others' connections too); the others' parts are
-  // copied in by their own threads.
+  // appended.
   staged.partners = std::move(made[0].partner);
   weights = std::move(made[0].weight);
   delays = std::move(made[0].delay);
-  if (threads > 1) {
-    staged.partners.resize(total);
-    if (weight_each) weights.resize(total);
-    if (delay_each) delays.resize(total);
-#pragma omp parallel for num_threads(threads - 1) schedule(static, 1)
-    for (int b = 1; b < threads; ++b) {
-      Made& m = made[b];
-      std::copy(m.partner.begin(), m.partner.end(), staged.partners.begin() + start[b]);
-      std::copy(m.weight.begin(), m.weight.end(), weights.begin() + (weight_each ? start[b] : 0));
-      std::copy(m.delay.begin(), m.delay.end(), delays.begin() + (delay_each ? start[b] : 0));
-      m = Made();  // free as we go: peak memory
-    }
+  // Appended, not resized and copied: a resize would first write zeros over the room.
+  for (int b = 1; b < threads; ++b) {
+    Made& m = made[b];
+    staged.partners.insert(staged.partners.end(), m.partner.begin(), m.partner.end());
+    weights.insert(weights.end(), m.weight.begin(), m.weight.end());
+    delays.insert(delays.end(), m.delay.begin(), m.delay.end());
+    m = Made();  // free as we go: peak memory
   }
   if (weight_each) syn.weight = ParamSource::of(std::move(weights));
   if (delay_each) syn.delay = ParamSource::of(std::move(delays));
