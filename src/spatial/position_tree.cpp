@@ -14,21 +14,27 @@ namespace nestkit::spatial {
 PositionTree::PositionTree(const Layer& layer, uint32_t first, const NodeCollection& nodes, const Point& ll,
                            const Point& extent, bool periodic)
     : dim_(layer.dim()), periodic_(periodic) {
-  cells_.push_back(Cell{ll, extent, 0, {}, -1});
+  cells_.push_back(Cell{ll, extent, 0, -1});
   pos_.reserve(nodes.size());
   gid_.reserve(nodes.size());
   for (std::size_t k = 0; k < nodes.size(); ++k) {
     Point p = layer.position(nodes[k] - first);
     if (periodic_)
       for (int i = 0; i < dim_; ++i) {
-        p[i] = ll[i] + std::fmod(p[i] - ll[i], extent[i]);
+        // fmod of an offset already within [0, extent) is the offset itself (most are).
+        const double d = p[i] - ll[i];
+        p[i] = ll[i] + (d >= 0 && d < extent[i] ? d : std::fmod(d, extent[i]));
         if (p[i] < ll[i]) p[i] += extent[i];
       }
     pos_.push_back(p);
     for (int i = 0; i < dim_; ++i) scale_[i] = std::max(scale_[i], std::abs(p[i]));
     gid_.push_back(nodes[k]);
-    insert(0, static_cast<uint32_t>(k));
   }
+  leaf_k_.resize(nodes.size());
+  for (std::size_t k = 0; k < leaf_k_.size(); ++k) leaf_k_[k] = static_cast<uint32_t>(k);
+  std::vector<uint32_t> scratch(leaf_k_.size());
+  std::vector<uint8_t> sub(leaf_k_.size());
+  build(0, 0, leaf_k_.size(), scratch, sub);
   flatten();
 }
 
@@ -41,22 +47,37 @@ int PositionTree::subcell(const Cell& c, const Point& p) const {
   return r;
 }
 
-void PositionTree::insert(int c, uint32_t k) {
-  while (true) {
-    if (cells_[c].child0 < 0 && cells_[c].items.size() >= kCapacity && cells_[c].depth < kMaxDepth) split(c);
-    if (cells_[c].child0 < 0) {
-      cells_[c].items.push_back(k);
-      return;
-    }
-    c = cells_[c].child0 + subcell(cells_[c], pos_[k]);
+void PositionTree::build(int c, std::size_t first, std::size_t n, std::vector<uint32_t>& scratch,
+                         std::vector<uint8_t>& sub) {
+  if (n <= kCapacity || cells_[c].depth >= kMaxDepth) {
+    cells_[c].begin = static_cast<uint32_t>(first);
+    cells_[c].end = static_cast<uint32_t>(first + n);
+    return;
   }
+  split(c);
+  const Cell& cell = cells_[c];
+  std::size_t count[8] = {};
+  uint32_t* ks = leaf_k_.data() + first;
+  for (std::size_t m = 0; m < n; ++m) {
+    sub[m] = static_cast<uint8_t>(subcell(cell, pos_[ks[m]]));
+    ++count[sub[m]];
+  }
+  std::size_t start[9] = {0};
+  const int children = 1 << dim_;
+  for (int j = 0; j < children; ++j) start[j + 1] = start[j] + count[j];
+  std::size_t at[8];
+  std::copy(start, start + 8, at);
+  for (std::size_t m = 0; m < n; ++m) scratch[at[sub[m]]++] = ks[m];
+  std::copy(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(n), ks);
+  const int child0 = cell.child0;  // cells_ grows below: no reference held
+  for (int j = 0; j < children; ++j) build(child0 + j, first + start[j], count[j], scratch, sub);
 }
 
 void PositionTree::split(int c) {
   const int n = 1 << dim_;
   const int child0 = static_cast<int>(cells_.size());
   for (int j = 0; j < n; ++j) {
-    Cell ch{cells_[c].ll, {}, cells_[c].depth + 1, {}, -1};
+    Cell ch{cells_[c].ll, {}, cells_[c].depth + 1, -1};
     for (int i = 0; i < dim_; ++i) {
       if (j & (1 << i)) ch.ll[i] += cells_[c].ext[i] * 0.5;
       ch.ext[i] = cells_[c].ext[i] * 0.5;
@@ -64,27 +85,16 @@ void PositionTree::split(int c) {
     cells_.push_back(ch);
   }
   cells_[c].child0 = child0;
-  std::vector<uint32_t> items;
-  items.swap(cells_[c].items);
-  for (uint32_t k : items) insert(child0 + subcell(cells_[c], pos_[k]), k);
 }
 
-// Leaves' points into contiguous arrays. Items were appended in ascending k (the
-// constructor inserts in order and a split keeps the order), so each leaf's run ascends.
+// The leaves' coordinates, per axis, in leaf_k_'s order; grid cells recognised.
 void PositionTree::flatten() {
-  leaf_k_.reserve(pos_.size());
-  for (int i = 0; i < dim_; ++i) leaf_x_[i].reserve(pos_.size());
-  for (Cell& c : cells_) {
-    if (c.child0 >= 0) continue;
-    c.begin = static_cast<uint32_t>(leaf_k_.size());
-    for (uint32_t k : c.items) {
-      leaf_k_.push_back(k);
-      for (int i = 0; i < dim_; ++i) leaf_x_[i].push_back(pos_[k][i]);
-    }
-    c.end = static_cast<uint32_t>(leaf_k_.size());
-    c.rows = lattice_rows(c);
-    std::vector<uint32_t>().swap(c.items);
+  for (int i = 0; i < dim_; ++i) {
+    leaf_x_[i].resize(leaf_k_.size());
+    for (std::size_t m = 0; m < leaf_k_.size(); ++m) leaf_x_[i][m] = pos_[leaf_k_[m]][i];
   }
+  for (Cell& c : cells_)
+    if (c.child0 < 0) c.rows = lattice_rows(c);
 }
 
 uint32_t PositionTree::lattice_rows(const Cell& c) const {

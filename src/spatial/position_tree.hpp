@@ -46,7 +46,6 @@ class PositionTree {
   struct Cell {
     Point ll, ext;
     int depth;
-    std::vector<uint32_t> items;  // while building
     int child0;                   // index of the first of 2^dim children, -1 for a leaf
     uint32_t begin = 0, end = 0;  // the leaf's points in leaf_k_ / leaf_x_
     // A 2-D leaf whose points, in their order, are columns of `rows` points each, every
@@ -57,7 +56,12 @@ class PositionTree {
   // Whether the leaf's points form such columns (flatten).
   uint32_t lattice_rows(const Cell& c) const;
   int subcell(const Cell& c, const Point& p) const;
-  void insert(int c, uint32_t k);
+  // Splits cell c while it holds more than kCapacity points (below kMaxDepth): its
+  // points are ks[0, n) (ascending), partitioned stably among the children in place
+  // (scratch: room for n), so every leaf ends as a contiguous ascending run of leaf_k_.
+  // A cell splits exactly when more than kCapacity points fall in it, as when NEST
+  // inserts them one by one, so the tree is NEST's.
+  void build(int c, std::size_t first, std::size_t n, std::vector<uint32_t>& scratch, std::vector<uint8_t>& sub);
   void split(int c);
   void flatten();
   struct Query {
@@ -76,7 +80,7 @@ class PositionTree {
   std::vector<Cell> cells_;
   std::vector<Point> pos_;
   std::vector<uint32_t> gid_;
-  std::vector<uint32_t> leaf_k_;   // the points' k, leaf after leaf
+  std::vector<uint32_t> leaf_k_;   // the points' k, leaf after leaf (depth first)
   std::vector<double> leaf_x_[3];  // their coordinates, per axis, in the same order
   double scale_[3] = {0, 0, 0};    // the largest |coordinate| per axis (rounding margins)
 };
