@@ -31,6 +31,9 @@ struct Philox4x32 {
 // w of the block whose counter word 0 is ctr[0] + j (modulo 2^32), for j < n. Vectorised
 // (src/core/philox_bulk.cpp); long streams refill through it.
 void philox_blocks(std::array<uint32_t, 4> ctr, std::array<uint32_t, 2> key, std::size_t n, uint32_t* out);
+// The same blocks as uniforms: out[2 j] and out[2 j + 1] are RandomStream::uniform() of
+// words 0, 1 and words 2, 3 of block j (vectorised, no words stored in between).
+void philox_uniform_pairs(std::array<uint32_t, 4> ctr, std::array<uint32_t, 2> key, std::size_t n, double* out);
 
 // What a stream is used for; part of the key so purposes never share numbers.
 enum class Purpose : uint32_t {
@@ -83,6 +86,13 @@ class RandomStream {
   void uniform_fill(double* out, std::size_t n) {
     std::size_t i = 0;
     while (i < n) {
+      if (used_ == avail_ && n - i >= 2) {  // nothing buffered: whole blocks straight to uniforms
+        const std::size_t blocks = (n - i) / 2;
+        philox_uniform_pairs(ctr_, key_, blocks, out + i);
+        ctr_[0] += static_cast<uint32_t>(blocks);
+        i += 2 * blocks;
+        continue;
+      }
       if (avail_ - used_ < 2) {  // a draw across a refill
         out[i++] = uniform();
         continue;

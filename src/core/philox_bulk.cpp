@@ -102,6 +102,19 @@ void first_scalar(const std::array<uint32_t, 2>& key, const uint32_t* ids, uint6
   }
 }
 
+// Two uniforms per block (words 0, 1 and words 2, 3), the values of uniform() on the
+// blocks' words in order: out[2 j] and out[2 j + 1] from block ctr[0] + j.
+void uniform_pairs_scalar(const std::array<uint32_t, 4>& ctr, const std::array<uint32_t, 2>& key, std::size_t first,
+                          std::size_t n, double* out) {
+  for (std::size_t j = first; j < n; ++j) {
+    std::array<uint32_t, 4> c = ctr;
+    c[0] += static_cast<uint32_t>(j);
+    const auto w = Philox4x32::generate(c, key);
+    out[2 * j] = uniform_of(w[0], w[1]);
+    out[2 * j + 1] = uniform_of(w[2], w[3]);
+  }
+}
+
 #if defined(__x86_64__)
 [[gnu::target("avx2")]] void first_avx2(const std::array<uint32_t, 2>& key, const uint32_t* ids, uint64_t b,
                                         std::size_t n, double* out) {
@@ -127,9 +140,50 @@ void first_scalar(const std::array<uint32_t, 2>& key, const uint32_t* ids, uint6
   first_scalar(key, ids, b, j, n, out);
 }
 
+// uniform() of four word pairs, 27 and 26 bits: below 2^31, so the signed conversion is exact.
+[[gnu::target("avx2")]] inline __m256d to_double(__m128i hi, __m128i lo) {
+  const __m256d scale_hi = _mm256_set1_pd(67108864.0), scale = _mm256_set1_pd(1.0 / 9007199254740992.0);
+  return _mm256_mul_pd(_mm256_add_pd(_mm256_mul_pd(_mm256_cvtepi32_pd(hi), scale_hi), _mm256_cvtepi32_pd(lo)), scale);
+}
+
+[[gnu::target("avx2")]] void uniform_pairs_avx2(const std::array<uint32_t, 4>& ctr, const std::array<uint32_t, 2>& key,
+                                                std::size_t n, double* out) {
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  std::size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    __m256i c0 = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(ctr[0] + static_cast<uint32_t>(j))), lane);
+    __m256i c1 = _mm256_set1_epi32(static_cast<int>(ctr[1]));
+    __m256i c2 = _mm256_set1_epi32(static_cast<int>(ctr[2]));
+    __m256i c3 = _mm256_set1_epi32(static_cast<int>(ctr[3]));
+    rounds(c0, c1, c2, c3, key);
+    const __m256i h0 = _mm256_srli_epi32(c0, 5), l0 = _mm256_srli_epi32(c1, 6);
+    const __m256i h1 = _mm256_srli_epi32(c2, 5), l1 = _mm256_srli_epi32(c3, 6);
+    for (int half = 0; half < 2; ++half) {  // blocks 4 half .. 4 half + 3
+      const __m256d a = half ? to_double(_mm256_extracti128_si256(h0, 1), _mm256_extracti128_si256(l0, 1))
+                             : to_double(_mm256_castsi256_si128(h0), _mm256_castsi256_si128(l0));
+      const __m256d b = half ? to_double(_mm256_extracti128_si256(h1, 1), _mm256_extracti128_si256(l1, 1))
+                             : to_double(_mm256_castsi256_si128(h1), _mm256_castsi256_si128(l1));
+      // a: first uniforms of four blocks, b: their second; stored interleaved.
+      const __m256d lo = _mm256_unpacklo_pd(a, b);  // a0 b0 | a2 b2
+      const __m256d hi = _mm256_unpackhi_pd(a, b);  // a1 b1 | a3 b3
+      double* o = out + 2 * j + 8 * half;
+      _mm256_storeu_pd(o, _mm256_permute2f128_pd(lo, hi, 0x20));      // a0 b0 a1 b1
+      _mm256_storeu_pd(o + 4, _mm256_permute2f128_pd(lo, hi, 0x31));  // a2 b2 a3 b3
+    }
+  }
+  uniform_pairs_scalar(ctr, key, j, n, out);
+}
+
 #endif
 
 }  // namespace
+
+void philox_uniform_pairs(std::array<uint32_t, 4> ctr, std::array<uint32_t, 2> key, std::size_t n, double* out) {
+#if defined(__x86_64__)
+  if (use_avx2()) return uniform_pairs_avx2(ctr, key, n, out);
+#endif
+  uniform_pairs_scalar(ctr, key, 0, n, out);
+}
 
 void first_uniforms(uint32_t seed, Purpose purpose, const uint32_t* ids, uint64_t b, std::size_t n, double* out) {
   const std::array<uint32_t, 2> key{seed, static_cast<uint32_t>(purpose)};

@@ -25,6 +25,32 @@ void expect_same_as_one_at_a_time(std::array<uint32_t, 4> ctr, std::array<uint32
   for (int w = 0; w < 4; ++w) EXPECT_EQ(out[4 * n + w], 0xDEADBEEFu) << "wrote past the end";
 }
 
+// philox_uniform_pairs: uniform() of words 0, 1 and of words 2, 3 of each block.
+void expect_uniform_pairs(std::array<uint32_t, 4> ctr, std::array<uint32_t, 2> key, std::size_t n) {
+  std::vector<double> out(2 * n + 2, -1.0);
+  philox_uniform_pairs(ctr, key, n, out.data());
+  for (std::size_t j = 0; j < n; ++j) {
+    std::array<uint32_t, 4> c = ctr;
+    c[0] += static_cast<uint32_t>(j);
+    const auto b = Philox4x32::generate(c, key);
+    for (int h = 0; h < 2; ++h) {
+      const uint64_t hi = b[2 * h] >> 5, lo = b[2 * h + 1] >> 6;
+      ASSERT_EQ(out[2 * j + h], (hi * 67108864.0 + lo) * (1.0 / 9007199254740992.0)) << "block " << j << " of " << n;
+    }
+  }
+  EXPECT_EQ(out[2 * n], -1.0) << "wrote past the end";
+}
+
+TEST(PhiloxBulk, UniformPairsAreTheBlocksWords) {
+  for (std::size_t n = 0; n <= 40; ++n) expect_uniform_pairs({5, 6, 7, 8}, {11, 12}, n);
+  expect_uniform_pairs({0xFFFFFFFAu, 1, 2, 3}, {0, 0}, 29);  // the counter wraps as a 32-bit word
+  std::mt19937 gen(7);
+  for (int trial = 0; trial < 100; ++trial)
+    expect_uniform_pairs({static_cast<uint32_t>(gen()), static_cast<uint32_t>(gen()), static_cast<uint32_t>(gen()),
+                          static_cast<uint32_t>(gen())},
+                         {static_cast<uint32_t>(gen()), static_cast<uint32_t>(gen())}, 1 + gen() % 300);
+}
+
 TEST(PhiloxBulk, EveryRunLengthAroundTheVectorWidth) {
   for (std::size_t n = 0; n <= 40; ++n) expect_same_as_one_at_a_time({5, 6, 7, 8}, {11, 12}, n);
 }
