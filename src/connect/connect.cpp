@@ -250,12 +250,20 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
     const Population* src_pop = nullptr;
     const Population* tgt_pop = nullptr;
     std::vector<bool> seen(next_gid_, false);
+    // Whether every source of the call lies in one population (one scan of all of them,
+    // on every thread, instead of one per target's row below).
+    bool one_source_population = false;
+    if (call.target_major && receptors.empty() && n > 0) {
+      const auto [lo, hi] = min_max(call.partners.data(), n, threads_);
+      one_source_population = pop_of(lo).contains(hi);
+    }
     for (std::size_t o = 0; o < call.owners.size(); ++o) {
       for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) {
         // A target's row whose other sources all lie in the population just checked
         // adds nothing to check (one scan, not a test per synapse: rows are long).
         if (k == call.offsets[o] + 1 && call.target_major && receptors.empty() &&
             src_pop->contains(call.partners[k - 1])) {
+          if (one_source_population) break;
           const auto [lo, hi] = min_max(call.partners.data() + k, call.offsets[o + 1] - k);
           if (src_pop->contains(lo) && src_pop->contains(hi)) break;
         }
@@ -489,10 +497,10 @@ std::vector<StagedCall> split_by_receptor(StagedCall&& call) {
 
 // The smallest and largest source of a call: a node range outside them needs no
 // look at the call's synapses.
-std::pair<uint32_t, uint32_t> source_bounds(const StagedCall& call) {
+std::pair<uint32_t, uint32_t> source_bounds(const StagedCall& call, int threads) {
   if (call.partners.empty()) return {1, 0};
   const std::vector<uint32_t>& sources = call.target_major ? call.partners : call.owners;
-  return min_max(sources.data(), sources.size());
+  return min_max(sources.data(), sources.size(), threads);
 }
 
 // Gid ranges [first, end) of the populations that pass `keep`, clipped to those that
@@ -569,7 +577,7 @@ std::vector<std::pair<uint64_t, uint32_t>> Simulator::number_loggers(const Stage
 
 void Simulator::commit(StagedCall&& whole) {
   // As NEST: a stimulation device sends through one synapse model.
-  const std::pair<uint32_t, uint32_t> sources = source_bounds(whole);
+  const std::pair<uint32_t, uint32_t> sources = source_bounds(whole, threads_);
   const std::vector<uint32_t> devices = devices_new_to(whole, sources);
   const std::vector<std::pair<uint64_t, uint32_t>> loggers = number_loggers(whole, sources);
   const uint8_t model_of_call = whole.synapse_model;

@@ -10,5 +10,7 @@ namespace nestkit {
 
 // {min, max} of ids[0..n), n >= 1.
 std::pair<uint32_t, uint32_t> min_max(const uint32_t* ids, std::size_t n);
+// The same, split among up to `threads` threads where the array is long.
+std::pair<uint32_t, uint32_t> min_max(const uint32_t* ids, std::size_t n, int threads);
 
 }  // namespace nestkit
