@@ -25,3 +25,23 @@ TEST(MinMax, AgreesWithTheStandardAlgorithmForEveryLength) {
       ASSERT_EQ(got.second, *hi) << "n " << n << " trial " << trial;
     }
 }
+
+TEST(MinMax, SplitAmongThreadsAgreesWithOneScan) {
+  // Long arrays split among threads: the extremes in any part, including the last
+  // part's tail and the boundary between parts.
+  std::mt19937 g(5);
+  const std::size_t n = (std::size_t{1} << 21) + 37;
+  std::vector<uint32_t> ids(n);
+  for (auto& v : ids) v = 5000 + g() % 1000000;
+  for (std::size_t where : {std::size_t{0}, n / 2 - 1, n / 2, n - 1}) {
+    std::vector<uint32_t> v = ids;
+    v[where] = 3;
+    v[(where + n / 3) % n] = 0xfffffff0u;
+    for (int threads : {1, 2, 3, 8}) {
+      const auto got = nestkit::min_max(v.data(), n, threads);
+      EXPECT_EQ(got.first, 3u) << "threads " << threads << " at " << where;
+      EXPECT_EQ(got.second, 0xfffffff0u) << "threads " << threads << " at " << where;
+    }
+  }
+  EXPECT_EQ(nestkit::min_max(ids.data(), 5, 8), nestkit::min_max(ids.data(), 5));  // short: one scan
+}
