@@ -204,10 +204,66 @@ NESTKIT_TARGET_AVX2 void ParamProgram::eval_chunk_avx2(const Pairs& pairs, std::
   eval_chunk(pairs, m0, len, scratch);
 }
 
+bool ParamProgram::distance_kernel() const {
+  return nodes_.size() == 2 && (nodes_[0].op == Op::kGauss || nodes_[0].op == Op::kExpo) && nodes_[0].args[0] == 1 &&
+         nodes_[1].op == Op::kDistance;
+}
+
+// eval_chunk's operations for a Gaussian or exponential of the distance, in fewer passes:
+// each axis's displacement (wrapped as displacement() does) squared into the sum in one
+// loop, then the square root and the kernel's argument in one, then exp in place.
+[[gnu::always_inline]] inline void ParamProgram::distance_kernel_chunk(const Pairs& pairs, std::size_t m0,
+                                                                       std::size_t len, double* out) const {
+  const spatial::Layer& layer = *pairs.layer;
+  const Node& kn = nodes_[0];
+  double sum[kChunk];
+  for (int a = 0; a < layer.dim(); ++a) {
+    const double own = pairs.owner[a];
+    const double* other = pairs.other[a] + m0;
+    const bool src = pairs.owner_is_source;
+    const double ext = layer.extent()[a], inv = 1 / ext;
+    bool wrap = false;
+    if (layer.periodic()) {  // as displacement(): the rounding only where some |d / ext| >= 1/2
+      double d[kChunk];
+      for (std::size_t m = 0; m < len; ++m) d[m] = src ? other[m] - own : own - other[m];
+      wrap = any_half_or_more(d, len, inv);
+    }
+    for (std::size_t m = 0; m < len; ++m) {
+      double d = src ? other[m] - own : own - other[m];
+      if (wrap) d -= ext * round_exact(d * inv);
+      sum[m] = (a == 0 ? 0.0 : sum[m]) + d * d;
+    }
+  }
+  if (kn.op == Op::kGauss) {
+    for (std::size_t m = 0; m < len; ++m) {
+      const double dx = std::sqrt(sum[m]) - kn.a;
+      out[m] = -dx * dx * kn.c;
+    }
+  } else {
+    for (std::size_t m = 0; m < len; ++m) out[m] = -std::sqrt(sum[m]) * kn.c;
+  }
+  integrators::exp_array(out, out, len);
+}
+
+NESTKIT_TARGET_AVX2 void ParamProgram::distance_kernel_chunk_avx2(const Pairs& pairs, std::size_t m0, std::size_t len,
+                                                                  double* out) const {
+  distance_kernel_chunk(pairs, m0, len, out);
+}
+
 void ParamProgram::eval_pairs(const Pairs& pairs, double* out) const {
+  const bool avx2 = use_avx2();
+  if (distance_kernel()) {
+    for (std::size_t m0 = 0; m0 < pairs.n; m0 += kChunk) {
+      const std::size_t len = std::min(kChunk, pairs.n - m0);
+      if (avx2)
+        distance_kernel_chunk_avx2(pairs, m0, len, out + m0);
+      else
+        distance_kernel_chunk(pairs, m0, len, out + m0);
+    }
+    return;
+  }
   thread_local std::vector<double> scratch;
   scratch.resize(nodes_.size() * kChunk);
-  const bool avx2 = use_avx2();
   for (std::size_t m0 = 0; m0 < pairs.n; m0 += kChunk) {
     const std::size_t len = std::min(kChunk, pairs.n - m0);
     if (avx2)

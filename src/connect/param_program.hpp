@@ -126,6 +126,11 @@ class ParamProgram {
   // one body, compiled for the baseline and for AVX2 (param_pairs.cpp).
   void eval_chunk(const Pairs& pairs, std::size_t m0, std::size_t len, double* scratch) const;
   void eval_chunk_avx2(const Pairs& pairs, std::size_t m0, std::size_t len, double* scratch) const;
+  // Whether the program is a Gaussian or exponential of the distance (the usual spatial
+  // kernels): eval_pairs then takes distance_kernel_chunk, the same operations fused.
+  bool distance_kernel() const;
+  void distance_kernel_chunk(const Pairs& pairs, std::size_t m0, std::size_t len, double* out) const;
+  void distance_kernel_chunk_avx2(const Pairs& pairs, std::size_t m0, std::size_t len, double* out) const;
   std::vector<Node> nodes_;
 };
 

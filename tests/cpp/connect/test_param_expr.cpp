@@ -213,8 +213,9 @@ TEST(ParamProgram, SpatialExpressionsDrawWhatTheTreeDraws) {
 }
 
 TEST(ParamProgram, PairBatchesGiveEachPairsValue) {
-  // eval_pairs (op by op over a batch, AVX2 or baseline loops, the vector exp) must give
-  // eval()'s value for every pair, bit for bit: random pair-function trees, the owner as
+  // eval_pairs (op by op over a batch, or fused for distance kernels; AVX2 or baseline
+  // loops, the vector exp) must give eval()'s value for every pair, bit for bit: random
+  // pair-function trees and Gaussian/exponential distance kernels, the owner as
   // source and as target, periodic and open layers, batches across the chunk size, and
   // periodic displacements of exactly half an extent (the ties of the wrap's rounding).
   using spatial::Layer;
@@ -227,7 +228,11 @@ TEST(ParamProgram, PairBatchesGiveEachPairsValue) {
   long values = 0;
   for (int t = 0; t < 600; ++t) {
     const Layer& layer = *layers[t % 3];
-    const Distribution d = gen.tree(1 + t % 4, layer.dim());
+    // Every fourth tree a Gaussian or exponential of the distance (the fused path).
+    const Distribution dist{"distance", 0.0, 1.0, {}};
+    const Distribution d = t % 4 != 3   ? gen.tree(1 + t % 4, layer.dim())
+                           : t % 8 == 3 ? op("spatial_gaussian", {dist}, gen.u(), 0.2 + gen.u())
+                                        : op("spatial_exponential", {dist}, 0.3 + gen.u());
     const ParamProgram program(d);
     ASSERT_TRUE(program.pair_function()) << "tree " << t;
     const std::size_t n = 1 + static_cast<std::size_t>(gen.u() * 600);
