@@ -390,9 +390,13 @@ bool sort_by_bitmap(std::vector<uint32_t>& v, const std::vector<std::size_t>& ru
 
 }  // namespace
 
-void masked_candidates(const PositionTree& tree, const Mask& mask, const Point& anchor, std::vector<uint32_t>& out) {
-  thread_local std::vector<std::size_t> runs;
-  thread_local std::vector<uint32_t> buf;
+namespace {
+
+// The tree query at `anchor` and at its periodic images (ntree masked_iterator): the
+// anchor is moved so the mask's lower corner lies in the tree's region, plus one image
+// per wrapped dimension. Returns the number of anchors queried.
+int query_images(const PositionTree& tree, const Mask& mask, const Point& anchor, std::vector<uint32_t>& out,
+                 std::vector<std::size_t>& runs) {
   out.clear();
   runs.clear();
   const auto [blo, bhi] = mask.bbox();
@@ -418,10 +422,25 @@ void masked_candidates(const PositionTree& tree, const Mask& mask, const Point& 
     }
   }
   for (int j = 0; j < count; ++j) tree.query(mask, anchors[j], out, runs);
+  return count;
+}
+
+}  // namespace
+
+void masked_candidates(const PositionTree& tree, const Mask& mask, const Point& anchor, std::vector<uint32_t>& out) {
+  thread_local std::vector<std::size_t> runs;
+  thread_local std::vector<uint32_t> buf;
+  const int count = query_images(tree, mask, anchor, out, runs);
   if (runs.size() <= 1) return;
   // With one anchor every point is reached at most once, so the values are distinct.
   if (count == 1 && sort_by_bitmap(out, runs)) return;
   merge_runs(out, runs, buf);
+}
+
+void masked_candidates_in_tree_order(const PositionTree& tree, const Mask& mask, const Point& anchor,
+                                     std::vector<uint32_t>& out) {
+  thread_local std::vector<std::size_t> runs;
+  query_images(tree, mask, anchor, out, runs);
 }
 
 }  // namespace nestkit::spatial

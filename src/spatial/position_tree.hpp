@@ -90,5 +90,9 @@ class PositionTree {
 // corner lies in the tree's region, plus one image per wrapped dimension. Sorted
 // ascending (a point reached through two images appears twice).
 void masked_candidates(const PositionTree& tree, const Mask& mask, const Point& anchor, std::vector<uint32_t>& out);
+// The same points in the order the query finds them (image after image, each image's
+// leaves depth first, each leaf's points ascending), not sorted: Connect's candidates.
+void masked_candidates_in_tree_order(const PositionTree& tree, const Mask& mask, const Point& anchor,
+                                     std::vector<uint32_t>& out);
 
 }  // namespace nestkit::spatial

@@ -211,7 +211,7 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
         const Point owner_pos = owner_layer.position(owner - owner_first);
         RandomStream rng(sim.seed(), Purpose::kConnect, owner, (uint64_t{1} << 63) | call);
         if (mask) {
-          masked_candidates(*pool.tree, *mask, owner_pos, cand);
+          masked_candidates_in_tree_order(*pool.tree, *mask, owner_pos, cand);
         } else {
           cand.resize(pool.size());
           std::iota(cand.begin(), cand.end(), 0u);

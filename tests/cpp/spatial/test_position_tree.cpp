@@ -136,6 +136,11 @@ TEST(SpatialPositionTree, MaskedCandidatesAreThePointsInside) {
             if (mask->inside(d)) want.push_back(k);
           }
           ASSERT_EQ(got, want) << mask->description() << (layer == &grid ? " grid" : " free");
+          // Connect's unsorted candidates: the same points.
+          std::vector<uint32_t> unsorted;
+          masked_candidates_in_tree_order(tree, *mask, anchor, unsorted);
+          std::sort(unsorted.begin(), unsorted.end());
+          ASSERT_EQ(unsorted, want) << mask->description();
         }
     }
   }
