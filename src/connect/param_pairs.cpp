@@ -210,29 +210,30 @@ bool ParamProgram::distance_kernel() const {
 }
 
 // eval_chunk's operations for a Gaussian or exponential of the distance, in fewer passes:
-// each axis's displacement (wrapped as displacement() does) squared into the sum in one
-// loop, then the square root and the kernel's argument in one, then exp in place.
+// each axis's displacement (wrapped as displacement() does) squared into the sum, then
+// the square root and the kernel's argument in one loop, then exp in place.
 [[gnu::always_inline]] inline void ParamProgram::distance_kernel_chunk(const Pairs& pairs, std::size_t m0,
                                                                        std::size_t len, double* out) const {
   const spatial::Layer& layer = *pairs.layer;
   const Node& kn = nodes_[0];
-  double sum[kChunk];
+  double sum[kChunk], d[kChunk];
   for (int a = 0; a < layer.dim(); ++a) {
     const double own = pairs.owner[a];
     const double* other = pairs.other[a] + m0;
-    const bool src = pairs.owner_is_source;
-    const double ext = layer.extent()[a], inv = 1 / ext;
-    bool wrap = false;
+    // Loops without a condition inside, so that each vectorises.
+    if (pairs.owner_is_source)
+      for (std::size_t m = 0; m < len; ++m) d[m] = other[m] - own;
+    else
+      for (std::size_t m = 0; m < len; ++m) d[m] = own - other[m];
     if (layer.periodic()) {  // as displacement(): the rounding only where some |d / ext| >= 1/2
-      double d[kChunk];
-      for (std::size_t m = 0; m < len; ++m) d[m] = src ? other[m] - own : own - other[m];
-      wrap = any_half_or_more(d, len, inv);
+      const double ext = layer.extent()[a], inv = 1 / ext;
+      if (any_half_or_more(d, len, inv))
+        for (std::size_t m = 0; m < len; ++m) d[m] -= ext * round_exact(d[m] * inv);
     }
-    for (std::size_t m = 0; m < len; ++m) {
-      double d = src ? other[m] - own : own - other[m];
-      if (wrap) d -= ext * round_exact(d * inv);
-      sum[m] = (a == 0 ? 0.0 : sum[m]) + d * d;
-    }
+    if (a == 0)
+      for (std::size_t m = 0; m < len; ++m) sum[m] = 0.0 + d[m] * d[m];
+    else
+      for (std::size_t m = 0; m < len; ++m) sum[m] += d[m] * d[m];
   }
   if (kn.op == Op::kGauss) {
     for (std::size_t m = 0; m < len; ++m) {
