@@ -3,8 +3,8 @@
 // against radius_sq (the largest square whose sqrt is <= r), all without a branch.
 #include "spatial/plain_leaf.hpp"
 
+#include <algorithm>
 #include <array>
-#include <cmath>
 
 #include "core/cpu_features.hpp"
 
@@ -47,30 +47,6 @@ constexpr std::array<std::array<uint8_t, 16>, 16> make_pack_table() {
 }
 alignas(16) constexpr auto kPack = make_pack_table();
 
-// One point, the same operations as the lanes below (the leaf's last n % 4 points).
-template <int D, bool kBall>
-inline bool point_inside(const PlainShape& s, const Point& anchor, const double* const xs[3], std::size_t m) {
-  if constexpr (kBall) {
-    bool out = false;
-    double sum = 0, sq = 0;
-    for (int i = 0; i < D; ++i) {
-      const double e = (xs[i][m] - anchor[i]) - s.center[i];
-      const double ae = std::fabs(e);
-      out |= ae > s.radius;
-      sum = i == 0 ? ae : sum + ae;
-      sq = i == 0 ? e * e : sq + e * e;
-    }
-    return !out && (sum <= s.radius || sq <= s.radius_sq);
-  } else {
-    bool in = true;
-    for (int i = 0; i < D; ++i) {
-      const double d = xs[i][m] - anchor[i];
-      in &= (s.a[i] <= d) & (d <= s.b[i]);
-    }
-    return in;
-  }
-}
-
 template <int D, bool kBall>
 [[gnu::target("avx2,popcnt")]] std::size_t leaf_lanes(const PlainShape& s, const Point& anchor,
                                                       const double* const xs[3], const uint32_t* k, std::size_t n,
@@ -84,13 +60,19 @@ template <int D, bool kBall>
   }
   const __m256d r = _mm256_set1_pd(s.radius), r_sq = _mm256_set1_pd(s.radius_sq);
   const __m256d abs_mask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
-  std::size_t m = 0, count = 0;
-  for (; m + 4 <= n; m += 4) {
+  std::size_t count = 0;
+  for (std::size_t m = 0; m < n; m += 4) {
+    // The last 1-3 points through masked loads (lanes past n read nothing, their verdicts dropped).
+    const std::size_t left = n - m;
+    const __m256i lanes = _mm256_cmpgt_epi64(_mm256_set1_epi64x(static_cast<long long>(std::min<std::size_t>(left, 4))),
+                                             _mm256_setr_epi64x(0, 1, 2, 3));
+    __m256d x[D];
+    for (int i = 0; i < D; ++i) x[i] = left >= 4 ? _mm256_loadu_pd(xs[i] + m) : _mm256_maskload_pd(xs[i] + m, lanes);
     __m256d in;
     if constexpr (kBall) {
       __m256d out = _mm256_setzero_pd(), sum = _mm256_setzero_pd(), sq = _mm256_setzero_pd();
       for (int i = 0; i < D; ++i) {
-        const __m256d e = _mm256_sub_pd(_mm256_sub_pd(_mm256_loadu_pd(xs[i] + m), anc[i]), c[i]);
+        const __m256d e = _mm256_sub_pd(_mm256_sub_pd(x[i], anc[i]), c[i]);
         const __m256d ae = _mm256_and_pd(e, abs_mask);
         out = _mm256_or_pd(out, _mm256_cmp_pd(ae, r, _CMP_GT_OQ));
         sum = i == 0 ? ae : _mm256_add_pd(sum, ae);
@@ -100,19 +82,18 @@ template <int D, bool kBall>
     } else {
       in = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
       for (int i = 0; i < D; ++i) {
-        const __m256d d = _mm256_sub_pd(_mm256_loadu_pd(xs[i] + m), anc[i]);
+        const __m256d d = _mm256_sub_pd(x[i], anc[i]);
         in = _mm256_and_pd(in, _mm256_and_pd(_mm256_cmp_pd(lo[i], d, _CMP_LE_OQ), _mm256_cmp_pd(d, hi[i], _CMP_LE_OQ)));
       }
     }
-    const int verdict = _mm256_movemask_pd(in);
-    const __m128i ks = _mm_loadu_si128(reinterpret_cast<const __m128i*>(k + m));
+    const int verdict = _mm256_movemask_pd(_mm256_and_pd(in, _mm256_castsi256_pd(lanes)));
+    const __m128i k_lanes =
+        _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(lanes, _mm256_setr_epi32(0, 2, 4, 6, 0, 0, 0, 0)));
+    const __m128i ks = left >= 4 ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(k + m))
+                                 : _mm_maskload_epi32(reinterpret_cast<const int*>(k + m), k_lanes);
     const __m128i pick = _mm_load_si128(reinterpret_cast<const __m128i*>(kPack[verdict].data()));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + count), _mm_shuffle_epi8(ks, pick));
     count += static_cast<std::size_t>(__builtin_popcount(static_cast<unsigned>(verdict)));
-  }
-  for (; m < n; ++m) {
-    dst[count] = k[m];
-    count += point_inside<D, kBall>(s, anchor, xs, m) ? 1 : 0;
   }
   return count;
 }
