@@ -95,6 +95,9 @@ struct StagedCall {
   // Rank of the call (and port part) among all staged calls, the same on every process:
   // a distributed finalize matches the processes' parts of one call by it.
   uint64_t order = 0;
+  // The smallest and largest source where Connect's checks found them (a superset's
+  // bounds stay valid); {1, 0}: not known, commit scans the sources.
+  std::pair<uint32_t, uint32_t> source_bounds{1, 0};
   std::size_t size() const { return partners.size(); }
 };
 

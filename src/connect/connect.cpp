@@ -254,8 +254,8 @@ void Simulator::finish_call(StagedCall& call, const SynSpec& syn, uint32_t call_
     // on every thread, instead of one per target's row below).
     bool one_source_population = false;
     if (call.target_major && receptors.empty() && n > 0) {
-      const auto [lo, hi] = min_max(call.partners.data(), n, threads_);
-      one_source_population = pop_of(lo).contains(hi);
+      call.source_bounds = min_max(call.partners.data(), n, threads_);
+      one_source_population = pop_of(call.source_bounds.first).contains(call.source_bounds.second);
     }
     for (std::size_t o = 0; o < call.owners.size(); ++o) {
       for (uint64_t k = call.offsets[o]; k < call.offsets[o + 1]; ++k) {
@@ -499,6 +499,7 @@ std::vector<StagedCall> split_by_receptor(StagedCall&& call) {
 // look at the call's synapses.
 std::pair<uint32_t, uint32_t> source_bounds(const StagedCall& call, int threads) {
   if (call.partners.empty()) return {1, 0};
+  if (call.source_bounds.first <= call.source_bounds.second) return call.source_bounds;  // found by finish_call
   const std::vector<uint32_t>& sources = call.target_major ? call.partners : call.owners;
   return min_max(sources.data(), sources.size(), threads);
 }

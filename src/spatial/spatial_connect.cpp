@@ -152,6 +152,7 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
     if (ps->kind == ParamSource::kRandom) ps->dist.validate(ps == &syn.weight ? "weight" : "delay");
 
   const bool outdegree = rule == "fixed_outdegree";
+  const bool bernoulli = rule == "pairwise_bernoulli";  // (asked per owner below: no string compare there)
   // pairwise_poisson is target driven with the mask and kernel in the source layer,
   // like NEST's pairwise_bernoulli_on_source.
   const bool on_source = rule == "fixed_indegree" || poisson || (rule == "pairwise_bernoulli" && req.use_on_source);
@@ -261,7 +262,7 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
           if (delay_expr) out.delay.push_back(delay_expr->eval(ctx, rng));
           if (weight_expr) out.weight.push_back(weight_expr->eval(ctx, rng));
         };
-        if (rule == "pairwise_bernoulli" && draws_first) {
+        if (bernoulli && draws_first) {
           kernel_batch(geometry);
           const std::size_t c = cand.size();
           draws.resize(c);
@@ -300,7 +301,7 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
           }
           continue;
         }
-        if (rule == "pairwise_bernoulli") {
+        if (bernoulli) {
           if (batch_kernel) kernel_batch(geometry);
           for (std::size_t j = 0; j < cand.size(); ++j) {
             const uint32_t k = cand[j];
