@@ -44,6 +44,26 @@ typedef long long M4 __attribute__((vector_size(32)));
   return any;
 }
 
+// One axis of target - source for pairs [m0, m0 + len), as Layer::displacement_axis.
+[[gnu::always_inline]] inline void displacement(const ParamProgram::Pairs& pairs, std::size_t m0, std::size_t len,
+                                                int axis, double* d) {
+  const spatial::Layer& layer = *pairs.layer;
+  const double own = pairs.owner[axis];
+  const double* other = pairs.other[axis] + m0;
+  if (pairs.owner_is_source)
+    for (std::size_t m = 0; m < len; ++m) d[m] = other[m] - own;
+  else
+    for (std::size_t m = 0; m < len; ++m) d[m] = own - other[m];
+  if (layer.periodic()) {
+    const double ext = layer.extent()[axis], inv = 1 / ext;
+    // Where |d / ext| < 1/2 for the whole chunk (a mask smaller than half the layer,
+    // away from its edges) the rounding gives zero and d stays (at most the sign of a
+    // zero changes, which the distances square or take the absolute value of).
+    if (any_half_or_more(d, len, inv))
+      for (std::size_t m = 0; m < len; ++m) d[m] -= ext * round_exact(d[m] * inv);
+  }
+}
+
 }  // namespace
 
 bool ParamProgram::pair_function() const {
@@ -66,23 +86,6 @@ bool ParamProgram::pair_function() const {
                                                             double* scratch) const {
   const spatial::Layer& layer = *pairs.layer;
   const int dim = layer.dim();
-  // One axis of target - source for every pair, as Layer::displacement_axis.
-  auto displacement = [&](int axis, double* d) __attribute__((always_inline)) {
-    const double own = pairs.owner[axis];
-    const double* other = pairs.other[axis] + m0;
-    if (pairs.owner_is_source)
-      for (std::size_t m = 0; m < len; ++m) d[m] = other[m] - own;
-    else
-      for (std::size_t m = 0; m < len; ++m) d[m] = own - other[m];
-    if (layer.periodic()) {
-      const double ext = layer.extent()[axis], inv = 1 / ext;
-      // Where |d / ext| < 1/2 for the whole chunk (a mask smaller than half the layer,
-      // away from its edges) the rounding gives zero and d stays (at most the sign of a
-      // zero changes, which the distances square or take the absolute value of).
-      if (any_half_or_more(d, len, inv))
-        for (std::size_t m = 0; m < len; ++m) d[m] -= ext * round_exact(d[m] * inv);
-    }
-  };
   // Children have larger indices than their parents (add() appends them after).
   for (std::size_t i = nodes_.size(); i-- > 0;) {
     const Node& n = nodes_[i];
@@ -98,14 +101,14 @@ bool ParamProgram::pair_function() const {
         double d[kChunk];
         std::fill(v, v + len, 0.0);
         for (int a = 0; a < dim; ++a) {
-          displacement(a, d);
+          displacement(pairs, m0, len, a, d);
           for (std::size_t m = 0; m < len; ++m) v[m] += d[m] * d[m];
         }
         for (std::size_t m = 0; m < len; ++m) v[m] = std::sqrt(v[m]);
         break;
       }
       case Op::kDistanceAxis:
-        displacement(n.axis, v);
+        displacement(pairs, m0, len, n.axis, v);
         for (std::size_t m = 0; m < len; ++m) v[m] = std::abs(v[m]);
         break;
       case Op::kSourcePos:
@@ -218,18 +221,7 @@ bool ParamProgram::distance_kernel() const {
   const Node& kn = nodes_[0];
   double sum[kChunk], d[kChunk];
   for (int a = 0; a < layer.dim(); ++a) {
-    const double own = pairs.owner[a];
-    const double* other = pairs.other[a] + m0;
-    // Loops without a condition inside, so that each vectorises.
-    if (pairs.owner_is_source)
-      for (std::size_t m = 0; m < len; ++m) d[m] = other[m] - own;
-    else
-      for (std::size_t m = 0; m < len; ++m) d[m] = own - other[m];
-    if (layer.periodic()) {  // as displacement(): the rounding only where some |d / ext| >= 1/2
-      const double ext = layer.extent()[a], inv = 1 / ext;
-      if (any_half_or_more(d, len, inv))
-        for (std::size_t m = 0; m < len; ++m) d[m] -= ext * round_exact(d[m] * inv);
-    }
+    displacement(pairs, m0, len, a, d);  // loops without a condition inside: each vectorises
     if (a == 0)
       for (std::size_t m = 0; m < len; ++m) sum[m] = 0.0 + d[m] * d[m];
     else

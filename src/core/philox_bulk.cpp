@@ -13,12 +13,16 @@
 namespace nestkit {
 namespace {
 
+// The block whose counter word 0 is ctr[0] + j (modulo 2^32).
+Philox4x32::Block block_at(std::array<uint32_t, 4> ctr, const std::array<uint32_t, 2>& key, std::size_t j) {
+  ctr[0] += static_cast<uint32_t>(j);
+  return Philox4x32::generate(ctr, key);
+}
+
 void blocks_scalar(const std::array<uint32_t, 4>& ctr, const std::array<uint32_t, 2>& key, std::size_t first,
                    std::size_t n, uint32_t* out) {
   for (std::size_t j = first; j < n; ++j) {
-    std::array<uint32_t, 4> c = ctr;
-    c[0] += static_cast<uint32_t>(j);
-    const auto b = Philox4x32::generate(c, key);
+    const auto b = block_at(ctr, key, j);
     for (int w = 0; w < 4; ++w) out[4 * j + w] = b[w];
   }
 }
@@ -57,16 +61,23 @@ void blocks_scalar(const std::array<uint32_t, 4>& ctr, const std::array<uint32_t
   }
 }
 
+// Blocks ctr[0] + j .. ctr[0] + j + 7: word w of block j + l in lane l of cw.
+[[gnu::target("avx2")]] inline void eight_blocks(const std::array<uint32_t, 4>& ctr, const std::array<uint32_t, 2>& key,
+                                                 std::size_t j, __m256i& c0, __m256i& c1, __m256i& c2, __m256i& c3) {
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  c0 = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(ctr[0] + static_cast<uint32_t>(j))), lane);
+  c1 = _mm256_set1_epi32(static_cast<int>(ctr[1]));
+  c2 = _mm256_set1_epi32(static_cast<int>(ctr[2]));
+  c3 = _mm256_set1_epi32(static_cast<int>(ctr[3]));
+  rounds(c0, c1, c2, c3, key);
+}
+
 [[gnu::target("avx2")]] void blocks_avx2(const std::array<uint32_t, 4>& ctr, const std::array<uint32_t, 2>& key,
                                          std::size_t n, uint32_t* out) {
-  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   std::size_t j = 0;
   for (; j + 8 <= n; j += 8) {
-    __m256i c0 = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(ctr[0] + static_cast<uint32_t>(j))), lane);
-    __m256i c1 = _mm256_set1_epi32(static_cast<int>(ctr[1]));
-    __m256i c2 = _mm256_set1_epi32(static_cast<int>(ctr[2]));
-    __m256i c3 = _mm256_set1_epi32(static_cast<int>(ctr[3]));
-    rounds(c0, c1, c2, c3, key);
+    __m256i c0, c1, c2, c3;
+    eight_blocks(ctr, key, j, c0, c1, c2, c3);
     // Lanes hold words; the output interleaves them per block (a 4x8 transpose).
     const __m256i a01 = _mm256_unpacklo_epi32(c0, c1);  // b0w0 b0w1 b1w0 b1w1 | b4.. b5..
     const __m256i b01 = _mm256_unpackhi_epi32(c0, c1);  // b2w0 b2w1 b3w0 b3w1 | b6.. b7..
@@ -107,9 +118,7 @@ void first_scalar(const std::array<uint32_t, 2>& key, const uint32_t* ids, uint6
 void uniform_pairs_scalar(const std::array<uint32_t, 4>& ctr, const std::array<uint32_t, 2>& key, std::size_t first,
                           std::size_t n, double* out) {
   for (std::size_t j = first; j < n; ++j) {
-    std::array<uint32_t, 4> c = ctr;
-    c[0] += static_cast<uint32_t>(j);
-    const auto w = Philox4x32::generate(c, key);
+    const auto w = block_at(ctr, key, j);
     out[2 * j] = uniform_of(w[0], w[1]);
     out[2 * j + 1] = uniform_of(w[2], w[3]);
   }
@@ -148,14 +157,10 @@ void uniform_pairs_scalar(const std::array<uint32_t, 4>& ctr, const std::array<u
 
 [[gnu::target("avx2")]] void uniform_pairs_avx2(const std::array<uint32_t, 4>& ctr, const std::array<uint32_t, 2>& key,
                                                 std::size_t n, double* out) {
-  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   std::size_t j = 0;
   for (; j + 8 <= n; j += 8) {
-    __m256i c0 = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(ctr[0] + static_cast<uint32_t>(j))), lane);
-    __m256i c1 = _mm256_set1_epi32(static_cast<int>(ctr[1]));
-    __m256i c2 = _mm256_set1_epi32(static_cast<int>(ctr[2]));
-    __m256i c3 = _mm256_set1_epi32(static_cast<int>(ctr[3]));
-    rounds(c0, c1, c2, c3, key);
+    __m256i c0, c1, c2, c3;
+    eight_blocks(ctr, key, j, c0, c1, c2, c3);
     const __m256i h0 = _mm256_srli_epi32(c0, 5), l0 = _mm256_srli_epi32(c1, 6);
     const __m256i h1 = _mm256_srli_epi32(c2, 5), l1 = _mm256_srli_epi32(c3, 6);
     for (int half = 0; half < 2; ++half) {  // blocks 4 half .. 4 half + 3
