@@ -5,6 +5,7 @@
 // fixed_outdegree) draws from its own stream, keyed by (seed, call, owner), so
 // the connections do not depend on the thread count.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <exception>
 #include <limits>
@@ -12,6 +13,7 @@
 #include <numeric>
 #include <optional>
 #include <stdexcept>
+#include <utility>
 
 #include "connect/param_program.hpp"
 #include "connect/rules.hpp"
@@ -85,6 +87,20 @@ struct Made {
 };
 // Owners whose connections estimate a thread's total (Made::reserve_like_sample).
 constexpr std::size_t kSampleOwners = 64;
+
+// The owners [0, n) in pieces, taken by the threads in order as each becomes free: one
+// large piece per thread first (4/5 of the owners), then small ones, so that a thread
+// the machine slows does not hold the others up. The pieces' connections are joined in
+// order, so the call does not depend on which thread made which piece.
+std::vector<std::pair<std::size_t, std::size_t>> owner_pieces(std::size_t n, int threads) {
+  if (threads <= 1) return {{0, n}};
+  const std::size_t t = static_cast<std::size_t>(threads), first = n * 4 / 5;
+  std::vector<std::pair<std::size_t, std::size_t>> pieces;
+  for (std::size_t b = 0; b < t; ++b) pieces.emplace_back(first * b / t, first * (b + 1) / t);
+  const std::size_t small = std::max<std::size_t>(16, (n - first) / (8 * t));
+  for (std::size_t lo = first; lo < n; lo += small) pieces.emplace_back(lo, std::min(n, lo + small));
+  return pieces;
+}
 
 // Chooses k of `cand` by weights `w` (all equal when empty), NEST's lottery
 // with rejection of repeats (no multapses) and of the owner itself (no autapses).
@@ -184,7 +200,9 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
 
   const std::size_t n = owners.size();
   const int threads = std::max(1, std::min<int>(sim.num_virtual_processes(), static_cast<int>(n / 64) + 1));
-  std::vector<Made> made(threads);
+  const std::vector<std::pair<std::size_t, std::size_t>> pieces = owner_pieces(n, threads);
+  std::vector<Made> made(pieces.size());
+  std::atomic<std::size_t> next_piece{0};
   // Whether each candidate takes exactly one uniform (pairwise_bernoulli with a kernel
   // and syn_spec values that draw nothing): then the draws are made first and the
   // candidates kept without a branch per candidate, in the same order as one by one.
@@ -199,171 +217,174 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
       std::vector<uint32_t> cand;
       std::vector<double> w, kernel_values, other[3], draws, fresh;
       std::vector<uint32_t> kept;
-      Made& out = made[b];
-      const std::size_t lo = n * b / threads, hi = n * (b + 1) / threads;
-      out.end.reserve(hi - lo);
-      for (std::size_t o = lo; o < hi; ++o) {
-        if (o == lo + kSampleOwners) out.reserve_like_sample(kSampleOwners, b == 0 ? n : hi - lo);
-        struct EndOfOwner {  // records where this owner's partners end, however the body exits
-          Made& m;
-          ~EndOfOwner() { m.end.push_back(m.partner.size()); }
-        } end_of_owner{out};
-        const uint32_t owner = owners[o];
-        const Point owner_pos = owner_layer.position(owner - owner_first);
-        RandomStream rng(sim.seed(), Purpose::kConnect, owner, (uint64_t{1} << 63) | call);
-        if (mask) {
-          masked_candidates_in_tree_order(*pool.tree, *mask, owner_pos, cand);
-        } else {
-          cand.resize(pool.size());
-          std::iota(cand.begin(), cand.end(), 0u);
-        }
-        auto set_pair = [&](uint32_t k, const Layer& layer) {
-          ctx.source = outdegree ? owner_pos : pool.at(k);
-          ctx.target = outdegree ? pool.at(k) : owner_pos;
-          ctx.layer = &layer;
-        };
-        // The kernel for every candidate at once, where it is a function of the pair
-        // only (it then draws nothing, so the stream is consumed as per pair).
-        auto kernel_batch = [&](const Layer& layer) {
-          ParamProgram::Pairs pairs;
-          pairs.layer = &layer;
-          pairs.owner = owner_pos;
-          pairs.owner_is_source = outdegree;
-          pairs.n = cand.size();
-          const int dim = layer.dim();
-          for (int a = 0; a < dim; ++a) {
-            other[a].resize(cand.size());
-            pairs.other[a] = other[a].data();
-          }
-          const Point* at = pool.points();
-          const std::size_t c = cand.size();
-          if (dim == 2) {
-            for (std::size_t j = 0; j < c; ++j) {
-              const Point& p = at[cand[j]];
-              other[0][j] = p[0];
-              other[1][j] = p[1];
-            }
+      for (std::size_t piece; (piece = next_piece.fetch_add(1)) < pieces.size();) {
+        Made& out = made[piece];
+        const auto [lo, hi] = pieces[piece];
+        out.end.reserve(hi - lo);
+        for (std::size_t o = lo; o < hi; ++o) {
+          // The first piece's buffers become the call's: room for all owners.
+          if (o == lo + kSampleOwners) out.reserve_like_sample(kSampleOwners, piece == 0 ? n : hi - lo);
+          struct EndOfOwner {  // records where this owner's partners end, however the body exits
+            Made& m;
+            ~EndOfOwner() { m.end.push_back(m.partner.size()); }
+          } end_of_owner{out};
+          const uint32_t owner = owners[o];
+          const Point owner_pos = owner_layer.position(owner - owner_first);
+          RandomStream rng(sim.seed(), Purpose::kConnect, owner, (uint64_t{1} << 63) | call);
+          if (mask) {
+            masked_candidates_in_tree_order(*pool.tree, *mask, owner_pos, cand);
           } else {
-            for (std::size_t j = 0; j < c; ++j)
-              for (int a = 0; a < dim; ++a) other[a][j] = at[cand[j]][a];
+            cand.resize(pool.size());
+            std::iota(cand.begin(), cand.end(), 0u);
           }
-          kernel_values.resize(cand.size());
-          kernel->eval_pairs(pairs, kernel_values.data());
-        };
-        // The kernel of candidate j (in `layer`'s geometry): from the batch, or evaluated now.
-        auto kernel_at = [&](std::size_t j, const Layer& layer) {
-          if (batch_kernel) return kernel_values[j];
-          set_pair(cand[j], layer);
-          return kernel->eval(ctx, rng);
-        };
-        auto emit = [&](uint32_t k, const Layer& layer) {
-          set_pair(k, layer);
-          out.partner.push_back(pool.gid_of(k));
-          if (delay_expr) out.delay.push_back(delay_expr->eval(ctx, rng));
-          if (weight_expr) out.weight.push_back(weight_expr->eval(ctx, rng));
-        };
-        if (bernoulli && draws_first) {
-          kernel_batch(geometry);
-          const std::size_t c = cand.size();
-          draws.resize(c);
-          if (req.allow_autapses) {
-            rng.uniform_fill(draws.data(), c);
-          } else {  // the owner itself takes no draw (NaN: never below p); the others take the next
-            fresh.resize(c);
-            rng.uniform_fill(fresh.data(), c);
-            for (std::size_t j = 0, r = 0; j < c; ++j) {
-              const bool self = pool.gid_of(cand[j]) == owner;
-              draws[j] = self ? std::numeric_limits<double>::quiet_NaN() : fresh[r];
-              r += !self;
+          auto set_pair = [&](uint32_t k, const Layer& layer) {
+            ctx.source = outdegree ? owner_pos : pool.at(k);
+            ctx.target = outdegree ? pool.at(k) : owner_pos;
+            ctx.layer = &layer;
+          };
+          // The kernel for every candidate at once, where it is a function of the pair
+          // only (it then draws nothing, so the stream is consumed as per pair).
+          auto kernel_batch = [&](const Layer& layer) {
+            ParamProgram::Pairs pairs;
+            pairs.layer = &layer;
+            pairs.owner = owner_pos;
+            pairs.owner_is_source = outdegree;
+            pairs.n = cand.size();
+            const int dim = layer.dim();
+            for (int a = 0; a < dim; ++a) {
+              other[a].resize(cand.size());
+              pairs.other[a] = other[a].data();
             }
-          }
-          if (delay_expr || weight_expr) {
-            kept.resize(c);
-            std::size_t count = 0;
-            for (std::size_t j = 0; j < c; ++j) {
-              kept[count] = static_cast<uint32_t>(j);
-              count += draws[j] < kernel_values[j];  // NaN (self) is never below
+            const Point* at = pool.points();
+            const std::size_t c = cand.size();
+            if (dim == 2) {
+              for (std::size_t j = 0; j < c; ++j) {
+                const Point& p = at[cand[j]];
+                other[0][j] = p[0];
+                other[1][j] = p[1];
+              }
+            } else {
+              for (std::size_t j = 0; j < c; ++j)
+                for (int a = 0; a < dim; ++a) other[a][j] = at[cand[j]][a];
             }
-            for (std::size_t a = 0; a < count; ++a) emit(cand[kept[a]], geometry);
-          } else {
-            // Every candidate's node written at the next free place, which advances only
-            // for the kept ones: one pass, no branch per candidate.
-            const std::size_t base = out.partner.size();
-            out.partner.resize(base + c);
-            uint32_t* dst = out.partner.data() + base;
-            const uint32_t* gids = pool.gids();
-            std::size_t count = 0;
-            for (std::size_t j = 0; j < c; ++j) {
-              dst[count] = gids[cand[j]];
-              count += draws[j] < kernel_values[j];  // NaN (self) is never below
+            kernel_values.resize(cand.size());
+            kernel->eval_pairs(pairs, kernel_values.data());
+          };
+          // The kernel of candidate j (in `layer`'s geometry): from the batch, or evaluated now.
+          auto kernel_at = [&](std::size_t j, const Layer& layer) {
+            if (batch_kernel) return kernel_values[j];
+            set_pair(cand[j], layer);
+            return kernel->eval(ctx, rng);
+          };
+          auto emit = [&](uint32_t k, const Layer& layer) {
+            set_pair(k, layer);
+            out.partner.push_back(pool.gid_of(k));
+            if (delay_expr) out.delay.push_back(delay_expr->eval(ctx, rng));
+            if (weight_expr) out.weight.push_back(weight_expr->eval(ctx, rng));
+          };
+          if (bernoulli && draws_first) {
+            kernel_batch(geometry);
+            const std::size_t c = cand.size();
+            draws.resize(c);
+            if (req.allow_autapses) {
+              rng.uniform_fill(draws.data(), c);
+            } else {  // the owner itself takes no draw (NaN: never below p); the others take the next
+              fresh.resize(c);
+              rng.uniform_fill(fresh.data(), c);
+              for (std::size_t j = 0, r = 0; j < c; ++j) {
+                const bool self = pool.gid_of(cand[j]) == owner;
+                draws[j] = self ? std::numeric_limits<double>::quiet_NaN() : fresh[r];
+                r += !self;
+              }
             }
-            out.partner.resize(base + count);
-          }
-          continue;
-        }
-        if (bernoulli) {
-          if (batch_kernel) kernel_batch(geometry);
-          for (std::size_t j = 0; j < cand.size(); ++j) {
-            const uint32_t k = cand[j];
-            if (!req.allow_autapses && pool.gid_of(k) == owner) continue;
-            if (kernel) {
-              const double p = kernel_at(j, geometry);  // before the uniform: a kernel may draw too
-              if (!(rng.uniform() < p)) continue;
+            if (delay_expr || weight_expr) {
+              kept.resize(c);
+              std::size_t count = 0;
+              for (std::size_t j = 0; j < c; ++j) {
+                kept[count] = static_cast<uint32_t>(j);
+                count += draws[j] < kernel_values[j];  // NaN (self) is never below
+              }
+              for (std::size_t a = 0; a < count; ++a) emit(cand[kept[a]], geometry);
+            } else {
+              // Every candidate's node written at the next free place, which advances only
+              // for the kept ones: one pass, no branch per candidate.
+              const std::size_t base = out.partner.size();
+              out.partner.resize(base + c);
+              uint32_t* dst = out.partner.data() + base;
+              const uint32_t* gids = pool.gids();
+              std::size_t count = 0;
+              for (std::size_t j = 0; j < c; ++j) {
+                dst[count] = gids[cand[j]];
+                count += draws[j] < kernel_values[j];  // NaN (self) is never below
+              }
+              out.partner.resize(base + count);
             }
-            emit(k, geometry);
+            continue;
           }
-          continue;
-        }
-        if (poisson) {
-          if (batch_kernel) kernel_batch(geometry);
-          for (std::size_t j = 0; j < cand.size(); ++j) {
-            const uint32_t k = cand[j];
-            if (!req.allow_autapses && pool.gid_of(k) == owner) continue;
-            const double mu = kernel_at(j, geometry);
-            if (!(mu >= 0) || !std::isfinite(mu))
-              throw BadProperty("Connection parameter 0 \u2264 pairwise_avg_num_conns required (the kernel gave " +
-                                std::to_string(mu) + ")");
-            for (long c = rng.poisson(mu); c > 0; --c) emit(k, geometry);
+          if (bernoulli) {
+            if (batch_kernel) kernel_batch(geometry);
+            for (std::size_t j = 0; j < cand.size(); ++j) {
+              const uint32_t k = cand[j];
+              if (!req.allow_autapses && pool.gid_of(k) == owner) continue;
+              if (kernel) {
+                const double p = kernel_at(j, geometry);  // before the uniform: a kernel may draw too
+                if (!(rng.uniform() < p)) continue;
+              }
+              emit(k, geometry);
+            }
+            continue;
           }
-          continue;
-        }
-        // fixed_indegree / fixed_outdegree: `number` partners drawn by the kernel's weights.
-        const std::string what = outdegree ? "sources" : "targets";
-        const bool only_self = !req.allow_autapses && cand.size() == 1 && pool.gid_of(cand[0]) == owner;
-        if (cand.empty() || only_self || (!req.allow_multapses && cand.size() < static_cast<std::size_t>(req.number)))
-          throw KernelException(std::string(outdegree ? "Global source ID " : "Global target ID ") +
-                                std::to_string(owner) + ": Not enough " + (outdegree ? "targets" : "sources") +
-                                " found" + (mask ? " inside mask" : "") + " (" + std::to_string(cand.size()) + " for " +
-                                std::to_string(req.number) + ")");
-        w.clear();
-        if (kernel) {
-          std::size_t positive = 0;
-          // NEST evaluates the kernel in the source layer for both rules.
-          if (batch_kernel) kernel_batch(src);
-          for (std::size_t j = 0; j < cand.size(); ++j) {
-            const uint32_t k = cand[j];
-            const double v = kernel_at(j, src);
-            if (!(v >= 0) || !std::isfinite(v))
-              throw BadProperty("the connection probability kernel gave " + std::to_string(v) +
-                                "; it must be finite and >= 0");
-            w.push_back(v);
-            if (v > 0 && (req.allow_autapses || pool.gid_of(k) != owner)) ++positive;
+          if (poisson) {
+            if (batch_kernel) kernel_batch(geometry);
+            for (std::size_t j = 0; j < cand.size(); ++j) {
+              const uint32_t k = cand[j];
+              if (!req.allow_autapses && pool.gid_of(k) == owner) continue;
+              const double mu = kernel_at(j, geometry);
+              if (!(mu >= 0) || !std::isfinite(mu))
+                throw BadProperty("Connection parameter 0 \u2264 pairwise_avg_num_conns required (the kernel gave " +
+                                  std::to_string(mu) + ")");
+              for (long c = rng.poisson(mu); c > 0; --c) emit(k, geometry);
+            }
+            continue;
           }
-          if (positive == 0 && req.number > 0)
-            throw KernelException("Global " + std::string(outdegree ? "source" : "target") + " ID " +
-                                  std::to_string(owner) + ": the kernel is zero for every candidate");
-          if (!req.allow_multapses && positive < static_cast<std::size_t>(req.number))
-            throw KernelException("Global " + std::string(outdegree ? "source" : "target") + " ID " +
+          // fixed_indegree / fixed_outdegree: `number` partners drawn by the kernel's weights.
+          const std::string what = outdegree ? "sources" : "targets";
+          const bool only_self = !req.allow_autapses && cand.size() == 1 && pool.gid_of(cand[0]) == owner;
+          if (cand.empty() || only_self || (!req.allow_multapses && cand.size() < static_cast<std::size_t>(req.number)))
+            throw KernelException(std::string(outdegree ? "Global source ID " : "Global target ID ") +
                                   std::to_string(owner) + ": Not enough " + (outdegree ? "targets" : "sources") +
-                                  " with a positive probability (" + std::to_string(positive) + " for " +
-                                  std::to_string(req.number) + ")");
+                                  " found" + (mask ? " inside mask" : "") + " (" + std::to_string(cand.size()) +
+                                  " for " + std::to_string(req.number) + ")");
+          w.clear();
+          if (kernel) {
+            std::size_t positive = 0;
+            // NEST evaluates the kernel in the source layer for both rules.
+            if (batch_kernel) kernel_batch(src);
+            for (std::size_t j = 0; j < cand.size(); ++j) {
+              const uint32_t k = cand[j];
+              const double v = kernel_at(j, src);
+              if (!(v >= 0) || !std::isfinite(v))
+                throw BadProperty("the connection probability kernel gave " + std::to_string(v) +
+                                  "; it must be finite and >= 0");
+              w.push_back(v);
+              if (v > 0 && (req.allow_autapses || pool.gid_of(k) != owner)) ++positive;
+            }
+            if (positive == 0 && req.number > 0)
+              throw KernelException("Global " + std::string(outdegree ? "source" : "target") + " ID " +
+                                    std::to_string(owner) + ": the kernel is zero for every candidate");
+            if (!req.allow_multapses && positive < static_cast<std::size_t>(req.number))
+              throw KernelException("Global " + std::string(outdegree ? "source" : "target") + " ID " +
+                                    std::to_string(owner) + ": Not enough " + (outdegree ? "targets" : "sources") +
+                                    " with a positive probability (" + std::to_string(positive) + " for " +
+                                    std::to_string(req.number) + ")");
+          }
+          lottery(w, cand.size(), req.number, rng, req.allow_multapses, [&](std::size_t r) {
+            const uint32_t k = cand[r];
+            if (!req.allow_autapses && pool.gid_of(k) == owner) return false;
+            emit(k, outdegree ? tgt : src);
+            return true;
+          });
         }
-        lottery(w, cand.size(), req.number, rng, req.allow_multapses, [&](std::size_t r) {
-          const uint32_t k = cand[r];
-          if (!req.allow_autapses && pool.gid_of(k) == owner) return false;
-          emit(k, outdegree ? tgt : src);
-          return true;
-        });
       }
       current_context() = nullptr;
     } catch (...) {
@@ -381,19 +402,19 @@ void connect_layers(Simulator& sim, const Layer& src, uint32_t src_first, const 
   staged.owners = owners.ids();
   staged.offsets.assign(n + 1, 0);
   std::size_t total = 0;
-  for (int b = 0, o = 0; b < threads; ++b) {
+  for (std::size_t b = 0, o = 0; b < made.size(); ++b) {
     for (std::size_t e : made[b].end) staged.offsets[++o] = total + e;
     total += made[b].partner.size();
   }
   std::vector<double> weights, delays;
-  // The first thread's buffers become the call's (its room, reserved for the whole call
-  // from its sample, usually holds the others' connections too); the others' parts are
-  // appended.
+  // The first piece's buffers become the call's (its room, reserved for the whole call
+  // from its sample, usually holds the others' connections too); the other pieces are
+  // appended in order.
   staged.partners = std::move(made[0].partner);
   weights = std::move(made[0].weight);
   delays = std::move(made[0].delay);
   // Appended, not resized and copied: a resize would first write zeros over the room.
-  for (int b = 1; b < threads; ++b) {
+  for (std::size_t b = 1; b < made.size(); ++b) {
     Made& m = made[b];
     staged.partners.insert(staged.partners.end(), m.partner.begin(), m.partner.end());
     weights.insert(weights.end(), m.weight.begin(), m.weight.end());
