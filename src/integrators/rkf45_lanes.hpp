@@ -29,6 +29,7 @@
 #include <limits>
 
 #include "integrators/lanes.hpp"
+#include "integrators/pow_array.hpp"
 #include "integrators/rkf45.hpp"
 
 namespace nestkit::integrators {
@@ -96,6 +97,18 @@ template <std::size_t N, int W, class Driver>
     h0 = final_step ? dt : h0;
     fehlberg_step<N, V>(f, t0, h0, y, yerr, k1, dydt_out);
     const V rmax = error_ratio<N, V>(eps_abs, eps_rel, a_y, a_dydt, y, yerr, dydt_out, h0);
+    // The step control's powers for the lanes that need one, in one call (vector pow, the
+    // C library's bits); a lane that skips it (below) or keeps its step takes pow(1, 1).
+    double base[W], exponent[W], powed[W];
+    bool any_power = false;
+    for (int l = 0; l < W; ++l) {
+      const double e = live[l] && !(t0[l] == 0.0 && final_step[l] && rmax[l] < 0.5) ? control_exponent(rmax[l]) : 0.0;
+      base[l] = e == 0.0 ? 1.0 : rmax[l];
+      exponent[l] = e == 0.0 ? 1.0 : e;
+      powed[l] = 1.0;
+      any_power |= e != 0.0;
+    }
+    if (any_power) pow_array(base, exponent, powed, W);
 
     // Step control and the model's hooks, lane by lane.
     for (int l = 0; l < W; ++l) {
@@ -110,7 +123,7 @@ template <std::size_t N, int W, class Driver>
       // is skipped. Every state bit stays the scalar stepper's.
       if (t0[l] == 0.0 && final_step[l] && rmax[l] < 0.5) {
         h_next = 5.0 * h_old;
-      } else if (propose_step(rmax[l], h_old, h_next) == Adjust::kDecrease) {
+      } else if (propose_step_from(rmax[l], powed[l], h_old, h_next) == Adjust::kDecrease) {
         if (worth_retry(t, h_old, h_next)) {
           h0[l] = h_next;
           for (std::size_t k = 0; k < N; ++k) y[k][l] = y0[k][l];
