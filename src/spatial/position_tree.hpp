@@ -7,8 +7,9 @@
 // mirroring it makes the same connections to the last bit.
 //
 // Each leaf's points are kept contiguous, with their coordinates in one array per
-// axis, so a leaf that the mask cuts is tested in one batch (Mask::inside_batch)
-// and a leaf wholly inside is copied.
+// axis, so a leaf that the mask cuts is tested in one batch (Mask::inside_batch, or
+// for balls and upright boxes plain_leaf_avx2, only the nearby columns and rows of a
+// grid leaf) and a leaf wholly inside is copied.
 #include <cstdint>
 #include <vector>
 
