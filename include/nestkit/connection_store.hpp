@@ -9,7 +9,10 @@
 // Weight and delay are stored once per segment when the call gave one value for
 // all (the common case), else once per synapse. A static synapse therefore costs
 // 4 bytes (the 32-bit target id) plus, only where needed, 8 bytes of weight and
-// 2 bytes of delay; segment headers are amortised over the row.
+// 2 bytes of delay; segment headers are amortised over the row. Where every
+// segment's targets lie within 65,536 ids of its smallest one (a segment serves one
+// population block of one thread, so any network whose blocks are that small), the
+// targets are kept as 16-bit offsets from that smallest id instead: 2 bytes each.
 #include <cstdint>
 #include <memory>
 #include <new>
@@ -56,6 +59,7 @@ struct Segment {
   uint32_t source = 0;
   uint64_t rec = 0;     // the record(s): one shared, or one per synapse (kRecEach)
   uint32_t pop = 0;     // index of the population all targets belong to
+  uint32_t base = 0;    // smallest target: narrow targets are offsets from it
   double weight = 0.0;  // shared weight, unless kWeightEach
   uint16_t delay = 1;   // shared delay in steps, unless kDelayEach
   uint8_t receptor = 0;
@@ -64,6 +68,7 @@ struct Segment {
   uint8_t rec_size = 0;  // doubles per record
   uint8_t thread = 0;    // the thread that delivers to these targets
   static constexpr uint8_t kWeightEach = 1, kDelayEach = 2, kRecEach = 4;
+  static constexpr uint8_t kFillWeight = 8;  // inside finalize only: weights written at its end
   bool rec_each() const { return flags & kRecEach; }
   bool weight_each() const { return flags & kWeightEach; }
   bool delay_each() const { return flags & kDelayEach; }
@@ -125,7 +130,7 @@ class ConnectionStore {
   uint64_t next_order() { return ++orders_ * 256; }
   void clear() { *this = ConnectionStore{}; }
 
-  std::size_t size() const { return targets_.size() + staged_count_; }
+  std::size_t size() const { return stored() + staged_count_; }
   // Segments of `source` (finalized rows only): [first, last) into segments().
   std::pair<uint32_t, uint32_t> row(uint32_t source) const {
     if (source + 1 >= row_offsets_.size()) return {0, 0};
@@ -135,7 +140,14 @@ class ConnectionStore {
   // Length of `source`'s whole row over all processes (positions 0..n-1).
   uint64_t row_extent(uint32_t source) const { return source < extent_.size() ? extent_[source] : 0; }
   const std::vector<Segment>& segments() const { return segments_; }
-  const uint32_t* targets(const Segment& s) const { return targets_.data() + s.begin; }
+  // Segment s's targets as global ids: the stored ones, or those decoded into `buffer`
+  // when the store keeps 16-bit offsets (the pointer is valid until `buffer` changes).
+  const uint32_t* targets(const Segment& s, std::vector<uint32_t>& buffer) const;
+  // Writes segment s's targets as global ids to out[0, s.count).
+  void copy_targets(const Segment& s, uint32_t* out) const;
+  uint32_t target(const Segment& s, uint64_t syn) const { return narrow_mode_ ? s.base + narrow_[syn] : targets_[syn]; }
+  // True while targets are kept as 16-bit offsets (2 bytes per synapse instead of 4).
+  bool narrow() const { return narrow_mode_; }
   const double* weights(const Segment& s) const { return weights_.data() + s.each; }
   const uint16_t* delays(const Segment& s) const { return delays_.data() + s.each; }
   double* weights_mut(const Segment& s) { return weights_.data() + s.each; }
@@ -153,7 +165,7 @@ class ConnectionStore {
 
   // Synapse-level access by global index (for GetConnections and set).
   const Segment& segment_of(uint64_t syn) const;
-  uint32_t target(uint64_t syn) const { return targets_[syn]; }
+  uint32_t target(uint64_t syn) const { return target(segment_of(syn), syn); }
   double weight(uint64_t syn) const;
   uint16_t delay(uint64_t syn) const;
   // The same, for a synapse of segment `s` already looked up (s == segment_of(syn)).
@@ -173,9 +185,14 @@ class ConnectionStore {
 
  private:
   Segment& segment_of_mut(uint64_t syn);
+  std::size_t stored() const { return narrow_mode_ ? narrow_.size() : targets_.size(); }
   void make_each(Segment& s);  // per-synapse storage for a segment about to diverge
 
   void drop_remote(const std::vector<uint8_t>& keep);
+  // Keeps targets as 16-bit offsets from each segment's smallest when all fit; widen()
+  // returns to 32-bit ids (the mutating passes work on those).
+  void narrow_if_possible(int threads = 1);
+  void widen();
   // A new segment's part in a distributed finalize: its index, its staged call, its place
   // among this process's synapses of that call, source and population.
   struct NewPart {
@@ -191,7 +208,9 @@ class ConnectionStore {
   std::vector<uint32_t> row_offsets_;  // by source gid, into segments_
   std::vector<uint64_t> extent_;       // by source gid: whole-row length (see Segment::pos)
   std::vector<Segment> segments_;
-  StoreColumn<uint32_t> targets_;
+  StoreColumn<uint32_t> targets_;  // 32-bit target ids, unless narrow_mode_
+  StoreColumn<uint16_t> narrow_;   // narrow_mode_: targets as offsets from their segment's base
+  bool narrow_mode_ = false;
   StoreColumn<double> weights_;   // per-synapse weights of kWeightEach segments (and room for delays' twins)
   StoreColumn<uint16_t> delays_;  // per-synapse delays, parallel to weights_
   std::vector<double> records_;   // records of all segments

@@ -416,6 +416,7 @@ class Simulator {
     std::vector<uint8_t> out_sent;
     std::vector<uint32_t> mult;
     std::vector<WeightEvent> weight_events;
+    std::vector<uint32_t> targets;  // a segment's targets, decoded from a narrow store
   };
   std::vector<ThreadScratch> scratch_;
   // Every segment of a model with a trigger: its driver, whether it is triggered late (see

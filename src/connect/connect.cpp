@@ -884,8 +884,8 @@ SynapseCollection Simulator::get_connections(const NodeCollection* sources, cons
   // order (a NodeCollection's ids ascend), so sorting each row by target as it is found is
   // enough (without the segment lookups of one global sort, which took most of
   // GetConnections' time on stores of many small segments).
+  std::vector<std::pair<uint32_t, uint64_t>> row;  // (target, synapse) of one source's row
   auto scan_row = [&](uint32_t s) {
-    const std::size_t first = c.index.size();
     const auto [a, b] = store_.row(s);
     for (uint32_t j = a; j < b; ++j) {
       const Segment& sg = store_.segments()[j];
@@ -897,14 +897,16 @@ SynapseCollection Simulator::get_connections(const NodeCollection* sources, cons
       }
       for (uint32_t k = 0; k < sg.count; ++k) {
         const uint64_t i = sg.begin + k;
-        if (targets && !targets->contains(store_.target(i))) continue;
-        if (label && static_cast<long>(store_.record_of(i)[label->column]) != *synapse_label) continue;
-        c.index.push_back(i);
+        const uint32_t t = store_.target(sg, i);
+        if (targets && !targets->contains(t)) continue;
+        if (label && static_cast<long>(store_.record_of(sg, i)[label->column]) != *synapse_label) continue;
+        row.emplace_back(t, i);
       }
     }
-    if (c.index.size() == first) return;
-    std::stable_sort(c.index.begin() + first, c.index.end(),
-                     [&](uint64_t x, uint64_t y) { return store_.target(x) < store_.target(y); });
+    if (row.empty()) return;
+    std::stable_sort(row.begin(), row.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (const auto& ti : row) c.index.push_back(ti.second);
+    row.clear();
   };
   if (sources)
     for (uint32_t s : sources->ids()) scan_row(s);
@@ -975,7 +977,7 @@ ConnectionTable Simulator::connection_values(const SynapseCollection& c, const s
       if (k == "source")
         colv.emplace_back(static_cast<long>(sg.source));
       else if (k == "target")
-        colv.emplace_back(static_cast<long>(store_.target(i)));
+        colv.emplace_back(static_cast<long>(store_.target(sg, i)));
       else if (k == "weight")
         colv.emplace_back(proto.info->weight_common ? proto.weight : store_.weight(sg, i));
       else if (k == "delay")
@@ -988,7 +990,7 @@ ConnectionTable Simulator::connection_values(const SynapseCollection& c, const s
         // A multimeter's connection reports the node's number for it (NEST's data logger port).
         const auto logger = logger_port_.empty()
                                 ? logger_port_.end()
-                                : logger_port_.find((static_cast<uint64_t>(sg.source) << 32) | store_.target(i));
+                                : logger_port_.find((static_cast<uint64_t>(sg.source) << 32) | store_.target(sg, i));
         colv.emplace_back(static_cast<long>(logger != logger_port_.end() ? logger->second : sg.receptor));
       } else if (k == "synapse_id" && !proto.info->find(k))  // a model's own synapse_id takes precedence
         colv.emplace_back(static_cast<long>(sg.synapse_model));

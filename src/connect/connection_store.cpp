@@ -244,7 +244,7 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
       for (uint32_t j = row_offsets_[s]; j < row_offsets_[s + 1]; ++j, ++k) {
         const Segment& old = segments_[j];
         const Segment& nw = segs[new_offsets[s] + (j - row_offsets_[s])];
-        std::copy_n(targets_.begin() + old.begin, old.count, targets.begin() + nw.begin);
+        copy_targets(old, targets.data() + nw.begin);
         if (old.weight_each() || old.delay_each()) {
           std::copy_n(weights_.begin() + old.each, old.count, weights.begin() + nw.each);
           std::copy_n(delays_.begin() + old.each, old.count, delays.begin() + nw.each);
@@ -252,6 +252,9 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
       }
     }
   }
+  StoreColumn<uint32_t>().swap(targets_);  // copied above; freed before the new synapses arrive
+  StoreColumn<uint16_t>().swap(narrow_);
+  narrow_mode_ = false;
   // Calls are placed in the order of their first source, and each is released once
   // placed: the store's pages then become resident about as fast as staging memory is
   // freed (rows are laid out by source), which keeps the peak near one copy of the
@@ -343,13 +346,9 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
         }
       }
     }
-    const bool fill_weights = weights_filled_later(call, max_gid);
+    if (weights_filled_later(call, max_gid))
+      for (uint32_t idx : seg_of[c]) segs[idx].flags |= Segment::kFillWeight;
     staged_[c] = StagedCall{};  // release staging memory as soon as possible
-    if (fill_weights)
-      for (uint32_t idx : seg_of[c]) {
-        const Segment& sg = segs[idx];
-        std::fill_n(weights.begin() + sg.each, sg.count, sg.weight);
-      }
   }
   // Targets ascending within each segment (delivery binary-searches them).
   std::vector<uint32_t> perm;
@@ -369,7 +368,7 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
         std::copy_n(records.begin() + sg.rec + perm[j] * rs, rs, rr.begin() + j * rs);
       std::copy(rr.begin(), rr.end(), records.begin() + sg.rec);
     }
-    if (sg.weight_each()) {
+    if (sg.weight_each() && !(sg.flags & Segment::kFillWeight)) {
       std::vector<double> ww(sg.count);
       for (uint32_t j = 0; j < sg.count; ++j) ww[j] = weights[sg.each + perm[j]];
       std::copy(ww.begin(), ww.end(), weights.begin() + sg.each);
@@ -449,6 +448,71 @@ void ConnectionStore::finalize(uint32_t max_gid, const DeliveryBlocks& blocks, i
     for (std::size_t j = 0; j < segments_.size(); ++j) keep[j] = segments_[j].thread != DeliveryBlocks::kRemote;
     drop_remote(keep);
   }
+  narrow_if_possible(threads);
+  // Weights that all start equal (a plastic call's) are written last, once the wide
+  // targets are freed, so that their pages become resident only then.
+  for (Segment& sg : segments_) {
+    if (!(sg.flags & Segment::kFillWeight)) continue;
+    std::fill_n(weights_.begin() + sg.each, sg.count, sg.weight);
+    sg.flags &= ~Segment::kFillWeight;
+  }
+}
+
+void ConnectionStore::copy_targets(const Segment& s, uint32_t* out) const {
+  if (!narrow_mode_) {
+    std::copy_n(targets_.data() + s.begin, s.count, out);
+    return;
+  }
+  // Locals and restrict: `out` could otherwise alias the segment, which would reload its
+  // fields per element and keep the loop scalar (it runs once per delivered segment).
+  const uint32_t base = s.base, n = s.count;
+  const uint16_t* __restrict in = narrow_.data() + s.begin;
+  uint32_t* __restrict o = out;
+  for (uint32_t k = 0; k < n; ++k) o[k] = base + in[k];
+}
+
+const uint32_t* ConnectionStore::targets(const Segment& s, std::vector<uint32_t>& buffer) const {
+  if (!narrow_mode_) return targets_.data() + s.begin;
+  if (buffer.size() < s.count) buffer.resize(s.count);
+  copy_targets(s, buffer.data());
+  return buffer.data();
+}
+
+void ConnectionStore::narrow_if_possible(int threads) {
+  if (narrow_mode_ || targets_.empty()) return;
+  // Large stores are narrowed by all threads, a range of segments each.
+  const long n = static_cast<long>(segments_.size());
+  const int nt = targets_.size() >= (1u << 20) ? std::max(1, threads) : 1;
+  int fits = 1;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 64) reduction(&& : fits)
+  for (long j = 0; j < n; ++j) {
+    Segment& sg = segments_[j];
+    if (!sg.count) continue;
+    const auto [lo, hi] = min_max(targets_.data() + sg.begin, sg.count);
+    fits = fits && hi - lo <= std::numeric_limits<uint16_t>::max();
+    sg.base = lo;
+  }
+  if (!fits) return;
+  StoreColumn<uint16_t> narrow(targets_.size());
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 64)
+  for (long j = 0; j < n; ++j) {
+    const Segment& sg = segments_[j];
+    const uint32_t* in = targets_.data() + sg.begin;
+    uint16_t* out = narrow.data() + sg.begin;
+    for (uint32_t k = 0; k < sg.count; ++k) out[k] = static_cast<uint16_t>(in[k] - sg.base);
+  }
+  StoreColumn<uint32_t>().swap(targets_);
+  narrow_.swap(narrow);
+  narrow_mode_ = true;
+}
+
+void ConnectionStore::widen() {
+  if (!narrow_mode_) return;
+  StoreColumn<uint32_t> wide(narrow_.size());
+  for (const Segment& sg : segments_) copy_targets(sg, wide.data() + sg.begin);
+  StoreColumn<uint16_t>().swap(narrow_);
+  narrow_mode_ = false;
+  targets_.swap(wide);
 }
 
 uint64_t ConnectionStore::row_begin(uint32_t source) const {
@@ -507,6 +571,7 @@ void ConnectionStore::remove(std::vector<uint64_t> synapses) {
   std::sort(synapses.begin(), synapses.end());
   synapses.erase(std::unique(synapses.begin(), synapses.end()), synapses.end());
   if (synapses.empty() && communicator().size() == 1) return;
+  widen();
   std::vector<uint32_t> offsets(row_offsets_.size(), 0);
   std::vector<double> records;
   StoreColumn<uint32_t> targets;
@@ -593,6 +658,7 @@ void ConnectionStore::remove(std::vector<uint64_t> synapses) {
   delays_.swap(delays);
   records_.swap(records);
   ++generation_;
+  narrow_if_possible();
 }
 
 void ConnectionStore::drop_remote(const std::vector<uint8_t>& keep) {
@@ -649,9 +715,9 @@ void ConnectionStore::set_record_value(uint64_t syn, int col, double v) {
 
 std::size_t ConnectionStore::memory_bytes() const {
   return row_offsets_.capacity() * sizeof(uint32_t) + segments_.capacity() * sizeof(Segment) +
-         targets_.capacity() * sizeof(uint32_t) + weights_.capacity() * sizeof(double) +
-         delays_.capacity() * sizeof(uint16_t) + records_.capacity() * sizeof(double) +
-         extent_.capacity() * sizeof(uint64_t);
+         targets_.capacity() * sizeof(uint32_t) + narrow_.capacity() * sizeof(uint16_t) +
+         weights_.capacity() * sizeof(double) + delays_.capacity() * sizeof(uint16_t) +
+         records_.capacity() * sizeof(double) + extent_.capacity() * sizeof(uint64_t);
 }
 
 }  // namespace nestkit

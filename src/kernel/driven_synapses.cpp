@@ -82,7 +82,7 @@ void Simulator::run_triggers(uint32_t driver, bool late, long stamp, const std::
     ss.t_spike = grid_.steps_to_ms(stamp);
     ss.resolution = grid_.resolution();
     ss.count = sg.count;
-    ss.target = store_.targets(sg);
+    ss.target = store_.targets(sg, scratch_[tid].targets);
     ss.weight = sg.weight_each() ? store_.weights_mut(sg) : nullptr;
     ss.shared_weight = sg.weight;
     ss.delay = sg.delay_each() ? SynColumn<uint16_t>(store_.delays(sg)) : SynColumn<uint16_t>::shared(sg.delay);

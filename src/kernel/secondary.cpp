@@ -49,7 +49,7 @@ void Simulator::route_secondary(bool wfr_only, long origin, int tid) {
       // step_rate_generator's rate of step s reaches the target's step s + delay - min_delay,
       // modulo the input ring, where a rate neuron's reaches step s + delay).
       batch.origin = sp->info().kind == NodeKind::kStimulator ? origin - min_delay_ : origin;
-      batch.target = store_.targets(sg);
+      batch.target = store_.targets(sg, scratch_[tid].targets);
       batch.weight = sg.weight_each() ? SynColumn<double>(store_.weights(sg)) : SynColumn<double>::shared(sg.weight);
       batch.delay = sg.delay_each() ? SynColumn<uint16_t>(store_.delays(sg)) : SynColumn<uint16_t>::shared(sg.delay);
       batch.record = store_.record(sg);

@@ -134,7 +134,8 @@ void Simulator::wire_samplers() {
     const auto [sa, sb] = store_.row(gid);
     for (uint32_t j = sa; j < sb; ++j) {
       const Segment& sg = store_.segments()[j];
-      out.insert(out.end(), store_.targets(sg), store_.targets(sg) + sg.count);
+      out.resize(out.size() + sg.count);
+      store_.copy_targets(sg, out.data() + out.size() - sg.count);
     }
     return out;
   };
@@ -346,11 +347,16 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
     Population& tp = *pops_[sg.pop];
     const bool is_recorder = tp.info().kind == NodeKind::kRecorder;
     if (is_recorder != recorders) continue;
-    const uint32_t* t = store_.targets(sg);
     const SynapseProto& proto = synapse_protos_[sg.synapse_model];
     if (proto.info->secondary != Secondary::kNone) continue;  // carries secondary events only
     if (e.kind == Event::kSpike && EmittedSpike::is_marker(e.multiplicity, e.offset) && !proto.info->receives_markers)
       continue;
+    if (proto.info->serial && e.kind == Event::kSpike) continue;  // delivered by deliver_serial
+    if ((proto.info->send || proto.weight_recorder) && e.kind == Event::kSpike) {
+      deliver_plastic(sg, e.source, e.stamp, e.multiplicity, e.offset, tid);
+      continue;
+    }
+    const uint32_t* t = store_.targets(sg, scratch_[tid].targets);
     if (e.kind == Event::kCurrent) {
       CurrentBatch b;
       b.stamp = e.stamp;
@@ -377,11 +383,6 @@ void Simulator::route(const Event& e, int tid, int nt, bool recorders, std::vect
         continue;
       }
       tp.deliver_current(b);
-      continue;
-    }
-    if (proto.info->serial && e.kind == Event::kSpike) continue;  // delivered by deliver_serial
-    if ((proto.info->send || proto.weight_recorder) && e.kind == Event::kSpike) {
-      deliver_plastic(sg, e.source, e.stamp, e.multiplicity, e.offset, tid);
       continue;
     }
     SpikeBatch b;
@@ -431,7 +432,8 @@ void Simulator::route_targeted(const Event& e, int tid, bool recorders, uint32_t
   b.source = e.source;
   b.stamp = e.stamp;
   b.offset = e.offset;
-  b.target = store_.targets(sg) + k;
+  const uint32_t target = store_.target(sg, sg.begin + k);
+  b.target = &target;
   const double w = proto.info->weight_common ? proto.weight : sg.weight;
   b.weight = SynColumn<double>::shared(sg.weight_each() ? store_.weights(sg)[k] : w);
   b.delay = SynColumn<uint16_t>::shared(sg.delay_each() ? store_.delays(sg)[k] : sg.delay);
@@ -464,6 +466,7 @@ void Simulator::deliver_plastic(const Segment& sg, uint32_t source, long stamp, 
   if (flush && !proto.info->receives_markers) return;
   const uint32_t passes = flush ? 1 : unroll ? multiplicity : 1;
   const uint32_t mult = unroll ? 1 : multiplicity;
+  const uint32_t* targets = store_.targets(sg, sc.targets);
   for (uint32_t pass = 0; pass < passes; ++pass) {
     SynapseSpike ss;
     ss.source = source;
@@ -471,7 +474,7 @@ void Simulator::deliver_plastic(const Segment& sg, uint32_t source, long stamp, 
     ss.t_spike = grid_.steps_to_ms(stamp);
     ss.resolution = grid_.resolution();
     ss.count = sg.count;
-    ss.target = store_.targets(sg);
+    ss.target = targets;
     ss.weight = sg.weight_each() ? store_.weights_mut(sg) : nullptr;
     ss.shared_weight = proto.info->weight_common ? proto.weight : sg.weight;
     ss.delay = sg.delay_each() ? SynColumn<uint16_t>(store_.delays(sg)) : SynColumn<uint16_t>::shared(sg.delay);

@@ -371,7 +371,8 @@ void Simulator::sp_update_connectivity() {
       for (uint32_t j = a; j < b; ++j) {
         const Segment& sg = store_.segments()[j];
         if (sg.synapse_model != sid) continue;
-        for (uint32_t k = 0; k < sg.count; ++k) edges.push_back({s, store_.targets(sg)[k], sg.begin + k, false});
+        for (uint32_t k = 0; k < sg.count; ++k)
+          edges.push_back({s, store_.target(sg, sg.begin + k), sg.begin + k, false});
       }
     }
     auto remove_one = [&](uint32_t s, uint32_t tgt) {
