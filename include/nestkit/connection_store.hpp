@@ -140,6 +140,16 @@ class ConnectionStore {
   // Length of `source`'s whole row over all processes (positions 0..n-1).
   uint64_t row_extent(uint32_t source) const { return source < extent_.size() ? extent_[source] : 0; }
   const std::vector<Segment>& segments() const { return segments_; }
+  // Delivery walks the rows of a slice's spikes in a known order, each row at a random
+  // place in the store and mostly short: fetching the rows a few spikes ahead overlaps
+  // their misses with the present spike's work. First a row's segment headers, later
+  // (once those have arrived) the beginning of the columns the thread's segments read.
+  void prefetch_row_headers(uint32_t source) const {
+    if (source + 1 >= row_offsets_.size()) return;
+    const uint32_t a = row_offsets_[source], b = row_offsets_[source + 1];
+    for (uint32_t j = a; j < b; ++j) __builtin_prefetch(&segments_[j]);
+  }
+  void prefetch_row_columns(uint32_t source, uint8_t thread) const;
   // Segment s's targets as global ids: the stored ones, or those decoded into `buffer`
   // when the store keeps 16-bit offsets (the pointer is valid until `buffer` changes).
   const uint32_t* targets(const Segment& s, std::vector<uint32_t>& buffer) const;

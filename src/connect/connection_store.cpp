@@ -478,6 +478,26 @@ const uint32_t* ConnectionStore::targets(const Segment& s, std::vector<uint32_t>
   return buffer.data();
 }
 
+void ConnectionStore::prefetch_row_columns(uint32_t source, uint8_t thread) const {
+  // A long segment's stream is followed by the hardware prefetcher once it is under way:
+  // only its first lines are fetched here.
+  static constexpr std::size_t kLine = 64, kMaxBytes = 16 * kLine;
+  auto fetch = [](const void* p, std::size_t bytes) {
+    const char* c = static_cast<const char*>(p);
+    for (std::size_t off = 0; off < std::min(bytes, kMaxBytes); off += kLine) __builtin_prefetch(c + off);
+  };
+  const auto [a, b] = row(source);
+  for (uint32_t j = a; j < b; ++j) {
+    const Segment& sg = segments_[j];
+    if (sg.thread != thread) continue;
+    if (narrow_mode_)
+      fetch(narrow_.data() + sg.begin, sg.count * sizeof(uint16_t));
+    else
+      fetch(targets_.data() + sg.begin, sg.count * sizeof(uint32_t));
+    if (sg.weight_each()) fetch(weights_.data() + sg.each, sg.count * sizeof(double));
+  }
+}
+
 void ConnectionStore::narrow_if_possible(int threads) {
   if (narrow_mode_ || targets_.empty()) return;
   // Large stores are narrowed by all threads, a range of segments each.

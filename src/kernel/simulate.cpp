@@ -178,7 +178,15 @@ void Simulator::deliver_previous_slice(bool team) {
   deliver_serial(0, &to_deliver_);
   auto share = [&](int tid, int nt) {
     std::vector<uint32_t> scratch;
-    for (const EmittedSpike& sp : to_deliver_) {
+    // Rows a few spikes ahead are fetched while this one is delivered (see prefetch_row_headers).
+    constexpr std::size_t kColumnsAhead = 2, kHeadersAhead = 4;
+    const std::size_t n = to_deliver_.size();
+    for (std::size_t i = 0; i < std::min(n, kHeadersAhead); ++i) store_.prefetch_row_headers(to_deliver_[i].gid);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + kHeadersAhead < n) store_.prefetch_row_headers(to_deliver_[i + kHeadersAhead].gid);
+      if (i + kColumnsAhead < n)
+        store_.prefetch_row_columns(to_deliver_[i + kColumnsAhead].gid, static_cast<uint8_t>(tid));
+      const EmittedSpike& sp = to_deliver_[i];
       Event e;
       e.source = sp.gid;
       e.stamp = sp.stamp;
