@@ -31,8 +31,22 @@ class SpikeArchive {
   void set_time_constants(std::size_t i, double tau_minus, double tau_minus_triplet);
   // The node spiked at t_ms; min_delay_ms bounds the pruning horizon.
   void record(std::size_t i, double t_ms, double min_delay_ms);
-  // Entries with t in (t1, t2] (each shifted by eps), marked as read.
-  std::pair<const HistoryEntry*, const HistoryEntry*> history(std::size_t i, double t1, double t2);
+  // Entries with t in (t1, t2] (each shifted by eps), marked as read. Inline: the plastic
+  // synapses of a spike ask it once each, for thousands of nodes.
+  std::pair<const HistoryEntry*, const HistoryEntry*> history(std::size_t i, double t1, double t2) {
+    Node& nd = nodes_[i];
+    HistoryEntry* first = nd.hist.data() + nd.front;
+    HistoryEntry* last = nd.hist.data() + nd.hist.size();
+    const double t2_lim = t2 + kEps, t1_lim = t1 + kEps;
+    HistoryEntry* finish = last;
+    while (finish != first && (finish - 1)->t >= t2_lim) --finish;
+    HistoryEntry* start = finish;
+    while (start != first && (start - 1)->t >= t1_lim) {
+      --start;
+      ++start->access;
+    }
+    return {start, finish};
+  }
   // Trace values at t from the last spike strictly before t. The last answer is kept
   // per node: the spikes of one time step reach a node through many synapses that ask
   // for the same t (a node is read by one thread only: the one that delivers to it).

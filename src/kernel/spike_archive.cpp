@@ -48,21 +48,6 @@ void SpikeArchive::record(std::size_t i, double t_ms, double min_delay_ms) {
   nd.hist.push_back({t_ms, nd.Kminus, nd.Kminus_triplet, 0});
 }
 
-std::pair<const HistoryEntry*, const HistoryEntry*> SpikeArchive::history(std::size_t i, double t1, double t2) {
-  Node& nd = nodes_[i];
-  HistoryEntry* first = nd.hist.data() + nd.front;
-  HistoryEntry* last = nd.hist.data() + nd.hist.size();
-  const double t2_lim = t2 + kEps, t1_lim = t1 + kEps;
-  HistoryEntry* finish = last;
-  while (finish != first && (finish - 1)->t >= t2_lim) --finish;
-  HistoryEntry* start = finish;
-  while (start != first && (start - 1)->t >= t1_lim) {
-    --start;
-    ++start->access;
-  }
-  return {start, finish};
-}
-
 double SpikeArchive::K_value_uncached(const Node& nd, double t) {
   for (std::size_t k = nd.hist.size(); k-- > nd.front;)
     if (t - nd.hist[k].t > kEps) return nd.hist[k].Kminus * std::exp((nd.hist[k].t - t) * nd.tau_minus_inv);
