@@ -35,11 +35,15 @@ class SpikeArchive {
   // synapses of a spike ask it once each, for thousands of nodes.
   std::pair<const HistoryEntry*, const HistoryEntry*> history(std::size_t i, double t1, double t2) {
     Node& nd = nodes_[i];
-    HistoryEntry* first = nd.hist.data() + nd.front;
     HistoryEntry* last = nd.hist.data() + nd.hist.size();
     const double t2_lim = t2 + kEps, t1_lim = t1 + kEps;
+    // The newest entry's time, kept in the node, answers the common cases without loading
+    // the history itself: no spike in the window, or none after it.
+    if (nd.newest < t1_lim) return {last, last};
+    HistoryEntry* first = nd.hist.data() + nd.front;
     HistoryEntry* finish = last;
-    while (finish != first && (finish - 1)->t >= t2_lim) --finish;
+    if (nd.newest >= t2_lim)
+      while (finish != first && (finish - 1)->t >= t2_lim) --finish;
     HistoryEntry* start = finish;
     while (start != first && (start - 1)->t >= t1_lim) {
       --start;
@@ -63,16 +67,19 @@ class SpikeArchive {
   void clear(std::size_t i);
 
  private:
+  // What history() and a repeated K_value() read comes first (one cache line for most
+  // nodes); the rest is read when the node spikes or a cached answer is missing.
   struct Node {
     std::vector<HistoryEntry> hist;  // ascending in time; front entries pruned in blocks
     std::size_t front = 0;           // first live entry
+    double newest = -INFINITY;       // time of the newest entry ever recorded (entries go from the front only)
+    // K_value's last question and answer; a spike or new time constants forget them.
+    mutable double K_asked = NAN, K_answer = 0.0;
     double Kminus = 0.0, Kminus_triplet = 0.0;
     double last_spike = -1.0;
     double tau_minus_inv = 1.0 / 20.0, tau_minus_triplet_inv = 1.0 / 110.0;
     uint32_t n_incoming = 0;
     double max_delay = 0.0;
-    // K_value's last question and answer; a spike or new time constants forget them.
-    mutable double K_asked = NAN, K_answer = 0.0;
   };
   static double K_value_uncached(const Node& nd, double t);
   std::vector<Node> nodes_;

@@ -46,6 +46,7 @@ void SpikeArchive::record(std::size_t i, double t_ms, double min_delay_ms) {
   nd.Kminus_triplet = nd.Kminus_triplet * std::exp((nd.last_spike - t_ms) * nd.tau_minus_triplet_inv) + 1.0;
   nd.last_spike = t_ms;
   nd.hist.push_back({t_ms, nd.Kminus, nd.Kminus_triplet, 0});
+  nd.newest = std::max(nd.newest, t_ms);
 }
 
 double SpikeArchive::K_value_uncached(const Node& nd, double t) {
@@ -77,6 +78,7 @@ void SpikeArchive::clear(std::size_t i) {
   Node& nd = nodes_[i];
   nd.hist.clear();
   nd.front = 0;
+  nd.newest = -INFINITY;
   nd.Kminus = nd.Kminus_triplet = 0.0;
   nd.last_spike = -1.0;
   nd.K_asked = NAN;
