@@ -23,6 +23,7 @@ REFERENCE = json.loads((Path(__file__).parent / "urbanczik_reference.json").read
 
 @pytest.fixture(autouse=True)
 def _quiet():
+    nest.ResetKernel()  # a fresh kernel whatever ran before (tests elsewhere may leave networks)
     nest.set_verbosity("M_ERROR")
     yield
     nest.ResetKernel()
