@@ -60,6 +60,20 @@ class NeuronPopulation : public Population {
       }
       return;
     }
+    if (!b.delay.data) {
+      // Per-synapse weights with one delay (a plastic segment's output): two ring rows, each
+      // small enough to stay cached, so no prefetching and no slot arithmetic per synapse.
+      const long step = b.stamp + b.delay.value - 1;
+      double* ex_row = input_.row(ex, step) - first_gid_;
+      double* in_row = input_.row(in, step) - first_gid_;
+      for (std::size_t k = 0; k < b.count; ++k) {
+        const uint32_t m = multiplicity(b, k);
+        if (m == 0) continue;
+        const double s = b.weight[k] * b.weight_factor * m;
+        (s > 0.0 ? ex_row : in_row)[b.target[k]] += s;
+      }
+      return;
+    }
     const long s0 = input_.slot_of(b.stamp - 1);
     auto place = [&](std::size_t k) -> double& {
       const bool excitatory = b.weight[k] * b.weight_factor > 0.0;  // the sign of s below (m >= 1)
